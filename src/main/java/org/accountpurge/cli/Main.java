@@ -1,0 +1,80 @@
+package org.accountpurge.cli;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
+import org.accountpurge.seed.SeedManifest;
+import org.accountpurge.stack.LocalStack;
+
+/**
+ * Command line of account-purge.
+ * <pre>
+ *   demo                       start the local stack, seed the reference tenant, run the purge on the sample CSV
+ *   stack                      start the local stack and keep it running until Ctrl-C
+ *   seed [--users N] [--orgs M] [--seed S] [--manifest FILE]
+ *                              seed the reference tenant into the stack (local, or the PURGE_* servers)
+ *   sample-csv [--out FILE] [--users N] [--orgs M] [--seed S]
+ *                              write the legacy-state cleanup CSV matching a seed
+ * </pre>
+ */
+public final class Main {
+
+    private static final Map<String, Set<String>> COMMANDS = Map.of(
+            "demo", Set.of("users", "orgs", "seed"),
+            "stack", Set.of(),
+            "seed", Set.of("users", "orgs", "seed", "manifest"),
+            "sample-csv", Set.of("out", "users", "orgs", "seed"));
+
+    private Main() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Args args;
+        try {
+            args = Args.parse(argv, COMMANDS);
+        } catch (Args.UsageException e) {
+            System.err.println("account-purge: " + e.getMessage());
+            System.err.println("commands: demo | stack | seed [--users N --orgs M --seed S --manifest FILE]"
+                    + " | sample-csv [--out FILE]");
+            System.exit(2);
+            return;
+        }
+        int users = args.integer("users", SeedCommand.DEFAULT_USERS, 20, 1_000_000);
+        int orgs = args.integer("orgs", SeedCommand.DEFAULT_ORGS, 4, 100_000);
+        long seed = args.integer("seed", (int) SeedCommand.DEFAULT_SEED, 0, Integer.MAX_VALUE);
+        switch (args.command()) {
+            case "stack" -> {
+                LocalStack stack = LocalStack.start(Path.of("target/stack"));
+                System.out.println("STACK READY " + stack.endpoints() + " pids=" + stack.serverPids());
+                System.out.flush();
+                Thread.currentThread().join();
+            }
+            case "sample-csv" -> {
+                Path out = Path.of(args.get("out", "sample-input/legacy-state-cleanup.csv"));
+                SeedCommand.writeSampleCsv(out, users, orgs, seed);
+                System.out.println("Wrote " + out);
+            }
+            case "seed", "demo" -> {
+                try (LocalStack stack = LocalStack.start(Path.of("target/stack"))) {
+                    Path manifestFile = Path.of(args.get("manifest", "target/seed/manifest.json"));
+                    SeedManifest manifest = SeedCommand.seed(stack.endpoints(), users, orgs, seed, randomSecret(),
+                            manifestFile);
+                    System.out.println("Seeded: postgres rows " + manifest.postgresRows());
+                    System.out.println("Seeded: elasticsearch documents " + manifest.elasticsearchDocuments());
+                    System.out.println("Seeded: keycloak users " + manifest.keycloakUsers() + " in realm "
+                            + manifest.realm());
+                    System.out.println("Manifest: " + manifestFile.toAbsolutePath());
+                }
+            }
+            default -> throw new IllegalStateException(args.command());
+        }
+    }
+
+    static String randomSecret() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}

@@ -1,0 +1,80 @@
+package org.accountpurge.cli;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.accountpurge.seed.ReferenceTenant;
+import org.accountpurge.seed.ReferenceTenantSeeder;
+import org.accountpurge.seed.SeedManifest;
+import org.accountpurge.seed.TenantGenerator;
+import org.accountpurge.stack.StackEndpoints;
+import org.accountpurge.store.elasticsearch.ElasticsearchStore;
+import org.accountpurge.store.keycloak.KeycloakRealmSetup;
+import org.postgresql.ds.PGSimpleDataSource;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Seeds the reference tenant into a stack and writes the manifest; writes the sample cleanup CSV. */
+public final class SeedCommand {
+
+    public static final int DEFAULT_USERS = 2000;
+    public static final int DEFAULT_ORGS = 60;
+    public static final long DEFAULT_SEED = 42;
+
+    private SeedCommand() {
+    }
+
+    public static SeedManifest seed(StackEndpoints stack, int users, int orgs, long seed, String purgeClientSecret,
+                                    Path manifestFile) {
+        PGSimpleDataSource ds = dataSource(stack);
+        try (ElasticsearchStore es = new ElasticsearchStore(stack.elasticsearchUrl(), Duration.ofSeconds(5),
+                Duration.ofSeconds(60));
+             KeycloakRealmSetup kc = new KeycloakRealmSetup(stack.keycloakUrl(), stack.keycloakAdminUser(),
+                     stack.keycloakAdminPassword(), Duration.ofSeconds(120))) {
+            SeedManifest manifest = new ReferenceTenantSeeder(ds, es, kc).seed(users, orgs, seed, purgeClientSecret);
+            if (manifestFile != null) {
+                writeJson(manifestFile, manifest);
+            }
+            return manifest;
+        }
+    }
+
+    public static PGSimpleDataSource dataSource(StackEndpoints stack) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(stack.jdbcUrl());
+        ds.setUser(stack.jdbcUser());
+        ds.setPassword(stack.jdbcPassword());
+        ds.setReWriteBatchedInserts(true);
+        return ds;
+    }
+
+    /** The legacy-state cleanup CSV that matches the seeder's output for these arguments. */
+    public static void writeSampleCsv(Path file, int users, int orgs, long seed) {
+        ReferenceTenant tenant = TenantGenerator.generate(users, orgs, seed);
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            try (Writer w = Files.newBufferedWriter(file)) {
+                w.write(sampleCsv(tenant.legacyCleanupRows()));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot write " + file, e);
+        }
+    }
+
+    public static String sampleCsv(List<String[]> rows) {
+        StringBuilder csv = new StringBuilder("account_id,kind\n");
+        rows.forEach(r -> csv.append(r[0]).append(',').append(r[1]).append('\n'));
+        return csv.toString();
+    }
+
+    public static void writeJson(Path file, Object value) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), value);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot write " + file, e);
+        }
+    }
+}

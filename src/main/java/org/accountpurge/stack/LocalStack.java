@@ -1,0 +1,332 @@
+package org.accountpurge.stack;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts (and stops) the real servers the purge talks to: PostgreSQL (embedded binaries), Elasticsearch
+ * (integ-test-zip) and Keycloak (quarkus dist, on the same PostgreSQL), all from Maven Central, on free
+ * loopback ports, in parallel. A store whose {@code PURGE_*} variable is set is used as it is instead.
+ *
+ * <p>{@link #close()} stops every server with all its child processes; a shutdown hook does the same when
+ * the JVM exits (normal end, failed test, Ctrl-C), and {@link StaleRuns} removes servers of a JVM that
+ * was killed outright the next time a stack starts.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
+
+    public static final String ES_VERSION = System.getProperty("purge.stack.elasticsearch.version", "8.19.21");
+    public static final String KC_VERSION = System.getProperty("purge.stack.keycloak.version", "26.7.3");
+    public static final String TENANT_DATABASE = "tenant";
+    private static final String KEYCLOAK_DATABASE = "keycloak";
+    private static final Duration ES_START_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration KC_START_TIMEOUT = Duration.ofMinutes(5);
+
+    private final Path logDir;
+    private final Path runDir;
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private final Thread shutdownHook = new Thread(this::close, "local-stack-shutdown");
+    private volatile StackEndpoints endpoints;
+    private volatile boolean closed;
+
+    private LocalStack(Path logDir) {
+        this.logDir = logDir;
+        this.runDir = StaleRuns.newRunDir();
+    }
+
+    /** Starts the stack, logging server output to files under {@code logDir} (e.g. {@code target/stack}). */
+    public static LocalStack start(Path logDir) {
+        StaleRuns.reap();
+        LocalStack stack = new LocalStack(logDir);
+        Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
+        try {
+            stack.startAll();
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    public StackEndpoints endpoints() {
+        return endpoints;
+    }
+
+    /** Process ids of the servers this stack started (and their descendants), for leak checks. */
+    public List<Long> serverPids() {
+        List<Long> pids = new ArrayList<>();
+        for (AutoCloseable c : started) {
+            if (c instanceof ServerProcess p) {
+                pids.add(p.pid());
+                ProcessHandle.of(p.pid()).ifPresent(h -> h.descendants().forEach(d -> pids.add(d.pid())));
+            } else if (c instanceof PostgresServer p) {
+                pids.addAll(p.pids());
+            }
+        }
+        return pids;
+    }
+
+    private void startAll() {
+        Instant begin = Instant.now();
+        Env env = Env.read();
+        try {
+            Files.createDirectories(logDir);
+        } catch (IOException e) {
+            throw new StackException("Cannot create log folder " + logDir, e);
+        }
+        CompletableFuture<String> es = env.esUrl != null
+                ? CompletableFuture.completedFuture(env.esUrl)
+                : CompletableFuture.supplyAsync(this::startElasticsearch);
+        CompletableFuture<Pg> pg = CompletableFuture.supplyAsync(() -> env.pgUrl != null
+                ? new Pg(env.pgUrl, env.pgUser, env.pgPassword, null) : startPostgres());
+        CompletableFuture<String[]> kc = env.kcUrl != null
+                ? CompletableFuture.completedFuture(new String[] {env.kcUrl, env.kcAdminUser, env.kcAdminPassword})
+                : pg.thenApply(this::startKeycloak);
+        try {
+            Pg p = pg.join();
+            String[] k = kc.join();
+            endpoints = new StackEndpoints(p.url, p.user, p.password, es.join(), k[0], k[1], k[2]);
+        } catch (CompletionException e) {
+            // let the other servers finish starting so close() stops them too
+            CompletableFuture.allOf(es, pg, kc).handle((v, t) -> null).join();
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+        log.info("Local stack ready in {} s: {}", Duration.between(begin, Instant.now()).toSeconds(), endpoints);
+    }
+
+    private record Pg(String url, String user, String password, Integer port) {
+    }
+
+    private Pg startPostgres() {
+        PostgresServer server = PostgresServer.start(runDir.resolve("pgdata"), freePort(), logDir.resolve("postgres.log"));
+        register(server);
+        String admin = "jdbc:postgresql://127.0.0.1:" + server.port() + "/postgres";
+        try (Connection c = DriverManager.getConnection(admin, "postgres", "postgres");
+             Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + TENANT_DATABASE);
+            s.execute("CREATE DATABASE " + KEYCLOAK_DATABASE);
+        } catch (SQLException e) {
+            throw new StackException("Cannot create the databases on the local PostgreSQL", e);
+        }
+        return new Pg("jdbc:postgresql://127.0.0.1:" + server.port() + "/" + TENANT_DATABASE,
+                "postgres", "postgres", server.port());
+    }
+
+    private String startElasticsearch() {
+        Path zip = MavenArtifacts.resolve("org.elasticsearch.distribution.integ-test-zip", "elasticsearch",
+                ES_VERSION, "zip", logDir);
+        Path home = StackDirs.unpackOnce(zip, "elasticsearch-" + ES_VERSION);
+        boolean root = StackDirs.runningAsRoot();
+        Path data = runDir.resolve("es-data");
+        Path logs = runDir.resolve("es-logs");
+        try {
+            Files.createDirectories(data);
+            Files.createDirectories(logs);
+        } catch (IOException e) {
+            throw new StackException("Cannot create Elasticsearch data folders under " + runDir, e);
+        }
+        List<String> command = new ArrayList<>();
+        if (root) {
+            // Elasticsearch refuses to run as root: run it as 'nobody', who must own its home and data.
+            Path marker = home.resolve(".owned-by-" + StackDirs.UNPRIVILEGED_UID);
+            if (!Files.exists(marker)) {
+                StackDirs.chownRecursively(home, StackDirs.UNPRIVILEGED_UID);
+                try {
+                    Files.createFile(marker);
+                } catch (IOException ignored) {
+                    // only an optimisation
+                }
+            }
+            StackDirs.chownRecursively(runDir, StackDirs.UNPRIVILEGED_UID);
+            command.addAll(List.of("setpriv", "--reuid=" + StackDirs.UNPRIVILEGED_UID,
+                    "--regid=" + StackDirs.UNPRIVILEGED_UID, "--clear-groups", "--"));
+        }
+        int httpPort = freePort();
+        command.addAll(List.of("bash", home.resolve("bin/elasticsearch").toString(),
+                "-E", "discovery.type=single-node",
+                "-E", "xpack.security.enabled=false",
+                "-E", "network.host=127.0.0.1",
+                "-E", "http.port=" + httpPort,
+                "-E", "transport.port=" + freePort(),
+                "-E", "path.data=" + data,
+                "-E", "path.logs=" + logs,
+                "-E", "cluster.name=account-purge",
+                "-E", "cluster.routing.allocation.disk.threshold_enabled=false",
+                "-E", "action.destructive_requires_name=false"));
+        ServerProcess es = ServerProcess.start("Elasticsearch", command, Map.of(
+                "ES_JAVA_HOME", System.getProperty("java.home"),
+                "ES_JAVA_OPTS", "-Xms512m -Xmx512m",
+                "HOME", root ? "/tmp" : System.getProperty("user.home")), home, logDir.resolve("elasticsearch.log"));
+        register(es);
+        StaleRuns.record(runDir, es.pid());
+        String url = "http://127.0.0.1:" + httpPort;
+        es.awaitHttpOk(url + "/_cluster/health?wait_for_status=yellow&timeout=1s", ES_START_TIMEOUT);
+        return url;
+    }
+
+    private String[] startKeycloak(Pg pg) {
+        Path zip = MavenArtifacts.resolve("org.keycloak", "keycloak-quarkus-dist", KC_VERSION, "zip", logDir);
+        Path home = StackDirs.unpackOnce(zip, "keycloak-" + KC_VERSION);
+        int httpPort = freePort();
+        String adminPassword = randomSecret();
+        String dbUrl = pg.port != null
+                ? "jdbc:postgresql://127.0.0.1:" + pg.port + "/" + KEYCLOAK_DATABASE
+                : pg.url;
+        List<String> command = List.of("bash", home.resolve("bin/kc.sh").toString(), "start-dev",
+                "--http-host=127.0.0.1", "--http-port=" + httpPort, "--http-management-port=" + freePort(),
+                "--db=postgres", "--db-url=" + dbUrl, "--db-username=" + pg.user, "--db-password=" + pg.password,
+                "--cache=local");
+        ServerProcess kc = ServerProcess.start("Keycloak", command, Map.of(
+                "JAVA_HOME", System.getProperty("java.home"),
+                "JAVA_OPTS_KC_HEAP", "-Xms256m -Xmx1g",
+                "KC_BOOTSTRAP_ADMIN_USERNAME", "admin",
+                "KC_BOOTSTRAP_ADMIN_PASSWORD", adminPassword), home, logDir.resolve("keycloak.log"));
+        register(kc);
+        StaleRuns.record(runDir, kc.pid());
+        String url = "http://127.0.0.1:" + httpPort;
+        kc.awaitHttpOk(url + "/realms/master", KC_START_TIMEOUT);
+        return new String[] {url, "admin", adminPassword};
+    }
+
+    private synchronized void register(AutoCloseable server) {
+        started.add(server);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        // Keycloak before PostgreSQL (it uses it); reverse start order.
+        List<AutoCloseable> reverse = new ArrayList<>(started);
+        java.util.Collections.reverse(reverse);
+        for (AutoCloseable server : reverse) {
+            try {
+                server.close();
+            } catch (Exception e) {
+                log.warn("Stopping {} failed: {}", server, e.toString());
+            }
+        }
+        StackDirs.deleteRecursively(runDir);
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // already shutting down
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new StackException("No free loopback port", e);
+        }
+    }
+
+    private static String randomSecret() {
+        byte[] bytes = new byte[18];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /** Which stores are external ({@code PURGE_*} variables). */
+    private record Env(String pgUrl, String pgUser, String pgPassword, String esUrl,
+                       String kcUrl, String kcAdminUser, String kcAdminPassword) {
+        static Env read() {
+            return new Env(get("PURGE_PG_URL"), getOr("PURGE_PG_USER", "postgres"), getOr("PURGE_PG_PASSWORD", ""),
+                    get("PURGE_ES_URL"), get("PURGE_KC_URL"), getOr("PURGE_KC_ADMIN_USER", "admin"),
+                    getOr("PURGE_KC_ADMIN_PASSWORD", ""));
+        }
+
+        private static String get(String name) {
+            String v = System.getenv(name);
+            return v == null || v.isBlank() ? null : v.trim();
+        }
+
+        private static String getOr(String name, String fallback) {
+            String v = get(name);
+            return v == null ? fallback : v;
+        }
+    }
+
+    /** The embedded PostgreSQL, adapted to the stack's life cycle. */
+    static final class PostgresServer implements AutoCloseable {
+        private final EmbeddedPostgres postgres;
+        private final Path dataDir;
+
+        private PostgresServer(EmbeddedPostgres postgres, Path dataDir) {
+            this.postgres = postgres;
+            this.dataDir = dataDir;
+        }
+
+        static PostgresServer start(Path dataDir, int port, Path logFile) {
+            try {
+                Files.createDirectories(logFile.getParent());
+                EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                        .setPort(port)
+                        .setDataDirectory(dataDir)
+                        .setCleanDataDirectory(true)
+                        .setServerConfig("fsync", "off")
+                        .setServerConfig("synchronous_commit", "off")
+                        .setServerConfig("max_connections", "200")
+                        .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                        .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                        .setPGStartupWait(Duration.ofSeconds(60))
+                        .start();
+                PostgresServer server = new PostgresServer(pg, dataDir);
+                return server;
+            } catch (IOException e) {
+                throw new StackException("PostgreSQL did not start; last lines of " + logFile + ":\n"
+                        + ServerProcess.tail(logFile, 40), e);
+            }
+        }
+
+        int port() {
+            return postgres.getPort();
+        }
+
+        List<Long> pids() {
+            try {
+                String first = Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim();
+                long pid = Long.parseLong(first);
+                List<Long> pids = new ArrayList<>();
+                pids.add(pid);
+                ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(d -> pids.add(d.pid())));
+                return pids;
+            } catch (IOException | RuntimeException e) {
+                return List.of();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            postgres.close();
+        }
+
+        @Override
+        public String toString() {
+            return "PostgreSQL";
+        }
+    }
+}

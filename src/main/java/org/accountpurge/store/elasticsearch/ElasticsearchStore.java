@@ -1,0 +1,220 @@
+package org.accountpurge.store.elasticsearch;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.elasticsearch._types.FieldValue;
+import co.elastic.clients.elasticsearch._types.SortOptions;
+import co.elastic.clients.elasticsearch._types.query_dsl.Query;
+import co.elastic.clients.elasticsearch.core.BulkRequest;
+import co.elastic.clients.elasticsearch.core.BulkResponse;
+import co.elastic.clients.elasticsearch.core.SearchResponse;
+import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
+import co.elastic.clients.elasticsearch.core.search.Hit;
+import co.elastic.clients.json.jackson.JacksonJsonpMapper;
+import co.elastic.clients.transport.rest_client.RestClientTransport;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.accountpurge.store.StoreException;
+import org.accountpurge.store.TargetOutcome;
+import org.apache.http.HttpHost;
+import org.elasticsearch.client.RestClient;
+
+/**
+ * The purge's view of Elasticsearch. Every call goes through {@link #execute}, which turns client and
+ * transport errors into {@link StoreException}; bulk responses are read item by item.
+ */
+public final class ElasticsearchStore implements AutoCloseable {
+
+    private static final String STORE = "elasticsearch";
+    private static final int BULK_SIZE = 1000;
+    private static final int PAGE_SIZE = 5000;
+
+    private final RestClient restClient;
+    private final ElasticsearchClient client;
+
+    public ElasticsearchStore(String url, Duration connectTimeout, Duration requestTimeout) {
+        this.restClient = RestClient.builder(HttpHost.create(url))
+                .setRequestConfigCallback(c -> c.setConnectTimeout((int) connectTimeout.toMillis())
+                        .setSocketTimeout((int) requestTimeout.toMillis()))
+                .build();
+        this.client = new ElasticsearchClient(new RestClientTransport(restClient, new JacksonJsonpMapper()));
+    }
+
+    @FunctionalInterface
+    private interface Call<T> {
+        T run() throws IOException;
+    }
+
+    private <T> T execute(String what, Call<T> call) {
+        try {
+            return call.run();
+        } catch (ElasticsearchException e) {
+            throw new StoreException(STORE, what + " failed: " + e.error().type(), e);
+        } catch (IOException e) {
+            throw new StoreException(STORE, what + " failed: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    public boolean indexExists(String index) {
+        return execute("exists " + index, () -> client.indices().exists(e -> e.index(index)).value());
+    }
+
+    /** Drops and creates an index with the given field mappings (field name to type), one shard, no replica. */
+    public void recreateIndex(String index, Map<String, String> fieldTypes) {
+        execute("recreate " + index, () -> {
+            if (client.indices().exists(e -> e.index(index)).value()) {
+                client.indices().delete(d -> d.index(index));
+            }
+            client.indices().create(c -> c.index(index)
+                    .settings(s -> s.numberOfShards("1").numberOfReplicas("0").refreshInterval(t -> t.time("1s")))
+                    .mappings(m -> {
+                        fieldTypes.forEach((field, type) -> m.properties(field, p -> switch (type) {
+                            case "keyword" -> p.keyword(k -> k);
+                            case "date" -> p.date(d -> d);
+                            case "long" -> p.long_(l -> l);
+                            case "boolean" -> p.boolean_(b -> b);
+                            default -> p.text(t -> t);
+                        }));
+                        return m;
+                    }));
+            return null;
+        });
+    }
+
+    /** Indexes documents (each map holds its id under "_id"), failing on the first item error. */
+    public void bulkIndex(String index, List<Map<String, Object>> documents) {
+        for (int from = 0; from < documents.size(); from += BULK_SIZE) {
+            List<Map<String, Object>> slice = documents.subList(from, Math.min(documents.size(), from + BULK_SIZE));
+            BulkRequest.Builder bulk = new BulkRequest.Builder();
+            for (Map<String, Object> doc : slice) {
+                Map<String, Object> source = new LinkedHashMap<>(doc);
+                String id = (String) source.remove("_id");
+                bulk.operations(op -> op.index(i -> i.index(index).id(id).document(source)));
+            }
+            BulkResponse response = execute("bulk index " + index, () -> client.bulk(bulk.build()));
+            for (BulkResponseItem item : response.items()) {
+                if (item.error() != null) {
+                    throw new StoreException(STORE, "indexing into " + index + " failed: " + item.error().type(), null);
+                }
+            }
+        }
+    }
+
+    public void refresh(String index) {
+        execute("refresh " + index, () -> client.indices().refresh(r -> r.index(index)));
+    }
+
+    public long count(String index) {
+        return execute("count " + index, () -> client.count(c -> c.index(index)).count());
+    }
+
+    /** Documents of {@code index} whose id is one of {@code ids}. */
+    public long countByIds(String index, List<String> ids) {
+        return execute("count " + index, () -> client.count(c -> c.index(index)
+                .query(q -> q.ids(i -> i.values(ids)))).count());
+    }
+
+    /** Documents of {@code index} whose {@code field} holds one of {@code values}. */
+    public long countByField(String index, String field, List<String> values) {
+        return execute("count " + index, () -> client.count(c -> c.index(index).query(terms(field, values))).count());
+    }
+
+    /**
+     * Deletes the documents whose id is an account id. Per account: deleted 1, absent (404 / not_found),
+     * or failed with the item's error type.
+     */
+    public Map<String, TargetOutcome> deleteByIds(String index, List<String> accountIds) {
+        Map<String, TargetOutcome> outcomes = new LinkedHashMap<>();
+        List<String[]> docs = new ArrayList<>();
+        for (String id : accountIds) {
+            outcomes.put(id, TargetOutcome.absent());
+            docs.add(new String[] {id, id});
+        }
+        bulkDelete(index, docs, outcomes);
+        return outcomes;
+    }
+
+    /**
+     * Deletes every document whose {@code field} holds one of the account ids (the integ-test distribution
+     * has no _delete_by_query: search with search_after, then bulk delete by id).
+     */
+    public Map<String, TargetOutcome> deleteByField(String index, String field, List<String> accountIds) {
+        Map<String, TargetOutcome> outcomes = new LinkedHashMap<>();
+        accountIds.forEach(id -> outcomes.put(id, TargetOutcome.absent()));
+        List<String[]> docs = findByField(index, field, accountIds);
+        bulkDelete(index, docs, outcomes);
+        return outcomes;
+    }
+
+    /** [docId, accountId] of every document whose field holds one of the account ids. */
+    private List<String[]> findByField(String index, String field, List<String> accountIds) {
+        List<String[]> found = new ArrayList<>();
+        List<FieldValue> after = null;
+        while (true) {
+            List<FieldValue> searchAfter = after;
+            @SuppressWarnings("rawtypes")
+            SearchResponse<Map> page = execute("search " + index, () -> client.search(s -> {
+                s.index(index).size(PAGE_SIZE).query(terms(field, accountIds))
+                        .source(src -> src.filter(f -> f.includes(field)))
+                        .sort(SortOptions.of(o -> o.field(f -> f.field("_id"))));
+                if (searchAfter != null) {
+                    s.searchAfter(searchAfter);
+                }
+                return s;
+            }, Map.class));
+            List<Hit<Map>> hits = page.hits().hits();
+            for (Hit<Map> hit : hits) {
+                Object owner = hit.source() == null ? null : hit.source().get(field);
+                found.add(new String[] {hit.id(), owner == null ? null : owner.toString()});
+            }
+            if (hits.size() < PAGE_SIZE) {
+                return found;
+            }
+            after = hits.get(hits.size() - 1).sort();
+        }
+    }
+
+    private void bulkDelete(String index, List<String[]> docs, Map<String, TargetOutcome> outcomes) {
+        for (int from = 0; from < docs.size(); from += BULK_SIZE) {
+            List<String[]> slice = docs.subList(from, Math.min(docs.size(), from + BULK_SIZE));
+            BulkRequest.Builder bulk = new BulkRequest.Builder();
+            slice.forEach(d -> bulk.operations(op -> op.delete(del -> del.index(index).id(d[0]))));
+            BulkResponse response = execute("bulk delete " + index, () -> client.bulk(bulk.build()));
+            List<BulkResponseItem> items = response.items();
+            for (int i = 0; i < items.size(); i++) {
+                BulkResponseItem item = items.get(i);
+                String account = slice.get(i)[1];
+                if (account == null || !outcomes.containsKey(account)) {
+                    continue;
+                }
+                TargetOutcome outcome;
+                if (item.error() != null && item.status() != 404) {
+                    outcome = TargetOutcome.failed(item.error().type());
+                } else if (item.status() == 404 || "not_found".equals(item.result())) {
+                    outcome = TargetOutcome.absent();
+                } else {
+                    outcome = TargetOutcome.deleted(1);
+                }
+                outcomes.merge(account, outcome, TargetOutcome::plus);
+            }
+        }
+    }
+
+    private static Query terms(String field, List<String> values) {
+        List<FieldValue> fieldValues = values.stream().map(FieldValue::of).toList();
+        return Query.of(q -> q.terms(t -> t.field(field).terms(v -> v.value(fieldValues))));
+    }
+
+    @Override
+    public void close() {
+        try {
+            restClient.close();
+        } catch (IOException e) {
+            // closing a client that cannot reach its server is fine
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package org.accountpurge.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The stack as an operator uses it: started by the command line in its own JVM, all three servers answer,
+ * and a SIGTERM (what Ctrl-C and a CI time-out send) leaves no server process behind.
+ */
+@Order(1)
+class StackLifecycleTest {
+
+    private static final Pattern READY = Pattern.compile(
+            "STACK READY StackEndpoints\\[postgres=(\\S+), elasticsearch=(\\S+), keycloak=(\\S+)] pids=\\[(.*)]");
+
+    @Test
+    void startsAllServersAndStopsEveryProcessOnSigterm() throws Exception {
+        // given the stack started from the command line in a separate JVM
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process cli = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+                "org.accountpurge.cli.Main", "stack").redirectErrorStream(true).start();
+        List<Long> pids = new ArrayList<>();
+        String[] urls = null;
+        // drain the child's output in the background so it never blocks on a full pipe
+        java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        Thread drain = new Thread(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(cli.getInputStream()))) {
+                out.lines().forEach(lines::add);
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                // child gone
+            }
+        });
+        drain.setDaemon(true);
+        drain.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(6);
+            List<String> seen = new ArrayList<>();
+            while (System.nanoTime() < deadline && (cli.isAlive() || !lines.isEmpty())) {
+                String line = lines.poll(1, TimeUnit.SECONDS);
+                if (line == null) {
+                    continue;
+                }
+                seen.add(line);
+                Matcher m = READY.matcher(line);
+                if (m.find()) {
+                    urls = new String[] {m.group(1), m.group(2), m.group(3)};
+                    Arrays.stream(m.group(4).split(",\\s*")).map(Long::parseLong).forEach(pids::add);
+                    break;
+                }
+            }
+            assertThat(urls).as("the stack printed its endpoints; it said:%n%s", String.join("\n", seen)).isNotNull();
+
+            // then every server answers
+            try (Connection c = DriverManager.getConnection(urls[0], "postgres", "postgres")) {
+                assertThat(c.isValid(5)).isTrue();
+            }
+            HttpClient http = HttpClient.newHttpClient();
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(urls[1] + "/_cluster/health")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).contains("account-purge");
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(urls[2] + "/realms/master")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
+            assertThat(pids).hasSizeGreaterThanOrEqualTo(4);
+
+            // when the JVM gets SIGTERM
+            cli.destroy();
+            assertThat(cli.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            cli.destroyForcibly();
+        }
+
+        // then no server process is left
+        long deadline = System.currentTimeMillis() + 30_000;
+        List<Long> alive;
+        do {
+            alive = pids.stream().filter(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false)).toList();
+            if (!alive.isEmpty()) {
+                Thread.sleep(500);
+            }
+        } while (!alive.isEmpty() && System.currentTimeMillis() < deadline);
+        assertThat(alive).as("server processes still running after SIGTERM").isEmpty();
+    }
+}

@@ -1,0 +1,24 @@
+package org.accountpurge.support;
+
+import java.nio.file.Path;
+import org.accountpurge.stack.LocalStack;
+import org.accountpurge.stack.StackEndpoints;
+
+/**
+ * One real stack for the whole test JVM, started on first use; its shutdown hook stops it (and every
+ * server process) when the JVM exits, whether the tests passed or not.
+ */
+public final class TestStack {
+
+    private static LocalStack stack;
+
+    private TestStack() {
+    }
+
+    public static synchronized StackEndpoints endpoints() {
+        if (stack == null) {
+            stack = LocalStack.start(Path.of("target/stack"));
+        }
+        return stack.endpoints();
+    }
+}
