@@ -156,7 +156,9 @@ public final class LocalStack implements AutoCloseable {
                     // only an optimisation
                 }
             }
-            StackDirs.chownRecursively(runDir, StackDirs.UNPRIVILEGED_UID);
+            // only its own folders: PostgreSQL initialises its data folder in the same run folder concurrently
+            StackDirs.chownRecursively(data, StackDirs.UNPRIVILEGED_UID);
+            StackDirs.chownRecursively(logs, StackDirs.UNPRIVILEGED_UID);
             command.addAll(List.of("setpriv", "--reuid=" + StackDirs.UNPRIVILEGED_UID,
                     "--regid=" + StackDirs.UNPRIVILEGED_UID, "--clear-groups", "--"));
         }

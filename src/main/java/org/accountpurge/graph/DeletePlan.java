@@ -1,0 +1,73 @@
+package org.accountpurge.graph;
+
+import java.util.List;
+
+/**
+ * The ordered work that removes accounts of one kind from the database, derived from the foreign keys.
+ *
+ * <ul>
+ *   <li>{@code protect}: for each protect edge and each way its target reaches the root, a check that retains
+ *       the accounts that have such rows;</li>
+ *   <li>{@code operations}: set-null and delete operations in an order where nothing is deleted while other
+ *       rows still reference it: referencing tables first, each table's incoming set-null edges just before it;
+ *       the root table last.</li>
+ * </ul>
+ */
+public record DeletePlan(RootTable root, List<ProtectCheck> protect, List<Operation> operations, List<String> warnings) {
+
+    public DeletePlan {
+        protect = List.copyOf(protect);
+        operations = List.copyOf(operations);
+        warnings = List.copyOf(warnings);
+    }
+
+    /** Delete or null rows reached through {@code paths}; the root table's own operation has no path. */
+    public sealed interface Operation permits Delete, SetNull {
+        String table();
+
+        List<JoinPath> paths();
+    }
+
+    /** Delete rows of {@code table} reached through any of {@code paths} (empty for the root table itself). */
+    public record Delete(String table, List<JoinPath> paths) implements Operation {
+        public Delete {
+            paths = List.copyOf(paths);
+        }
+    }
+
+    /**
+     * Null {@code column} of rows of the edge's table that reference rows about to be deleted: those of the
+     * edge's target reached through {@code targetPaths} (empty when the target is the root).
+     */
+    public record SetNull(ForeignKey edge, List<JoinPath> targetPaths) implements Operation {
+        public SetNull {
+            targetPaths = List.copyOf(targetPaths);
+        }
+
+        @Override
+        public String table() {
+            return edge.table();
+        }
+
+        @Override
+        public List<JoinPath> paths() {
+            return targetPaths;
+        }
+    }
+
+    /** Accounts with a row of {@code edge.table()} referencing their rows of the edge's target are retained. */
+    public record ProtectCheck(ForeignKey edge, List<JoinPath> targetPaths) {
+        public ProtectCheck {
+            targetPaths = List.copyOf(targetPaths);
+        }
+
+        public String reason() {
+            return "fk:" + edge.edge();
+        }
+    }
+
+    /** Every table this plan deletes from, in order. */
+    public List<String> deletedTables() {
+        return operations.stream().filter(o -> o instanceof Delete).map(Operation::table).toList();
+    }
+}

@@ -1,0 +1,124 @@
+package org.accountpurge.store.postgres;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.accountpurge.graph.DeletePlan;
+import org.accountpurge.graph.ForeignKey;
+import org.accountpurge.graph.JoinPath;
+import org.accountpurge.graph.RootTable;
+
+/**
+ * The SQL of a {@link DeletePlan}: per operation and join path one set-based statement for a whole chunk of
+ * accounts, bound to a single array parameter, returning how many rows it touched per account.
+ */
+final class PlanStatements {
+
+    /** A statement, the step-log target it acts on, and whether it deletes or nulls. */
+    record Statement(String target, boolean delete, String sql) {
+    }
+
+    /** A protect check: accounts it returns are retained with {@code reason}. */
+    record Check(String reason, String sql) {
+    }
+
+    private final String schema;
+    private final RootTable root;
+    private final String accounts;
+
+    /** @param idType SQL type of the root id column, e.g. {@code uuid} */
+    PlanStatements(String schema, RootTable root, String idType) {
+        this.schema = schema;
+        this.root = root;
+        this.accounts = "unnest(CAST(? AS text[])::" + idType + "[]) AS acc(account_id)";
+    }
+
+    List<Statement> statements(DeletePlan plan) {
+        List<Statement> result = new ArrayList<>();
+        for (DeletePlan.Operation op : plan.operations()) {
+            if (op instanceof DeletePlan.Delete d) {
+                for (List<ForeignKey> hops : hopsOrRoot(d.paths(), List.of())) {
+                    Chain chain = chain(hops);
+                    result.add(new Statement(d.table(), true, "WITH d AS (DELETE FROM " + table(d.table()) + " a0 USING "
+                            + chain.from() + " WHERE " + chain.where() + " RETURNING acc.account_id) "
+                            + "SELECT account_id::text, count(*) FROM d GROUP BY account_id"));
+                }
+            } else if (op instanceof DeletePlan.SetNull s) {
+                String set = String.join(", ", s.edge().columns().stream().map(c -> quote(c) + " = NULL").toList());
+                for (List<ForeignKey> hops : hopsOrRoot(s.targetPaths(), List.of(s.edge()))) {
+                    Chain chain = chain(hops);
+                    result.add(new Statement(s.edge().edge(), false, "WITH u AS (UPDATE " + table(s.edge().table())
+                            + " a0 SET " + set + " FROM " + chain.from() + " WHERE " + chain.where()
+                            + " RETURNING acc.account_id) SELECT account_id::text, count(*) FROM u GROUP BY account_id"));
+                }
+            }
+        }
+        return result;
+    }
+
+    List<Check> checks(DeletePlan plan) {
+        List<Check> result = new ArrayList<>();
+        for (DeletePlan.ProtectCheck check : plan.protect()) {
+            for (List<ForeignKey> hops : hopsOrRoot(check.targetPaths(), List.of(check.edge()))) {
+                Chain chain = chain(hops);
+                result.add(new Check(check.reason(), "SELECT DISTINCT acc.account_id::text FROM " + table(check.edge().table())
+                        + " a0, " + chain.from() + " WHERE " + chain.where()));
+            }
+        }
+        return result;
+    }
+
+    /** Each path's hops after {@code first}; a single list of just {@code first} when the target is the root. */
+    private static List<List<ForeignKey>> hopsOrRoot(List<JoinPath> paths, List<ForeignKey> first) {
+        List<List<ForeignKey>> result = new ArrayList<>();
+        if (paths.isEmpty()) {
+            result.add(first);
+        }
+        for (JoinPath p : paths) {
+            List<ForeignKey> hops = new ArrayList<>(first);
+            hops.addAll(p.hops());
+            result.add(hops);
+        }
+        return result;
+    }
+
+    private record Chain(String from, String where) {
+    }
+
+    /**
+     * Joins a0 (the acted-on table) through {@code hops} to the accounts array. The root table itself is only
+     * joined when the last hop references a column other than its id.
+     */
+    private Chain chain(List<ForeignKey> hops) {
+        List<String> from = new ArrayList<>();
+        List<String> where = new ArrayList<>();
+        String current = "a0";
+        for (int i = 0; i < hops.size(); i++) {
+            ForeignKey hop = hops.get(i);
+            boolean last = i == hops.size() - 1;
+            if (last && hop.refColumns().equals(List.of(root.idColumn()))) {
+                where.add(current + "." + quote(hop.columns().get(0)) + " = acc.account_id");
+                current = null;
+                break;
+            }
+            String next = "a" + (i + 1);
+            from.add(table(hop.refTable()) + " " + next);
+            for (int c = 0; c < hop.columns().size(); c++) {
+                where.add(current + "." + quote(hop.columns().get(c)) + " = " + next + "." + quote(hop.refColumns().get(c)));
+            }
+            current = next;
+        }
+        if (current != null) { // no hop at all (the root's own rows), or the last hop joined the root table
+            where.add(current + "." + quote(root.idColumn()) + " = acc.account_id");
+        }
+        from.add(accounts);
+        return new Chain(String.join(", ", from), String.join(" AND ", where));
+    }
+
+    private String table(String name) {
+        return quote(schema) + "." + quote(name);
+    }
+
+    static String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+}

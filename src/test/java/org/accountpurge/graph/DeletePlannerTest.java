@@ -1,0 +1,154 @@
+package org.accountpurge.graph;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DeletePlannerTest {
+
+    private static final RootTable USERS = new RootTable("user", "users", "id");
+
+    private static ForeignKey fk(String table, String column, String ref, boolean nullable) {
+        return new ForeignKey(table + "_" + column + "_fkey", table, List.of(column), ref, List.of("id"), nullable, true);
+    }
+
+    private final List<ForeignKey> schema = List.of(
+            fk("users", "managed_by", "users", true),
+            fk("notes", "user_id", "users", false),
+            fk("notes", "updated_by", "users", true),
+            fk("attachment", "note_id", "notes", false),
+            fk("content", "created_by", "users", false),
+            fk("address", "user_id", "users", true),
+            fk("education", "user_id", "users", false),
+            fk("education", "address_id", "address", true),
+            fk("orders", "org_id", "orgs", false));
+
+    private Map<String, EdgeRule> rules() {
+        Map<String, EdgeRule> r = new HashMap<>();
+        r.put("users.managed_by", EdgeRule.SET_NULL);
+        r.put("notes.user_id", EdgeRule.DELETE);
+        r.put("notes.updated_by", EdgeRule.SET_NULL);
+        r.put("attachment.note_id", EdgeRule.DELETE);
+        r.put("content.created_by", EdgeRule.PROTECT);
+        r.put("address.user_id", EdgeRule.DELETE);
+        r.put("education.user_id", EdgeRule.DELETE);
+        r.put("education.address_id", EdgeRule.SET_NULL);
+        return r;
+    }
+
+    @Test
+    void ordersReferencingRowsBeforeWhatTheyReferenceAndTheRootLast() {
+        DeletePlan plan = DeletePlanner.plan(USERS, schema, rules(), null);
+
+        List<String> tables = plan.deletedTables();
+        assertThat(tables).containsExactlyInAnyOrder("users", "notes", "attachment", "address", "education");
+        assertThat(tables.indexOf("attachment")).isLessThan(tables.indexOf("notes"));
+        assertThat(tables.indexOf("education")).isLessThan(tables.indexOf("address"));
+        assertThat(tables.get(tables.size() - 1)).isEqualTo("users");
+    }
+
+    @Test
+    void multiLevelTablesReachTheRootThroughTheirParent() {
+        DeletePlan plan = DeletePlanner.plan(USERS, schema, rules(), null);
+
+        DeletePlan.Operation attachment = plan.operations().stream().filter(o -> o.table().equals("attachment")).findFirst().orElseThrow();
+        assertThat(attachment.paths()).hasSize(1);
+        assertThat(attachment.paths().get(0).hops()).extracting(ForeignKey::edge)
+                .containsExactly("attachment.note_id", "notes.user_id");
+    }
+
+    @Test
+    void setNullRunsAfterItsTableIsDeletedAndBeforeItsTarget() {
+        DeletePlan plan = DeletePlanner.plan(USERS, schema, rules(), null);
+
+        List<String> ops = plan.operations().stream().map(o -> (o instanceof DeletePlan.SetNull s ? "null " + s.edge().edge()
+                : "delete " + o.table())).toList();
+        assertThat(ops.indexOf("null education.address_id")).isGreaterThan(ops.indexOf("delete education"))
+                .isLessThan(ops.indexOf("delete address"));
+        assertThat(ops.indexOf("null users.managed_by")).isEqualTo(ops.indexOf("delete users") - 1);
+        assertThat(ops.indexOf("null notes.updated_by")).isEqualTo(ops.indexOf("delete users") - 2);
+    }
+
+    @Test
+    void protectEdgesBecomeRetentionChecksAndAreNotFollowed() {
+        DeletePlan plan = DeletePlanner.plan(USERS, schema, rules(), null);
+
+        assertThat(plan.protect()).extracting(DeletePlan.ProtectCheck::reason).containsExactly("fk:content.created_by");
+        assertThat(plan.deletedTables()).doesNotContain("content");
+    }
+
+    @Test
+    void refusesEveryUnruledEdgeReachableFromTheRoot() {
+        Map<String, EdgeRule> r = rules();
+        r.remove("notes.user_id");
+        r.remove("content.created_by");
+
+        assertThatThrownBy(() -> DeletePlanner.plan(USERS, schema, r, null))
+                .isInstanceOf(PlanException.class)
+                .hasMessageContaining("no rule for foreign key edge(s) content.created_by, notes.user_id")
+                .hasMessageNotContaining("orders.org_id");
+    }
+
+    @Test
+    void unruledEdgeBehindAnUnruledEdgeIsReportedToo() {
+        Map<String, EdgeRule> r = rules();
+        r.remove("notes.user_id");
+        r.remove("attachment.note_id");
+
+        assertThatThrownBy(() -> DeletePlanner.plan(USERS, schema, r, null))
+                .hasMessageContaining("attachment.note_id, notes.user_id");
+    }
+
+    @Test
+    void defaultRuleCoversUnruledEdges() {
+        Map<String, EdgeRule> r = rules();
+        r.remove("attachment.note_id");
+
+        assertThat(DeletePlanner.plan(USERS, schema, r, EdgeRule.DELETE).deletedTables()).contains("attachment");
+    }
+
+    @Test
+    void refusesSetNullOnNotNullColumnAndRulesForMissingEdges() {
+        Map<String, EdgeRule> r = rules();
+        r.put("notes.user_id", EdgeRule.SET_NULL);
+        r.put("notes.typo_column", EdgeRule.DELETE);
+
+        assertThatThrownBy(() -> DeletePlanner.plan(USERS, schema, r, null))
+                .hasMessageContaining("set-null on notes.user_id, but the column is NOT NULL")
+                .hasMessageContaining("a rule names notes.typo_column, but the database has no such foreign key");
+    }
+
+    @Test
+    void refusesDeleteCycles() {
+        Map<String, EdgeRule> r = rules();
+        r.put("users.managed_by", EdgeRule.DELETE);
+
+        assertThatThrownBy(() -> DeletePlanner.plan(USERS, schema, r, null))
+                .hasMessageContaining("cycle through delete edges users.managed_by");
+    }
+
+    @Test
+    void refusesCyclesBetweenTables() {
+        List<ForeignKey> cyclic = List.of(fk("a", "user_id", "users", false), fk("b", "a_id", "a", false),
+                fk("a", "b_id", "b", true));
+        Map<String, EdgeRule> r = Map.of("a.user_id", EdgeRule.DELETE, "b.a_id", EdgeRule.DELETE, "a.b_id", EdgeRule.DELETE);
+
+        assertThatThrownBy(() -> DeletePlanner.plan(USERS, cyclic, r, null))
+                .hasMessageContaining("cycle through delete edges").hasMessageContaining("a.b_id");
+        // breaking the cycle with set-null gives a plan
+        Map<String, EdgeRule> broken = Map.of("a.user_id", EdgeRule.DELETE, "b.a_id", EdgeRule.DELETE, "a.b_id", EdgeRule.SET_NULL);
+        assertThat(DeletePlanner.plan(USERS, cyclic, broken, null).deletedTables()).containsExactly("b", "a", "users");
+    }
+
+    @Test
+    void warnsAboutUnindexedForeignKeys() {
+        List<ForeignKey> s = List.of(new ForeignKey("n", "notes", List.of("user_id"), "users", List.of("id"), false, false));
+
+        assertThat(DeletePlanner.plan(USERS, s, Map.of("notes.user_id", EdgeRule.DELETE), null).warnings())
+                .containsExactly("foreign key notes.user_id has no index: every chunk scans its table");
+    }
+}
