@@ -1,5 +1,6 @@
 package org.accountpurge.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -12,6 +13,10 @@ import org.accountpurge.stack.LocalStack;
  * Command line of account-purge.
  * <pre>
  *   demo                       start the local stack, seed the reference tenant, run the purge on the sample CSV
+ *   purge --config FILE --input FILE [--new-run true]
+ *                              run a purge job against the servers the configuration names (PURGE_* variables)
+ *   restart --config FILE --execution ID
+ *                              restart a failed execution: it finishes exactly the remaining work
  *   stack                      start the local stack and keep it running until Ctrl-C
  *   seed [--users N] [--orgs M] [--seed S] [--manifest FILE]
  *                              seed the reference tenant into the stack (local, or the PURGE_* servers)
@@ -23,6 +28,8 @@ public final class Main {
 
     private static final Map<String, Set<String>> COMMANDS = Map.of(
             "demo", Set.of("users", "orgs", "seed"),
+            "purge", Set.of("config", "input", "new-run"),
+            "restart", Set.of("config", "execution"),
             "stack", Set.of(),
             "seed", Set.of("users", "orgs", "seed", "manifest"),
             "sample-csv", Set.of("out", "users", "orgs", "seed"));
@@ -31,16 +38,17 @@ public final class Main {
     }
 
     public static void main(String[] argv) throws Exception {
-        Args args;
         try {
-            args = Args.parse(argv, COMMANDS);
+            run(Args.parse(argv, COMMANDS));
         } catch (Args.UsageException e) {
             System.err.println("account-purge: " + e.getMessage());
-            System.err.println("commands: demo | stack | seed [--users N --orgs M --seed S --manifest FILE]"
-                    + " | sample-csv [--out FILE]");
+            System.err.println("commands: demo | purge --config FILE --input FILE | restart --config FILE --execution ID"
+                    + " | stack | seed [--users N --orgs M --seed S --manifest FILE] | sample-csv [--out FILE]");
             System.exit(2);
-            return;
         }
+    }
+
+    private static void run(Args args) throws Exception {
         int users = args.integer("users", SeedCommand.DEFAULT_USERS, 20, 1_000_000);
         int orgs = args.integer("orgs", SeedCommand.DEFAULT_ORGS, 4, 100_000);
         long seed = args.integer("seed", (int) SeedCommand.DEFAULT_SEED, 0, Integer.MAX_VALUE);
@@ -56,20 +64,46 @@ public final class Main {
                 SeedCommand.writeSampleCsv(out, users, orgs, seed);
                 System.out.println("Wrote " + out);
             }
+            case "purge" -> System.exit(PurgeRun.start(Path.of(required(args, "config")),
+                    Path.of(required(args, "input")), Boolean.parseBoolean(args.get("new-run", "false")), Map.of()));
+            case "restart" -> System.exit(PurgeRun.restart(Path.of(required(args, "config")),
+                    args.integer("execution", 0, 1, Integer.MAX_VALUE), Map.of()));
             case "seed", "demo" -> {
+                int exit = 0;
                 try (LocalStack stack = LocalStack.start(Path.of("target/stack"))) {
                     Path manifestFile = Path.of(args.get("manifest", "target/seed/manifest.json"));
-                    SeedManifest manifest = SeedCommand.seed(stack.endpoints(), users, orgs, seed, randomSecret(),
+                    String clientSecret = randomSecret();
+                    SeedManifest manifest = SeedCommand.seed(stack.endpoints(), users, orgs, seed, clientSecret,
                             manifestFile);
                     System.out.println("Seeded: postgres rows " + manifest.postgresRows());
                     System.out.println("Seeded: elasticsearch documents " + manifest.elasticsearchDocuments());
                     System.out.println("Seeded: keycloak users " + manifest.keycloakUsers() + " in realm "
                             + manifest.realm());
                     System.out.println("Manifest: " + manifestFile.toAbsolutePath());
+                    if (args.command().equals("demo")) {
+                        Path input = users == SeedCommand.DEFAULT_USERS && orgs == SeedCommand.DEFAULT_ORGS
+                                && seed == SeedCommand.DEFAULT_SEED ? Path.of("sample-input/legacy-state-cleanup.csv")
+                                : Path.of("target/seed/legacy-state-cleanup.csv");
+                        if (!Files.exists(input)) {
+                            SeedCommand.writeSampleCsv(input, users, orgs, seed);
+                        }
+                        System.out.println("Purging the accounts listed in " + input);
+                        exit = PurgeRun.start(Path.of("jobs-config/reference-tenant.yml"), input, true,
+                                PurgeRun.stackProperties(stack.endpoints(), clientSecret));
+                    }
                 }
+                System.exit(exit);
             }
             default -> throw new IllegalStateException(args.command());
         }
+    }
+
+    private static String required(Args args, String option) {
+        String value = args.get(option, null);
+        if (value == null) {
+            throw new Args.UsageException(args.command() + " needs --" + option);
+        }
+        return value;
     }
 
     static String randomSecret() {

@@ -17,16 +17,14 @@ public record StackEndpoints(
         String keycloakAdminUser,
         String keycloakAdminPassword) {
 
-    /** Spring properties that point the application at this stack. */
-    public Map<String, Object> asSpringProperties() {
+    /** The PURGE_* properties a job configuration refers to, pointing at this stack. */
+    public Map<String, Object> asPurgeProperties() {
         Map<String, Object> p = new LinkedHashMap<>();
-        p.put("spring.datasource.url", jdbcUrl);
-        p.put("spring.datasource.username", jdbcUser);
-        p.put("spring.datasource.password", jdbcPassword);
-        p.put("purge.stack.elasticsearch-url", elasticsearchUrl);
-        p.put("purge.stack.keycloak-url", keycloakUrl);
-        p.put("purge.stack.keycloak-admin-user", keycloakAdminUser);
-        p.put("purge.stack.keycloak-admin-password", keycloakAdminPassword);
+        p.put("PURGE_PG_URL", jdbcUrl);
+        p.put("PURGE_PG_USER", jdbcUser);
+        p.put("PURGE_PG_PASSWORD", jdbcPassword);
+        p.put("PURGE_ES_URL", elasticsearchUrl);
+        p.put("PURGE_KC_URL", keycloakUrl);
         return p;
     }
 

@@ -3,7 +3,6 @@ package org.accountpurge.store.elasticsearch;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch._types.FieldValue;
-import co.elastic.clients.elasticsearch._types.SortOptions;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.BulkRequest;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
@@ -53,7 +52,7 @@ public final class ElasticsearchStore implements AutoCloseable {
         try {
             return call.run();
         } catch (ElasticsearchException e) {
-            throw new StoreException(STORE, what + " failed: " + e.error().type(), e);
+            throw new StoreException(STORE, what + " failed: " + e.error().type(), e, e.error().type());
         } catch (IOException e) {
             throw new StoreException(STORE, what + " failed: " + e.getClass().getSimpleName(), e);
         }
@@ -139,43 +138,33 @@ public final class ElasticsearchStore implements AutoCloseable {
     }
 
     /**
-     * Deletes every document whose {@code field} holds one of the account ids (the integ-test distribution
-     * has no _delete_by_query: search with search_after, then bulk delete by id).
+     * Deletes every document whose {@code field} holds one of the account ids (the integ-test distribution has no
+     * _delete_by_query): search a page, bulk delete it by id, refresh, and search again until nothing matches.
      */
     public Map<String, TargetOutcome> deleteByField(String index, String field, List<String> accountIds) {
         Map<String, TargetOutcome> outcomes = new LinkedHashMap<>();
         accountIds.forEach(id -> outcomes.put(id, TargetOutcome.absent()));
-        List<String[]> docs = findByField(index, field, accountIds);
-        bulkDelete(index, docs, outcomes);
-        return outcomes;
+        while (true) {
+            List<String[]> docs = findByField(index, field, accountIds);
+            bulkDelete(index, docs, outcomes);
+            if (docs.size() < PAGE_SIZE || outcomes.values().stream().anyMatch(TargetOutcome::isFailure)) {
+                return outcomes;
+            }
+            refresh(index);
+        }
     }
 
-    /** [docId, accountId] of every document whose field holds one of the account ids. */
+    /** [docId, accountId] of up to a page of documents whose field holds one of the account ids. */
     private List<String[]> findByField(String index, String field, List<String> accountIds) {
+        @SuppressWarnings("rawtypes")
+        SearchResponse<Map> page = execute("search " + index, () -> client.search(s -> s.index(index).size(PAGE_SIZE)
+                .query(terms(field, accountIds)).source(src -> src.filter(f -> f.includes(field))), Map.class));
         List<String[]> found = new ArrayList<>();
-        List<FieldValue> after = null;
-        while (true) {
-            List<FieldValue> searchAfter = after;
-            @SuppressWarnings("rawtypes")
-            SearchResponse<Map> page = execute("search " + index, () -> client.search(s -> {
-                s.index(index).size(PAGE_SIZE).query(terms(field, accountIds))
-                        .source(src -> src.filter(f -> f.includes(field)))
-                        .sort(SortOptions.of(o -> o.field(f -> f.field("_id"))));
-                if (searchAfter != null) {
-                    s.searchAfter(searchAfter);
-                }
-                return s;
-            }, Map.class));
-            List<Hit<Map>> hits = page.hits().hits();
-            for (Hit<Map> hit : hits) {
-                Object owner = hit.source() == null ? null : hit.source().get(field);
-                found.add(new String[] {hit.id(), owner == null ? null : owner.toString()});
-            }
-            if (hits.size() < PAGE_SIZE) {
-                return found;
-            }
-            after = hits.get(hits.size() - 1).sort();
+        for (@SuppressWarnings("rawtypes") Hit<Map> hit : page.hits().hits()) {
+            Object owner = hit.source() == null ? null : hit.source().get(field);
+            found.add(new String[] {hit.id(), owner == null ? null : owner.toString()});
         }
+        return found;
     }
 
     private void bulkDelete(String index, List<String[]> docs, Map<String, TargetOutcome> outcomes) {

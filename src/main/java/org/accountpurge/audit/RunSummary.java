@@ -1,0 +1,83 @@
+package org.accountpurge.audit;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What a run did, from its bookkeeping tables: candidates per kind and state, rejected rows by reason, retained
+ * accounts by reason, and per store and target what was done (over all executions of the run).
+ *
+ * @param candidates kind to state (PENDING, RETAINED, PURGED) to number of accounts
+ * @param rejected   reason to number of rows
+ * @param retained   kind to reason to number of accounts
+ * @param stores     store to target to action to number ({@code rows} or {@code documents} affected for DELETED and
+ *                   NULLED, accounts for ABSENT, DISABLED, FAILED)
+ */
+public record RunSummary(long runId, long jobExecutionId, String status, String input,
+                         Map<String, Map<String, Long>> candidates, Map<String, Long> rejected,
+                         Map<String, Map<String, Long>> retained, Map<String, Map<String, Map<String, Long>>> stores,
+                         long failures) {
+
+    public static RunSummary load(JdbcTemplate jdbc, long runId, long jobExecutionId, String status, String input) {
+        Map<String, Map<String, Long>> candidates = new TreeMap<>();
+        jdbc.query("SELECT kind, state, count(*) FROM purge.candidate WHERE run_id = ? GROUP BY kind, state",
+                rs -> {
+                    candidates.computeIfAbsent(rs.getString(1), k -> new TreeMap<>()).put(rs.getString(2), rs.getLong(3));
+                }, runId);
+        Map<String, Long> rejected = new TreeMap<>();
+        jdbc.query("SELECT regexp_replace(reason, 'line [0-9]+', 'an earlier line'), count(*) FROM purge.rejected_row"
+                + " WHERE run_id = ? GROUP BY 1", rs -> {
+                    rejected.put(rs.getString(1), rs.getLong(2));
+                }, runId);
+        Map<String, Map<String, Long>> retained = new TreeMap<>();
+        jdbc.query("SELECT kind, reason, count(*) FROM purge.retention WHERE run_id = ? GROUP BY kind, reason",
+                rs -> {
+                    retained.computeIfAbsent(rs.getString(1), k -> new TreeMap<>()).put(rs.getString(2), rs.getLong(3));
+                }, runId);
+        Map<String, Map<String, Map<String, Long>>> stores = new TreeMap<>();
+        long[] failures = {0};
+        jdbc.query("SELECT store, target, action, CASE WHEN action IN ('DELETED', 'NULLED') THEN sum(count)"
+                + " ELSE count(DISTINCT account_id) END FROM purge.step_log WHERE run_id = ? AND action <> 'STARTED'"
+                + " GROUP BY store, target, action", rs -> {
+                    stores.computeIfAbsent(rs.getString(1), k -> new TreeMap<>())
+                            .computeIfAbsent(rs.getString(2), k -> new TreeMap<>())
+                            .put(rs.getString(3).toLowerCase(java.util.Locale.ROOT), rs.getLong(4));
+                    if ("FAILED".equals(rs.getString(3))) {
+                        failures[0] += rs.getLong(4);
+                    }
+                }, runId);
+        return new RunSummary(runId, jobExecutionId, status, input, candidates, rejected, retained, stores, failures[0]);
+    }
+
+    /** Writes the summary as JSON into {@code directory} and returns the file. */
+    public Path writeJson(Path directory) {
+        Path file = directory.resolve("purge-run-" + runId + "-execution-" + jobExecutionId + ".json").toAbsolutePath();
+        try {
+            Files.createDirectories(directory);
+            JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), this);
+            return file;
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot write the run summary to " + file, e);
+        }
+    }
+
+    /** A human-readable rendering, a line per fact. */
+    public List<String> lines() {
+        List<String> lines = new ArrayList<>();
+        lines.add("Purge run " + runId + " (execution " + jobExecutionId + "): " + status);
+        candidates.forEach((kind, states) -> lines.add("  " + kind + " candidates: " + states));
+        lines.add("  rejected rows: " + (rejected.isEmpty() ? "none" : rejected));
+        retained.forEach((kind, reasons) -> lines.add("  retained " + kind + " accounts by reason: " + reasons));
+        stores.forEach((store, targets) -> targets.forEach((target, actions) ->
+                lines.add("  " + store + " " + target + ": " + actions)));
+        lines.add("  failures: " + failures);
+        return lines;
+    }
+}

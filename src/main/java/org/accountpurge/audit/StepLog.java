@@ -1,0 +1,76 @@
+package org.accountpurge.audit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.accountpurge.store.TargetOutcome;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The per-account, per-store, per-target record of a run ({@code purge.step_log}). What an external store
+ * (Elasticsearch, Keycloak) did is committed at once, in its own transaction, so it survives a rollback of the
+ * chunk; what PostgreSQL did is written in the chunk's transaction, so it is there exactly when the deletes are.
+ */
+public final class StepLog {
+
+    public static final String STARTED = "STARTED";
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate ownTransaction;
+
+    public StepLog(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
+        this.jdbc = jdbc;
+        this.ownTransaction = new TransactionTemplate(transactionManager);
+        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+    }
+
+    /** Where the rows of one chunk go: the run (job instance), the execution, the kind of account. */
+    public record Context(long runId, long jobExecutionId, String kind) {
+    }
+
+    /** Before a store is called for these accounts: a crash after this row leaves "started, outcome unknown". */
+    public void started(Context ctx, String store, List<String> accountIds) {
+        List<Object[]> rows = new ArrayList<>();
+        accountIds.forEach(id -> rows.add(row(ctx, id, store, "*", STARTED, 0, null)));
+        ownTransaction.executeWithoutResult(s -> insert(rows));
+    }
+
+    /** Outcomes of an external store, committed now. */
+    public void committed(Context ctx, String store, String target, Map<String, TargetOutcome> outcomes) {
+        ownTransaction.executeWithoutResult(s -> insert(rows(ctx, store, target, outcomes)));
+    }
+
+    /** Outcomes of the tenant database, in the caller's (the chunk's) transaction. */
+    public void inTransaction(Context ctx, String store, String target, Map<String, TargetOutcome> outcomes) {
+        insert(rows(ctx, store, target, outcomes));
+    }
+
+    /** A whole request failed for all these accounts; committed now. */
+    public void failed(Context ctx, String store, String target, List<String> accountIds, String errorClass) {
+        List<Object[]> rows = new ArrayList<>();
+        accountIds.forEach(id -> rows.add(row(ctx, id, store, target, TargetOutcome.Action.FAILED.name(), 0, errorClass)));
+        ownTransaction.executeWithoutResult(s -> insert(rows));
+    }
+
+    private static List<Object[]> rows(Context ctx, String store, String target, Map<String, TargetOutcome> outcomes) {
+        List<Object[]> rows = new ArrayList<>();
+        outcomes.forEach((id, o) -> rows.add(row(ctx, id, store, target, o.action().name(), o.count(), o.errorClass())));
+        return rows;
+    }
+
+    private static Object[] row(Context ctx, String accountId, String store, String target, String action, long count,
+                                String errorClass) {
+        return new Object[] {ctx.runId(), ctx.jobExecutionId(), ctx.kind(), accountId, store, target, action, count,
+                errorClass};
+    }
+
+    private void insert(List<Object[]> rows) {
+        if (!rows.isEmpty()) {
+            jdbc.batchUpdate("INSERT INTO purge.step_log (run_id, job_execution_id, kind, account_id, store, target,"
+                    + " action, count, error_class) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package org.accountpurge.audit;
+
+import java.nio.file.Path;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** Last step: writes the run's JSON summary and leaves its path in the job execution context. */
+public class SummaryTasklet implements Tasklet {
+
+    public static final String SUMMARY_FILE = "summary.file";
+
+    private final JdbcTemplate jdbc;
+    private final Path directory;
+
+    public SummaryTasklet(JdbcTemplate jdbc, Path directory) {
+        this.jdbc = jdbc;
+        this.directory = directory;
+    }
+
+    @Override
+    public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+        JobExecution job = contribution.getStepExecution().getJobExecution();
+        RunSummary summary = RunSummary.load(jdbc, job.getJobInstance().getInstanceId(), job.getId(), "COMPLETED",
+                job.getJobParameters().getString("input"));
+        Path file = summary.writeJson(directory);
+        job.getExecutionContext().putString(SUMMARY_FILE, file.toString());
+        return RepeatStatus.FINISHED;
+    }
+}

@@ -1,0 +1,130 @@
+package org.accountpurge.candidate;
+
+import com.opencsv.ICSVParser;
+import com.opencsv.RFC4180ParserBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+import org.springframework.batch.infrastructure.item.ItemStreamException;
+import org.springframework.batch.infrastructure.item.support.AbstractItemCountingItemStreamItemReader;
+
+/**
+ * Reads the candidate CSV: a header row naming the id and kind columns (any other columns are ignored), then one
+ * account per line. Every line after the header becomes one {@link InputRow}, rejected with a reason when it
+ * cannot be read; a restart skips the lines already committed. The file must still be the one the run started
+ * with (same SHA-256).
+ */
+public class CsvCandidateReader extends AbstractItemCountingItemStreamItemReader<InputRow> {
+
+    private final Path file;
+    private final String expectedSha256;
+    private final String idColumn;
+    private final String kindColumn;
+    private final int maxLineLength;
+    private LineReader lines;
+    private int idIndex;
+    private int kindIndex;
+
+    public CsvCandidateReader(Path file, String expectedSha256, String idColumn, String kindColumn, int maxLineLength) {
+        this.file = file;
+        this.expectedSha256 = expectedSha256;
+        this.idColumn = idColumn;
+        this.kindColumn = kindColumn;
+        this.maxLineLength = maxLineLength;
+        setName("candidateCsvReader");
+    }
+
+    /** SHA-256 of a file, hex. */
+    public static String sha256(Path file) {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (IOException e) {
+            throw new ItemStreamException("Cannot read input file " + file + ": " + e.getClass().getSimpleName(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    protected void doOpen() throws Exception {
+        if (!Files.isRegularFile(file)) {
+            throw new ItemStreamException("Input file " + file + " does not exist or is not a file");
+        }
+        if (!sha256(file).equals(expectedSha256)) {
+            throw new ItemStreamException("Input file " + file + " changed since this run started (SHA-256 differs);"
+                    + " start a new run for the new file");
+        }
+        lines = new LineReader(new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8), maxLineLength);
+        LineReader.Line header = lines.next();
+        if (header == null) {
+            throw new ItemStreamException("Input file " + file + " is empty: expected a header row with columns "
+                    + idColumn + " and " + kindColumn);
+        }
+        String[] names = header.tooLong() ? new String[0] : parse(header.text());
+        idIndex = indexOf(names, idColumn);
+        kindIndex = indexOf(names, kindColumn);
+        if (idIndex < 0 || kindIndex < 0) {
+            throw new ItemStreamException("Input file " + file + ": the header row (line 1) must name the columns "
+                    + idColumn + " and " + kindColumn + " (purge.input.id-column, purge.input.kind-column)");
+        }
+    }
+
+    @Override
+    protected InputRow doRead() throws Exception {
+        LineReader.Line line = lines.next();
+        if (line == null) {
+            return null;
+        }
+        if (line.tooLong()) {
+            return InputRow.rejected(line.number(), "line longer than " + maxLineLength + " characters");
+        }
+        if (line.text().isBlank()) {
+            return InputRow.rejected(line.number(), "blank line");
+        }
+        String[] fields;
+        try {
+            fields = parse(line.text());
+        } catch (IOException e) {
+            return InputRow.rejected(line.number(), "malformed CSV (unbalanced quotes)");
+        }
+        if (fields.length <= Math.max(idIndex, kindIndex)) {
+            return InputRow.rejected(line.number(), "fewer columns than the header");
+        }
+        return new InputRow(line.number(), fields[kindIndex], fields[idIndex], null);
+    }
+
+    private String[] parse(String line) throws IOException {
+        ICSVParser parser = new RFC4180ParserBuilder().build(); // fresh: a pending quote must not spill into the next line
+        String[] fields = parser.parseLine(line);
+        if (parser.isPending()) {
+            throw new IOException("unterminated quoted field");
+        }
+        return fields;
+    }
+
+    private static int indexOf(String[] names, String column) {
+        for (int i = 0; i < names.length; i++) {
+            if (names[i] != null && names[i].trim().toLowerCase(Locale.ROOT).equals(column.toLowerCase(Locale.ROOT))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    protected void doClose() throws Exception {
+        if (lines != null) {
+            lines.close();
+            lines = null;
+        }
+    }
+}

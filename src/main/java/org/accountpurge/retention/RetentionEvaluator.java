@@ -1,0 +1,53 @@
+package org.accountpurge.retention;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.accountpurge.config.PurgeProperties;
+import org.accountpurge.store.keycloak.KeycloakAccounts;
+import org.accountpurge.store.postgres.PostgresAccounts;
+
+/**
+ * Every reason to keep each account of a chunk: protect edges of the delete plan ({@code fk:table.column}) and the
+ * configured retention rules (their names). Keycloak role and group members are read once per evaluator.
+ */
+public final class RetentionEvaluator {
+
+    private final List<PurgeProperties.RetentionRule> rules;
+    private final PostgresAccounts postgres;
+    private final KeycloakAccounts keycloak;
+    private final Map<String, Set<String>> keycloakMembers = new HashMap<>();
+
+    /** @param keycloak null for kinds without Keycloak users (then the rules may not name roles or groups) */
+    public RetentionEvaluator(List<PurgeProperties.RetentionRule> rules, PostgresAccounts postgres,
+                              KeycloakAccounts keycloak) {
+        this.rules = List.copyOf(rules);
+        this.postgres = postgres;
+        this.keycloak = keycloak;
+    }
+
+    /** Reasons per retained account id; accounts without a reason are absent from the map. */
+    public Map<String, Set<String>> reasons(List<String> accountIds) {
+        Map<String, Set<String>> reasons = new TreeMap<>();
+        postgres.protectedAccounts(accountIds).forEach((id, rs) -> reasons.computeIfAbsent(id, k -> new TreeSet<>()).addAll(rs));
+        for (PurgeProperties.RetentionRule rule : rules) {
+            Set<String> matches;
+            if (rule.sql() != null) {
+                matches = postgres.ruleMatches(rule.sql(), accountIds);
+            } else {
+                matches = keycloakMembers.computeIfAbsent(rule.name(), n -> rule.keycloakRole() != null
+                        ? keycloak.accountIdsWithRole(rule.keycloakRole())
+                        : keycloak.accountIdsInGroup(rule.keycloakGroup()));
+            }
+            for (String id : accountIds) {
+                if (matches.contains(id)) {
+                    reasons.computeIfAbsent(id, k -> new TreeSet<>()).add(rule.name());
+                }
+            }
+        }
+        return reasons;
+    }
+}

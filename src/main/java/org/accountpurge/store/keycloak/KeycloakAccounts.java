@@ -1,0 +1,217 @@
+package org.accountpurge.store.keycloak;
+
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import org.accountpurge.store.StoreException;
+import org.accountpurge.store.TargetOutcome;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.admin.client.resource.RealmResource;
+import org.keycloak.admin.client.resource.UserResource;
+import org.keycloak.representations.idm.GroupRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
+
+/**
+ * The purge's view of the realm, through the purge's own service-account client: find a platform user's
+ * Keycloak user, lock it out, delete it, and list who holds a role or a group. "Not found" is never an error.
+ */
+public final class KeycloakAccounts implements AutoCloseable {
+
+    static final String STORE = "keycloak";
+    private static final int PAGE = 500;
+
+    /** How a platform user id finds its Keycloak user. */
+    public enum UserMatch { ID, USERNAME, ATTRIBUTE }
+
+    private final Keycloak keycloak;
+    private final String realm;
+    private final UserMatch match;
+    private final String attribute;
+    private final ExecutorService pool;
+
+    public KeycloakAccounts(String url, String realm, String clientId, String clientSecret, Duration timeout, int threads,
+                            UserMatch match, String attribute) {
+        this.keycloak = KeycloakConnections.serviceAccount(url, realm, clientId, clientSecret, timeout, threads + 2);
+        this.realm = realm;
+        this.match = match;
+        this.attribute = attribute;
+        this.pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "keycloak-purge");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public String realm() {
+        return realm;
+    }
+
+    /** Fails with a {@link StoreException} unless the client can log in and read the realm's users. */
+    public void checkAccess() {
+        call("read users of realm " + realm, () -> resource().users().count());
+    }
+
+    /** Disables each account's Keycloak user and ends its sessions: DISABLED, ABSENT or FAILED per account. */
+    public Map<String, TargetOutcome> lockOut(List<String> accountIds) {
+        return each(accountIds, id -> {
+            Optional<String> kcId = keycloakId(id);
+            if (kcId.isEmpty()) {
+                return TargetOutcome.absent();
+            }
+            UserResource user = resource().users().get(kcId.get());
+            UserRepresentation rep = user.toRepresentation();
+            if (Boolean.TRUE.equals(rep.isEnabled())) {
+                UserRepresentation disable = new UserRepresentation();
+                disable.setEnabled(false);
+                user.update(disable);
+            }
+            user.logout();
+            return TargetOutcome.disabled();
+        });
+    }
+
+    /** Deletes each account's Keycloak user: DELETED, ABSENT (404) or FAILED per account. */
+    public Map<String, TargetOutcome> delete(List<String> accountIds) {
+        return each(accountIds, id -> {
+            Optional<String> kcId = keycloakId(id);
+            if (kcId.isEmpty()) {
+                return TargetOutcome.absent();
+            }
+            try (Response response = resource().users().delete(kcId.get())) {
+                int status = response.getStatus();
+                if (status == 404) {
+                    return TargetOutcome.absent();
+                }
+                if (status / 100 != 2) {
+                    return TargetOutcome.failed("HTTP " + status);
+                }
+                return TargetOutcome.deleted(1);
+            }
+        });
+    }
+
+    /** Platform ids of users holding the realm role directly. */
+    public Set<String> accountIdsWithRole(String role) {
+        return call("members of role " + role, () -> {
+            Set<String> ids = new HashSet<>();
+            for (int first = 0; ; first += PAGE) {
+                List<UserRepresentation> page = resource().roles().get(role).getUserMembers(true, first, PAGE);
+                page.forEach(u -> accountId(u).ifPresent(ids::add));
+                if (page.size() < PAGE) {
+                    return ids;
+                }
+            }
+        });
+    }
+
+    /** Platform ids of the members of the top-level group with this exact name. */
+    public Set<String> accountIdsInGroup(String name) {
+        return call("members of group " + name, () -> {
+            List<GroupRepresentation> groups = resource().groups().groups(name, true, 0, 10, true);
+            GroupRepresentation group = groups.stream().filter(g -> name.equals(g.getName())).findFirst()
+                    .orElseThrow(() -> new StoreException(STORE, "realm " + realm + " has no group " + name, null));
+            Set<String> ids = new HashSet<>();
+            for (int first = 0; ; first += PAGE) {
+                List<UserRepresentation> page = resource().groups().group(group.getId()).members(first, PAGE, true);
+                page.forEach(u -> accountId(u).ifPresent(ids::add));
+                if (page.size() < PAGE) {
+                    return ids;
+                }
+            }
+        });
+    }
+
+    private Optional<String> keycloakId(String accountId) {
+        return switch (match) {
+            case ID -> {
+                try {
+                    yield Optional.of(resource().users().get(accountId).toRepresentation(true).getId());
+                } catch (NotFoundException e) {
+                    yield Optional.empty();
+                }
+            }
+            case USERNAME -> single(resource().users().searchByUsername(accountId, true), accountId);
+            case ATTRIBUTE -> single(resource().users().searchByAttributes(0, 2, null, true, true,
+                    attribute + ":" + accountId), accountId);
+        };
+    }
+
+    private Optional<String> single(List<UserRepresentation> found, String accountId) {
+        if (found.size() > 1) {
+            throw new IllegalStateException("more than one Keycloak user matches account " + accountId);
+        }
+        return found.stream().map(UserRepresentation::getId).findFirst();
+    }
+
+    private Optional<String> accountId(UserRepresentation user) {
+        return switch (match) {
+            case ID -> Optional.of(user.getId());
+            case USERNAME -> Optional.ofNullable(user.getUsername());
+            case ATTRIBUTE -> Optional.ofNullable(user.getAttributes()).map(a -> a.get(attribute))
+                    .filter(v -> !v.isEmpty()).map(v -> v.get(0));
+        };
+    }
+
+    private Map<String, TargetOutcome> each(List<String> accountIds, Function<String, TargetOutcome> action) {
+        Map<String, Future<TargetOutcome>> futures = new LinkedHashMap<>();
+        accountIds.forEach(id -> futures.put(id, pool.submit(() -> {
+            try {
+                return action.apply(id);
+            } catch (WebApplicationException e) {
+                return e.getResponse().getStatus() == 404 ? TargetOutcome.absent()
+                        : TargetOutcome.failed("HTTP " + e.getResponse().getStatus());
+            } catch (RuntimeException e) {
+                return TargetOutcome.failed(e.getClass().getSimpleName());
+            }
+        })));
+        Map<String, TargetOutcome> outcomes = new LinkedHashMap<>();
+        futures.forEach((id, f) -> {
+            try {
+                outcomes.put(id, f.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                outcomes.put(id, TargetOutcome.failed("Interrupted"));
+            } catch (ExecutionException e) {
+                outcomes.put(id, TargetOutcome.failed(e.getCause().getClass().getSimpleName()));
+            }
+        });
+        return outcomes;
+    }
+
+    private RealmResource resource() {
+        return keycloak.realm(realm);
+    }
+
+    private interface Call<T> {
+        T run();
+    }
+
+    private <T> T call(String what, Call<T> call) {
+        try {
+            return call.run();
+        } catch (WebApplicationException e) {
+            throw new StoreException(STORE, what + " failed: HTTP " + e.getResponse().getStatus(), e);
+        } catch (ProcessingException e) {
+            throw new StoreException(STORE, what + " failed: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+        keycloak.close();
+    }
+}

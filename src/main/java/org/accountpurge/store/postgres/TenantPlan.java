@@ -1,0 +1,41 @@
+package org.accountpurge.store.postgres;
+
+import java.util.List;
+import javax.sql.DataSource;
+import org.accountpurge.config.PurgeProperties;
+import org.accountpurge.graph.DeletePlan;
+import org.accountpurge.graph.DeletePlanner;
+import org.accountpurge.graph.ForeignKey;
+import org.accountpurge.graph.PlanException;
+import org.accountpurge.graph.RootTable;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The delete plan of one kind of account, derived now from the tenant database's catalog and the configured
+ * edge rules, and the SQL type of the root id column.
+ */
+public record TenantPlan(String schema, DeletePlan plan, String idType) {
+
+    /** @throws PlanException when the root is missing, an edge has no rule, or the rules cannot be ordered */
+    public static TenantPlan read(DataSource dataSource, PurgeProperties config, String kind) {
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        String schema = config.postgres().schema();
+        PurgeProperties.Root root = config.roots().of(kind);
+        String idType = ForeignKeyCatalog.columnType(jdbc, schema, root.table(), root.idColumn());
+        if (idType == null) {
+            throw new PlanException(kind, List.of("purge.roots." + kind + ": the database has no column "
+                    + schema + "." + root.table() + "." + root.idColumn()));
+        }
+        List<ForeignKey> foreignKeys = ForeignKeyCatalog.foreignKeys(jdbc, schema);
+        DeletePlan plan = DeletePlanner.plan(new RootTable(kind, root.table(), root.idColumn()), foreignKeys,
+                config.edges().rules(), config.edges().defaultEdgeRule());
+        return new TenantPlan(schema, plan, idType);
+    }
+
+    /** The SQL type of a kind's root id column, or null when it does not exist. */
+    public static String idType(DataSource dataSource, PurgeProperties config, String kind) {
+        PurgeProperties.Root root = config.roots().of(kind);
+        return ForeignKeyCatalog.columnType(new JdbcTemplate(dataSource), config.postgres().schema(), root.table(),
+                root.idColumn());
+    }
+}
