@@ -103,6 +103,9 @@ public class CsvCandidateReader extends AbstractItemCountingItemStreamItemReader
     }
 
     private String[] parse(String line) throws IOException {
+        if (line.chars().filter(c -> c == '"').count() % 2 != 0) { // RFC 4180 doubles quotes inside quoted fields
+            throw new IOException("unbalanced quotes");
+        }
         ICSVParser parser = new RFC4180ParserBuilder().build(); // fresh: a pending quote must not spill into the next line
         String[] fields = parser.parseLine(line);
         if (parser.isPending()) {

@@ -1,5 +1,6 @@
 package org.accountpurge.store.keycloak;
 
+import jakarta.ws.rs.NotAuthorizedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
@@ -169,7 +170,7 @@ public final class KeycloakAccounts implements AutoCloseable {
         Map<String, Future<TargetOutcome>> futures = new LinkedHashMap<>();
         accountIds.forEach(id -> futures.put(id, pool.submit(() -> {
             try {
-                return action.apply(id);
+                return withFreshToken(() -> action.apply(id));
             } catch (WebApplicationException e) {
                 return e.getResponse().getStatus() == 404 ? TargetOutcome.absent()
                         : TargetOutcome.failed("HTTP " + e.getResponse().getStatus());
@@ -199,9 +200,24 @@ public final class KeycloakAccounts implements AutoCloseable {
         T run();
     }
 
-    private <T> T call(String what, Call<T> call) {
+    /**
+     * Runs the call; when Keycloak rejects the cached token (revoked, realm re-created, session ended), fetches a
+     * new one and runs it once more.
+     */
+    private <T> T withFreshToken(Call<T> call) {
         try {
             return call.run();
+        } catch (NotAuthorizedException e) {
+            synchronized (this) {
+                keycloak.tokenManager().grantToken();
+            }
+            return call.run();
+        }
+    }
+
+    private <T> T call(String what, Call<T> call) {
+        try {
+            return withFreshToken(call);
         } catch (WebApplicationException e) {
             throw new StoreException(STORE, what + " failed: HTTP " + e.getResponse().getStatus(), e);
         } catch (ProcessingException e) {

@@ -150,6 +150,21 @@ public final class KeycloakRealmSetup implements AutoCloseable {
         }
     }
 
+    /** Every user of the realm as a comparable text (id to description), for before/after comparisons in tests. */
+    public Map<String, String> allUsers(String realm) {
+        Map<String, String> users = new java.util.TreeMap<>();
+        for (int first = 0; ; first += 500) {
+            List<UserRepresentation> page = keycloak.realm(realm).users().list(first, 500);
+            page.forEach(u -> users.put(u.getId(), String.join("|", u.getUsername(), String.valueOf(u.getEmail()),
+                    String.valueOf(u.getFirstName()), String.valueOf(u.getLastName()), String.valueOf(u.isEnabled()),
+                    String.valueOf(u.isEmailVerified()), String.valueOf(new java.util.TreeMap<>(
+                            u.getAttributes() == null ? Map.of() : u.getAttributes())))));
+            if (page.size() < 500) {
+                return users;
+            }
+        }
+    }
+
     private static void check(Response response, String what) {
         if (response.getStatus() >= 300) {
             throw new StoreException("keycloak", what + " answered HTTP " + response.getStatus(), null);

@@ -1,0 +1,412 @@
+package org.accountpurge.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.accountpurge.PurgeApplication;
+import org.accountpurge.candidate.CsvCandidateReader;
+import org.accountpurge.cli.SeedCommand;
+import org.accountpurge.seed.ReferenceTenant;
+import org.accountpurge.seed.SeedManifest;
+import org.accountpurge.seed.TenantGenerator;
+import org.accountpurge.stack.StackEndpoints;
+import org.accountpurge.support.FlakyHttpProxy;
+import org.accountpurge.support.StoreSnapshot;
+import org.accountpurge.support.TestStack;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The purge job end to end on the real stack (PostgreSQL, Elasticsearch, Keycloak), with the reference tenant's
+ * job configuration. Each test seeds the tenant afresh; Elasticsearch is reached through a proxy that a test can
+ * make stop answering.
+ */
+@SpringBootTest(classes = PurgeApplication.class,
+        args = "--spring.config.additional-location=file:jobs-config/reference-tenant.yml",
+        properties = "purge.job.chunk-size=10")
+@ExtendWith(OutputCaptureExtension.class)
+class PurgeJobFunctionalTest {
+
+    static final int USERS = 300;
+    static final int ORGS = 20;
+    static final long SEED = 11;
+    static final String SECRET = "test-" + Long.toHexString(System.nanoTime());
+    static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    static final Map<String, List<String>> SET_NULL_COLUMNS = Map.of("users", List.of("managed_by"),
+            "user_skills", List.of("endorsed_by"), "user_notes", List.of("created_by", "updated_by"),
+            "user_education", List.of("address_id"), "groups", List.of("created_by"));
+
+    static final List<String> RETAINED_KINDS = List.of("contentCreators", "batchCreators", "mentors", "orgAdmins",
+            "platformAdmins", "supportStaff", "groupOwners");
+
+    static FlakyHttpProxy elasticsearch;
+
+    @DynamicPropertySource
+    static void stack(DynamicPropertyRegistry registry) throws Exception {
+        StackEndpoints stack = TestStack.endpoints();
+        elasticsearch = new FlakyHttpProxy(stack.elasticsearchUrl());
+        stack.asPurgeProperties().forEach((k, v) -> registry.add(k, () -> v));
+        registry.add("PURGE_ES_URL", elasticsearch::url);
+        registry.add("PURGE_KC_CLIENT_SECRET", () -> SECRET);
+        registry.add("purge.job.report-directory", () -> "target/purge-reports-test");
+    }
+
+    @AfterAll
+    static void closeProxy() {
+        elasticsearch.close();
+    }
+
+    @Autowired
+    JobOperator jobOperator;
+    @Autowired
+    Job accountPurgeJob;
+    @Autowired
+    JdbcTemplate jdbc;
+    @TempDir
+    Path dir;
+
+    SeedManifest manifest;
+    ReferenceTenant tenant;
+
+    @BeforeEach
+    void seed() {
+        elasticsearch.heal();
+        manifest = SeedCommand.seed(TestStack.endpoints(), USERS, ORGS, SEED, SECRET, null);
+        tenant = TenantGenerator.generate(USERS, ORGS, SEED);
+    }
+
+    @Test
+    void purgesEveryTraceOfTheListedAccountsAndNothingElse(CapturedOutput output) throws Exception {
+        // given the legacy state's cleanup CSV and the stores as they are
+        Path csv = write("cleanup.csv", SeedCommand.sampleCsv(tenant.legacyCleanupRows()));
+        StoreSnapshot before = StoreSnapshot.take(TestStack.endpoints());
+
+        // when the job runs
+        JobExecution execution = run(csv);
+
+        // then it completes; users who must stay are retained, every other listed user is purged
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        long run = execution.getJobInstance().getInstanceId();
+        Set<String> listedUsers = new HashSet<>(manifest.userIds().get("legacyStateCandidates"));
+        Set<String> mustStay = new HashSet<>();
+        for (String kind : RETAINED_KINDS) {
+            mustStay.addAll(manifest.userIds().get(kind));
+        }
+        for (Object[] member : tenant.tables().get("group_member").rows()) {
+            if (!"member".equals(member[2])) {
+                mustStay.add(member[1].toString()); // group owners and admins
+            }
+        }
+        mustStay.retainAll(listedUsers);
+        assertThat(mustStay).isNotEmpty();
+        assertThat(ids(run, "user", "RETAINED")).isEqualTo(mustStay);
+        Set<String> purgedUsers = ids(run, "user", "PURGED");
+        assertThat(purgedUsers).hasSize(listedUsers.size() - mustStay.size());
+        Set<String> purged = new HashSet<>(purgedUsers);
+        purged.addAll(ids(run, "org", "PURGED"));
+        assertThat(ids(run, "org", "PURGED")).isNotEmpty();
+        assertThat(ids(run, "org", "RETAINED")).isNotEmpty();
+
+        // and no row, document or realm user anywhere still mentions a purged account
+        StoreSnapshot after = StoreSnapshot.take(TestStack.endpoints());
+        after.rows().forEach((table, rows) -> rows.forEach(row ->
+                assertThat(mentioned(row)).as(table + " row").doesNotContainAnyElementsOf(purged)));
+        after.docs().forEach((index, docs) -> docs.forEach((id, source) -> {
+            assertThat(id).as(index + " document id").isNotIn(purged);
+            assertThat(mentioned(source)).as(index + " document").doesNotContainAnyElementsOf(purged);
+        }));
+        assertThat(after.users().keySet()).doesNotContainAnyElementsOf(purged);
+
+        // and everything else is unchanged: realm users and documents identical, rows identical or only nulled
+        Map<String, String> keptUsers = new HashMap<>(before.users());
+        keptUsers.keySet().removeAll(purged);
+        assertThat(after.users()).isEqualTo(keptUsers);
+        before.docs().forEach((index, docs) -> docs.forEach((id, source) -> {
+            if (!purged.contains(id) && !containsAny(source, purged)) {
+                assertThat(after.docs().get(index)).as(index).containsEntry(id, source);
+            }
+        }));
+        assertRowsOnlyDeletedOrNulled(before, after, purged);
+
+        // and set-null rows are kept with the column nulled (notes of others, edited by a purged user)
+        long nulledNotes = jdbc.queryForObject("SELECT coalesce(sum(count), 0) FROM purge.step_log WHERE run_id = ?"
+                + " AND target = 'user_notes.updated_by' AND action = 'NULLED'", Long.class, run);
+        assertThat(nulledNotes).isPositive();
+        List<String> keptButNulled = new ArrayList<>(after.rows().get("user_notes"));
+        keptButNulled.removeAll(before.rows().get("user_notes"));
+        assertThat(keptButNulled).isNotEmpty().allMatch(row -> row.contains("\"updated_by\":null"));
+
+        // and the step log says, for every purged user, what each store did
+        for (String id : purgedUsers) {
+            assertThat(log(run, id, "postgres", "users")).containsExactly("DELETED 1");
+            assertThat(log(run, id, "keycloak", ReferenceTenant.REALM)).isEqualTo(
+                    before.users().containsKey(id) ? List.of("DISABLED 1", "DELETED 1") : List.of("ABSENT 0", "ABSENT 0"));
+            assertThat(log(run, id, "elasticsearch", "user")).containsExactly(
+                    before.docs().get("user").containsKey(id) ? "DELETED 1" : "ABSENT 0");
+        }
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM purge.step_log WHERE run_id = ? AND action = 'FAILED'",
+                Long.class, run)).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM purge.step_log l JOIN purge.candidate c ON c.run_id ="
+                + " l.run_id AND c.kind = l.kind AND c.account_id = l.account_id WHERE l.run_id = ? AND c.state ="
+                + " 'RETAINED'", Long.class, run)).as("step log rows of retained accounts").isZero();
+
+        // and no name, email or phone of a purged user reached the log output
+        for (Object[] user : tenant.tables().get("users").rows()) {
+            if (purgedUsers.contains(user[0].toString())) {
+                for (int column : new int[] {1, 4, 5}) { // username, email, phone
+                    if (user[column] != null) {
+                        assertThat(output.getAll()).doesNotContain(user[column].toString());
+                    }
+                }
+                assertThat(output.getAll()).doesNotContain(user[2] + " " + user[3]);
+            }
+        }
+    }
+
+    @Test
+    void aStoreThatStopsAnsweringFailsTheRunAndARestartFinishesExactlyTheRest() throws Exception {
+        // given the end state of an uninterrupted run
+        Path csv = write("cleanup.csv", SeedCommand.sampleCsv(tenant.legacyCleanupRows()));
+        assertThat(run(csv).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        StoreSnapshot uninterrupted = StoreSnapshot.take(TestStack.endpoints());
+        seed();
+
+        // when Elasticsearch stops answering in the second chunk (4 user indexes: bulk 1-4 are chunk 1)
+        elasticsearch.failAfterBulkRequests(5);
+        JobExecution failed = run(csv);
+
+        // then the run fails in purgeUsers after one committed chunk
+        assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
+        long run = failed.getJobInstance().getInstanceId();
+        StepExecution purgeUsers = step(failed, "purgeUsers");
+        assertThat(purgeUsers.getStatus()).isEqualTo(BatchStatus.FAILED);
+        assertThat(purgeUsers.getCommitCount()).isEqualTo(1);
+        assertThat(ids(run, "user", "PURGED")).hasSize(10);
+        Set<String> secondChunk = jdbc.queryForList("SELECT DISTINCT account_id FROM purge.step_log WHERE run_id = ?"
+                + " AND store = 'elasticsearch' AND action = 'FAILED'", String.class, run).stream().collect(Collectors.toSet());
+        assertThat(secondChunk).hasSize(10).doesNotContainAnyElementsOf(ids(run, "user", "PURGED"));
+        // and the step log tells the truth about the second chunk: locked out, first index cleaned, second failed,
+        // nothing deleted from the database
+        for (String id : secondChunk) {
+            assertThat(log(run, id, "elasticsearch", "user")).hasSize(1);
+            assertThat(log(run, id, "elasticsearch", "userprofilevisibility")).containsExactly("FAILED 0");
+            assertThat(log(run, id, "postgres", "users")).isEmpty();
+            assertThat(log(run, id, "keycloak", "*")).containsExactly("STARTED 0");
+        }
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM users WHERE id = ANY(?::uuid[])", Long.class,
+                (Object) secondChunk.toArray(String[]::new))).isEqualTo(10);
+
+        // when Elasticsearch is back and the execution is restarted
+        elasticsearch.heal();
+        JobExecution restarted = jobOperator.restart(failed);
+
+        // then the run completes, each remaining account purged once, and the stores end as after an uninterrupted run
+        assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(restarted.getJobInstance().getInstanceId()).isEqualTo(run);
+        assertThat(step(restarted, "loadCandidates")).isNull();
+        assertThat(ids(run, "user", "PENDING")).isEmpty();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM purge.step_log WHERE run_id = ? AND target = 'users'"
+                + " AND action = 'DELETED'", Long.class, run)).isEqualTo(ids(run, "user", "PURGED").size());
+        assertThat(StoreSnapshot.take(TestStack.endpoints())).isEqualTo(uninterrupted);
+    }
+
+    @Test
+    void anUnruledForeignKeyStopsTheRunBeforeAnythingIsDeleted() throws Exception {
+        // given a table nobody wrote a rule for, holding a row of a listed user
+        String listed = manifest.userIds().get("legacyStateCandidates").get(0);
+        jdbc.execute("CREATE TABLE user_wishlist (id serial PRIMARY KEY, user_id uuid NOT NULL REFERENCES users (id))");
+        try {
+            jdbc.update("INSERT INTO user_wishlist (user_id) VALUES (?::uuid)", listed);
+            Path csv = write("cleanup.csv", SeedCommand.sampleCsv(tenant.legacyCleanupRows()));
+            StoreSnapshot before = StoreSnapshot.take(TestStack.endpoints());
+
+            // when the job runs
+            JobExecution execution = run(csv);
+
+            // then it fails in its first step, naming the edge, and no store has changed
+            assertThat(execution.getStatus()).isEqualTo(BatchStatus.FAILED);
+            assertThat(execution.getStepExecutions()).extracting(StepExecution::getStepName)
+                    .containsExactly("validateConfiguration");
+            assertThat(execution.getAllFailureExceptions().get(0)).hasMessageContaining("user_wishlist.user_id")
+                    .hasMessageContaining("no rule");
+            assertThat(StoreSnapshot.take(TestStack.endpoints())).isEqualTo(before);
+        } finally {
+            jdbc.execute("DROP TABLE user_wishlist");
+        }
+    }
+
+    @Test
+    void badRowsAreRejectedWithTheirReasonAndTheRestIsPurged() throws Exception {
+        // given a CSV with a byte-order mark, CRLF line ends, reordered and extra columns, and bad rows
+        List<String> neverLoggedIn = new ArrayList<>(manifest.userIds().get("legacyStateCandidates"));
+        neverLoggedIn.retainAll(manifest.userIds().get("neverLoggedIn"));
+        RETAINED_KINDS.forEach(kind -> neverLoggedIn.removeAll(manifest.userIds().get(kind)));
+        tenant.tables().get("group_member").rows().forEach(m -> neverLoggedIn.remove(m[1].toString()));
+        String a = neverLoggedIn.get(0);
+        String b = neverLoggedIn.get(1);
+        String csv = "\uFEFFkind,account_id,name\r\n"
+                + "user," + a + ",Some Name\r\n"                        // 2 accepted
+                + "USER, " + a.toUpperCase() + " ,\r\n"                  // 3 duplicate of line 2 once normalised
+                + "user,not-a-uuid,\r\n"                                 // 4 malformed
+                + "\r\n"                                                 // 5 blank
+                + "group," + b + ",\r\n"                                 // 6 unknown kind
+                + "user,\"'; DROP TABLE users; --\",\r\n"                // 7 hostile text
+                + "user," + "9".repeat(10 * 1024 * 1024) + ",\r\n"      // 8 a 10 MB line
+                + "user,\"" + b + ",\r\n"                                // 9 unbalanced quote
+                + "user\r\n"                                             // 10 too few columns
+                + "user," + b + ",Other Name";                           // 11 accepted (no final line end)
+        Path file = dir.resolve("bad.csv");
+        Files.writeString(file, csv, StandardCharsets.UTF_8);
+
+        // when the job runs
+        JobExecution execution = run(file);
+
+        // then each bad row is rejected with its reason and the good ones are purged
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        long run = execution.getJobInstance().getInstanceId();
+        Map<Long, String> rejected = new HashMap<>();
+        jdbc.query("SELECT row_no, reason FROM purge.rejected_row WHERE run_id = ?",
+                rs -> {
+                    rejected.put(rs.getLong(1), rs.getString(2));
+                }, run);
+        assertThat(rejected).containsOnly(
+                Map.entry(3L, "duplicate of line 2"),
+                Map.entry(4L, "malformed user id (expected a uuid)"),
+                Map.entry(5L, "blank line"),
+                Map.entry(6L, "unknown kind (expected org or user)"),
+                Map.entry(7L, "malformed user id (expected a uuid)"),
+                Map.entry(8L, "line longer than 65536 characters"),
+                Map.entry(9L, "malformed CSV (unbalanced quotes)"),
+                Map.entry(10L, "fewer columns than the header"));
+        assertThat(ids(run, "user", "PURGED")).containsExactlyInAnyOrder(a, b);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM users", Long.class)).isEqualTo(USERS - 2);
+    }
+
+    // --- helpers ---
+
+    JobExecution run(Path csv) throws Exception {
+        return jobOperator.start(accountPurgeJob, new JobParametersBuilder()
+                .addString("input", csv.toAbsolutePath().toString())
+                .addString("input.sha256", CsvCandidateReader.sha256(csv))
+                .addString("run.started", Instant.now().toString() + System.nanoTime())
+                .toJobParameters());
+    }
+
+    Path write(String name, String content) throws Exception {
+        return Files.writeString(dir.resolve(name), content, StandardCharsets.UTF_8);
+    }
+
+    Set<String> ids(long run, String kind, String state) {
+        return new HashSet<>(jdbc.queryForList("SELECT account_id FROM purge.candidate WHERE run_id = ? AND kind = ?"
+                + " AND state = ?", String.class, run, kind, state));
+    }
+
+    List<String> log(long run, String account, String store, String target) {
+        return jdbc.queryForList("SELECT action || ' ' || count FROM purge.step_log WHERE run_id = ? AND account_id = ?"
+                + " AND store = ? AND target = ? ORDER BY id", String.class, run, account, store, target);
+    }
+
+    static StepExecution step(JobExecution execution, String name) {
+        return execution.getStepExecutions().stream().filter(s -> s.getStepName().equals(name)).findFirst().orElse(null);
+    }
+
+    static Set<String> mentioned(String text) {
+        Set<String> ids = new HashSet<>();
+        Matcher m = UUID.matcher(text);
+        while (m.find()) {
+            ids.add(m.group());
+        }
+        return ids;
+    }
+
+    static boolean containsAny(String text, Set<String> ids) {
+        return mentioned(text).stream().anyMatch(ids::contains);
+    }
+
+    /**
+     * Every row present after the purge was there before, unchanged or with set-null columns nulled where they
+     * referenced a purged account; every row gone mentioned a purged account or a row that is gone too.
+     */
+    static void assertRowsOnlyDeletedOrNulled(StoreSnapshot before, StoreSnapshot after, Set<String> purged) {
+        Set<String> gone = new HashSet<>(purged);
+        Map<String, List<String>> missing = new HashMap<>();
+        before.rows().forEach((table, rows) -> {
+            Set<String> now = new HashSet<>(after.rows().get(table));
+            for (String row : rows) {
+                if (!now.contains(row)) {
+                    missing.computeIfAbsent(table, t -> new ArrayList<>()).add(row);
+                }
+            }
+        });
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (List<String> rows : missing.values()) {
+                for (String row : rows) {
+                    Set<String> ids = mentioned(row);
+                    if (ids.stream().anyMatch(gone::contains) && gone.addAll(ids)) {
+                        grew = true;
+                    }
+                }
+            }
+        }
+        after.rows().forEach((table, rows) -> {
+            Set<String> old = new HashSet<>(before.rows().get(table));
+            for (String row : rows) {
+                if (!old.contains(row)) {
+                    List<String> columns = SET_NULL_COLUMNS.getOrDefault(table, List.of());
+                    assertThat(columns).as("changed row of " + table + " that has no set-null column").isNotEmpty();
+                    assertThat(missing.get(table).stream().anyMatch(o -> nulledFrom(o, row, columns, purged)))
+                            .as("changed row of " + table + " is an old row with set-null columns nulled").isTrue();
+                }
+            }
+        });
+        missing.forEach((table, rows) -> rows.forEach(row -> {
+            boolean nulledCopyKept = after.rows().get(table).stream()
+                    .anyMatch(n -> nulledFrom(row, n, SET_NULL_COLUMNS.getOrDefault(table, List.of()), purged));
+            assertThat(nulledCopyKept || containsAny(row, gone)).as("deleted row of " + table).isTrue();
+        }));
+    }
+
+    /** {@code now} equals {@code old} except set-null columns that held a purged id and are now null. */
+    static boolean nulledFrom(String old, String now, List<String> columns, Set<String> purged) {
+        String expected = old;
+        for (String column : columns) {
+            Matcher m = Pattern.compile("\"" + column + "\":\"([0-9a-f-]{36})\"").matcher(expected);
+            if (m.find() && purged.contains(m.group(1))) {
+                expected = expected.substring(0, m.start()) + "\"" + column + "\":null" + expected.substring(m.end());
+            }
+        }
+        return !expected.equals(old) && expected.equals(now);
+    }
+}

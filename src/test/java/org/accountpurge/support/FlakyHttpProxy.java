@@ -1,0 +1,114 @@
+package org.accountpurge.support;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An HTTP pass-through in front of a real server that can be told to stop answering (503 to everything) after
+ * a number of bulk requests, and to heal: a store going down in the middle of a run, without touching the job.
+ */
+public final class FlakyHttpProxy implements AutoCloseable {
+
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "content-length", "transfer-encoding", "host",
+            "expect", "upgrade", "keep-alive");
+
+    private final String target;
+    private final HttpServer server;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final AtomicInteger bulkRequests = new AtomicInteger();
+    private volatile int failAfterBulk = Integer.MAX_VALUE;
+    private volatile boolean down;
+
+    public FlakyHttpProxy(String target) throws IOException {
+        this.target = target;
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", this::handle);
+        server.setExecutor(Executors.newFixedThreadPool(8, r -> {
+            Thread t = new Thread(r, "flaky-proxy");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.start();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Answer the first {@code n} bulk requests from now, then nothing but 503 until {@link #heal()}. */
+    public void failAfterBulkRequests(int n) {
+        bulkRequests.set(0);
+        failAfterBulk = n;
+    }
+
+    public void heal() {
+        failAfterBulk = Integer.MAX_VALUE;
+        down = false;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getRawPath();
+            if (path.endsWith("/_bulk") && bulkRequests.incrementAndGet() > failAfterBulk) {
+                down = true;
+            }
+            if (down) {
+                exchange.sendResponseHeaders(503, -1);
+                return;
+            }
+            byte[] body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = in.readAllBytes();
+            }
+            String query = exchange.getRequestURI().getRawQuery();
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target + path + (query == null ? "" : "?" + query)))
+                    .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofByteArray(body));
+            exchange.getRequestHeaders().forEach((name, values) -> {
+                if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
+                    values.forEach(v -> request.header(name, v));
+                }
+            });
+            HttpResponse<byte[]> response;
+            try {
+                response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                exchange.sendResponseHeaders(502, -1);
+                return;
+            }
+            response.headers().map().forEach((name, values) -> {
+                if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
+                    exchange.getResponseHeaders().put(name, List.copyOf(values));
+                }
+            });
+            byte[] out = response.body();
+            boolean noBody = "HEAD".equals(exchange.getRequestMethod()) || out.length == 0;
+            exchange.sendResponseHeaders(response.statusCode(), noBody ? -1 : out.length);
+            if (!noBody) {
+                try (OutputStream os = exchange.getResponseBody()) {
+                    os.write(out);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
