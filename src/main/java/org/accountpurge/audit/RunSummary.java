@@ -58,7 +58,10 @@ public record RunSummary(long runId, long jobExecutionId, String status, String 
 
     /** Writes the summary as JSON into {@code directory} and returns the file. */
     public Path writeJson(Path directory) {
-        Path file = directory.resolve("purge-run-" + runId + "-execution-" + jobExecutionId + ".json").toAbsolutePath();
+        String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+                .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC));
+        Path file = directory.resolve("purge-run-" + runId + "-execution-" + jobExecutionId + "-" + stamp + ".json")
+                .toAbsolutePath();
         try {
             Files.createDirectories(directory);
             JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), this);

@@ -48,7 +48,7 @@ public class CsvCandidateReader extends AbstractItemCountingItemStreamItemReader
             in.transferTo(java.io.OutputStream.nullOutputStream());
             return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
         } catch (IOException e) {
-            throw new ItemStreamException("Cannot read input file " + file + ": " + e.getClass().getSimpleName(), e);
+            throw new InputFileException("Cannot read input file " + file + ": " + e.getClass().getSimpleName(), e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -57,23 +57,23 @@ public class CsvCandidateReader extends AbstractItemCountingItemStreamItemReader
     @Override
     protected void doOpen() throws Exception {
         if (!Files.isRegularFile(file)) {
-            throw new ItemStreamException("Input file " + file + " does not exist or is not a file");
+            throw new InputFileException("Input file " + file + " does not exist or is not a file");
         }
         if (!sha256(file).equals(expectedSha256)) {
-            throw new ItemStreamException("Input file " + file + " changed since this run started (SHA-256 differs);"
+            throw new InputFileException("Input file " + file + " changed since this run started (SHA-256 differs);"
                     + " start a new run for the new file");
         }
         lines = new LineReader(new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8), maxLineLength);
         LineReader.Line header = lines.next();
         if (header == null) {
-            throw new ItemStreamException("Input file " + file + " is empty: expected a header row with columns "
+            throw new InputFileException("Input file " + file + " is empty: expected a header row with columns "
                     + idColumn + " and " + kindColumn);
         }
         String[] names = header.tooLong() ? new String[0] : parse(header.text());
         idIndex = indexOf(names, idColumn);
         kindIndex = indexOf(names, kindColumn);
         if (idIndex < 0 || kindIndex < 0) {
-            throw new ItemStreamException("Input file " + file + ": the header row (line 1) must name the columns "
+            throw new InputFileException("Input file " + file + ": the header row (line 1) must name the columns "
                     + idColumn + " and " + kindColumn + " (purge.input.id-column, purge.input.kind-column)");
         }
     }
@@ -128,6 +128,17 @@ public class CsvCandidateReader extends AbstractItemCountingItemStreamItemReader
         if (lines != null) {
             lines.close();
             lines = null;
+        }
+    }
+
+    /** The input file cannot be used for this run; the message says why (never quoting its content). */
+    public static class InputFileException extends ItemStreamException {
+        public InputFileException(String message) {
+            super(message);
+        }
+
+        public InputFileException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 }

@@ -45,6 +45,11 @@ public final class Main {
             System.err.println("commands: demo | purge --config FILE --input FILE | restart --config FILE --execution ID"
                     + " | stack | seed [--users N --orgs M --seed S --manifest FILE] | sample-csv [--out FILE]");
             System.exit(2);
+        } catch (org.springframework.beans.BeansException e) {
+            // Spring Boot has already printed why the application could not start (the file, the key, the problem)
+            System.err.println("account-purge: cannot start the job with " + args(argv, "--config")
+                    + "; see the description above");
+            System.exit(1);
         }
     }
 
@@ -96,6 +101,15 @@ public final class Main {
             }
             default -> throw new IllegalStateException(args.command());
         }
+    }
+
+    private static String args(String[] argv, String option) {
+        for (int i = 0; i + 1 < argv.length; i++) {
+            if (argv[i].equals(option)) {
+                return argv[i + 1];
+            }
+        }
+        return "jobs-config/reference-tenant.yml";
     }
 
     private static String required(Args args, String option) {

@@ -30,7 +30,7 @@ public record PurgeProperties(
         @Valid @NotNull @DefaultValue Postgres postgres,
         @Valid @NotNull Roots roots,
         @Valid @NotNull Edges edges,
-        @Valid @NotNull @DefaultValue List<RetentionRule> retention,
+        @NotNull @DefaultValue List<@Valid RetentionRule> retention,
         @Valid @NotNull @DefaultValue Input input,
         @Valid @NotNull Elasticsearch elasticsearch,
         @Valid @NotNull Keycloak keycloak,
@@ -124,7 +124,7 @@ public record PurgeProperties(
 
     public record Elasticsearch(@NotBlank String url, @NotNull @DefaultValue("5s") Duration connectTimeout,
                                 @NotNull @DefaultValue("60s") Duration requestTimeout,
-                                @Valid @NotNull @DefaultValue List<Index> indexes) {
+                                @NotNull @DefaultValue List<@Valid Index> indexes) {
 
         public List<Index> indexesFor(String kind) {
             return indexes.stream().filter(i -> i.appliesTo().equals(kind)).toList();

@@ -1,0 +1,92 @@
+package org.accountpurge.candidate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.ItemStreamException;
+
+/** Reading and screening candidate CSV rows, without any store. */
+class CandidateInputTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void linesEndInLfCrlfOrCrAndALeadingBomIsDropped() throws Exception {
+        LineReader lines = new LineReader(new StringReader("\uFEFFa,b\r\nc\rd\n\ne"), 100);
+        List<String> texts = new ArrayList<>();
+        for (LineReader.Line l = lines.next(); l != null; l = lines.next()) {
+            texts.add(l.number() + ":" + l.text());
+        }
+        assertThat(texts).containsExactly("1:a,b", "2:c", "3:d", "4:", "5:e");
+    }
+
+    @Test
+    void aLineLongerThanTheLimitIsSkippedNotHeld() throws Exception {
+        LineReader lines = new LineReader(new StringReader("x".repeat(1000) + "\nok\n"), 10);
+        assertThat(lines.next().tooLong()).isTrue();
+        assertThat(lines.next().text()).isEqualTo("ok");
+        assertThat(lines.next()).isNull();
+    }
+
+    @Test
+    void idsAreCheckedAndNormalisedForTheirColumnType() {
+        assertThat(new IdFormat("uuid").normalise(" 0F1F575C-E149-4EDE-879B-4F3BE9AAAF35 "))
+                .isEqualTo("0f1f575c-e149-4ede-879b-4f3be9aaaf35");
+        assertThat(new IdFormat("uuid").normalise("0f1f575c-e149-4ede-879b-4f3be9aaaf3")).isNull();
+        assertThat(new IdFormat("uuid").normalise("'; DROP TABLE users; --")).isNull();
+        assertThat(new IdFormat("bigint").normalise("007")).isEqualTo("7");
+        assertThat(new IdFormat("integer").normalise("99999999999")).isNull();
+        assertThat(new IdFormat("text").normalise("user@example")).isEqualTo("user@example");
+        assertThat(new IdFormat("text").normalise("a b")).isNull();
+    }
+
+    @Test
+    void screeningRejectsUnknownKindsAndBadIdsWithoutQuotingThem() {
+        CandidateScreen screen = new CandidateScreen(Map.of("user", new IdFormat("uuid"), "org", new IdFormat("bigint")));
+        assertThat(screen.process(new InputRow(2, " User ", "0F1F575C-E149-4EDE-879B-4F3BE9AAAF35", null)))
+                .isEqualTo(new InputRow(2, "user", "0f1f575c-e149-4ede-879b-4f3be9aaaf35", null));
+        assertThat(screen.process(new InputRow(3, "org", "12", null))).isEqualTo(new InputRow(3, "org", "12", null));
+        assertThat(screen.process(new InputRow(4, "team", "12", null)).rejection())
+                .isEqualTo("unknown kind (expected org or user)");
+        assertThat(screen.process(new InputRow(5, "user", "jane.doe@example.org", null)).rejection())
+                .isEqualTo("malformed user id (expected a uuid)");
+        assertThat(screen.process(new InputRow(6, "user", " ", null)).rejection()).isEqualTo("missing id");
+    }
+
+    @Test
+    void theReaderNeedsTheHeaderColumnsAndTheSameFile() throws Exception {
+        Path file = Files.writeString(dir.resolve("in.csv"), "id,type\n1,user\n", StandardCharsets.UTF_8);
+        CsvCandidateReader wrongHeader = new CsvCandidateReader(file, CsvCandidateReader.sha256(file), "account_id", "kind", 100);
+        assertThatThrownBy(() -> wrongHeader.open(new ExecutionContext())).isInstanceOf(ItemStreamException.class)
+                .hasStackTraceContaining("must name the columns account_id and kind");
+        CsvCandidateReader changed = new CsvCandidateReader(file, "0".repeat(64), "id", "type", 100);
+        assertThatThrownBy(() -> changed.open(new ExecutionContext())).hasStackTraceContaining("changed since this run started");
+    }
+
+    @Test
+    void aRestartedReaderContinuesAfterTheCommittedRows() throws Exception {
+        Path file = Files.writeString(dir.resolve("in.csv"), "kind,account_id\nuser,1\nuser,2\nuser,3\n");
+        String sha = CsvCandidateReader.sha256(file);
+        CsvCandidateReader first = new CsvCandidateReader(file, sha, "account_id", "kind", 100);
+        ExecutionContext context = new ExecutionContext();
+        first.open(context);
+        first.read();
+        first.update(context);
+        first.close();
+        CsvCandidateReader restarted = new CsvCandidateReader(file, sha, "account_id", "kind", 100);
+        restarted.open(context);
+        assertThat(restarted.read()).isEqualTo(new InputRow(3, "user", "2", null));
+        restarted.close();
+    }
+}
