@@ -1,6 +1,8 @@
 package org.accountpurge.candidate;
 
+import java.sql.PreparedStatement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,21 +24,51 @@ public final class CandidateStore {
         this.jdbc = jdbc;
     }
 
-    /** Accepts rows (first occurrence wins) and rejects the rest with their reason, duplicates included. */
+    /**
+     * Accepts rows (the first occurrence of an account wins, within the chunk and across chunks) and rejects the
+     * rest with their reason, duplicates included. Set-based: two statements per chunk. Idempotent, so a chunk
+     * written again after a rollback gives the same result.
+     */
     public void accept(long runId, List<InputRow> rows) {
         List<Object[]> rejected = new ArrayList<>();
+        List<InputRow> accepted = new ArrayList<>();
         for (InputRow row : rows) {
             if (row.isRejected()) {
                 rejected.add(new Object[] {runId, row.rowNo(), row.rejection()});
-                continue;
+            } else {
+                accepted.add(row);
             }
-            int inserted = jdbc.update("INSERT INTO purge.candidate (run_id, kind, account_id, row_no) VALUES (?, ?, ?, ?)"
-                    + " ON CONFLICT DO NOTHING", runId, row.kind(), row.accountId(), row.rowNo());
-            if (inserted == 0) {
-                Long first = jdbc.queryForObject("SELECT row_no FROM purge.candidate WHERE run_id = ? AND kind = ?"
-                        + " AND account_id = ?", Long.class, runId, row.kind(), row.accountId());
-                if (first != null && first != row.rowNo()) {
-                    rejected.add(new Object[] {runId, row.rowNo(), "duplicate of line " + first});
+        }
+        if (!accepted.isEmpty()) {
+            Object[] kinds = accepted.stream().map(InputRow::kind).toArray();
+            Object[] ids = accepted.stream().map(InputRow::accountId).toArray();
+            Object[] rowNos = accepted.stream().map(InputRow::rowNo).toArray();
+            jdbc.update(con -> {
+                PreparedStatement ps = con.prepareStatement("INSERT INTO purge.candidate (run_id, kind, account_id, row_no)"
+                        + " SELECT ?, t.kind, t.account_id, t.row_no FROM unnest(?::text[], ?::text[], ?::bigint[])"
+                        + " WITH ORDINALITY AS t(kind, account_id, row_no, ord) ORDER BY t.ord ON CONFLICT DO NOTHING");
+                ps.setLong(1, runId);
+                ps.setArray(2, con.createArrayOf("text", kinds));
+                ps.setArray(3, con.createArrayOf("text", ids));
+                ps.setArray(4, con.createArrayOf("bigint", rowNos));
+                return ps;
+            });
+            Map<String, Long> first = new HashMap<>();
+            jdbc.query(con -> {
+                PreparedStatement ps = con.prepareStatement("SELECT c.kind, c.account_id, c.row_no FROM purge.candidate c"
+                        + " JOIN unnest(?::text[], ?::text[]) AS t(kind, account_id) USING (kind, account_id)"
+                        + " WHERE c.run_id = ?");
+                ps.setArray(1, con.createArrayOf("text", kinds));
+                ps.setArray(2, con.createArrayOf("text", ids));
+                ps.setLong(3, runId);
+                return ps;
+            }, rs -> {
+                first.put(rs.getString(1) + "/" + rs.getString(2), rs.getLong(3));
+            });
+            for (InputRow row : accepted) {
+                Long firstRow = first.get(row.kind() + "/" + row.accountId());
+                if (firstRow != null && firstRow != row.rowNo()) {
+                    rejected.add(new Object[] {runId, row.rowNo(), "duplicate of line " + firstRow});
                 }
             }
         }

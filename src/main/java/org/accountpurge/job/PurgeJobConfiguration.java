@@ -8,6 +8,7 @@ import org.accountpurge.audit.SummaryTasklet;
 import org.accountpurge.candidate.Candidate;
 import org.accountpurge.candidate.CandidateScreen;
 import org.accountpurge.candidate.CandidateStore;
+import org.accountpurge.candidate.CandidateWriter;
 import org.accountpurge.candidate.CsvCandidateReader;
 import org.accountpurge.candidate.IdFormat;
 import org.accountpurge.candidate.InputRow;
@@ -68,7 +69,7 @@ class PurgeJobConfiguration {
     @Bean
     Step loadCandidates(JobRepository jobRepository, PlatformTransactionManager tm, PurgeProperties config,
                         CsvCandidateReader candidateCsvReader, CandidateScreen candidateScreen,
-                        ItemWriter<InputRow> candidateWriter) {
+                        CandidateWriter candidateWriter) {
         return new StepBuilder("loadCandidates", jobRepository).<InputRow, InputRow>chunk(config.job().chunkSize())
                 .transactionManager(tm).reader(candidateCsvReader).processor(candidateScreen).writer(candidateWriter)
                 .build();
@@ -92,8 +93,8 @@ class PurgeJobConfiguration {
 
     @Bean
     @StepScope
-    ItemWriter<InputRow> candidateWriter(CandidateStore candidates, @Value(RUN_ID) long runId) {
-        return chunk -> candidates.accept(runId, chunk.getItems().stream().map(InputRow.class::cast).toList());
+    CandidateWriter candidateWriter(CandidateStore candidates, @Value(RUN_ID) long runId) {
+        return new CandidateWriter(runId, candidates);
     }
 
     @Bean

@@ -1,0 +1,22 @@
+package org.accountpurge.candidate;
+
+import java.util.List;
+import org.springframework.batch.infrastructure.item.Chunk;
+import org.springframework.batch.infrastructure.item.ItemWriter;
+
+/** Freezes a chunk of screened rows into the run's candidate set (accepted) or its rejected rows. */
+public class CandidateWriter implements ItemWriter<InputRow> {
+
+    private final long runId;
+    private final CandidateStore candidates;
+
+    public CandidateWriter(long runId, CandidateStore candidates) {
+        this.runId = runId;
+        this.candidates = candidates;
+    }
+
+    @Override
+    public void write(Chunk<? extends InputRow> chunk) {
+        candidates.accept(runId, List.copyOf(chunk.getItems()));
+    }
+}
