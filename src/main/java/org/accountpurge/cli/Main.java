@@ -15,8 +15,9 @@ import org.accountpurge.stack.LocalStack;
  *   demo                       start the local stack, seed the reference tenant, run the purge on the sample CSV
  *   purge --config FILE --input FILE [--new-run true]
  *                              run a purge job against the servers the configuration names (PURGE_* variables)
- *   restart --config FILE --execution ID
+ *   restart --config FILE --execution ID [--after-crash true]
  *                              restart a failed execution: it finishes exactly the remaining work
+ *                              (--after-crash: the execution's process died and it is still marked running)
  *   stack                      start the local stack and keep it running until Ctrl-C
  *   seed [--users N] [--orgs M] [--seed S] [--manifest FILE]
  *                              seed the reference tenant into the stack (local, or the PURGE_* servers)
@@ -29,7 +30,7 @@ public final class Main {
     private static final Map<String, Set<String>> COMMANDS = Map.of(
             "demo", Set.of("users", "orgs", "seed"),
             "purge", Set.of("config", "input", "new-run"),
-            "restart", Set.of("config", "execution"),
+            "restart", Set.of("config", "execution", "after-crash"),
             "stack", Set.of(),
             "seed", Set.of("users", "orgs", "seed", "manifest"),
             "sample-csv", Set.of("out", "users", "orgs", "seed"));
@@ -42,7 +43,7 @@ public final class Main {
             run(Args.parse(argv, COMMANDS));
         } catch (Args.UsageException e) {
             System.err.println("account-purge: " + e.getMessage());
-            System.err.println("commands: demo | purge --config FILE --input FILE | restart --config FILE --execution ID"
+            System.err.println("commands: demo | purge --config FILE --input FILE | restart --config FILE --execution ID [--after-crash true]"
                     + " | stack | seed [--users N --orgs M --seed S --manifest FILE] | sample-csv [--out FILE]");
             System.exit(2);
         } catch (org.springframework.beans.BeansException e) {
@@ -72,7 +73,8 @@ public final class Main {
             case "purge" -> System.exit(PurgeRun.start(Path.of(required(args, "config")),
                     Path.of(required(args, "input")), Boolean.parseBoolean(args.get("new-run", "false")), Map.of()));
             case "restart" -> System.exit(PurgeRun.restart(Path.of(required(args, "config")),
-                    args.integer("execution", 0, 1, Integer.MAX_VALUE), Map.of()));
+                    args.integer("execution", 0, 1, Integer.MAX_VALUE),
+                    Boolean.parseBoolean(args.get("after-crash", "false")), Map.of()));
             case "seed", "demo" -> {
                 int exit = 0;
                 try (LocalStack stack = LocalStack.start(Path.of("target/stack"))) {

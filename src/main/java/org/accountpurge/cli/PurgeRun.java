@@ -68,14 +68,29 @@ final class PurgeRun {
         }
     }
 
-    static int restart(Path config, long executionId, Map<String, Object> properties) throws Exception {
+    /**
+     * @param afterCrash the execution is still marked running because its process died (killed, machine lost):
+     *                   mark it failed first. Never use it while the execution's process may still run.
+     */
+    static int restart(Path config, long executionId, boolean afterCrash, Map<String, Object> properties)
+            throws Exception {
         try (ConfigurableApplicationContext ctx = context(config, properties)) {
             JobRepository repository = ctx.getBean(JobRepository.class);
             JobExecution failed = repository.getJobExecution(executionId);
             if (failed == null) {
                 throw new Args.UsageException("there is no job execution " + executionId);
             }
-            JobExecution execution = ctx.getBean(JobOperator.class).restart(failed);
+            JobOperator operator = ctx.getBean(JobOperator.class);
+            if (failed.getStatus().isRunning()) {
+                if (!afterCrash) {
+                    System.err.println("account-purge: execution " + executionId + " is marked " + failed.getStatus()
+                            + ". If its process is gone (killed, machine lost), restart with --after-crash true;"
+                            + " never while it still runs.");
+                    return 3;
+                }
+                failed = operator.recover(failed);
+            }
+            JobExecution execution = operator.restart(failed);
             return report(ctx, execution);
         }
     }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -37,6 +39,7 @@ import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -92,6 +95,8 @@ class PurgeJobFunctionalTest {
     Job accountPurgeJob;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    JobRepository jobRepository;
     @TempDir
     Path dir;
 
@@ -241,6 +246,47 @@ class PurgeJobFunctionalTest {
     }
 
     @Test
+    void aKilledRunIsRecoveredAndRestartedToTheSameEndState() throws Exception {
+        // given the end state of an uninterrupted run
+        Path csv = write("cleanup.csv", SeedCommand.sampleCsv(tenant.legacyCleanupRows()));
+        assertThat(run(csv).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        StoreSnapshot uninterrupted = StoreSnapshot.take(TestStack.endpoints());
+        seed();
+
+        // when the purge runs in its own process, Elasticsearch hangs in the second chunk and the process is killed
+        elasticsearch.hangAfterBulkRequests(5);
+        Process purge = purgeProcess(csv);
+        assertThat(elasticsearch.awaitHanging(Duration.ofMinutes(3))).as("the purge reached the second chunk").isTrue();
+        purge.destroyForcibly().waitFor(60, TimeUnit.SECONDS);
+
+        // then its execution is still marked running, and the step log shows the second chunk started, not finished
+        long executionId = jdbc.queryForObject("SELECT max(job_execution_id) FROM purge.batch_job_execution", Long.class);
+        JobExecution stale = jobRepository.getJobExecution(executionId);
+        assertThat(stale.getStatus()).isEqualTo(BatchStatus.STARTED);
+        long run = stale.getJobInstance().getInstanceId();
+        Set<String> purged = ids(run, "user", "PURGED");
+        assertThat(purged).hasSize(10);
+        Set<String> secondChunk = new HashSet<>(jdbc.queryForList("SELECT DISTINCT account_id FROM purge.step_log"
+                + " WHERE run_id = ? AND store = 'elasticsearch' AND action = 'STARTED'", String.class, run));
+        secondChunk.removeAll(purged);
+        assertThat(secondChunk).hasSize(10).allSatisfy(id -> {
+            assertThat(log(run, id, "elasticsearch", "*")).containsExactly("STARTED 0");
+            assertThat(log(run, id, "elasticsearch", "userprofilevisibility")).isEmpty();
+            assertThat(log(run, id, "postgres", "users")).isEmpty();
+        });
+        assertThat(ids(run, "user", "PENDING")).containsAll(secondChunk);
+
+        // when Elasticsearch is back and the execution is recovered and restarted
+        elasticsearch.heal();
+        JobExecution restarted = jobOperator.restart(jobOperator.recover(stale));
+
+        // then the run completes with the same end state as an uninterrupted run
+        assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(ids(run, "user", "PENDING")).isEmpty();
+        assertThat(StoreSnapshot.take(TestStack.endpoints())).isEqualTo(uninterrupted);
+    }
+
+    @Test
     void anUnruledForeignKeyStopsTheRunBeforeAnythingIsDeleted() throws Exception {
         // given a table nobody wrote a rule for, holding a row of a listed user
         String listed = manifest.userIds().get("legacyStateCandidates").get(0);
@@ -320,6 +366,20 @@ class PurgeJobFunctionalTest {
                 .addString("input.sha256", CsvCandidateReader.sha256(csv))
                 .addString("run.started", Instant.now().toString() + System.nanoTime())
                 .toJobParameters());
+    }
+
+    /** {@code purge} from the command line in its own JVM, against the test stack and the Elasticsearch proxy. */
+    Process purgeProcess(Path csv) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Dpurge.job.chunk-size=10",
+                "-Dpurge.job.report-directory=target/purge-reports-test", "-cp", System.getProperty("java.class.path"),
+                "org.accountpurge.cli.Main", "purge", "--config", "jobs-config/reference-tenant.yml",
+                "--input", csv.toString(), "--new-run", "true");
+        TestStack.endpoints().asPurgeProperties().forEach((k, v) -> pb.environment().put(k, v.toString()));
+        pb.environment().put("PURGE_ES_URL", elasticsearch.url());
+        pb.environment().put("PURGE_KC_CLIENT_SECRET", SECRET);
+        Files.createDirectories(Path.of("target"));
+        return pb.redirectErrorStream(true).redirectOutput(Path.of("target/killed-purge.log").toFile()).start();
     }
 
     Path write(String name, String content) throws Exception {

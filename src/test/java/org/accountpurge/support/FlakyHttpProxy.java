@@ -32,6 +32,9 @@ public final class FlakyHttpProxy implements AutoCloseable {
     private final AtomicInteger bulkRequests = new AtomicInteger();
     private volatile int failAfterBulk = Integer.MAX_VALUE;
     private volatile boolean down;
+    private volatile boolean hang;
+    private volatile java.util.concurrent.CountDownLatch healed = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.CountDownLatch hanging = new java.util.concurrent.CountDownLatch(1);
 
     public FlakyHttpProxy(String target) throws IOException {
         this.target = target;
@@ -55,9 +58,23 @@ public final class FlakyHttpProxy implements AutoCloseable {
         failAfterBulk = n;
     }
 
+    /** Like {@link #failAfterBulkRequests}, but the failing requests hang (no answer) until {@link #heal()}. */
+    public void hangAfterBulkRequests(int n) {
+        hang = true;
+        failAfterBulkRequests(n);
+    }
+
+    /** Waits until a request hangs. */
+    public boolean awaitHanging(Duration timeout) throws InterruptedException {
+        return hanging.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     public void heal() {
         failAfterBulk = Integer.MAX_VALUE;
         down = false;
+        hang = false;
+        healed.countDown();
+        healed = new java.util.concurrent.CountDownLatch(1);
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -67,6 +84,15 @@ public final class FlakyHttpProxy implements AutoCloseable {
                 down = true;
             }
             if (down) {
+                if (hang) {
+                    java.util.concurrent.CountDownLatch until = healed;
+                    hanging.countDown();
+                    try {
+                        until.await(5, java.util.concurrent.TimeUnit.MINUTES);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 exchange.sendResponseHeaders(503, -1);
                 return;
             }
