@@ -60,7 +60,7 @@ public class Preflight implements Tasklet {
                     }
                 }
             } catch (PlanException e) {
-                problems.add(e.getMessage());
+                e.problems().forEach(p -> problems.add(kind + " accounts: " + p));
             }
         }
         for (PurgeProperties.Index index : config.elasticsearch().indexes()) {
