@@ -19,11 +19,13 @@ import tools.jackson.databind.json.JsonMapper;
  * @param retained   kind to reason to number of accounts
  * @param stores     store to target to action to number ({@code rows} or {@code documents} affected for DELETED and
  *                   NULLED, accounts for ABSENT, DISABLED, FAILED)
+ * @param failedAttempts step-log FAILED rows over all executions of the run (a restart may have completed them)
+ * @param pending    accounts not yet purged nor retained (0 once the run has completed)
  */
 public record RunSummary(long runId, long jobExecutionId, String status, String input,
                          Map<String, Map<String, Long>> candidates, Map<String, Long> rejected,
                          Map<String, Map<String, Long>> retained, Map<String, Map<String, Map<String, Long>>> stores,
-                         long failures) {
+                         long failedAttempts, long pending) {
 
     public static RunSummary load(JdbcTemplate jdbc, long runId, long jobExecutionId, String status, String input) {
         Map<String, Map<String, Long>> candidates = new TreeMap<>();
@@ -53,7 +55,9 @@ public record RunSummary(long runId, long jobExecutionId, String status, String 
                         failures[0] += rs.getLong(4);
                     }
                 }, runId);
-        return new RunSummary(runId, jobExecutionId, status, input, candidates, rejected, retained, stores, failures[0]);
+        long pending = candidates.values().stream().mapToLong(states -> states.getOrDefault("PENDING", 0L)).sum();
+        return new RunSummary(runId, jobExecutionId, status, input, candidates, rejected, retained, stores, failures[0],
+                pending);
     }
 
     /** Writes the summary as JSON into {@code directory} and returns the file. */
@@ -80,7 +84,7 @@ public record RunSummary(long runId, long jobExecutionId, String status, String 
         retained.forEach((kind, reasons) -> lines.add("  retained " + kind + " accounts by reason: " + reasons));
         stores.forEach((store, targets) -> targets.forEach((target, actions) ->
                 lines.add("  " + store + " " + target + ": " + actions)));
-        lines.add("  failures: " + failures);
+        lines.add("  accounts pending: " + pending + "; failed attempts over all executions: " + failedAttempts);
         return lines;
     }
 }

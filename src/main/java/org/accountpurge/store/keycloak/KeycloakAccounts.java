@@ -1,7 +1,6 @@
 package org.accountpurge.store.keycloak;
 
 import jakarta.ws.rs.NotAuthorizedException;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -65,7 +64,10 @@ public final class KeycloakAccounts implements AutoCloseable {
         call("read users of realm " + realm, () -> resource().users().count());
     }
 
-    /** Disables each account's Keycloak user and ends its sessions: DISABLED, ABSENT or FAILED per account. */
+    /**
+     * Disables each account's Keycloak user and ends its sessions: DISABLED, ABSENT or FAILED per account. Two
+     * calls per user (Keycloak has no bulk API, so calls per user bound the purge); a missing user answers 404.
+     */
     public Map<String, TargetOutcome> lockOut(List<String> accountIds) {
         return each(accountIds, id -> {
             Optional<String> kcId = keycloakId(id);
@@ -73,12 +75,9 @@ public final class KeycloakAccounts implements AutoCloseable {
                 return TargetOutcome.absent();
             }
             UserResource user = resource().users().get(kcId.get());
-            UserRepresentation rep = user.toRepresentation();
-            if (Boolean.TRUE.equals(rep.isEnabled())) {
-                UserRepresentation disable = new UserRepresentation();
-                disable.setEnabled(false);
-                user.update(disable);
-            }
+            UserRepresentation disable = new UserRepresentation();
+            disable.setEnabled(false);
+            user.update(disable); // only the enabled flag: other fields are left as they are
             user.logout();
             return TargetOutcome.disabled();
         });
@@ -137,13 +136,7 @@ public final class KeycloakAccounts implements AutoCloseable {
 
     private Optional<String> keycloakId(String accountId) {
         return switch (match) {
-            case ID -> {
-                try {
-                    yield Optional.of(resource().users().get(accountId).toRepresentation(true).getId());
-                } catch (NotFoundException e) {
-                    yield Optional.empty();
-                }
-            }
+            case ID -> Optional.of(accountId); // a missing user answers 404 to the call itself
             case USERNAME -> single(resource().users().searchByUsername(accountId, true), accountId);
             case ATTRIBUTE -> single(resource().users().searchByAttributes(0, 2, null, true, true,
                     attribute + ":" + accountId), accountId);
