@@ -18,6 +18,8 @@ import org.accountpurge.stack.LocalStack;
  *   restart --config FILE --execution ID [--after-crash true]
  *                              restart a failed execution: it finishes exactly the remaining work
  *                              (--after-crash: the execution's process died and it is still marked running)
+ *   bench [--users N] [--chunk-size C]
+ *                              seed N users into a fresh local stack, purge the inactive ones, print the figures
  *   stack                      start the local stack and keep it running until Ctrl-C
  *   seed [--users N] [--orgs M] [--seed S] [--manifest FILE]
  *                              seed the reference tenant into the stack (local, or the PURGE_* servers)
@@ -32,6 +34,7 @@ public final class Main {
             "purge", Set.of("config", "input", "new-run"),
             "restart", Set.of("config", "execution", "after-crash"),
             "stack", Set.of(),
+            "bench", Set.of("users", "chunk-size", "seed"),
             "seed", Set.of("users", "orgs", "seed", "manifest"),
             "sample-csv", Set.of("out", "users", "orgs", "seed"));
 
@@ -44,7 +47,7 @@ public final class Main {
         } catch (Args.UsageException e) {
             System.err.println("account-purge: " + e.getMessage());
             System.err.println("commands: demo | purge --config FILE --input FILE | restart --config FILE --execution ID [--after-crash true]"
-                    + " | stack | seed [--users N --orgs M --seed S --manifest FILE] | sample-csv [--out FILE]");
+                    + " | bench [--users N --chunk-size C] | stack | seed [--users N --orgs M --seed S --manifest FILE] | sample-csv [--out FILE]");
             System.exit(2);
         } catch (org.springframework.beans.BeansException e) {
             // Spring Boot has already printed why the application could not start (the file, the key, the problem)
@@ -65,6 +68,7 @@ public final class Main {
                 System.out.flush();
                 Thread.currentThread().join();
             }
+            case "bench" -> System.exit(BenchCommand.run(users, args.integer("chunk-size", 100, 1, 5000), seed));
             case "sample-csv" -> {
                 Path out = Path.of(args.get("out", "sample-input/legacy-state-cleanup.csv"));
                 SeedCommand.writeSampleCsv(out, users, orgs, seed);

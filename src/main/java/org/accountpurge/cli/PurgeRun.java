@@ -57,15 +57,18 @@ final class PurgeRun {
                         + " (or start over with --new-run true)");
                 return 3;
             }
-            JobParameters parameters = new JobParametersBuilder()
-                    .addString("input", input.toAbsolutePath().toString())
-                    .addString("input.sha256", sha256)
-                    .addString("run.started", Instant.now().toString())
-                    .toJobParameters();
-            JobExecution execution = ctx.getBean(JobOperator.class).start(ctx.getBean("accountPurgeJob", Job.class),
-                    parameters);
-            return report(ctx, execution);
+            return report(ctx, launch(ctx, input, sha256));
         }
+    }
+
+    /** Runs a new instance of the job on the input (synchronously) and returns its execution. */
+    static JobExecution launch(ConfigurableApplicationContext ctx, Path input, String sha256) throws Exception {
+        JobParameters parameters = new JobParametersBuilder()
+                .addString("input", input.toAbsolutePath().toString())
+                .addString("input.sha256", sha256)
+                .addString("run.started", Instant.now().toString())
+                .toJobParameters();
+        return ctx.getBean(JobOperator.class).start(ctx.getBean("accountPurgeJob", Job.class), parameters);
     }
 
     /**
@@ -108,7 +111,7 @@ final class PurgeRun {
         return ids.isEmpty() ? null : ids.get(0);
     }
 
-    private static int report(ConfigurableApplicationContext ctx, JobExecution execution) {
+    static int report(ConfigurableApplicationContext ctx, JobExecution execution) {
         RunSummary summary = RunSummary.load(ctx.getBean(JdbcTemplate.class), execution.getJobInstance().getInstanceId(),
                 execution.getId(), execution.getStatus().name(), execution.getJobParameters().getString("input"));
         List<String> lines = new ArrayList<>(summary.lines());

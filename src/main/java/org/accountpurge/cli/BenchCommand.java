@@ -1,0 +1,93 @@
+package org.accountpurge.cli;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.accountpurge.candidate.CsvCandidateReader;
+import org.accountpurge.seed.SeedManifest;
+import org.accountpurge.stack.LocalStack;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * {@code bench}: seeds a tenant of N users into a fresh local stack, purges every never-logged-in and inactive
+ * user with the reference configuration, and prints wall time per step, throughput and the heap's peak use.
+ * The figures to compare with the stores' raw speed (Keycloak, with no bulk API, bounds the whole purge).
+ */
+final class BenchCommand {
+
+    private BenchCommand() {
+    }
+
+    static int run(int users, int chunkSize, long seed) throws Exception {
+        int orgs = Math.max(4, users / 30);
+        try (LocalStack stack = LocalStack.start(Path.of("target/stack"))) {
+            String secret = Main.randomSecret();
+            long t0 = System.nanoTime();
+            SeedManifest manifest = SeedCommand.seed(stack.endpoints(), users, orgs, seed, secret, null);
+            Duration seeding = Duration.ofNanos(System.nanoTime() - t0);
+            List<String> candidates = new ArrayList<>(manifest.userIds().get("neverLoggedIn"));
+            candidates.addAll(manifest.userIds().get("inactive"));
+            candidates.sort(null);
+            Path csv = Path.of("target/bench/candidates.csv");
+            Files.createDirectories(csv.getParent());
+            StringBuilder text = new StringBuilder("account_id,kind\n");
+            candidates.forEach(id -> text.append(id).append(",user\n"));
+            Files.writeString(csv, text);
+
+            Map<String, Object> properties = new LinkedHashMap<>(PurgeRun.stackProperties(stack.endpoints(), secret));
+            properties.put("purge.job.chunk-size", chunkSize);
+            properties.put("purge.job.report-directory", "target/bench");
+            try (ConfigurableApplicationContext ctx = PurgeRun.context(Path.of("jobs-config/reference-tenant.yml"),
+                    properties)) {
+                System.gc();
+                heapPools().forEach(MemoryPoolMXBean::resetPeakUsage);
+                long start = System.nanoTime();
+                JobExecution execution = PurgeRun.launch(ctx, csv, CsvCandidateReader.sha256(csv));
+                Duration wall = Duration.ofNanos(System.nanoTime() - start);
+                long peak = heapPools().stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+                long max = Runtime.getRuntime().maxMemory();
+                JdbcTemplate jdbc = ctx.getBean(JdbcTemplate.class);
+                long run = execution.getJobInstance().getInstanceId();
+                long purged = count(jdbc, "SELECT count(*) FROM purge.candidate WHERE run_id = ? AND state = 'PURGED'", run);
+                long rows = count(jdbc, "SELECT coalesce(sum(count), 0) FROM purge.step_log WHERE run_id = ?"
+                        + " AND store = 'postgres' AND action IN ('DELETED', 'NULLED')", run);
+                long docs = count(jdbc, "SELECT coalesce(sum(count), 0) FROM purge.step_log WHERE run_id = ?"
+                        + " AND store = 'elasticsearch' AND action = 'DELETED'", run);
+
+                System.out.printf("Benchmark: %d users, %d orgs seeded in %.1f s; %d candidates, chunk size %d%n",
+                        users, orgs, seeding.toMillis() / 1000.0, candidates.size(), chunkSize);
+                for (StepExecution step : execution.getStepExecutions()) {
+                    Duration d = Duration.between(step.getStartTime(), step.getEndTime());
+                    System.out.printf("  step %-22s %8.1f s  read %6d  written %6d%n", step.getStepName(),
+                            d.toMillis() / 1000.0, step.getReadCount(), step.getWriteCount());
+                }
+                double seconds = Math.max(wall.toMillis(), 1) / 1000.0;
+                System.out.printf("  job %s in %.1f s: %d users purged (%.0f users/s); %d database rows deleted or"
+                        + " nulled, %d documents deleted%n", execution.getStatus(), seconds, purged, purged / seconds,
+                        rows, docs);
+                System.out.printf("  heap: peak used %d MiB of %d MiB max (sum of heap pools' peaks)%n",
+                        peak >> 20, max >> 20);
+                return PurgeRun.report(ctx, execution);
+            }
+        }
+    }
+
+    private static long count(JdbcTemplate jdbc, String sql, long run) {
+        Long n = jdbc.queryForObject(sql, Long.class, run);
+        return n == null ? 0 : n;
+    }
+
+    private static List<MemoryPoolMXBean> heapPools() {
+        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP).toList();
+    }
+}
