@@ -68,8 +68,15 @@ final class BenchCommand {
                         users, orgs, seeding.toMillis() / 1000.0, candidates.size(), chunkSize);
                 for (StepExecution step : execution.getStepExecutions()) {
                     Duration d = Duration.between(step.getStartTime(), step.getEndTime());
-                    System.out.printf("  step %-22s %8.1f s  read %6d  written %6d%n", step.getStepName(),
-                            d.toMillis() / 1000.0, step.getReadCount(), step.getWriteCount());
+                    StringBuilder stores = new StringBuilder();
+                    for (String store : List.of("keycloak", "elasticsearch", "postgres")) {
+                        if (step.getExecutionContext().containsKey("ms." + store)) {
+                            stores.append(String.format("  %s %.1f s", store,
+                                    step.getExecutionContext().getLong("ms." + store) / 1000.0));
+                        }
+                    }
+                    System.out.printf("  step %-22s %8.1f s  read %6d  written %6d%s%n", step.getStepName(),
+                            d.toMillis() / 1000.0, step.getReadCount(), step.getWriteCount(), stores);
                 }
                 double seconds = Math.max(wall.toMillis(), 1) / 1000.0;
                 System.out.printf("  job %s in %.1f s: %d users purged (%.0f users/s); %d database rows deleted or"

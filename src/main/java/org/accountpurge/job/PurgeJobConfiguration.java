@@ -28,6 +28,7 @@ import org.springframework.batch.core.job.parameters.DefaultJobParametersValidat
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
 import org.springframework.batch.infrastructure.item.database.Order;
@@ -154,12 +155,13 @@ class PurgeJobConfiguration {
     AccountPurgeWriter accountPurgeWriter(DataSource dataSource, PurgeProperties config, CandidateStore candidates,
                                           ElasticsearchStore es, KeycloakAccounts keycloak, StepLog stepLog,
                                           @Value(RUN_ID) long runId, @Value(EXECUTION_ID) long executionId,
-                                          @Value(STEP) String step) {
+                                          @Value(STEP) String step,
+                                          @Value("#{stepExecution.executionContext}") ExecutionContext context) {
         String kind = kindOf(step);
         PostgresAccounts postgres = new PostgresAccounts(dataSource, TenantPlan.read(dataSource, config, kind));
         return new AccountPurgeWriter(new StepLog.Context(runId, executionId, kind),
                 evaluator(dataSource, config, keycloak, kind), candidates, keycloakFor(kind, keycloak), es,
-                config.elasticsearch().indexesFor(kind), postgres, stepLog);
+                config.elasticsearch().indexesFor(kind), postgres, stepLog, context);
     }
 
     private static RetentionEvaluator evaluator(DataSource dataSource, PurgeProperties config, KeycloakAccounts keycloak,

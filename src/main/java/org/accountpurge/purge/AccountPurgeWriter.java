@@ -17,6 +17,7 @@ import org.accountpurge.store.postgres.PostgresAccounts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.infrastructure.item.Chunk;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.dao.DataAccessException;
 
@@ -40,11 +41,16 @@ public class AccountPurgeWriter implements ItemWriter<Candidate> {
     private final List<PurgeProperties.Index> indexes;
     private final PostgresAccounts postgres;
     private final StepLog stepLog;
+    private final ExecutionContext timings;
 
-    /** @param keycloak null for kinds without login identities (orgs) */
+    /**
+     * @param keycloak null for kinds without login identities (orgs)
+     * @param timings  the step's execution context: milliseconds spent per store are added under {@code ms.<store>}
+     */
     public AccountPurgeWriter(StepLog.Context context, RetentionEvaluator retention, CandidateStore candidates,
                               KeycloakAccounts keycloak, ElasticsearchStore elasticsearch,
-                              List<PurgeProperties.Index> indexes, PostgresAccounts postgres, StepLog stepLog) {
+                              List<PurgeProperties.Index> indexes, PostgresAccounts postgres, StepLog stepLog,
+                              ExecutionContext timings) {
         this.context = context;
         this.retention = retention;
         this.candidates = candidates;
@@ -53,6 +59,7 @@ public class AccountPurgeWriter implements ItemWriter<Candidate> {
         this.indexes = List.copyOf(indexes);
         this.postgres = postgres;
         this.stepLog = stepLog;
+        this.timings = timings;
     }
 
     @Override
@@ -81,8 +88,10 @@ public class AccountPurgeWriter implements ItemWriter<Candidate> {
                     : elasticsearch.deleteByField(index.name(), index.field(), ids));
         }
         Map<String, Map<String, TargetOutcome>> rows;
+        long start = System.nanoTime();
         try {
             rows = postgres.purge(ids);
+            took("postgres", start);
         } catch (DataAccessException e) {
             String error = e.getMostSpecificCause().getClass().getSimpleName();
             if (e.getMostSpecificCause() instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
@@ -103,10 +112,17 @@ public class AccountPurgeWriter implements ItemWriter<Candidate> {
         Map<String, TargetOutcome> run();
     }
 
+    private void took(String store, long startNanos) {
+        String key = "ms." + store;
+        timings.putLong(key, timings.getLong(key, 0L) + (System.nanoTime() - startNanos) / 1_000_000);
+    }
+
     private void external(String store, String target, List<String> ids, Call call) {
         Map<String, TargetOutcome> outcomes;
+        long start = System.nanoTime();
         try {
             outcomes = call.run();
+            took(store, start);
         } catch (StoreException e) {
             stepLog.failed(context, store, target, ids, e.errorType());
             throw new PurgeFailedException(store, target, ids.size(), e.errorType(), e);
