@@ -44,11 +44,11 @@ final class BenchCommand {
             candidates.forEach(id -> text.append(id).append(",user\n"));
             Files.writeString(csv, text);
 
-            Map<String, Object> properties = new LinkedHashMap<>(PurgeRun.stackProperties(stack.endpoints(), secret));
-            properties.put("purge.job.chunk-size", chunkSize);
-            properties.put("purge.job.report-directory", "target/bench");
+            Map<String, Object> overrides = new LinkedHashMap<>();
+            overrides.put("purge.job.chunk-size", chunkSize);
+            overrides.put("purge.job.report-directory", "target/bench");
             try (ConfigurableApplicationContext ctx = PurgeRun.context(Path.of("jobs-config/reference-tenant.yml"),
-                    properties)) {
+                    PurgeRun.stackProperties(stack.endpoints(), secret), overrides)) {
                 System.gc();
                 heapPools().forEach(MemoryPoolMXBean::resetPeakUsage);
                 long start = System.nanoTime();

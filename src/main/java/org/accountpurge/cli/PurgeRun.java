@@ -35,12 +35,20 @@ final class PurgeRun {
 
     /** The application with the job configuration imported; {@code properties} fill its ${...} placeholders. */
     static ConfigurableApplicationContext context(Path config, Map<String, Object> properties) {
+        return context(config, properties, Map.of());
+    }
+
+    /** ... and {@code overrides} take precedence over the job configuration's own values. */
+    static ConfigurableApplicationContext context(Path config, Map<String, Object> properties,
+                                                  Map<String, Object> overrides) {
         if (!Files.isRegularFile(config)) {
             throw new Args.UsageException("job configuration " + config + " does not exist");
         }
+        List<String> args = new ArrayList<>();
+        args.add("--spring.config.additional-location=file:" + config.toAbsolutePath());
+        overrides.forEach((k, v) -> args.add("--" + k + "=" + v));
         return new SpringApplicationBuilder(PurgeApplication.class).web(WebApplicationType.NONE)
-                .properties(properties).logStartupInfo(false)
-                .run("--spring.config.additional-location=file:" + config.toAbsolutePath());
+                .properties(properties).logStartupInfo(false).run(args.toArray(String[]::new));
     }
 
     static int start(Path config, Path input, boolean newRun, Map<String, Object> properties) throws Exception {
