@@ -147,7 +147,8 @@ class PurgeJobConfiguration {
     RetentionWriter retentionWriter(DataSource dataSource, PurgeProperties config, CandidateStore candidates,
                                     KeycloakAccounts keycloak, @Value(RUN_ID) long runId, @Value(STEP) String step) {
         String kind = kindOf(step);
-        return new RetentionWriter(runId, kind, evaluator(dataSource, config, keycloak, kind), candidates);
+        PostgresAccounts postgres = new PostgresAccounts(dataSource, TenantPlan.read(dataSource, config, kind));
+        return new RetentionWriter(runId, kind, evaluator(postgres, config, keycloak, kind), candidates);
     }
 
     @Bean
@@ -160,13 +161,12 @@ class PurgeJobConfiguration {
         String kind = kindOf(step);
         PostgresAccounts postgres = new PostgresAccounts(dataSource, TenantPlan.read(dataSource, config, kind));
         return new AccountPurgeWriter(new StepLog.Context(runId, executionId, kind),
-                evaluator(dataSource, config, keycloak, kind), candidates, keycloakFor(kind, keycloak), es,
+                evaluator(postgres, config, keycloak, kind), candidates, keycloakFor(kind, keycloak), es,
                 config.elasticsearch().indexesFor(kind), postgres, stepLog, context);
     }
 
-    private static RetentionEvaluator evaluator(DataSource dataSource, PurgeProperties config, KeycloakAccounts keycloak,
-                                                String kind) {
-        PostgresAccounts postgres = new PostgresAccounts(dataSource, TenantPlan.read(dataSource, config, kind));
+    private static RetentionEvaluator evaluator(PostgresAccounts postgres, PurgeProperties config,
+                                                KeycloakAccounts keycloak, String kind) {
         return new RetentionEvaluator(config.retentionFor(kind), postgres, keycloakFor(kind, keycloak));
     }
 

@@ -146,12 +146,21 @@ public final class ElasticsearchStore implements AutoCloseable {
         accountIds.forEach(id -> outcomes.put(id, TargetOutcome.absent()));
         while (true) {
             List<String[]> docs = findByField(index, field, accountIds);
+            long before = deleted(outcomes);
             bulkDelete(index, docs, outcomes);
             if (docs.size() < PAGE_SIZE || outcomes.values().stream().anyMatch(TargetOutcome::isFailure)) {
                 return outcomes;
             }
+            if (deleted(outcomes) == before) { // a full page and nothing deleted: searching again would loop forever
+                throw new StoreException(STORE, "search on " + index + " keeps finding documents that are gone", null,
+                        "search_not_converging");
+            }
             refresh(index);
         }
+    }
+
+    private static long deleted(Map<String, TargetOutcome> outcomes) {
+        return outcomes.values().stream().mapToLong(TargetOutcome::count).sum();
     }
 
     /** [docId, accountId] of up to a page of documents whose field holds one of the account ids. */
