@@ -200,11 +200,9 @@ class PurgeJobFunctionalTest {
 
     @Test
     void aStoreThatStopsAnsweringFailsTheRunAndARestartFinishesExactlyTheRest() throws Exception {
-        // given the end state of an uninterrupted run
+        // given the end state of an uninterrupted run, and the tenant seeded afresh
         Path csv = write("cleanup.csv", SeedCommand.sampleCsv(tenant.legacyCleanupRows()));
-        assertThat(run(csv).getStatus()).isEqualTo(BatchStatus.COMPLETED);
-        StoreSnapshot uninterrupted = StoreSnapshot.take(TestStack.endpoints());
-        seed();
+        StoreSnapshot uninterrupted = uninterruptedEndState(csv);
 
         // when Elasticsearch stops answering in the second chunk (4 user indexes: bulk 1-4 are chunk 1)
         elasticsearch.failAfterBulkRequests(5);
@@ -247,11 +245,9 @@ class PurgeJobFunctionalTest {
 
     @Test
     void aKilledRunIsRecoveredAndRestartedToTheSameEndState() throws Exception {
-        // given the end state of an uninterrupted run
+        // given the end state of an uninterrupted run, and the tenant seeded afresh
         Path csv = write("cleanup.csv", SeedCommand.sampleCsv(tenant.legacyCleanupRows()));
-        assertThat(run(csv).getStatus()).isEqualTo(BatchStatus.COMPLETED);
-        StoreSnapshot uninterrupted = StoreSnapshot.take(TestStack.endpoints());
-        seed();
+        StoreSnapshot uninterrupted = uninterruptedEndState(csv);
 
         // when the purge runs in its own process, Elasticsearch hangs in the second chunk and the process is killed
         elasticsearch.hangAfterBulkRequests(5);
@@ -366,6 +362,14 @@ class PurgeJobFunctionalTest {
                 .addString("input.sha256", CsvCandidateReader.sha256(csv))
                 .addString("run.started", Instant.now().toString() + System.nanoTime())
                 .toJobParameters());
+    }
+
+    /** Runs the job on {@code csv} to completion, takes the stores' end state, and seeds the tenant again. */
+    StoreSnapshot uninterruptedEndState(Path csv) throws Exception {
+        assertThat(run(csv).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        StoreSnapshot end = StoreSnapshot.take(TestStack.endpoints());
+        seed();
+        return end;
     }
 
     /** {@code purge} from the command line in its own JVM, against the test stack and the Elasticsearch proxy. */
