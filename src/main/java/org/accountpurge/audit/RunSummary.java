@@ -20,14 +20,16 @@ import tools.jackson.databind.json.JsonMapper;
  * @param stores     store to target to action to number ({@code rows} or {@code documents} affected for DELETED and
  *                   NULLED, accounts for ABSENT, DISABLED, FAILED)
  * @param failedAttempts step-log FAILED rows over all executions of the run (a restart may have completed them)
- * @param pending    accounts not yet purged nor retained (0 once the run has completed)
+ * @param pending    accounts not yet purged nor retained (0 once a real run has completed; in a dry run, those that
+ *                   would be purged)
  */
-public record RunSummary(long runId, long jobExecutionId, String status, String input,
+public record RunSummary(long runId, long jobExecutionId, String status, boolean dryRun, String input,
                          Map<String, Map<String, Long>> candidates, Map<String, Long> rejected,
                          Map<String, Map<String, Long>> retained, Map<String, Map<String, Map<String, Long>>> stores,
                          long failedAttempts, long pending) {
 
-    public static RunSummary load(JdbcTemplate jdbc, long runId, long jobExecutionId, String status, String input) {
+    public static RunSummary load(JdbcTemplate jdbc, long runId, long jobExecutionId, String status, boolean dryRun,
+                                  String input) {
         Map<String, Map<String, Long>> candidates = new TreeMap<>();
         jdbc.query("SELECT kind, state, count(*) FROM purge.candidate WHERE run_id = ? GROUP BY kind, state",
                 rs -> {
@@ -56,7 +58,7 @@ public record RunSummary(long runId, long jobExecutionId, String status, String 
                     }
                 }, runId);
         long pending = candidates.values().stream().mapToLong(states -> states.getOrDefault("PENDING", 0L)).sum();
-        return new RunSummary(runId, jobExecutionId, status, input, candidates, rejected, retained, stores, failures[0],
+        return new RunSummary(runId, jobExecutionId, status, dryRun, input, candidates, rejected, retained, stores, failures[0],
                 pending);
     }
 
@@ -78,7 +80,11 @@ public record RunSummary(long runId, long jobExecutionId, String status, String 
     /** A human-readable rendering, a line per fact. */
     public List<String> lines() {
         List<String> lines = new ArrayList<>();
-        lines.add("Purge run " + runId + " (execution " + jobExecutionId + "): " + status);
+        lines.add("Purge run " + runId + " (execution " + jobExecutionId + "): " + status + (dryRun ? " (dry run)" : ""));
+        if (dryRun) {
+            lines.add("  DRY RUN: nothing was deleted; pending accounts are those a real run would purge (orgs are"
+                    + " counted as retained while members that would be purged still hold them)");
+        }
         candidates.forEach((kind, states) -> lines.add("  " + kind + " candidates: " + states));
         lines.add("  rejected rows: " + (rejected.isEmpty() ? "none" : rejected));
         retained.forEach((kind, reasons) -> lines.add("  retained " + kind + " accounts by reason: " + reasons));

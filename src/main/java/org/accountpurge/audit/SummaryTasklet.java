@@ -21,11 +21,15 @@ public class SummaryTasklet implements Tasklet {
         this.directory = directory;
     }
 
+    public static boolean isDryRun(JobExecution job) {
+        return "true".equals(job.getJobParameters().getString("dry.run"));
+    }
+
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
         JobExecution job = contribution.getStepExecution().getJobExecution();
         RunSummary summary = RunSummary.load(jdbc, job.getJobInstance().getInstanceId(), job.getId(), "COMPLETED",
-                job.getJobParameters().getString("input"));
+                isDryRun(job), job.getJobParameters().getString("input"));
         Path file = summary.writeJson(directory);
         job.getExecutionContext().putString(SUMMARY_FILE, file.toString());
         return RepeatStatus.FINISHED;

@@ -52,7 +52,7 @@ final class BenchCommand {
                 System.gc();
                 heapPools().forEach(MemoryPoolMXBean::resetPeakUsage);
                 long start = System.nanoTime();
-                JobExecution execution = PurgeRun.launch(ctx, csv, CsvCandidateReader.sha256(csv));
+                JobExecution execution = PurgeRun.launch(ctx, csv, CsvCandidateReader.sha256(csv), false);
                 Duration wall = Duration.ofNanos(System.nanoTime() - start);
                 long peak = heapPools().stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
                 long max = Runtime.getRuntime().maxMemory();

@@ -13,13 +13,16 @@ import org.accountpurge.stack.LocalStack;
  * Command line of account-purge.
  * <pre>
  *   demo                       start the local stack, seed the reference tenant, run the purge on the sample CSV
- *   purge --config FILE --input FILE [--new-run true]
- *                              run a purge job against the servers the configuration names (PURGE_* variables)
+ *   purge --config FILE --input FILE [--new-run true] [--dry-run true]
+ *                              run a purge job against the servers the configuration names (PURGE_* variables);
+ *                              a dry run records candidates and retention and touches no store
  *   restart --config FILE --execution ID [--after-crash true]
  *                              restart a failed execution: it finishes exactly the remaining work
  *                              (--after-crash: the execution's process died and it is still marked running)
  *   bench [--users N] [--chunk-size C]
  *                              seed N users into a fresh local stack, purge the inactive ones, print the figures
+ *   status --config FILE --execution ID
+ *                              what a run did so far: candidates, retention, rejected rows, per store and target
  *   stack                      start the local stack and keep it running until Ctrl-C
  *   seed [--users N] [--orgs M] [--seed S] [--manifest FILE]
  *                              seed the reference tenant into the stack (local, or the PURGE_* servers)
@@ -31,8 +34,9 @@ public final class Main {
 
     private static final Map<String, Set<String>> COMMANDS = Map.of(
             "demo", Set.of("users", "orgs", "seed"),
-            "purge", Set.of("config", "input", "new-run"),
+            "purge", Set.of("config", "input", "new-run", "dry-run"),
             "restart", Set.of("config", "execution", "after-crash"),
+            "status", Set.of("config", "execution"),
             "stack", Set.of(),
             "bench", Set.of("users", "chunk-size", "seed"),
             "seed", Set.of("users", "orgs", "seed", "manifest"),
@@ -46,8 +50,10 @@ public final class Main {
             run(Args.parse(argv, COMMANDS));
         } catch (Args.UsageException e) {
             System.err.println("account-purge: " + e.getMessage());
-            System.err.println("commands: demo | purge --config FILE --input FILE | restart --config FILE --execution ID [--after-crash true]"
-                    + " | bench [--users N --chunk-size C] | stack | seed [--users N --orgs M --seed S --manifest FILE] | sample-csv [--out FILE]");
+            System.err.println("commands: demo | purge --config FILE --input FILE [--dry-run true] [--new-run true]"
+                    + " | restart --config FILE --execution ID [--after-crash true] | status --config FILE --execution ID"
+                    + " | bench [--users N --chunk-size C] | stack | seed [--users N --orgs M --seed S --manifest FILE]"
+                    + " | sample-csv [--out FILE]");
             System.exit(2);
         } catch (org.springframework.beans.BeansException e) {
             // Spring Boot has already printed why the application could not start (the file, the key, the problem)
@@ -75,10 +81,13 @@ public final class Main {
                 System.out.println("Wrote " + out);
             }
             case "purge" -> System.exit(PurgeRun.start(Path.of(required(args, "config")),
-                    Path.of(required(args, "input")), Boolean.parseBoolean(args.get("new-run", "false")), Map.of()));
+                    Path.of(required(args, "input")), Boolean.parseBoolean(args.get("new-run", "false")),
+                    Boolean.parseBoolean(args.get("dry-run", "false")), Map.of()));
             case "restart" -> System.exit(PurgeRun.restart(Path.of(required(args, "config")),
                     args.integer("execution", 0, 1, Integer.MAX_VALUE),
                     Boolean.parseBoolean(args.get("after-crash", "false")), Map.of()));
+            case "status" -> System.exit(PurgeRun.status(Path.of(required(args, "config")),
+                    args.integer("execution", 0, 1, Integer.MAX_VALUE), Map.of()));
             case "seed", "demo" -> {
                 int exit = 0;
                 try (LocalStack stack = LocalStack.start(Path.of("target/stack"))) {
@@ -99,7 +108,7 @@ public final class Main {
                             SeedCommand.writeSampleCsv(input, users, orgs, seed);
                         }
                         System.out.println("Purging the accounts listed in " + input);
-                        exit = PurgeRun.start(Path.of("jobs-config/reference-tenant.yml"), input, true,
+                        exit = PurgeRun.start(Path.of("jobs-config/reference-tenant.yml"), input, true, false,
                                 PurgeRun.stackProperties(stack.endpoints(), clientSecret));
                     }
                 }

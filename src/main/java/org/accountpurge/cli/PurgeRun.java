@@ -51,7 +51,8 @@ final class PurgeRun {
                 .properties(properties).logStartupInfo(false).run(args.toArray(String[]::new));
     }
 
-    static int start(Path config, Path input, boolean newRun, Map<String, Object> properties) throws Exception {
+    static int start(Path config, Path input, boolean newRun, boolean dryRun, Map<String, Object> properties)
+            throws Exception {
         if (!Files.isRegularFile(input)) {
             throw new Args.UsageException("input file " + input + " does not exist");
         }
@@ -59,22 +60,24 @@ final class PurgeRun {
         try (ConfigurableApplicationContext ctx = context(config, properties)) {
             JdbcTemplate jdbc = ctx.getBean(JdbcTemplate.class);
             Long unfinished = unfinishedExecution(jdbc, sha256);
-            if (unfinished != null && !newRun) {
+            if (unfinished != null && !newRun && !dryRun) {
                 System.err.println("account-purge: execution " + unfinished + " of this same input did not complete."
                         + " Finish it with: restart --config " + config + " --execution " + unfinished
                         + " (or start over with --new-run true)");
                 return 3;
             }
-            return report(ctx, launch(ctx, input, sha256));
+            return report(ctx, launch(ctx, input, sha256, dryRun));
         }
     }
 
     /** Runs a new instance of the job on the input (synchronously) and returns its execution. */
-    static JobExecution launch(ConfigurableApplicationContext ctx, Path input, String sha256) throws Exception {
+    static JobExecution launch(ConfigurableApplicationContext ctx, Path input, String sha256, boolean dryRun)
+            throws Exception {
         JobParameters parameters = new JobParametersBuilder()
                 .addString("input", input.toAbsolutePath().toString())
                 .addString("input.sha256", sha256)
                 .addString("run.started", Instant.now().toString())
+                .addString("dry.run", String.valueOf(dryRun))
                 .toJobParameters();
         return ctx.getBean(JobOperator.class).start(ctx.getBean("accountPurgeJob", Job.class), parameters);
     }
@@ -106,12 +109,37 @@ final class PurgeRun {
         }
     }
 
+    /** Prints what a run did so far (any execution of it, finished or not); exit code 0 when it completed. */
+    static int status(Path config, long executionId, Map<String, Object> properties) {
+        try (ConfigurableApplicationContext ctx = context(config, properties)) {
+            JobExecution execution = ctx.getBean(JobRepository.class).getJobExecution(executionId);
+            if (execution == null) {
+                throw new Args.UsageException("there is no job execution " + executionId);
+            }
+            summary(ctx, execution).lines().forEach(System.out::println);
+            if (execution.getStatus() != BatchStatus.COMPLETED) {
+                System.out.println("  to finish it: restart --execution " + execution.getId()
+                        + (execution.getStatus().isRunning() ? " (it is marked running: --after-crash true only if"
+                        + " its process is gone)" : ""));
+            }
+            return execution.getStatus() == BatchStatus.COMPLETED ? 0 : 1;
+        }
+    }
+
+    private static RunSummary summary(ConfigurableApplicationContext ctx, JobExecution execution) {
+        return RunSummary.load(ctx.getBean(JdbcTemplate.class), execution.getJobInstance().getInstanceId(),
+                execution.getId(), execution.getStatus().name(), SummaryTasklet.isDryRun(execution),
+                execution.getJobParameters().getString("input"));
+    }
+
     /** The last execution of a run of the same file that failed or stopped, if that run never completed. */
     private static Long unfinishedExecution(JdbcTemplate jdbc, String sha256) {
         List<Long> ids = jdbc.queryForList("""
                 SELECT max(e.job_execution_id) FROM purge.batch_job_execution e
                 JOIN purge.batch_job_execution_params p ON p.job_execution_id = e.job_execution_id
                 WHERE p.parameter_name = 'input.sha256' AND p.parameter_value = ?
+                  AND NOT EXISTS (SELECT 1 FROM purge.batch_job_execution_params d WHERE d.job_execution_id =
+                                  e.job_execution_id AND d.parameter_name = 'dry.run' AND d.parameter_value = 'true')
                 GROUP BY e.job_instance_id
                 HAVING bool_and(e.status <> 'COMPLETED') AND bool_or(e.status IN ('FAILED', 'STOPPED'))
                 ORDER BY 1 DESC LIMIT 1
@@ -120,8 +148,7 @@ final class PurgeRun {
     }
 
     static int report(ConfigurableApplicationContext ctx, JobExecution execution) {
-        RunSummary summary = RunSummary.load(ctx.getBean(JdbcTemplate.class), execution.getJobInstance().getInstanceId(),
-                execution.getId(), execution.getStatus().name(), execution.getJobParameters().getString("input"));
+        RunSummary summary = summary(ctx, execution);
         List<String> lines = new ArrayList<>(summary.lines());
         String file = execution.getExecutionContext().containsKey(SummaryTasklet.SUMMARY_FILE)
                 ? execution.getExecutionContext().getString(SummaryTasklet.SUMMARY_FILE)

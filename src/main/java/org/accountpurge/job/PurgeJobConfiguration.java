@@ -50,12 +50,13 @@ class PurgeJobConfiguration {
     static final String RUN_ID = "#{stepExecution.jobExecution.jobInstance.instanceId}";
     static final String EXECUTION_ID = "#{stepExecution.jobExecution.id}";
     static final String STEP = "#{stepExecution.stepName}";
+    static final String DRY_RUN = "#{jobParameters['dry.run'] ?: 'false'}";
 
     @Bean
     Job accountPurgeJob(JobRepository jobRepository, Step validateConfiguration, Step loadCandidates, Step retainUsers,
                         Step purgeUsers, Step retainOrgs, Step purgeOrgs, Step writeSummary) {
         return new JobBuilder("accountPurgeJob", jobRepository)
-                .validator(new DefaultJobParametersValidator(new String[] {"input", "input.sha256"}, new String[] {"run.started"}))
+                .validator(new DefaultJobParametersValidator(new String[] {"input", "input.sha256"}, new String[] {"run.started", "dry.run"}))
                 .start(validateConfiguration).next(loadCandidates).next(retainUsers).next(purgeUsers)
                 .next(retainOrgs).next(purgeOrgs).next(writeSummary).build();
     }
@@ -157,12 +158,13 @@ class PurgeJobConfiguration {
                                           ElasticsearchStore es, KeycloakAccounts keycloak, StepLog stepLog,
                                           @Value(RUN_ID) long runId, @Value(EXECUTION_ID) long executionId,
                                           @Value(STEP) String step,
-                                          @Value("#{stepExecution.executionContext}") ExecutionContext context) {
+                                          @Value("#{stepExecution.executionContext}") ExecutionContext context,
+                                          @Value(DRY_RUN) boolean dryRun) {
         String kind = kindOf(step);
         PostgresAccounts postgres = new PostgresAccounts(dataSource, TenantPlan.read(dataSource, config, kind));
         return new AccountPurgeWriter(new StepLog.Context(runId, executionId, kind),
                 evaluator(postgres, config, keycloak, kind), candidates, keycloakFor(kind, keycloak), es,
-                config.elasticsearch().indexesFor(kind), postgres, stepLog, context);
+                config.elasticsearch().indexesFor(kind), postgres, stepLog, context, dryRun);
     }
 
     private static RetentionEvaluator evaluator(PostgresAccounts postgres, PurgeProperties config,

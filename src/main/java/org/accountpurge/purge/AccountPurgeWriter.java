@@ -42,15 +42,17 @@ public class AccountPurgeWriter implements ItemWriter<Candidate> {
     private final PostgresAccounts postgres;
     private final StepLog stepLog;
     private final ExecutionContext timings;
+    private final boolean dryRun;
 
     /**
      * @param keycloak null for kinds without login identities (orgs)
      * @param timings  the step's execution context: milliseconds spent per store are added under {@code ms.<store>}
+     * @param dryRun   touch no store: retention is recorded, the accounts that would be purged stay pending
      */
     public AccountPurgeWriter(StepLog.Context context, RetentionEvaluator retention, CandidateStore candidates,
                               KeycloakAccounts keycloak, ElasticsearchStore elasticsearch,
                               List<PurgeProperties.Index> indexes, PostgresAccounts postgres, StepLog stepLog,
-                              ExecutionContext timings) {
+                              ExecutionContext timings, boolean dryRun) {
         this.context = context;
         this.retention = retention;
         this.candidates = candidates;
@@ -60,6 +62,7 @@ public class AccountPurgeWriter implements ItemWriter<Candidate> {
         this.postgres = postgres;
         this.stepLog = stepLog;
         this.timings = timings;
+        this.dryRun = dryRun;
     }
 
     @Override
@@ -73,6 +76,10 @@ public class AccountPurgeWriter implements ItemWriter<Candidate> {
                     context.kind());
         }
         if (ids.isEmpty()) {
+            return;
+        }
+        if (dryRun) {
+            log.info("Dry run: {} {} account(s) would be purged", ids.size(), context.kind());
             return;
         }
         if (keycloak != null) {

@@ -35,16 +35,20 @@ class PurgeCommandTest {
                 SeedCommand.sampleCsv(TenantGenerator.generate(300, 20, 11).legacyCleanupRows()) + "x,user\n");
         sql(stack, "CREATE TABLE user_wishlist (id serial PRIMARY KEY, user_id uuid REFERENCES users (id))");
         try {
-            assertThat(PurgeRun.start(config, csv, false, properties)).isEqualTo(1);
+            assertThat(PurgeRun.start(config, csv, false, false, properties)).isEqualTo(1);
             assertThat(output.getAll()).contains("user_wishlist.user_id", "to finish it: restart --execution");
 
             // when the same file is started again, then the command refuses and points at restart
-            assertThat(PurgeRun.start(config, csv, false, properties)).isEqualTo(3);
+            assertThat(PurgeRun.start(config, csv, false, false, properties)).isEqualTo(3);
             assertThat(output.getAll()).contains("of this same input did not complete. Finish it with: restart");
         } finally {
             sql(stack, "DROP TABLE user_wishlist");
         }
         long failed = Long.parseLong(output.getAll().replaceAll("(?s).*to finish it: restart --execution (\\d+).*", "$1"));
+
+        // and status tells what the failed run did and how to finish it
+        assertThat(PurgeRun.status(config, failed, properties)).isEqualTo(1);
+        assertThat(output.getAll()).contains("(execution " + failed + "): FAILED");
 
         // when the table is gone and the execution is restarted, then the run completes
         assertThat(PurgeRun.restart(config, failed, false, properties)).isEqualTo(0);

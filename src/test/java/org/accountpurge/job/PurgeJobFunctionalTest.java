@@ -283,6 +283,29 @@ class PurgeJobFunctionalTest {
     }
 
     @Test
+    void aDryRunTouchesNoStoreAndLeavesPendingWhatARealRunPurges() throws Exception {
+        // given the cleanup CSV and the stores as they are
+        Path csv = write("cleanup.csv", SeedCommand.sampleCsv(tenant.legacyCleanupRows()));
+        StoreSnapshot before = StoreSnapshot.take(TestStack.endpoints());
+
+        // when a dry run runs
+        JobExecution dry = run(csv, true);
+
+        // then it completes without touching any store, with retention recorded and the rest pending
+        assertThat(dry.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        long dryRun = dry.getJobInstance().getInstanceId();
+        assertThat(StoreSnapshot.take(TestStack.endpoints())).isEqualTo(before);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM purge.step_log WHERE run_id = ?", Long.class, dryRun)).isZero();
+        Set<String> wouldPurge = ids(dryRun, "user", "PENDING");
+        assertThat(wouldPurge).isNotEmpty();
+        assertThat(ids(dryRun, "user", "RETAINED")).isNotEmpty();
+
+        // and a real run then purges exactly those users
+        JobExecution real = run(csv);
+        assertThat(ids(real.getJobInstance().getInstanceId(), "user", "PURGED")).isEqualTo(wouldPurge);
+    }
+
+    @Test
     void anUnruledForeignKeyStopsTheRunBeforeAnythingIsDeleted() throws Exception {
         // given a table nobody wrote a rule for, holding a row of a listed user
         String listed = manifest.userIds().get("legacyStateCandidates").get(0);
@@ -357,10 +380,15 @@ class PurgeJobFunctionalTest {
     // --- helpers ---
 
     JobExecution run(Path csv) throws Exception {
+        return run(csv, false);
+    }
+
+    JobExecution run(Path csv, boolean dryRun) throws Exception {
         return jobOperator.start(accountPurgeJob, new JobParametersBuilder()
                 .addString("input", csv.toAbsolutePath().toString())
                 .addString("input.sha256", CsvCandidateReader.sha256(csv))
                 .addString("run.started", Instant.now().toString() + System.nanoTime())
+                .addString("dry.run", String.valueOf(dryRun))
                 .toJobParameters());
     }
 
