@@ -113,7 +113,7 @@ class PurgeJobFunctionalTest {
     @Test
     void purgesEveryTraceOfTheListedAccountsAndNothingElse(CapturedOutput output) throws Exception {
         // given the legacy state's cleanup CSV and the stores as they are
-        Path csv = write("cleanup.csv", SeedCommand.sampleCsv(tenant.legacyCleanupRows()));
+        Path csv = cleanupCsv();
         StoreSnapshot before = StoreSnapshot.take(TestStack.endpoints());
 
         // when the job runs
@@ -201,7 +201,7 @@ class PurgeJobFunctionalTest {
     @Test
     void aStoreThatStopsAnsweringFailsTheRunAndARestartFinishesExactlyTheRest() throws Exception {
         // given the end state of an uninterrupted run, and the tenant seeded afresh
-        Path csv = write("cleanup.csv", SeedCommand.sampleCsv(tenant.legacyCleanupRows()));
+        Path csv = cleanupCsv();
         StoreSnapshot uninterrupted = uninterruptedEndState(csv);
 
         // when Elasticsearch stops answering in the second chunk (4 user indexes: bulk 1-4 are chunk 1)
@@ -246,7 +246,7 @@ class PurgeJobFunctionalTest {
     @Test
     void aKilledRunIsRecoveredAndRestartedToTheSameEndState() throws Exception {
         // given the end state of an uninterrupted run, and the tenant seeded afresh
-        Path csv = write("cleanup.csv", SeedCommand.sampleCsv(tenant.legacyCleanupRows()));
+        Path csv = cleanupCsv();
         StoreSnapshot uninterrupted = uninterruptedEndState(csv);
 
         // when the purge runs in its own process, Elasticsearch hangs in the second chunk and the process is killed
@@ -285,7 +285,7 @@ class PurgeJobFunctionalTest {
     @Test
     void aDryRunTouchesNoStoreAndLeavesPendingWhatARealRunPurges() throws Exception {
         // given the cleanup CSV and the stores as they are
-        Path csv = write("cleanup.csv", SeedCommand.sampleCsv(tenant.legacyCleanupRows()));
+        Path csv = cleanupCsv();
         StoreSnapshot before = StoreSnapshot.take(TestStack.endpoints());
 
         // when a dry run runs
@@ -312,7 +312,7 @@ class PurgeJobFunctionalTest {
         jdbc.execute("CREATE TABLE user_wishlist (id serial PRIMARY KEY, user_id uuid NOT NULL REFERENCES users (id))");
         try {
             jdbc.update("INSERT INTO user_wishlist (user_id) VALUES (?::uuid)", listed);
-            Path csv = write("cleanup.csv", SeedCommand.sampleCsv(tenant.legacyCleanupRows()));
+            Path csv = cleanupCsv();
             StoreSnapshot before = StoreSnapshot.take(TestStack.endpoints());
 
             // when the job runs
@@ -412,6 +412,11 @@ class PurgeJobFunctionalTest {
         pb.environment().put("PURGE_KC_CLIENT_SECRET", SECRET);
         Files.createDirectories(Path.of("target"));
         return pb.redirectErrorStream(true).redirectOutput(Path.of("target/killed-purge.log").toFile()).start();
+    }
+
+    /** The seeded tenant's legacy-state cleanup CSV (the sample input's shape). */
+    Path cleanupCsv() throws Exception {
+        return write("cleanup.csv", SeedCommand.sampleCsv(tenant.legacyCleanupRows()));
     }
 
     Path write(String name, String content) throws Exception {
