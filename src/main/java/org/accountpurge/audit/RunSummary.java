@@ -18,15 +18,19 @@ import tools.jackson.databind.json.JsonMapper;
  * @param rejected   reason to number of rows
  * @param retained   kind to reason to number of accounts
  * @param stores     store to target to action to number ({@code rows} or {@code documents} affected for DELETED and
- *                   NULLED, accounts for ABSENT, DISABLED, FAILED)
+ *                   NULLED, accounts for ABSENT, DISABLED, FAILED); each account counts once, with its outcome over
+ *                   all executions of the run
  * @param failedAttempts step-log FAILED rows over all executions of the run (a restart may have completed them)
  * @param pending    accounts not yet purged nor retained (0 once a real run has completed; in a dry run, those that
  *                   would be purged)
+ * @param notFound   accounts that no store knew (nothing to remove anywhere): not counted as purged
+ * @param configChangedAt executions that ran with a configuration changed from the one before (restart with
+ *                   --config-changed)
  */
 public record RunSummary(long runId, long jobExecutionId, String status, boolean dryRun, String input,
                          Map<String, Map<String, Long>> candidates, Map<String, Long> rejected,
                          Map<String, Map<String, Long>> retained, Map<String, Map<String, Map<String, Long>>> stores,
-                         long failedAttempts, long pending) {
+                         long failedAttempts, long pending, long notFound, List<Long> configChangedAt) {
 
     public static RunSummary load(JdbcTemplate jdbc, long runId, long jobExecutionId, String status, boolean dryRun,
                                   String input) {
@@ -45,21 +49,26 @@ public record RunSummary(long runId, long jobExecutionId, String status, boolean
                 rs -> {
                     retained.computeIfAbsent(rs.getString(1), k -> new TreeMap<>()).put(rs.getString(2), rs.getLong(3));
                 }, runId);
+        // each account counts once per store and target, with its outcome over all executions: what was deleted
+        // (or nulled) in any execution, otherwise the latest attempt — a restart that finds a document already
+        // gone does not count it again
         Map<String, Map<String, Map<String, Long>>> stores = new TreeMap<>();
-        long[] failures = {0};
-        jdbc.query("SELECT store, target, action, CASE WHEN action IN ('DELETED', 'NULLED') THEN sum(count)"
-                + " ELSE count(DISTINCT account_id) END FROM purge.step_log WHERE run_id = ? AND action <> 'STARTED'"
-                + " GROUP BY store, target, action", rs -> {
+        jdbc.query("WITH per_account AS (SELECT store, target, account_id, CASE WHEN bool_or(action IN ('DELETED',"
+                + " 'NULLED')) THEN (array_agg(action ORDER BY action IN ('DELETED', 'NULLED') DESC, id DESC))[1]"
+                + " ELSE (array_agg(action ORDER BY id DESC))[1] END AS action, coalesce(sum(count) FILTER (WHERE"
+                + " action IN ('DELETED', 'NULLED')), 0) AS n FROM purge.step_log WHERE run_id = ? AND action <>"
+                + " 'STARTED' GROUP BY store, target, account_id) SELECT store, target, action, CASE WHEN action IN"
+                + " ('DELETED', 'NULLED') THEN sum(n) ELSE count(*) END FROM per_account GROUP BY 1, 2, 3", rs -> {
                     stores.computeIfAbsent(rs.getString(1), k -> new TreeMap<>())
                             .computeIfAbsent(rs.getString(2), k -> new TreeMap<>())
                             .put(rs.getString(3).toLowerCase(java.util.Locale.ROOT), rs.getLong(4));
-                    if ("FAILED".equals(rs.getString(3))) {
-                        failures[0] += rs.getLong(4);
-                    }
                 }, runId);
+        Long failures = jdbc.queryForObject("SELECT count(*) FROM purge.step_log WHERE run_id = ? AND action ="
+                + " 'FAILED'", Long.class, runId);
         long pending = candidates.values().stream().mapToLong(states -> states.getOrDefault("PENDING", 0L)).sum();
-        return new RunSummary(runId, jobExecutionId, status, dryRun, input, candidates, rejected, retained, stores, failures[0],
-                pending);
+        long notFound = candidates.values().stream().mapToLong(states -> states.getOrDefault("NOT_FOUND", 0L)).sum();
+        return new RunSummary(runId, jobExecutionId, status, dryRun, input, candidates, rejected, retained, stores,
+                failures == null ? 0 : failures, pending, notFound, ExecutionConfigRecorder.changedAt(jdbc, runId));
     }
 
     /** Writes the summary as JSON into {@code directory} and returns the file. */
@@ -90,7 +99,17 @@ public record RunSummary(long runId, long jobExecutionId, String status, boolean
         retained.forEach((kind, reasons) -> lines.add("  retained " + kind + " accounts by reason: " + reasons));
         stores.forEach((store, targets) -> targets.forEach((target, actions) ->
                 lines.add("  " + store + " " + target + ": " + actions)));
-        lines.add("  accounts pending: " + pending + "; failed attempts over all executions: " + failedAttempts);
+        if (candidates.isEmpty()) {
+            lines.add("  no candidates loaded");
+        } else if (dryRun) {
+            lines.add("  would be purged by a real run: " + pending);
+        } else {
+            lines.add("  accounts pending: " + pending + "; not found in any store: " + notFound
+                    + "; failed attempts over all executions: " + failedAttempts);
+        }
+        if (!configChangedAt.isEmpty()) {
+            lines.add("  configuration changed (restart with --config-changed) at execution(s): " + configChangedAt);
+        }
         return lines;
     }
 }

@@ -17,6 +17,7 @@ public final class CandidateStore {
     public static final String PENDING = "PENDING";
     public static final String RETAINED = "RETAINED";
     public static final String PURGED = "PURGED";
+    public static final String NOT_FOUND = "NOT_FOUND";
 
     private final JdbcTemplate jdbc;
 
@@ -88,13 +89,23 @@ public final class CandidateStore {
         jdbc.batchUpdate("UPDATE purge.candidate SET state = ? WHERE run_id = ? AND kind = ? AND account_id = ?", ids);
     }
 
-    public void markPurged(long runId, String kind, List<String> accountIds) {
-        jdbc.update("UPDATE purge.candidate SET state = ? WHERE run_id = ? AND kind = ? AND account_id = ANY(?)",
-                ps -> {
-                    ps.setString(1, PURGED);
-                    ps.setLong(2, runId);
-                    ps.setString(3, kind);
-                    ps.setArray(4, ps.getConnection().createArrayOf("text", accountIds.toArray()));
-                });
+    /**
+     * Marks accounts done: PURGED when some store of this run removed, nulled or disabled something of theirs (the
+     * step log says so), NOT_FOUND when every store had nothing (an id that exists nowhere, or was removed by
+     * somebody else). Returns how many were not found.
+     */
+    public int markDone(long runId, String kind, List<String> accountIds) {
+        Integer notFound = jdbc.query(con -> {
+            PreparedStatement ps = con.prepareStatement("WITH done AS (UPDATE purge.candidate c SET state = CASE WHEN"
+                    + " EXISTS (SELECT 1 FROM purge.step_log l WHERE l.run_id = c.run_id AND l.kind = c.kind AND"
+                    + " l.account_id = c.account_id AND l.action IN ('DELETED', 'NULLED', 'DISABLED')) THEN '" + PURGED
+                    + "' ELSE '" + NOT_FOUND + "' END WHERE c.run_id = ? AND c.kind = ? AND c.account_id = ANY(?)"
+                    + " RETURNING state) SELECT count(*) FILTER (WHERE state = '" + NOT_FOUND + "') FROM done");
+            ps.setLong(1, runId);
+            ps.setString(2, kind);
+            ps.setArray(3, con.createArrayOf("text", accountIds.toArray()));
+            return ps;
+        }, rs -> rs.next() ? rs.getInt(1) : 0);
+        return notFound == null ? 0 : notFound;
     }
 }

@@ -4,29 +4,55 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code --name value} options after the command word; unknown or malformed options are errors. */
+/**
+ * {@code --name value} (or {@code --name=value}) options after the command word. Flags ({@code --dry-run}) take no
+ * value, or exactly {@code true} / {@code false}. Unknown, repeated or malformed options are errors: nothing runs.
+ */
 record Args(String command, Map<String, String> options) {
 
-    static Args parse(String[] argv, Map<String, Set<String>> allowed) {
+    static Args parse(String[] argv, Map<String, Set<String>> allowed, Set<String> flags) {
         if (argv.length == 0 || !allowed.containsKey(argv[0])) {
             throw new UsageException("unknown command" + (argv.length == 0 ? "" : " '" + argv[0] + "'"));
         }
         Map<String, String> options = new HashMap<>();
         for (int i = 1; i < argv.length; i++) {
-            String name = argv[i];
-            if (!name.startsWith("--") || !allowed.get(argv[0]).contains(name.substring(2))) {
-                throw new UsageException("unknown option '" + name + "' for " + argv[0]);
+            String word = argv[i];
+            if (!word.startsWith("--")) {
+                throw new UsageException("unexpected argument '" + word + "' (options are --name value)");
             }
-            if (i + 1 >= argv.length) {
-                throw new UsageException("option " + name + " needs a value");
+            int eq = word.indexOf('=');
+            String name = eq < 0 ? word.substring(2) : word.substring(2, eq);
+            if (!allowed.get(argv[0]).contains(name)) {
+                throw new UsageException("unknown option '--" + name + "' for " + argv[0]);
             }
-            options.put(name.substring(2), argv[++i]);
+            if (options.containsKey(name)) {
+                throw new UsageException("option --" + name + " is given twice");
+            }
+            String value;
+            if (eq >= 0) {
+                value = word.substring(eq + 1);
+            } else if (flags.contains(name)) {
+                value = i + 1 < argv.length && !argv[i + 1].startsWith("--") ? argv[++i] : "true";
+            } else if (i + 1 < argv.length) {
+                value = argv[++i];
+            } else {
+                throw new UsageException("option --" + name + " needs a value");
+            }
+            if (flags.contains(name) && !value.equals("true") && !value.equals("false")) {
+                throw new UsageException("--" + name + " takes no value, or true or false (got '" + value + "')");
+            }
+            options.put(name, value);
         }
         return new Args(argv[0], options);
     }
 
     String get(String name, String fallback) {
         return options.getOrDefault(name, fallback);
+    }
+
+    /** A flag: present (or {@code true}) means true; the parser has refused any other value. */
+    boolean flag(String name) {
+        return "true".equals(options.get(name));
     }
 
     int integer(String name, int fallback, int min, int max) {

@@ -47,8 +47,9 @@ final class BenchCommand {
             Map<String, Object> overrides = new LinkedHashMap<>();
             overrides.put("purge.job.chunk-size", chunkSize);
             overrides.put("purge.job.report-directory", "target/bench");
-            try (ConfigurableApplicationContext ctx = PurgeRun.context(Path.of("jobs-config/reference-tenant.yml"),
-                    PurgeRun.stackProperties(stack.endpoints(), secret), overrides)) {
+            Path config = Path.of("jobs-config/reference-tenant.yml");
+            try (ConfigurableApplicationContext ctx = PurgeRun.context(config,
+                    PurgeRun.stackProperties(stack.endpoints(), secret), overrides, PurgeRun.Access.WRITE)) {
                 System.gc();
                 heapPools().forEach(MemoryPoolMXBean::resetPeakUsage);
                 long start = System.nanoTime();
@@ -84,7 +85,7 @@ final class BenchCommand {
                         rows, docs);
                 System.out.printf("  heap: peak used %d MiB of %d MiB max (sum of heap pools' peaks)%n",
                         peak >> 20, max >> 20);
-                return PurgeRun.report(ctx, execution);
+                return PurgeRun.report(ctx, config, execution);
             }
         }
     }

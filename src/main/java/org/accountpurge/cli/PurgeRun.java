@@ -1,5 +1,6 @@
 package org.accountpurge.cli;
 
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -7,11 +8,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.accountpurge.PurgeApplication;
+import org.accountpurge.audit.ExecutionConfigRecorder;
 import org.accountpurge.audit.RunSummary;
 import org.accountpurge.audit.SummaryTasklet;
 import org.accountpurge.candidate.CsvCandidateReader;
 import org.accountpurge.config.PurgeProperties;
+import org.accountpurge.purge.Preflight;
+import org.accountpurge.store.postgres.TenantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
@@ -26,104 +33,264 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Starts or restarts {@code accountPurgeJob} with a job configuration file, prints the run's summary and returns
- * the exit code (0 when the run completed).
+ * the exit code: 0 completed, 1 failed (restartable), 2 nothing started (command line, configuration or a store
+ * that cannot be used), 3 refused (another purge holds the tenant, an unfinished run, a changed input or
+ * configuration). Every execution holds the tenant's lock ({@link TenantLock}) from before it is created to its end.
  */
 final class PurgeRun {
+
+    private static final Logger log = LoggerFactory.getLogger(PurgeRun.class);
+
+    static final int COMPLETED = 0;
+    static final int FAILED = 1;
+    static final int NOT_STARTED = 2;
+    static final int REFUSED = 3;
+
+    /** Whether the command may write: read-only commands run no migration and use read-only connections. */
+    enum Access { WRITE, READ_ONLY }
 
     private PurgeRun() {
     }
 
     /** The application with the job configuration imported; {@code properties} fill its ${...} placeholders. */
-    static ConfigurableApplicationContext context(Path config, Map<String, Object> properties) {
-        return context(config, properties, Map.of());
+    static ConfigurableApplicationContext context(Path config, Map<String, Object> properties, Access access) {
+        return context(config, properties, Map.of(), access);
     }
 
-    /** ... and {@code overrides} take precedence over the job configuration's own values. */
+    /**
+     * ... and {@code overrides} take precedence over the job configuration's own values.
+     *
+     * @throws StartupException when the application cannot start (the configuration, the database)
+     */
     static ConfigurableApplicationContext context(Path config, Map<String, Object> properties,
-                                                  Map<String, Object> overrides) {
+                                                  Map<String, Object> overrides, Access access) {
         if (!Files.isRegularFile(config)) {
             throw new Args.UsageException("job configuration " + config + " does not exist");
         }
         List<String> args = new ArrayList<>();
         args.add("--spring.config.additional-location=file:" + config.toAbsolutePath());
+        args.add("--account-purge.config-file=" + config);
+        args.add("--account-purge.config-sha256=" + CsvCandidateReader.sha256(config));
+        args.add("--spring.datasource.hikari.data-source-properties.ApplicationName=account-purge " + processName());
+        if (access == Access.READ_ONLY) {
+            args.add("--spring.flyway.enabled=false");
+            args.add("--spring.datasource.hikari.read-only=true");
+        }
         overrides.forEach((k, v) -> args.add("--" + k + "=" + v));
-        return new SpringApplicationBuilder(PurgeApplication.class).web(WebApplicationType.NONE)
-                .properties(properties).logStartupInfo(false).run(args.toArray(String[]::new));
+        try {
+            return new SpringApplicationBuilder(PurgeApplication.class).web(WebApplicationType.NONE)
+                    .properties(properties).listeners(new ConfigurationCheck(config)).logStartupInfo(false)
+                    .run(args.toArray(String[]::new));
+        } catch (RuntimeException e) {
+            log.debug("The application did not start", e);
+            StartupFailure.Description why = StartupFailure.describe(e);
+            throw new StartupException("cannot start with " + config + ":\n  " + why.message().replace("\n", "\n  "),
+                    why.configuration());
+        }
     }
 
-    static int start(Path config, Path input, boolean newRun, boolean dryRun, Map<String, Object> properties)
-            throws Exception {
+    /** The application could not start; nothing was recorded. */
+    static final class StartupException extends RuntimeException {
+        private final boolean configuration;
+
+        StartupException(String message, boolean configuration) {
+            super(message);
+            this.configuration = configuration;
+        }
+
+        int exitCode() {
+            return configuration ? NOT_STARTED : FAILED;
+        }
+    }
+
+    static int start(Path config, Path input, boolean newRun, boolean dryRun, Map<String, Object> properties) {
         if (!Files.isRegularFile(input)) {
             throw new Args.UsageException("input file " + input + " does not exist");
         }
         String sha256 = CsvCandidateReader.sha256(input);
-        try (ConfigurableApplicationContext ctx = context(config, properties)) {
+        try (ConfigurableApplicationContext ctx = context(config, properties, Access.WRITE)) {
             JdbcTemplate jdbc = ctx.getBean(JdbcTemplate.class);
-            Long unfinished = unfinishedExecution(jdbc, sha256);
-            if (unfinished != null && !newRun && !dryRun) {
-                System.err.println("account-purge: execution " + unfinished + " of this same input did not complete."
-                        + " Finish it with: restart --config " + config + " --execution " + unfinished
-                        + " (or start over with --new-run true)");
-                return 3;
+            Optional<TenantLock> lock = lock(ctx);
+            if (lock.isEmpty()) {
+                return refusedByLock(ctx);
             }
-            return report(ctx, launch(ctx, input, sha256, dryRun));
+            try (TenantLock held = lock.get()) {
+                Unfinished unfinished = unfinishedExecution(jdbc, sha256);
+                if (unfinished != null && !newRun && !dryRun) {
+                    System.err.println("account-purge: execution " + unfinished.id() + " of this same input "
+                            + (unfinished.markedRunning() ? "was interrupted (it is marked " + unfinished.status()
+                            + ", but no process holds the tenant's lock: its process is gone)" : "did not complete")
+                            + ". Finish it with:\n  " + restartCommand(config, unfinished.id(), unfinished.markedRunning())
+                            + "\n(or start over with --new-run)");
+                    return REFUSED;
+                }
+                if (!preflight(ctx)) {
+                    return NOT_STARTED;
+                }
+                return report(ctx, config, launch(ctx, input, sha256, dryRun));
+            }
         }
     }
 
     /** Runs a new instance of the job on the input (synchronously) and returns its execution. */
     static JobExecution launch(ConfigurableApplicationContext ctx, Path input, String sha256, boolean dryRun)
-            throws Exception {
+            throws JobLaunchException {
         JobParameters parameters = new JobParametersBuilder()
                 .addString("input", input.toAbsolutePath().toString())
                 .addString("input.sha256", sha256)
                 .addString("run.started", Instant.now().toString())
                 .addString("dry.run", String.valueOf(dryRun))
                 .toJobParameters();
-        return ctx.getBean(JobOperator.class).start(ctx.getBean("accountPurgeJob", Job.class), parameters);
+        try {
+            return ctx.getBean(JobOperator.class).start(ctx.getBean("accountPurgeJob", Job.class), parameters);
+        } catch (Exception e) {
+            throw new JobLaunchException(e);
+        }
+    }
+
+    /** The job repository refused to start or restart the execution. */
+    static final class JobLaunchException extends RuntimeException {
+        JobLaunchException(Exception cause) {
+            super(cause.getMessage(), cause);
+        }
     }
 
     /**
-     * @param afterCrash the execution is still marked running because its process died (killed, machine lost):
-     *                   mark it failed first. Never use it while the execution's process may still run.
+     * @param afterCrash    the execution is still marked running because its process died (killed, machine lost):
+     *                      mark it failed first. Safe: it is only done while this process holds the tenant's lock.
+     * @param configChanged the job configuration differs from the one the run's last execution used, on purpose
      */
-    static int restart(Path config, long executionId, boolean afterCrash, Map<String, Object> properties)
-            throws Exception {
-        try (ConfigurableApplicationContext ctx = context(config, properties)) {
+    static int restart(Path config, long executionId, boolean afterCrash, boolean configChanged,
+                       Map<String, Object> properties) {
+        try (ConfigurableApplicationContext ctx = context(config, properties, Access.WRITE)) {
             JobRepository repository = ctx.getBean(JobRepository.class);
-            JobExecution failed = repository.getJobExecution(executionId);
-            if (failed == null) {
+            JobExecution execution = repository.getJobExecution(executionId);
+            if (execution == null) {
                 throw new Args.UsageException("there is no job execution " + executionId);
             }
-            JobOperator operator = ctx.getBean(JobOperator.class);
-            if (failed.getStatus().isRunning()) {
-                if (!afterCrash) {
-                    System.err.println("account-purge: execution " + executionId + " is marked " + failed.getStatus()
-                            + ". If its process is gone (killed, machine lost), restart with --after-crash true;"
-                            + " never while it still runs.");
-                    return 3;
-                }
-                failed = operator.recover(failed);
+            Optional<TenantLock> lock = lock(ctx);
+            if (lock.isEmpty()) {
+                return refusedByLock(ctx);
             }
-            JobExecution execution = operator.restart(failed);
-            return report(ctx, execution);
+            try (TenantLock held = lock.get()) {
+                String refusal = restartRefusal(ctx, config, execution, afterCrash, configChanged);
+                if (refusal != null) {
+                    System.err.println("account-purge: " + refusal);
+                    return REFUSED;
+                }
+                if (!preflight(ctx)) {
+                    return NOT_STARTED;
+                }
+                JobOperator operator = ctx.getBean(JobOperator.class);
+                if (execution.getStatus().isRunning()) {
+                    execution = operator.recover(execution);
+                }
+                try {
+                    return report(ctx, config, operator.restart(execution));
+                } catch (Exception e) {
+                    throw new JobLaunchException(e);
+                }
+            }
         }
+    }
+
+    /** Why this execution may not be restarted now; null when it may. */
+    private static String restartRefusal(ConfigurableApplicationContext ctx, Path config, JobExecution execution,
+                                         boolean afterCrash, boolean configChanged) {
+        long id = execution.getId();
+        JdbcTemplate jdbc = ctx.getBean(JdbcTemplate.class);
+        long run = execution.getJobInstance().getInstanceId();
+        Long latest = jdbc.queryForObject("SELECT max(job_execution_id) FROM purge.batch_job_execution"
+                + " WHERE job_instance_id = ?", Long.class, run);
+        if (latest != null && latest != id) {
+            return "execution " + id + " is not the last of its run; the last one is " + latest + ": "
+                    + restartCommand(config, latest, false);
+        }
+        if (execution.getStatus() == BatchStatus.COMPLETED || execution.getStatus() == BatchStatus.ABANDONED) {
+            return "execution " + id + " is " + execution.getStatus() + ": there is nothing to restart";
+        }
+        if (execution.getStatus().isRunning() && !afterCrash) {
+            return "execution " + id + " is marked " + execution.getStatus() + ", but no process holds the tenant's"
+                    + " lock, so the process that ran it is gone (killed, machine lost). Mark it failed and restart"
+                    + " it with:\n  " + restartCommand(config, id, true);
+        }
+        String input = execution.getJobParameters().getString("input");
+        String expected = execution.getJobParameters().getString("input.sha256");
+        if (input != null && expected != null) {
+            Path file = Path.of(input);
+            String now = Files.isRegularFile(file) ? CsvCandidateReader.sha256(file) : null;
+            if (!expected.equals(now)) {
+                return "the input file " + input + (now == null ? " is gone" : " changed") + " since run " + run
+                        + " started (SHA-256 " + expected + (now == null ? "" : ", now " + now) + "). A restart"
+                        + " finishes exactly the file the run started with: put that file back, or purge the new file"
+                        + " as a new run (--new-run).";
+            }
+        }
+        String recorded = ExecutionConfigRecorder.latest(jdbc, run);
+        String current = ctx.getEnvironment().getProperty("account-purge.config-sha256");
+        if (recorded != null && !recorded.equals(current) && !configChanged) {
+            return "the job configuration " + config + " changed since the run's last execution (SHA-256 " + recorded
+                    + ", now " + current + "). If the change is intended (it is recorded with the run), restart with:\n  "
+                    + restartCommand(config, id, false) + " --config-changed";
+        }
+        return null;
     }
 
     /** Prints what a run did so far (any execution of it, finished or not); exit code 0 when it completed. */
     static int status(Path config, long executionId, Map<String, Object> properties) {
-        try (ConfigurableApplicationContext ctx = context(config, properties)) {
+        try (ConfigurableApplicationContext ctx = context(config, properties, Access.READ_ONLY)) {
             JobExecution execution = ctx.getBean(JobRepository.class).getJobExecution(executionId);
             if (execution == null) {
                 throw new Args.UsageException("there is no job execution " + executionId);
             }
             summary(ctx, execution).lines().forEach(System.out::println);
-            if (execution.getStatus() != BatchStatus.COMPLETED) {
-                System.out.println("  to finish it: restart --execution " + execution.getId()
-                        + (execution.getStatus().isRunning() ? " (it is marked running: --after-crash true only if"
-                        + " its process is gone)" : ""));
+            if (execution.getStatus().isRunning()) {
+                List<String> holders = TenantLock.holders(ctx.getBean(javax.sql.DataSource.class), schema(ctx));
+                System.out.println(holders.isEmpty()
+                        ? "  it is marked " + execution.getStatus() + " but no process holds the tenant's lock: its"
+                        + " process is gone. To finish it: " + restartCommand(config, executionId, true)
+                        : "  running: the tenant's lock is held by " + String.join(", ", holders));
+            } else if (restartable(execution)) {
+                System.out.println("  to finish it: " + restartCommand(config, executionId, false));
             }
-            return execution.getStatus() == BatchStatus.COMPLETED ? 0 : 1;
+            return execution.getStatus() == BatchStatus.COMPLETED ? COMPLETED : FAILED;
         }
+    }
+
+    private static boolean restartable(JobExecution execution) {
+        return execution.getStatus() == BatchStatus.FAILED || execution.getStatus() == BatchStatus.STOPPED;
+    }
+
+    private static boolean preflight(ConfigurableApplicationContext ctx) {
+        List<String> problems = ctx.getBean(Preflight.class).problems();
+        if (problems.isEmpty()) {
+            return true;
+        }
+        System.err.println("account-purge: nothing was started; fix these first:\n  - " + String.join("\n  - ", problems));
+        return false;
+    }
+
+    private static Optional<TenantLock> lock(ConfigurableApplicationContext ctx) {
+        return TenantLock.tryAcquire(ctx.getBean(javax.sql.DataSource.class), schema(ctx));
+    }
+
+    private static String schema(ConfigurableApplicationContext ctx) {
+        return ctx.getBean(PurgeProperties.class).postgres().schema();
+    }
+
+    private static int refusedByLock(ConfigurableApplicationContext ctx) {
+        JdbcTemplate jdbc = ctx.getBean(JdbcTemplate.class);
+        List<String> running = jdbc.query("SELECT e.job_execution_id, e.status, date_trunc('second', e.start_time),"
+                + " (SELECT p.parameter_value FROM purge.batch_job_execution_params p WHERE p.job_execution_id ="
+                + " e.job_execution_id AND p.parameter_name = 'input') FROM purge.batch_job_execution e WHERE e.status"
+                + " IN ('STARTING', 'STARTED', 'STOPPING') ORDER BY 1 DESC", (rs, n) -> "execution " + rs.getLong(1)
+                + " (" + rs.getString(2) + " since " + rs.getString(3) + ", input " + rs.getString(4) + ")");
+        List<String> holders = TenantLock.holders(ctx.getBean(javax.sql.DataSource.class), schema(ctx));
+        System.err.println("account-purge: another purge is running on this tenant (schema " + schema(ctx) + "): "
+                + (running.isEmpty() ? "no execution recorded yet" : String.join(", ", running))
+                + (holders.isEmpty() ? "" : "; its lock is held by " + String.join(", ", holders))
+                + ". Only one purge runs on a tenant at a time: wait for it to end.");
+        return REFUSED;
     }
 
     private static RunSummary summary(ConfigurableApplicationContext ctx, JobExecution execution) {
@@ -132,22 +299,32 @@ final class PurgeRun {
                 execution.getJobParameters().getString("input"));
     }
 
-    /** The last execution of a run of the same file that failed or stopped, if that run never completed. */
-    private static Long unfinishedExecution(JdbcTemplate jdbc, String sha256) {
-        List<Long> ids = jdbc.queryForList("""
-                SELECT max(e.job_execution_id) FROM purge.batch_job_execution e
-                JOIN purge.batch_job_execution_params p ON p.job_execution_id = e.job_execution_id
-                WHERE p.parameter_name = 'input.sha256' AND p.parameter_value = ?
-                  AND NOT EXISTS (SELECT 1 FROM purge.batch_job_execution_params d WHERE d.job_execution_id =
-                                  e.job_execution_id AND d.parameter_name = 'dry.run' AND d.parameter_value = 'true')
-                GROUP BY e.job_instance_id
-                HAVING bool_and(e.status <> 'COMPLETED') AND bool_or(e.status IN ('FAILED', 'STOPPED'))
-                ORDER BY 1 DESC LIMIT 1
-                """, Long.class, sha256);
-        return ids.isEmpty() ? null : ids.get(0);
+    private record Unfinished(long id, String status) {
+        boolean markedRunning() {
+            return BatchStatus.valueOf(status).isRunning();
+        }
     }
 
-    static int report(ConfigurableApplicationContext ctx, JobExecution execution) {
+    /**
+     * The last execution of a real (not dry) run of the same file, when that run never completed: failed, stopped,
+     * or still marked running although its process is gone (the caller holds the tenant's lock).
+     */
+    private static Unfinished unfinishedExecution(JdbcTemplate jdbc, String sha256) {
+        List<Unfinished> found = jdbc.query("""
+                SELECT e.job_execution_id, e.status FROM purge.batch_job_execution e
+                WHERE e.job_execution_id IN (SELECT max(job_execution_id) FROM purge.batch_job_execution
+                                             GROUP BY job_instance_id)
+                  AND e.status NOT IN ('COMPLETED', 'ABANDONED')
+                  AND EXISTS (SELECT 1 FROM purge.batch_job_execution_params p WHERE p.job_execution_id =
+                              e.job_execution_id AND p.parameter_name = 'input.sha256' AND p.parameter_value = ?)
+                  AND NOT EXISTS (SELECT 1 FROM purge.batch_job_execution_params d WHERE d.job_execution_id =
+                                  e.job_execution_id AND d.parameter_name = 'dry.run' AND d.parameter_value = 'true')
+                ORDER BY 1 DESC LIMIT 1
+                """, (rs, n) -> new Unfinished(rs.getLong(1), rs.getString(2)), sha256);
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    static int report(ConfigurableApplicationContext ctx, Path config, JobExecution execution) {
         RunSummary summary = summary(ctx, execution);
         List<String> lines = new ArrayList<>(summary.lines());
         String file = execution.getExecutionContext().containsKey(SummaryTasklet.SUMMARY_FILE)
@@ -155,11 +332,19 @@ final class PurgeRun {
                 : summary.writeJson(Path.of(ctx.getBean(PurgeProperties.class).job().reportDirectory())).toString();
         if (execution.getStatus() != BatchStatus.COMPLETED) {
             lines.add("  the run did not complete: " + cause(execution));
-            lines.add("  to finish it: restart --execution " + execution.getId());
+            if (restartable(execution)) {
+                lines.add("  to finish it: " + restartCommand(config, execution.getId(), false));
+            }
         }
         lines.add("Summary JSON: " + file);
         lines.forEach(System.out::println);
-        return execution.getStatus() == BatchStatus.COMPLETED ? 0 : 1;
+        return execution.getStatus() == BatchStatus.COMPLETED ? COMPLETED : FAILED;
+    }
+
+    /** The whole command to paste: how this program was started, the configuration, the execution. */
+    static String restartCommand(Path config, long executionId, boolean afterCrash) {
+        return Main.self() + " restart --config " + config + " --execution " + executionId
+                + (afterCrash ? " --after-crash" : "");
     }
 
     /** The failure's own message: the innermost exception of ours (not the framework's wrapping of it). */
@@ -178,6 +363,17 @@ final class PurgeRun {
         }
         Throwable shown = ours != null ? ours : cause;
         return shown.getMessage() == null ? shown.getClass().getSimpleName() : shown.getMessage();
+    }
+
+    /** This process as PostgreSQL shows it (application name): pid and host, so a lock holder can be found. */
+    private static String processName() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "unknown-host";
+        }
+        return "pid " + ProcessHandle.current().pid() + "@" + host;
     }
 
     /** Placeholders of the reference configuration filled from a running local stack. */

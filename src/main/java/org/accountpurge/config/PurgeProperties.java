@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.accountpurge.graph.EdgeRule;
+import org.accountpurge.store.postgres.SqlText;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.context.properties.bind.Name;
@@ -93,8 +94,8 @@ public record PurgeProperties(
      * A reason to retain accounts that no foreign key expresses; exactly one of {@code sql}, {@code keycloakRole},
      * {@code keycloakGroup}.
      *
-     * @param sql a query returning the ids (of {@code :ids}, an array of the root id type) to retain; it runs in a
-     *            read-only transaction
+     * @param sql one query returning the ids (of {@code :ids}, an array of the root id type) to retain; it runs on a
+     *            read-only session
      */
     public record RetentionRule(@NotBlank @Pattern(regexp = "[a-z0-9][a-z0-9-]{0,62}") String name,
                                 @NotNull @Pattern(regexp = KIND) String appliesTo, String sql, String keycloakRole,
@@ -103,6 +104,12 @@ public record PurgeProperties(
         @AssertTrue(message = "set exactly one of sql, keycloak-role, keycloak-group")
         public boolean isExactlyOneCriterion() {
             return (sql != null ? 1 : 0) + (keycloakRole != null ? 1 : 0) + (keycloakGroup != null ? 1 : 0) == 1;
+        }
+
+        @AssertTrue(message = "the sql must be exactly one statement: a ';' followed by more SQL is refused"
+                + " (retention queries only read)")
+        public boolean isSqlOneStatement() {
+            return sql == null || SqlText.singleStatement(sql) != null;
         }
 
         @AssertTrue(message = "the sql must use the parameter :ids (the chunk's account ids)")

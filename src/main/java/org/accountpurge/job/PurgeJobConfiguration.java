@@ -3,6 +3,7 @@ package org.accountpurge.job;
 import java.nio.file.Path;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.accountpurge.audit.ExecutionConfigRecorder;
 import org.accountpurge.audit.StepLog;
 import org.accountpurge.audit.SummaryTasklet;
 import org.accountpurge.candidate.Candidate;
@@ -20,6 +21,7 @@ import org.accountpurge.retention.RetentionWriter;
 import org.accountpurge.store.elasticsearch.ElasticsearchStore;
 import org.accountpurge.store.keycloak.KeycloakAccounts;
 import org.accountpurge.store.postgres.PostgresAccounts;
+import org.accountpurge.store.postgres.ReadOnlyQueries;
 import org.accountpurge.store.postgres.TenantPlan;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
@@ -53,19 +55,34 @@ class PurgeJobConfiguration {
     static final String DRY_RUN = "#{jobParameters['dry.run'] ?: 'false'}";
 
     @Bean
-    Job accountPurgeJob(JobRepository jobRepository, Step validateConfiguration, Step loadCandidates, Step retainUsers,
-                        Step purgeUsers, Step retainOrgs, Step purgeOrgs, Step writeSummary) {
+    Job accountPurgeJob(JobRepository jobRepository, ExecutionConfigRecorder executionConfigRecorder,
+                        Step validateConfiguration, Step loadCandidates, Step retainUsers, Step purgeUsers,
+                        Step retainOrgs, Step purgeOrgs, Step writeSummary) {
         return new JobBuilder("accountPurgeJob", jobRepository)
                 .validator(new DefaultJobParametersValidator(new String[] {"input", "input.sha256"}, new String[] {"run.started", "dry.run"}))
+                .listener(executionConfigRecorder)
                 .start(validateConfiguration).next(loadCandidates).next(retainUsers).next(purgeUsers)
                 .next(retainOrgs).next(purgeOrgs).next(writeSummary).build();
     }
 
+    /** The configuration file each execution runs with, as the command line names it ({@code account-purge.*}). */
     @Bean
-    Step validateConfiguration(JobRepository jobRepository, PlatformTransactionManager tm, DataSource dataSource,
-                               PurgeProperties config, ElasticsearchStore es, KeycloakAccounts keycloak) {
+    ExecutionConfigRecorder executionConfigRecorder(JdbcTemplate jdbc,
+                                                    @Value("${account-purge.config-file:}") String file,
+                                                    @Value("${account-purge.config-sha256:}") String sha256) {
+        return new ExecutionConfigRecorder(jdbc, file, sha256);
+    }
+
+    @Bean
+    Preflight preflight(DataSource dataSource, ReadOnlyQueries readOnly, PurgeProperties config, ElasticsearchStore es,
+                        KeycloakAccounts keycloak) {
+        return new Preflight(dataSource, readOnly, config, es, keycloak);
+    }
+
+    @Bean
+    Step validateConfiguration(JobRepository jobRepository, PlatformTransactionManager tm, Preflight preflight) {
         return new StepBuilder("validateConfiguration", jobRepository)
-                .tasklet(new Preflight(dataSource, config, es, keycloak), tm).allowStartIfComplete(true).build();
+                .tasklet(preflight, tm).allowStartIfComplete(true).build();
     }
 
     @Bean
@@ -145,23 +162,25 @@ class PurgeJobConfiguration {
 
     @Bean
     @StepScope
-    RetentionWriter retentionWriter(DataSource dataSource, PurgeProperties config, CandidateStore candidates,
-                                    KeycloakAccounts keycloak, @Value(RUN_ID) long runId, @Value(STEP) String step) {
+    RetentionWriter retentionWriter(DataSource dataSource, ReadOnlyQueries readOnly, PurgeProperties config,
+                                    CandidateStore candidates, KeycloakAccounts keycloak, @Value(RUN_ID) long runId,
+                                    @Value(STEP) String step) {
         String kind = kindOf(step);
-        PostgresAccounts postgres = new PostgresAccounts(dataSource, TenantPlan.read(dataSource, config, kind));
+        PostgresAccounts postgres = new PostgresAccounts(dataSource, readOnly, TenantPlan.read(dataSource, config, kind));
         return new RetentionWriter(runId, kind, evaluator(postgres, config, keycloak, kind), candidates);
     }
 
     @Bean
     @StepScope
-    AccountPurgeWriter accountPurgeWriter(DataSource dataSource, PurgeProperties config, CandidateStore candidates,
+    AccountPurgeWriter accountPurgeWriter(DataSource dataSource, ReadOnlyQueries readOnly, PurgeProperties config,
+                                          CandidateStore candidates,
                                           ElasticsearchStore es, KeycloakAccounts keycloak, StepLog stepLog,
                                           @Value(RUN_ID) long runId, @Value(EXECUTION_ID) long executionId,
                                           @Value(STEP) String step,
                                           @Value("#{stepExecution.executionContext}") ExecutionContext context,
                                           @Value(DRY_RUN) boolean dryRun) {
         String kind = kindOf(step);
-        PostgresAccounts postgres = new PostgresAccounts(dataSource, TenantPlan.read(dataSource, config, kind));
+        PostgresAccounts postgres = new PostgresAccounts(dataSource, readOnly, TenantPlan.read(dataSource, config, kind));
         return new AccountPurgeWriter(new StepLog.Context(runId, executionId, kind),
                 evaluator(postgres, config, keycloak, kind), candidates, keycloakFor(kind, keycloak), es,
                 config.elasticsearch().indexesFor(kind), postgres, stepLog, context, dryRun);

@@ -5,6 +5,8 @@ import org.accountpurge.candidate.CandidateStore;
 import org.accountpurge.config.PurgeProperties;
 import org.accountpurge.store.elasticsearch.ElasticsearchStore;
 import org.accountpurge.store.keycloak.KeycloakAccounts;
+import org.accountpurge.store.postgres.ReadOnlyQueries;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -25,6 +27,13 @@ class StoresConfiguration {
         PurgeProperties.Keycloak kc = config.keycloak();
         return new KeycloakAccounts(kc.url(), kc.realm(), kc.clientId(), kc.clientSecret(), kc.timeout(), kc.threads(),
                 KeycloakAccounts.UserMatch.valueOf(kc.userMatch().toUpperCase(java.util.Locale.ROOT)), kc.userAttribute());
+    }
+
+    /** Retention queries run on read-only sessions of their own, never on the chunk's connection. */
+    @Bean(destroyMethod = "close")
+    ReadOnlyQueries readOnlyQueries(DataSourceProperties dataSource) {
+        return new ReadOnlyQueries(dataSource.determineUrl(), dataSource.determineUsername(),
+                dataSource.determinePassword());
     }
 
     @Bean

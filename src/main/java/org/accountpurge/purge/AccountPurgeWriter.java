@@ -43,6 +43,7 @@ public class AccountPurgeWriter implements ItemWriter<Candidate> {
     private final StepLog stepLog;
     private final ExecutionContext timings;
     private final boolean dryRun;
+    private final Progress progress;
 
     /**
      * @param keycloak null for kinds without login identities (orgs)
@@ -63,6 +64,37 @@ public class AccountPurgeWriter implements ItemWriter<Candidate> {
         this.stepLog = stepLog;
         this.timings = timings;
         this.dryRun = dryRun;
+        this.progress = new Progress(context.kind(), dryRun);
+    }
+
+    /** A progress line at most every {@link #INTERVAL}, whatever the chunk size: totals so far and the rate. */
+    private static final class Progress {
+        private static final long INTERVAL = java.time.Duration.ofSeconds(30).toNanos();
+        private final String kind;
+        private final boolean dryRun;
+        private final long start = System.nanoTime();
+        private long lastLog = start;
+        private long done;
+        private long notFound;
+
+        Progress(String kind, boolean dryRun) {
+            this.kind = kind;
+            this.dryRun = dryRun;
+        }
+
+        void add(long purged, long missing) {
+            done += purged;
+            notFound += missing;
+            long now = System.nanoTime();
+            if (now - lastLog >= INTERVAL) {
+                lastLog = now;
+                double seconds = Math.max(1, (now - start) / 1_000_000_000L);
+                log.info(dryRun ? "Dry run, {} accounts: {} would be purged so far ({} s)"
+                                : "Purging {} accounts: {} purged, {} not found in any store so far ({} s, {}/s)",
+                        kind, done, dryRun ? (long) seconds : notFound, (long) seconds,
+                        String.format("%.0f", (done + notFound) / seconds));
+            }
+        }
     }
 
     @Override
@@ -79,7 +111,7 @@ public class AccountPurgeWriter implements ItemWriter<Candidate> {
             return;
         }
         if (dryRun) {
-            log.info("Dry run: {} {} account(s) would be purged", ids.size(), context.kind());
+            progress.add(ids.size(), 0);
             return;
         }
         if (keycloak != null) {
@@ -111,8 +143,8 @@ public class AccountPurgeWriter implements ItemWriter<Candidate> {
         if (keycloak != null) {
             external("keycloak", keycloak.realm(), ids, () -> keycloak.delete(ids));
         }
-        candidates.markPurged(context.runId(), context.kind(), ids);
-        log.info("Purged {} {} account(s) from every store", ids.size(), context.kind());
+        int notFound = candidates.markDone(context.runId(), context.kind(), ids);
+        progress.add(ids.size() - notFound, notFound);
     }
 
     private interface Call {

@@ -2,7 +2,11 @@ package org.accountpurge.purge;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import javax.sql.DataSource;
+import org.accountpurge.candidate.CsvCandidateReader;
+import org.springframework.batch.core.job.parameters.JobParameters;
 import org.accountpurge.config.PurgeProperties;
 import org.accountpurge.graph.DeletePlan;
 import org.accountpurge.graph.PlanException;
@@ -10,6 +14,7 @@ import org.accountpurge.store.StoreException;
 import org.accountpurge.store.elasticsearch.ElasticsearchStore;
 import org.accountpurge.store.keycloak.KeycloakAccounts;
 import org.accountpurge.store.postgres.PostgresAccounts;
+import org.accountpurge.store.postgres.ReadOnlyQueries;
 import org.accountpurge.store.postgres.TenantPlan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,13 +33,15 @@ public class Preflight implements Tasklet {
     private static final Logger log = LoggerFactory.getLogger(Preflight.class);
 
     private final DataSource dataSource;
+    private final ReadOnlyQueries readOnly;
     private final PurgeProperties config;
     private final ElasticsearchStore elasticsearch;
     private final KeycloakAccounts keycloak;
 
-    public Preflight(DataSource dataSource, PurgeProperties config, ElasticsearchStore elasticsearch,
-                     KeycloakAccounts keycloak) {
+    public Preflight(DataSource dataSource, ReadOnlyQueries readOnly, PurgeProperties config,
+                     ElasticsearchStore elasticsearch, KeycloakAccounts keycloak) {
         this.dataSource = dataSource;
+        this.readOnly = readOnly;
         this.config = config;
         this.elasticsearch = elasticsearch;
         this.keycloak = keycloak;
@@ -42,12 +49,34 @@ public class Preflight implements Tasklet {
 
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+        List<String> problems = problems();
+        JobParameters parameters = contribution.getStepExecution().getJobExecution().getJobParameters();
+        String input = parameters.getString("input");
+        String sha256 = parameters.getString("input.sha256");
+        if (input != null && sha256 != null) {
+            String now = Files.isRegularFile(Path.of(input)) ? CsvCandidateReader.sha256(Path.of(input)) : "missing";
+            if (!now.equals(sha256)) {
+                problems.add("the input file " + input + " changed since this run started (SHA-256 " + sha256
+                        + ", now " + now + ")");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new PreflightException(problems);
+        }
+        return RepeatStatus.FINISHED;
+    }
+
+    /**
+     * Every reason this configuration cannot purge now (empty when it can): unruled or impossible edges, retention
+     * queries that do not run, missing indexes, a realm the client cannot read. Touches nothing.
+     */
+    public List<String> problems() {
         List<String> problems = new ArrayList<>();
         for (String kind : List.of(PurgeProperties.USER, PurgeProperties.ORG)) {
             try {
                 TenantPlan plan = TenantPlan.read(dataSource, config, kind);
                 describe(kind, plan.plan());
-                PostgresAccounts accounts = new PostgresAccounts(dataSource, plan);
+                PostgresAccounts accounts = new PostgresAccounts(dataSource, readOnly, plan);
                 accounts.protectedAccounts(List.of());
                 for (PurgeProperties.RetentionRule rule : config.retentionFor(kind)) {
                     if (rule.sql() != null) {
@@ -61,6 +90,8 @@ public class Preflight implements Tasklet {
                 }
             } catch (PlanException e) {
                 e.problems().forEach(p -> problems.add(kind + " accounts: " + p));
+            } catch (StoreException e) {
+                problems.add(kind + " accounts: " + e.getMessage() + " " + rootMessage(e));
             }
         }
         for (PurgeProperties.Index index : config.elasticsearch().indexes()) {
@@ -77,12 +108,9 @@ public class Preflight implements Tasklet {
             keycloak.checkAccess();
         } catch (StoreException e) {
             problems.add("Keycloak realm " + config.keycloak().realm() + " cannot be read with client "
-                    + config.keycloak().clientId() + ": " + e.errorType());
+                    + config.keycloak().clientId() + " (purge.keycloak): " + e.getMessage());
         }
-        if (!problems.isEmpty()) {
-            throw new PreflightException(problems);
-        }
-        return RepeatStatus.FINISHED;
+        return problems;
     }
 
     private static void describe(String kind, DeletePlan plan) {
@@ -105,7 +133,14 @@ public class Preflight implements Tasklet {
     /** The configuration or the stores are not fit for a purge; nothing has been touched. */
     public static class PreflightException extends RuntimeException {
         public PreflightException(List<String> problems) {
-            super("Nothing was purged; fix the configuration first:\n  - " + String.join("\n  - ", problems));
+            super("Nothing was purged; fix these first:\n  - " + String.join("\n  - ", problems));
+            this.problems = List.copyOf(problems);
+        }
+
+        private final List<String> problems;
+
+        public List<String> problems() {
+            return problems;
         }
     }
 }

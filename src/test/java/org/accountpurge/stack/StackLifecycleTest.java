@@ -29,6 +29,7 @@ class StackLifecycleTest {
 
     private static final Pattern READY = Pattern.compile(
             "STACK READY StackEndpoints\\[postgres=(\\S+), elasticsearch=(\\S+), keycloak=(\\S+)] pids=\\[(.*)]");
+    private static final Pattern EXPORT = Pattern.compile("(PURGE_[A-Z_]+)='([^']*)'");
 
     @Test
     void startsAllServersAndStopsEveryProcessOnSigterm() throws Exception {
@@ -37,6 +38,7 @@ class StackLifecycleTest {
         Process cli = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
                 "org.accountpurge.cli.Main", "stack").redirectErrorStream(true).start();
         List<Long> pids = new ArrayList<>();
+        java.util.Map<String, String> exports = new java.util.HashMap<>();
         String[] urls = null;
         // drain the child's output in the background so it never blocks on a full pipe
         java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
@@ -62,20 +64,35 @@ class StackLifecycleTest {
                 if (m.find()) {
                     urls = new String[] {m.group(1), m.group(2), m.group(3)};
                     Arrays.stream(m.group(4).split(",\\s*")).map(Long::parseLong).forEach(pids::add);
+                }
+                Matcher export = EXPORT.matcher(line);
+                while (line.startsWith("export ") && export.find()) {
+                    exports.put(export.group(1), export.group(2));
+                }
+                if (line.startsWith("# Ctrl-C")) {
                     break;
                 }
             }
             assertThat(urls).as("the stack printed its endpoints; it said:%n%s", String.join("\n", seen)).isNotNull();
 
-            // then every server answers
-            try (Connection c = DriverManager.getConnection(urls[0], "postgres", "postgres")) {
+            // then it printed, ready to paste, how to connect to each server, and every server answers with that
+            assertThat(exports).containsKeys("PURGE_PG_URL", "PURGE_PG_USER", "PURGE_PG_PASSWORD", "PURGE_ES_URL",
+                    "PURGE_KC_URL", "PURGE_KC_ADMIN_USER", "PURGE_KC_ADMIN_PASSWORD");
+            assertThat(exports.get("PURGE_PG_URL")).isEqualTo(urls[0]);
+            try (Connection c = DriverManager.getConnection(exports.get("PURGE_PG_URL"), exports.get("PURGE_PG_USER"),
+                    exports.get("PURGE_PG_PASSWORD"))) {
                 assertThat(c.isValid(5)).isTrue();
             }
             HttpClient http = HttpClient.newHttpClient();
-            assertThat(http.send(HttpRequest.newBuilder(URI.create(urls[1] + "/_cluster/health")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body()).contains("account-purge");
-            assertThat(http.send(HttpRequest.newBuilder(URI.create(urls[2] + "/realms/master")).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(exports.get("PURGE_ES_URL") + "/_cluster/health"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body()).contains("account-purge");
+            HttpResponse<String> token = http.send(HttpRequest.newBuilder(URI.create(exports.get("PURGE_KC_URL")
+                    + "/realms/master/protocol/openid-connect/token")).header("Content-Type",
+                    "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(
+                    "grant_type=password&client_id=admin-cli&username=" + exports.get("PURGE_KC_ADMIN_USER")
+                            + "&password=" + exports.get("PURGE_KC_ADMIN_PASSWORD"))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
             assertThat(pids).hasSizeGreaterThanOrEqualTo(4);
 
             // when the JVM gets SIGTERM
@@ -95,5 +112,13 @@ class StackLifecycleTest {
             }
         } while (!alive.isEmpty() && System.currentTimeMillis() < deadline);
         assertThat(alive).as("server processes still running after SIGTERM").isEmpty();
+
+        // and the generated Keycloak admin password went to the terminal only, into no log file
+        try (var logs = java.nio.file.Files.list(Path.of("target/stack"))) {
+            for (Path log : logs.filter(p -> p.toString().endsWith(".log")).toList()) {
+                assertThat(java.nio.file.Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1))
+                        .as(log.toString()).doesNotContain(exports.get("PURGE_KC_ADMIN_PASSWORD"));
+            }
+        }
     }
 }

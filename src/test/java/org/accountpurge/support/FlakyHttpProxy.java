@@ -18,8 +18,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An HTTP pass-through in front of a real server that can be told to stop answering (503 to everything) after
- * a number of bulk requests, and to heal: a store going down in the middle of a run, without touching the job.
+ * An HTTP pass-through in front of a real server that can be told to stop answering (503 to everything, or no
+ * answer at all) after a number of matching requests, and to heal: a store going down or freezing in the middle of
+ * a run, without touching the job.
  */
 public final class FlakyHttpProxy implements AutoCloseable {
 
@@ -29,12 +30,13 @@ public final class FlakyHttpProxy implements AutoCloseable {
     private final String target;
     private final HttpServer server;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final AtomicInteger bulkRequests = new AtomicInteger();
-    private volatile int failAfterBulk = Integer.MAX_VALUE;
+    private final AtomicInteger matchingRequests = new AtomicInteger();
+    private volatile java.util.regex.Pattern trigger = java.util.regex.Pattern.compile("POST .*/_bulk");
+    private volatile int failAfter = Integer.MAX_VALUE;
     private volatile boolean down;
     private volatile boolean hang;
     private volatile java.util.concurrent.CountDownLatch healed = new java.util.concurrent.CountDownLatch(1);
-    private final java.util.concurrent.CountDownLatch hanging = new java.util.concurrent.CountDownLatch(1);
+    private volatile java.util.concurrent.CountDownLatch hanging = new java.util.concurrent.CountDownLatch(1);
 
     public FlakyHttpProxy(String target) throws IOException {
         this.target = target;
@@ -54,14 +56,32 @@ public final class FlakyHttpProxy implements AutoCloseable {
 
     /** Answer the first {@code n} bulk requests from now, then nothing but 503 until {@link #heal()}. */
     public void failAfterBulkRequests(int n) {
-        bulkRequests.set(0);
-        failAfterBulk = n;
+        failAfter("POST .*/_bulk", n);
     }
 
     /** Like {@link #failAfterBulkRequests}, but the failing requests hang (no answer) until {@link #heal()}. */
     public void hangAfterBulkRequests(int n) {
+        hangAfter("POST .*/_bulk", n);
+    }
+
+    /**
+     * Answer the first {@code n} requests whose {@code METHOD path} matches {@code request} from now, then nothing
+     * but 503 until {@link #heal()}.
+     */
+    public void failAfter(String request, int n) {
+        trigger = java.util.regex.Pattern.compile(request);
+        matchingRequests.set(0);
+        failAfter = n;
+    }
+
+    /**
+     * Like {@link #failAfter}, but from then on every request hangs (no answer, as a frozen server) until
+     * {@link #heal()}, after which the hanging requests go through.
+     */
+    public void hangAfter(String request, int n) {
+        hanging = new java.util.concurrent.CountDownLatch(1);
         hang = true;
-        failAfterBulkRequests(n);
+        failAfter(request, n);
     }
 
     /** Waits until a request hangs. */
@@ -70,7 +90,7 @@ public final class FlakyHttpProxy implements AutoCloseable {
     }
 
     public void heal() {
-        failAfterBulk = Integer.MAX_VALUE;
+        failAfter = Integer.MAX_VALUE;
         down = false;
         hang = false;
         healed.countDown();
@@ -80,19 +100,20 @@ public final class FlakyHttpProxy implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getRawPath();
-            if (path.endsWith("/_bulk") && bulkRequests.incrementAndGet() > failAfterBulk) {
+            if (trigger.matcher(exchange.getRequestMethod() + " " + path).matches()
+                    && matchingRequests.incrementAndGet() > failAfter) {
                 down = true;
             }
-            if (down) {
-                if (hang) {
-                    java.util.concurrent.CountDownLatch until = healed;
-                    hanging.countDown();
-                    try {
-                        until.await(5, java.util.concurrent.TimeUnit.MINUTES);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
+            if (down && hang) {
+                java.util.concurrent.CountDownLatch until = healed;
+                hanging.countDown();
+                try {
+                    until.await(5, java.util.concurrent.TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
+            }
+            if (down) {
                 exchange.sendResponseHeaders(503, -1);
                 return;
             }

@@ -1,5 +1,6 @@
 package org.accountpurge.store.keycloak;
 
+import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.NotAuthorizedException;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
@@ -15,6 +16,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.accountpurge.store.StoreException;
 import org.accountpurge.store.TargetOutcome;
@@ -31,6 +35,10 @@ import org.keycloak.representations.idm.UserRepresentation;
 public final class KeycloakAccounts implements AutoCloseable {
 
     static final String STORE = "keycloak";
+    /** Step-log error of a call that got no answer within the configured timeout. */
+    public static final String TIMEOUT = "timeout";
+    /** Step-log error of an account not tried because Keycloak had stopped answering earlier in the chunk. */
+    public static final String NOT_ATTEMPTED = "not_attempted_keycloak_unreachable";
     private static final int PAGE = 500;
 
     /** How a platform user id finds its Keycloak user. */
@@ -41,6 +49,7 @@ public final class KeycloakAccounts implements AutoCloseable {
     private final UserMatch match;
     private final String attribute;
     private final ExecutorService pool;
+    private final Duration timeout;
 
     public KeycloakAccounts(String url, String realm, String clientId, String clientSecret, Duration timeout, int threads,
                             UserMatch match, String attribute) {
@@ -48,6 +57,7 @@ public final class KeycloakAccounts implements AutoCloseable {
         this.realm = realm;
         this.match = match;
         this.attribute = attribute;
+        this.timeout = timeout;
         this.pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "keycloak-purge");
             t.setDaemon(true);
@@ -159,22 +169,41 @@ public final class KeycloakAccounts implements AutoCloseable {
         };
     }
 
+    /**
+     * Runs the action for each account on the pool. Every call has the configured connect and read timeout; once one
+     * call finds Keycloak unreachable (timeout, refused connection), the accounts not yet started are not attempted
+     * (FAILED {@code not_attempted}), and none waits past three timeouts: a frozen Keycloak fails the chunk in about
+     * the configured timeout, not in one timeout per account.
+     */
     private Map<String, TargetOutcome> each(List<String> accountIds, Function<String, TargetOutcome> action) {
+        AtomicReference<String> unreachable = new AtomicReference<>();
         Map<String, Future<TargetOutcome>> futures = new LinkedHashMap<>();
         accountIds.forEach(id -> futures.put(id, pool.submit(() -> {
+            if (unreachable.get() != null) {
+                return TargetOutcome.failed(NOT_ATTEMPTED);
+            }
             try {
                 return withFreshToken(() -> action.apply(id));
             } catch (WebApplicationException e) {
                 return e.getResponse().getStatus() == 404 ? TargetOutcome.absent()
                         : TargetOutcome.failed("HTTP " + e.getResponse().getStatus());
+            } catch (ProcessingException e) {
+                String error = transportError(e);
+                unreachable.compareAndSet(null, error);
+                return TargetOutcome.failed(error);
             } catch (RuntimeException e) {
                 return TargetOutcome.failed(e.getClass().getSimpleName());
             }
         })));
+        long deadline = System.nanoTime() + 3 * timeout.toNanos();
         Map<String, TargetOutcome> outcomes = new LinkedHashMap<>();
         futures.forEach((id, f) -> {
             try {
-                outcomes.put(id, f.get());
+                outcomes.put(id, f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+            } catch (TimeoutException e) {
+                f.cancel(true);
+                unreachable.compareAndSet(null, TIMEOUT);
+                outcomes.put(id, TargetOutcome.failed(TIMEOUT));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 outcomes.put(id, TargetOutcome.failed("Interrupted"));
@@ -183,6 +212,24 @@ public final class KeycloakAccounts implements AutoCloseable {
             }
         });
         return outcomes;
+    }
+
+    /** {@code timeout}, {@code connection_refused} or the transport error's class: what the step log records. */
+    static String transportError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException
+                    || t.getClass().getSimpleName().contains("Timeout")) {
+                return TIMEOUT;
+            }
+            if (t instanceof java.net.ConnectException) {
+                return "connection_refused";
+            }
+        }
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName();
     }
 
     private RealmResource resource() {
@@ -211,10 +258,21 @@ public final class KeycloakAccounts implements AutoCloseable {
     private <T> T call(String what, Call<T> call) {
         try {
             return withFreshToken(call);
+        } catch (NotAuthorizedException e) {
+            throw new StoreException(STORE, what + " failed: HTTP 401, Keycloak refused the client's credentials"
+                    + " (unauthorized client / wrong secret: purge.keycloak.client-id, client-secret)", e,
+                    "unauthorized_client");
+        } catch (ForbiddenException e) {
+            throw new StoreException(STORE, what + " failed: HTTP 403, the client's service account lacks a"
+                    + " realm-management role (view-users, query-users, manage-users, query-groups, view-realm)", e,
+                    "forbidden");
         } catch (WebApplicationException e) {
-            throw new StoreException(STORE, what + " failed: HTTP " + e.getResponse().getStatus(), e);
+            throw new StoreException(STORE, what + " failed: HTTP " + e.getResponse().getStatus(), e,
+                    "HTTP " + e.getResponse().getStatus());
         } catch (ProcessingException e) {
-            throw new StoreException(STORE, what + " failed: " + e.getClass().getSimpleName(), e);
+            String error = transportError(e);
+            throw new StoreException(STORE, what + " failed: " + error + (TIMEOUT.equals(error)
+                    ? " (no answer within purge.keycloak.timeout " + timeout + ")" : ""), e, error);
         }
     }
 

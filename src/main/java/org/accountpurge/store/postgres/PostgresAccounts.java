@@ -1,10 +1,6 @@
 package org.accountpurge.store.postgres;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,27 +8,27 @@ import java.util.Map;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.accountpurge.graph.DeletePlan;
-import org.accountpurge.store.StoreException;
 import org.accountpurge.store.TargetOutcome;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * One kind of account in the tenant database: which accounts a protect edge or a SQL rule retains, and the
  * set-based purge of a chunk following the {@link DeletePlan}. The purge runs on the caller's transaction
- * (the chunk's); retention queries run in their own read-only transaction.
+ * (the chunk's); retention queries run on read-only sessions of their own ({@link ReadOnlyQueries}).
  */
 public final class PostgresAccounts {
 
     static final String STORE = "postgres";
 
-    private final DataSource dataSource;
+    private final ReadOnlyQueries readOnly;
     private final JdbcTemplate jdbc;
     private final TenantPlan plan;
     private final List<PlanStatements.Statement> statements;
     private final List<PlanStatements.Check> checks;
 
-    public PostgresAccounts(DataSource dataSource, TenantPlan plan) {
-        this.dataSource = dataSource;
+    /** @param readOnly where protect checks and retention rules run (never on the chunk's connection) */
+    public PostgresAccounts(DataSource dataSource, ReadOnlyQueries readOnly, TenantPlan plan) {
+        this.readOnly = readOnly;
         this.jdbc = new JdbcTemplate(dataSource);
         this.plan = plan;
         PlanStatements sql = new PlanStatements(plan.schema(), plan.plan().root(), plan.idType());
@@ -56,8 +52,8 @@ public final class PostgresAccounts {
     }
 
     /**
-     * Runs a retention rule's query with {@code :ids} bound to the chunk's ids (an array of the root id type) in a
-     * read-only transaction, and returns the ids it selects.
+     * Runs a retention rule's query (one statement) with {@code :ids} bound to the chunk's ids (an array of the root
+     * id type) on a read-only session, and returns the ids it selects.
      */
     public Set<String> ruleMatches(String sql, List<String> ids) {
         String bound = sql.replace(":ids", "CAST(? AS text[])::" + plan.idType() + "[]");
@@ -65,34 +61,7 @@ public final class PostgresAccounts {
     }
 
     private List<String> readOnlyQuery(String sql, List<String> ids) {
-        try (Connection c = dataSource.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try (PreparedStatement set = c.prepareStatement("SET TRANSACTION READ ONLY")) {
-                set.execute();
-                List<String> result = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    int params = ps.getParameterMetaData().getParameterCount();
-                    for (int i = 1; i <= params; i++) {
-                        ps.setArray(i, c.createArrayOf("text", ids.toArray()));
-                    }
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            String id = rs.getString(1);
-                            if (id != null) {
-                                result.add(id);
-                            }
-                        }
-                    }
-                }
-                return result;
-            } finally {
-                c.rollback();
-                c.setAutoCommit(autoCommit);
-            }
-        } catch (SQLException e) {
-            throw new StoreException(STORE, "retention query failed: " + e.getSQLState(), e);
-        }
+        return readOnly.ids(sql, ids);
     }
 
     /**

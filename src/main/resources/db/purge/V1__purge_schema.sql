@@ -1,5 +1,6 @@
 -- The purge's own bookkeeping, in schema "purge" next to the tenant's tables (never read as part of the tenant:
--- the foreign-key catalog is read for the configured tenant schema only). Idempotent: runs at every start.
+-- the foreign-key catalog is read for the configured tenant schema only). Applied once by Flyway; written with
+-- IF NOT EXISTS so that a schema made by versions before Flyway (baselined at version 0) is taken over as it is.
 CREATE SCHEMA IF NOT EXISTS purge;
 
 -- Spring Batch 6 job repository (org/springframework/batch/core/schema-postgresql.sql with prefix purge.BATCH_).
@@ -75,7 +76,7 @@ CREATE TABLE IF NOT EXISTS purge.candidate (
 	kind        TEXT NOT NULL,                   -- user | org
 	account_id  TEXT NOT NULL,                   -- normalised id
 	row_no      BIGINT NOT NULL,                 -- line of the input file
-	state       TEXT NOT NULL DEFAULT 'PENDING', -- PENDING | RETAINED | PURGED
+	state       TEXT NOT NULL DEFAULT 'PENDING', -- PENDING | RETAINED | PURGED | NOT_FOUND (V2)
 	PRIMARY KEY (run_id, kind, account_id)
 );
 CREATE INDEX IF NOT EXISTS candidate_state_idx ON purge.candidate (run_id, kind, state, account_id);

@@ -1,0 +1,78 @@
+package org.accountpurge.store.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.accountpurge.store.StoreException;
+
+/**
+ * Where retention queries run: a small pool of its own whose sessions are read-only ({@code SET SESSION
+ * CHARACTERISTICS AS TRANSACTION READ ONLY} when the connection opens, read-only transactions, always rolled back),
+ * and only single statements. A query that tries to write — directly, through a function, or after a
+ * {@code COMMIT} — fails and changes nothing.
+ */
+public final class ReadOnlyQueries implements AutoCloseable {
+
+    private final HikariDataSource pool;
+
+    public ReadOnlyQueries(String url, String user, String password) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("retention-read-only");
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(2);
+        config.setMinimumIdle(0);
+        config.setAutoCommit(false);
+        config.setReadOnly(true);
+        config.setInitializationFailTimeout(-1); // connect on first use, not when the application starts
+        config.setConnectionInitSql("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
+        config.addDataSourceProperty("logServerErrorDetail", "false");
+        config.addDataSourceProperty("ApplicationName", "account-purge retention (read-only)");
+        this.pool = new HikariDataSource(config);
+    }
+
+    /**
+     * Runs one statement whose every {@code ?} is bound to {@code ids} (as {@code text[]}) and returns the first
+     * column of each row (nulls left out).
+     */
+    public List<String> ids(String sql, List<String> ids) {
+        String statement = SqlText.singleStatement(sql);
+        if (statement == null) {
+            throw new StoreException(PostgresAccounts.STORE, "a retention query must be exactly one statement", null,
+                    "not_a_single_statement");
+        }
+        try (Connection c = pool.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement(statement)) {
+                int params = ps.getParameterMetaData().getParameterCount();
+                for (int i = 1; i <= params; i++) {
+                    ps.setArray(i, c.createArrayOf("text", ids.toArray()));
+                }
+                List<String> result = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String id = rs.getString(1);
+                        if (id != null) {
+                            result.add(id);
+                        }
+                    }
+                }
+                return result;
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            throw new StoreException(PostgresAccounts.STORE, "retention query failed: " + e.getSQLState(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

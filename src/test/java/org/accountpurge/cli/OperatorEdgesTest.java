@@ -1,0 +1,450 @@
+package org.accountpurge.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.accountpurge.audit.RunSummary;
+import org.accountpurge.seed.ReferenceTenant;
+import org.accountpurge.seed.SeedManifest;
+import org.accountpurge.seed.TenantGenerator;
+import org.accountpurge.stack.StackEndpoints;
+import org.accountpurge.support.FlakyHttpProxy;
+import org.accountpurge.support.TestStack;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+
+/**
+ * The paths an operator takes every day, through the command line on the real stack: wrong option values, a dry run
+ * then the run, a second purge while one runs, {@code status} during a purge, a killed purge restarted only with its
+ * own input and configuration, a frozen Keycloak, retention queries that try to write, and what the output says.
+ * Keycloak is reached through a proxy that a test can freeze.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class OperatorEdgesTest {
+
+    static final int USERS = 300;
+    static final int ORGS = 20;
+    static final long SEED = 11;
+    static final String SECRET = "test-" + Long.toHexString(System.nanoTime());
+    static final String KC_USER_DELETE = "DELETE /admin/realms/[^/]+/users/[^/]+";
+    static final String KC_USER_UPDATE = "PUT /admin/realms/[^/]+/users/[^/]+";
+    static final Pattern PRINTED_RESTART = Pattern.compile("java -jar \\S+ (restart --config \\S+ --execution \\d+[^\\n]*)");
+
+    static StackEndpoints stack;
+    static FlakyHttpProxy keycloak;
+    static JdbcTemplate jdbc;
+
+    @TempDir
+    Path dir;
+    SeedManifest manifest;
+    ReferenceTenant tenant;
+
+    @BeforeAll
+    static void proxy() throws Exception {
+        stack = TestStack.endpoints();
+        keycloak = new FlakyHttpProxy(stack.keycloakUrl());
+        jdbc = new JdbcTemplate(new SingleConnectionDataSource(stack.jdbcUrl(), stack.jdbcUser(), stack.jdbcPassword(),
+                true));
+    }
+
+    @AfterAll
+    static void closeProxy() {
+        keycloak.close();
+    }
+
+    @BeforeEach
+    void seed() {
+        keycloak.heal();
+        manifest = SeedCommand.seed(stack, USERS, ORGS, SEED, SECRET, null);
+        tenant = TenantGenerator.generate(USERS, ORGS, SEED);
+    }
+
+    @Test
+    void aWrongOptionValueIsACommandLineErrorAndNothingRuns(CapturedOutput output) throws Exception {
+        // given the cleanup CSV, and the executions and users as they are
+        Path csv = cleanupCsv();
+        long executions = executions();
+
+        // when a flag is given a value that is neither true nor false, or twice, then nothing runs (exit 2)
+        assertThat(cli("purge", "--config", config().toString(), "--input", csv.toString(), "--dry-run", "yes"))
+                .isEqualTo(2);
+        assertThat(output.getAll()).contains("--dry-run takes no value, or true or false (got 'yes')");
+        assertThat(cli("purge", "--config", config().toString(), "--input", csv.toString(), "--new-run", "maybe"))
+                .isEqualTo(2);
+        assertThat(cli("purge", "--config", config().toString(), "--input", csv.toString(), "--dry-run", "--dry-run"))
+                .isEqualTo(2);
+        assertThat(cli("restart", "--config", config().toString(), "--execution", "1", "--after-crash", "yes"))
+                .isEqualTo(2);
+        assertThat(cli("restart", "--config", config().toString(), "--execution", "1", "--config-changed", "1"))
+                .isEqualTo(2);
+        assertThat(executions()).isEqualTo(executions);
+        assertThat(count("SELECT count(*) FROM users")).isEqualTo(USERS);
+    }
+
+    @Test
+    void aDryRunThenTheRunJustWorksAndSaysWhatItDid(CapturedOutput output) throws Exception {
+        // given two never-logged-in users that nothing retains, and an id no store knows
+        List<String> free = unretainedNeverLoggedIn();
+        String unknown = UUID.randomUUID().toString();
+        Path csv = write("three.csv", "account_id,kind\n" + free.get(0) + ",user\n" + free.get(1) + ",user\n"
+                + unknown + ",user\n");
+
+        // when a dry run (the flag alone) runs
+        assertThat(cli("purge", "--config", config().toString(), "--input", csv.toString(), "--dry-run")).isZero();
+
+        // then it says what a real run would purge, and no restart or pending work
+        String dry = output.getAll();
+        assertThat(dry).contains("(dry run)", "would be purged by a real run: 3").doesNotContain("to finish it")
+                .doesNotContain("accounts pending");
+        assertThat(count("SELECT count(*) FROM users")).isEqualTo(USERS);
+
+        // when the real run of the same file follows, then it runs and completes
+        assertThat(cli("purge", "--config", config().toString(), "--input", csv.toString())).isZero();
+
+        // and the unknown id is reported as not found, not as purged
+        String real = output.getAll().substring(dry.length());
+        assertThat(real).contains("accounts pending: 0; not found in any store: 1");
+        long run = latestRun();
+        assertThat(state(run, unknown)).isEqualTo("NOT_FOUND");
+        assertThat(state(run, free.get(0))).isEqualTo("PURGED");
+        assertThat(count("SELECT count(*) FROM users")).isEqualTo(USERS - 2);
+    }
+
+    @Test
+    void aLongDryRunLogsProgressByTimeNotByChunk(CapturedOutput output) throws Exception {
+        // given a thousand ids (in chunks of 10)
+        StringBuilder text = new StringBuilder("account_id,kind\n");
+        for (int i = 0; i < 1000; i++) {
+            text.append(UUID.randomUUID()).append(",user\n");
+        }
+        Path csv = write("many.csv", text.toString());
+
+        // when a dry run runs, then it logs no line per chunk
+        assertThat(cli("purge", "--config", config().toString(), "--input", csv.toString(), "--dry-run", "true"))
+                .isZero();
+        assertThat(output.getAll().lines().filter(l -> l.contains("Dry run")).count()).isLessThan(5);
+        assertThat(output.getAll()).contains("would be purged by a real run: 1000");
+    }
+
+    @Test
+    void aPurgeInProgressOwnsTheTenantAndStatusStillAnswers(CapturedOutput output) throws Exception {
+        // given a purge in its own process, inside its first chunk: database rows deleted in the chunk's open
+        // transaction, Keycloak frozen on the deletes
+        Path config = config("timeout: 30s", "timeout: 300s");
+        Path csv = cleanupCsv();
+        keycloak.hangAfter(KC_USER_DELETE, 1);
+        Process purge = purgeProcess(config, csv, "purge-in-progress.log");
+        try {
+            assertThat(keycloak.awaitHanging(Duration.ofMinutes(3))).as("the purge reached Keycloak's deletes").isTrue();
+            long execution = latestExecution();
+
+            // when status is asked from another process, then it answers at once (no DDL, no lock waited for)
+            CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> cliUnchecked("status", "--config",
+                    config.toString(), "--execution", String.valueOf(execution)));
+            assertThat(status.get(90, TimeUnit.SECONDS)).isEqualTo(1);
+            assertThat(output.getAll()).contains("(execution " + execution + "): STARTED",
+                    "running: the tenant's lock is held by 'account-purge pid " + purge.pid());
+
+            // when the same file, or another file sharing accounts, is purged meanwhile, then both are refused,
+            // naming the running execution
+            String before = output.getAll();
+            assertThat(cli("purge", "--config", config.toString(), "--input", csv.toString())).isEqualTo(3);
+            Path other = write("other.csv", "account_id,kind\n"
+                    + manifest.userIds().get("legacyStateCandidates").get(0) + ",user\n");
+            assertThat(cli("purge", "--config", config.toString(), "--input", other.toString(), "--new-run"))
+                    .isEqualTo(3);
+            // and so is marking it crashed while its process lives
+            assertThat(cli("restart", "--config", config.toString(), "--execution", String.valueOf(execution),
+                    "--after-crash")).isEqualTo(3);
+            String refusals = output.getAll().substring(before.length());
+            assertThat(refusals.split("another purge is running on this tenant", -1)).hasSize(4);
+            assertThat(refusals).contains("execution " + execution + " (STARTED since");
+
+            // when Keycloak answers again, then the purge completes
+            keycloak.heal();
+            assertThat(purge.waitFor(3, TimeUnit.MINUTES)).isTrue();
+            assertThat(purge.exitValue()).as(Files.readString(Path.of("target", "purge-in-progress.log"))).isZero();
+            assertThat(count("SELECT count(*) FROM purge.candidate WHERE run_id = " + runOf(execution)
+                    + " AND state = 'PENDING'")).isZero();
+        } finally {
+            purge.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aKilledPurgeIsFinishedByRestartWithItsOwnInputAndConfiguration(CapturedOutput output) throws Exception {
+        // given a purge process killed (SIGKILL) inside a chunk
+        Path config = config("timeout: 30s", "timeout: 300s");
+        Path csv = cleanupCsv();
+        String original = Files.readString(csv);
+        keycloak.hangAfter(KC_USER_DELETE, 1);
+        Process purge = purgeProcess(config, csv, "killed-purge-cli.log");
+        assertThat(keycloak.awaitHanging(Duration.ofMinutes(3))).isTrue();
+        purge.destroyForcibly().waitFor(60, TimeUnit.SECONDS);
+        long execution = latestExecution();
+        keycloak.heal();
+
+        // when the same file is purged again, then it is refused and pointed at restart --after-crash
+        String before = output.getAll();
+        assertThat(cli("purge", "--config", config.toString(), "--input", csv.toString())).isEqualTo(3);
+        assertThat(output.getAll().substring(before.length())).contains("execution " + execution
+                + " of this same input was interrupted", "restart --config " + config + " --execution " + execution
+                + " --after-crash");
+
+        // when it is restarted without --after-crash, then it is refused: it is still marked running
+        assertThat(cli("restart", "--config", config.toString(), "--execution", String.valueOf(execution)))
+                .isEqualTo(3);
+        assertThat(output.getAll()).contains("no process holds the tenant's lock");
+
+        // when the input file was edited, then the restart is refused, saying what changed
+        Files.writeString(csv, original + UUID.randomUUID() + ",user\n");
+        before = output.getAll();
+        assertThat(cli("restart", "--config", config.toString(), "--execution", String.valueOf(execution),
+                "--after-crash")).isEqualTo(3);
+        assertThat(output.getAll().substring(before.length())).contains("changed since run",
+                CsvCandidateSha.of(original), CsvCandidateSha.of(Files.readString(csv)));
+        Files.writeString(csv, original);
+
+        // when the configuration was edited, then the restart is refused unless the change is confirmed
+        Files.writeString(config, Files.readString(config) + "# reviewed change\n");
+        before = output.getAll();
+        assertThat(cli("restart", "--config", config.toString(), "--execution", String.valueOf(execution),
+                "--after-crash")).isEqualTo(3);
+        String refusal = output.getAll().substring(before.length());
+        assertThat(refusal).contains("the job configuration " + config + " changed since the run's last execution");
+
+        // when the printed restart command is pasted with --config-changed, then the run completes
+        Matcher printed = PRINTED_RESTART.matcher(refusal);
+        assertThat(printed.find()).isTrue();
+        List<String> argv = new ArrayList<>(List.of(printed.group(1).trim().split(" ")));
+        argv.add("--after-crash");
+        before = output.getAll();
+        assertThat(cli(argv.toArray(String[]::new))).isZero();
+        String done = output.getAll().substring(before.length());
+        assertThat(done).contains("COMPLETED", "accounts pending: 0",
+                "configuration changed (restart with --config-changed) at execution(s): [");
+
+        // and its totals count each account once per store and target, over both executions
+        long run = runOf(execution);
+        RunSummary summary = RunSummary.load(jdbc, run, latestExecution(), "COMPLETED", false, csv.toString());
+        long users = count("SELECT count(*) FROM purge.candidate WHERE run_id = " + run + " AND kind = 'user' AND"
+                + " state IN ('PURGED', 'NOT_FOUND')");
+        assertThat(summary.stores().get("keycloak").get(ReferenceTenant.REALM).values().stream()
+                .mapToLong(Long::longValue).sum()).isEqualTo(users);
+        assertThat(summary.stores().get("postgres").get("users").get("deleted")).isEqualTo(count("SELECT count(*)"
+                + " FROM purge.candidate WHERE run_id = " + run + " AND kind = 'user' AND state = 'PURGED'"));
+    }
+
+    @Test
+    void aFrozenKeycloakFailsTheRunWithinItsTimeoutAndARestartFinishes(CapturedOutput output) throws Exception {
+        // given Keycloak with a 3 s timeout, frozen from the first lock-out on
+        Path config = config("timeout: 30s", "timeout: 3s");
+        Path csv = cleanupCsv();
+        keycloak.hangAfter(KC_USER_UPDATE, 0);
+
+        // when the purge runs
+        long start = System.nanoTime();
+        int exit = cli("purge", "--config", config.toString(), "--input", csv.toString());
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+
+        // then it fails restartably in about the timeout (one timeout for the chunk, not one per account)
+        assertThat(exit).isEqualTo(1);
+        assertThat(seconds).as("seconds until the run failed").isLessThan(60);
+        long execution = latestExecution();
+        long run = runOf(execution);
+        // and the step log says Keycloak timed out; no document or row was deleted for the chunk
+        assertThat(jdbc.queryForList("SELECT DISTINCT error_class FROM purge.step_log WHERE run_id = ? AND store ="
+                + " 'keycloak' AND action = 'FAILED'", String.class, run)).contains("timeout");
+        assertThat(count("SELECT count(*) FROM purge.step_log WHERE run_id = " + run + " AND store IN"
+                + " ('elasticsearch', 'postgres') AND action = 'DELETED'")).isZero();
+        assertThat(output.getAll()).contains("keycloak failed on " + ReferenceTenant.REALM);
+
+        // when Keycloak answers again and the printed restart command is run, then the run completes
+        keycloak.heal();
+        Matcher printed = PRINTED_RESTART.matcher(output.getAll());
+        assertThat(printed.find()).isTrue();
+        assertThat(cli(printed.group(1).trim().split(" "))).isZero();
+        assertThat(count("SELECT count(*) FROM purge.candidate WHERE run_id = " + run + " AND state = 'PENDING'"))
+                .isZero();
+    }
+
+    @Test
+    void aRetentionQueryCannotWrite(CapturedOutput output) throws Exception {
+        // given a table a retention query tries to write into
+        jdbc.execute("CREATE TABLE probe (n int)");
+        try {
+            Path csv = cleanupCsv();
+            // when a rule commits and then inserts, then the configuration is refused: one statement only
+            Path sneaky = config("  retention:\n", "  retention:\n    - name: sneaky\n      applies-to: user\n"
+                    + "      sql: SELECT id FROM users WHERE id = ANY(:ids); COMMIT; INSERT INTO probe VALUES (1); COMMIT\n");
+            assertThat(cli("purge", "--config", sneaky.toString(), "--input", csv.toString(), "--dry-run"))
+                    .isEqualTo(2);
+            assertThat(output.getAll()).contains("purge.retention[0]: the sql must be exactly one statement");
+
+            // when one statement writes (a data-modifying WITH), then the read-only session refuses it
+            Path writing = config("  retention:\n", "  retention:\n    - name: writing\n      applies-to: user\n"
+                    + "      sql: WITH w AS (INSERT INTO probe VALUES (2) RETURNING n) SELECT id FROM users WHERE"
+                    + " id = ANY(:ids)\n");
+            assertThat(cli("purge", "--config", writing.toString(), "--input", csv.toString(), "--dry-run"))
+                    .isEqualTo(2);
+            assertThat(output.getAll()).contains("purge.retention writing: the sql does not run",
+                    "read-only transaction");
+
+            // then nothing was written, and no execution was recorded for either
+            assertThat(count("SELECT count(*) FROM probe")).isZero();
+        } finally {
+            jdbc.execute("DROP TABLE probe");
+        }
+    }
+
+    @Test
+    void configurationErrorsSayWhatIsWrongWithoutAStackTrace(CapturedOutput output) throws Exception {
+        Path csv = cleanupCsv();
+        long executions = executions();
+
+        // when PURGE_PG_URL is not set, then it is named, with the key that needs it
+        Map<String, Object> noDatabase = new HashMap<>(properties());
+        noDatabase.remove("PURGE_PG_URL");
+        assertThat(Main.execute(new String[] {"purge", "--config", config().toString(), "--input", csv.toString()},
+                noDatabase)).isEqualTo(2);
+        assertThat(output.getAll()).contains("PURGE_PG_URL is not set (spring.datasource.url refers to it");
+
+        // when a value is wrong, then its key and the problem are named
+        Path wrong = config("chunk-size: 10", "chunk-size: 0");
+        assertThat(cli("purge", "--config", wrong.toString(), "--input", csv.toString())).isEqualTo(2);
+        assertThat(output.getAll()).contains("purge.job.chunk-size: must be greater than or equal to 1");
+
+        // when the Keycloak client secret is wrong, then it says so before any execution is recorded
+        Map<String, Object> wrongSecret = new HashMap<>(properties());
+        wrongSecret.put("PURGE_KC_CLIENT_SECRET", "not-the-secret");
+        assertThat(Main.execute(new String[] {"purge", "--config", config().toString(), "--input", csv.toString()},
+                wrongSecret)).isEqualTo(2);
+        assertThat(output.getAll()).contains("unauthorized client / wrong secret");
+
+        // and no stack trace was printed, no execution recorded, nothing touched
+        assertThat(output.getAll()).doesNotContain("\tat org.").doesNotContain("Exception:");
+        assertThat(executions()).isEqualTo(executions);
+        assertThat(count("SELECT count(*) FROM users")).isEqualTo(USERS);
+    }
+
+    // --- helpers ---
+
+    int cli(String... argv) throws Exception {
+        return Main.execute(argv, properties());
+    }
+
+    int cliUnchecked(String... argv) {
+        try {
+            return cli(argv);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Map<String, Object> properties() {
+        Map<String, Object> p = new HashMap<>(stack.asPurgeProperties());
+        p.put("PURGE_KC_URL", keycloak.url());
+        p.put("PURGE_KC_CLIENT_SECRET", SECRET);
+        return p;
+    }
+
+    /** The reference configuration with chunks of 10, reports under target, and the given text replacements. */
+    Path config(String... replacements) throws Exception {
+        String yaml = Files.readString(Path.of("jobs-config/reference-tenant.yml"))
+                .replace("chunk-size: 100", "chunk-size: 10")
+                .replace("report-directory: target/purge-reports", "report-directory: target/purge-reports-test");
+        for (int i = 0; i + 1 < replacements.length; i += 2) {
+            yaml = yaml.replace(replacements[i], replacements[i + 1]);
+        }
+        Path file = dir.resolve("job-" + UUID.randomUUID().toString().substring(0, 8) + ".yml");
+        return Files.writeString(file, yaml);
+    }
+
+    Process purgeProcess(Path config, Path csv, String logName) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                "org.accountpurge.cli.Main", "purge", "--config", config.toString(), "--input", csv.toString());
+        properties().forEach((k, v) -> pb.environment().put(k, v.toString()));
+        Files.createDirectories(Path.of("target"));
+        return pb.redirectErrorStream(true).redirectOutput(Path.of("target", logName).toFile()).start();
+    }
+
+    Path cleanupCsv() throws Exception {
+        return write("cleanup.csv", SeedCommand.sampleCsv(tenant.legacyCleanupRows()));
+    }
+
+    Path write(String name, String content) throws Exception {
+        return Files.writeString(dir.resolve(name), content);
+    }
+
+    List<String> unretainedNeverLoggedIn() {
+        List<String> ids = new ArrayList<>(manifest.userIds().get("neverLoggedIn"));
+        for (String kind : List.of("contentCreators", "batchCreators", "mentors", "orgAdmins", "platformAdmins",
+                "supportStaff", "groupOwners")) {
+            ids.removeAll(manifest.userIds().get(kind));
+        }
+        tenant.tables().get("group_member").rows().forEach(m -> ids.remove(m[1].toString()));
+        return ids;
+    }
+
+    static long count(String sql) {
+        Long n = jdbc.queryForObject(sql, Long.class);
+        return n == null ? 0 : n;
+    }
+
+    static long executions() throws Exception {
+        try (Connection c = SeedCommand.dataSource(stack).getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT to_regclass('purge.batch_job_execution') IS NOT NULL")) {
+            rs.next();
+            return rs.getBoolean(1) ? count("SELECT count(*) FROM purge.batch_job_execution") : 0;
+        }
+    }
+
+    static long latestExecution() {
+        return count("SELECT max(job_execution_id) FROM purge.batch_job_execution");
+    }
+
+    static long latestRun() {
+        return count("SELECT job_instance_id FROM purge.batch_job_execution WHERE job_execution_id = "
+                + latestExecution());
+    }
+
+    static long runOf(long execution) {
+        return count("SELECT job_instance_id FROM purge.batch_job_execution WHERE job_execution_id = " + execution);
+    }
+
+    static String state(long run, String id) {
+        return jdbc.queryForObject("SELECT state FROM purge.candidate WHERE run_id = ? AND account_id = ?",
+                String.class, run, id);
+    }
+
+    /** SHA-256 of a text as the input check prints it. */
+    static final class CsvCandidateSha {
+        static String of(String text) throws Exception {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+    }
+}
