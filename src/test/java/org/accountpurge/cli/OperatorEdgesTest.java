@@ -391,8 +391,10 @@ class OperatorEdgesTest {
         return pb.redirectErrorStream(true).redirectOutput(Path.of("target", logName).toFile()).start();
     }
 
+    /** The seed's cleanup CSV, made unique to this test by an ignored header column (a run is keyed by its file). */
     Path cleanupCsv() throws Exception {
-        return write("cleanup.csv", SeedCommand.sampleCsv(tenant.legacyCleanupRows()));
+        return write("cleanup.csv", SeedCommand.sampleCsv(tenant.legacyCleanupRows())
+                .replaceFirst("account_id,kind", "account_id,kind,batch_" + UUID.randomUUID().toString().substring(0, 8)));
     }
 
     Path write(String name, String content) throws Exception {
