@@ -1,7 +1,7 @@
 -- The purge's own bookkeeping, in schema "purge" next to the tenant's tables (never read as part of the tenant:
 -- the foreign-key catalog is read for the configured tenant schema only). Applied once by Flyway; written with
 -- IF NOT EXISTS so that a schema made by versions before Flyway (baselined at version 0) is taken over as it is.
-CREATE SCHEMA IF NOT EXISTS purge;
+-- (Flyway creates schema purge itself: spring.flyway.schemas)
 
 -- Spring Batch 6 job repository (org/springframework/batch/core/schema-postgresql.sql with prefix purge.BATCH_).
 CREATE TABLE IF NOT EXISTS purge.BATCH_JOB_INSTANCE (

@@ -1,6 +1,5 @@
 package org.accountpurge.store.keycloak;
 
-import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.NotAuthorizedException;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
@@ -188,6 +187,10 @@ public final class KeycloakAccounts implements AutoCloseable {
                 return e.getResponse().getStatus() == 404 ? TargetOutcome.absent()
                         : TargetOutcome.failed("HTTP " + e.getResponse().getStatus());
             } catch (ProcessingException e) {
+                WebApplicationException web = httpCause(e);
+                if (web != null) {
+                    return TargetOutcome.failed("HTTP " + web.getResponse().getStatus());
+                }
                 String error = transportError(e);
                 unreachable.compareAndSet(null, error);
                 return TargetOutcome.failed(error);
@@ -258,22 +261,36 @@ public final class KeycloakAccounts implements AutoCloseable {
     private <T> T call(String what, Call<T> call) {
         try {
             return withFreshToken(call);
-        } catch (NotAuthorizedException e) {
-            throw new StoreException(STORE, what + " failed: HTTP 401, Keycloak refused the client's credentials"
-                    + " (unauthorized client / wrong secret: purge.keycloak.client-id, client-secret)", e,
-                    "unauthorized_client");
-        } catch (ForbiddenException e) {
-            throw new StoreException(STORE, what + " failed: HTTP 403, the client's service account lacks a"
-                    + " realm-management role (view-users, query-users, manage-users, query-groups, view-realm)", e,
-                    "forbidden");
-        } catch (WebApplicationException e) {
-            throw new StoreException(STORE, what + " failed: HTTP " + e.getResponse().getStatus(), e,
-                    "HTTP " + e.getResponse().getStatus());
-        } catch (ProcessingException e) {
-            String error = transportError(e);
-            throw new StoreException(STORE, what + " failed: " + error + (TIMEOUT.equals(error)
-                    ? " (no answer within purge.keycloak.timeout " + timeout + ")" : ""), e, error);
+        } catch (WebApplicationException | ProcessingException e) {
+            // a refused token request reaches us as a ProcessingException around the HTTP error
+            WebApplicationException web = e instanceof WebApplicationException w ? w : httpCause(e);
+            if (web == null) {
+                String error = transportError(e);
+                throw new StoreException(STORE, what + " failed: " + error + (TIMEOUT.equals(error)
+                        ? " (no answer within purge.keycloak.timeout " + timeout + ")" : ""), e, error);
+            }
+            int status = web.getResponse().getStatus();
+            if (status == 401) {
+                throw new StoreException(STORE, what + " failed: HTTP 401, Keycloak refused the client's credentials"
+                        + " (unauthorized client / wrong secret: purge.keycloak.client-id, client-secret)", e,
+                        "unauthorized_client");
+            }
+            if (status == 403) {
+                throw new StoreException(STORE, what + " failed: HTTP 403, the client's service account lacks a"
+                        + " realm-management role (view-users, query-users, manage-users, query-groups, view-realm)",
+                        e, "forbidden");
+            }
+            throw new StoreException(STORE, what + " failed: HTTP " + status, e, "HTTP " + status);
         }
+    }
+
+    private static WebApplicationException httpCause(Throwable e) {
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof WebApplicationException web) {
+                return web;
+            }
+        }
+        return null;
     }
 
     @Override
