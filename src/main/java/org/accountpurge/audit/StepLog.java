@@ -3,6 +3,7 @@ package org.accountpurge.audit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.accountpurge.candidate.AccountKind;
 import org.accountpurge.store.TargetOutcome;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -14,7 +15,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * (Elasticsearch, Keycloak) did is committed at once, in its own transaction, so it survives a rollback of the
  * chunk; what PostgreSQL did is written in the chunk's transaction, so it is there exactly when the deletes are.
  */
-public final class StepLog {
+public class StepLog {
 
     public static final String STARTED = "STARTED";
 
@@ -28,7 +29,7 @@ public final class StepLog {
     }
 
     /** Where the rows of one chunk go: the run (job instance), the execution, the kind of account. */
-    public record Context(long runId, long jobExecutionId, String kind) {
+    public record Context(long runId, long jobExecutionId, AccountKind kind) {
     }
 
     /** Before a store is called for these accounts: a crash after this row leaves "started, outcome unknown". */
@@ -63,7 +64,7 @@ public final class StepLog {
 
     private static Object[] row(Context ctx, String accountId, String store, String target, String action, long count,
                                 String errorClass) {
-        return new Object[] {ctx.runId(), ctx.jobExecutionId(), ctx.kind(), accountId, store, target, action, count,
+        return new Object[] {ctx.runId(), ctx.jobExecutionId(), ctx.kind().code(), accountId, store, target, action, count,
                 errorClass};
     }
 

@@ -1,5 +1,5 @@
 package org.accountpurge.candidate;
 
-/** An accepted account of a run: its kind ({@code user} or {@code org}) and its normalised id. */
-public record Candidate(String kind, String accountId) {
+/** An accepted account of a run: its kind and its normalised id. */
+public record Candidate(AccountKind kind, String accountId) {
 }

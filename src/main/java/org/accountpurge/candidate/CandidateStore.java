@@ -12,7 +12,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * The frozen candidate set of a run ({@code purge.candidate}), its rejected rows and its retention reasons. All
  * writes join the caller's transaction (the chunk's), so they commit together with the reader's position.
  */
-public final class CandidateStore {
+public class CandidateStore {
 
     public static final String PENDING = "PENDING";
     public static final String RETAINED = "RETAINED";
@@ -80,12 +80,12 @@ public final class CandidateStore {
     }
 
     /** Records every reason of each retained account and takes it out of the purge. */
-    public void retain(long runId, String kind, Map<String, ? extends Set<String>> reasons) {
+    public void retain(long runId, AccountKind kind, Map<String, ? extends Set<String>> reasons) {
         List<Object[]> rows = new ArrayList<>();
-        reasons.forEach((id, rs) -> rs.forEach(r -> rows.add(new Object[] {runId, kind, id, r})));
+        reasons.forEach((id, rs) -> rs.forEach(r -> rows.add(new Object[] {runId, kind.code(), id, r})));
         jdbc.batchUpdate("INSERT INTO purge.retention (run_id, kind, account_id, reason) VALUES (?, ?, ?, ?)"
                 + " ON CONFLICT DO NOTHING", rows);
-        List<Object[]> ids = reasons.keySet().stream().map(id -> new Object[] {RETAINED, runId, kind, id}).toList();
+        List<Object[]> ids = reasons.keySet().stream().map(id -> new Object[] {RETAINED, runId, kind.code(), id}).toList();
         jdbc.batchUpdate("UPDATE purge.candidate SET state = ? WHERE run_id = ? AND kind = ? AND account_id = ?", ids);
     }
 
@@ -94,7 +94,7 @@ public final class CandidateStore {
      * step log says so), NOT_FOUND when every store had nothing (an id that exists nowhere, or was removed by
      * somebody else). Returns how many were not found.
      */
-    public int markDone(long runId, String kind, List<String> accountIds) {
+    public int markDone(long runId, AccountKind kind, List<String> accountIds) {
         Integer notFound = jdbc.query(con -> {
             PreparedStatement ps = con.prepareStatement("WITH done AS (UPDATE purge.candidate c SET state = CASE WHEN"
                     + " EXISTS (SELECT 1 FROM purge.step_log l WHERE l.run_id = c.run_id AND l.kind = c.kind AND"
@@ -102,7 +102,7 @@ public final class CandidateStore {
                     + "' ELSE '" + NOT_FOUND + "' END WHERE c.run_id = ? AND c.kind = ? AND c.account_id = ANY(?)"
                     + " RETURNING state) SELECT count(*) FILTER (WHERE state = '" + NOT_FOUND + "') FROM done");
             ps.setLong(1, runId);
-            ps.setString(2, kind);
+            ps.setString(2, kind.code());
             ps.setArray(3, con.createArrayOf("text", accountIds.toArray()));
             return ps;
         }, rs -> rs.next() ? rs.getInt(1) : 0);

@@ -375,11 +375,4 @@ final class PurgeRun {
         }
         return "pid " + ProcessHandle.current().pid() + "@" + host;
     }
-
-    /** Placeholders of the reference configuration filled from a running local stack. */
-    static Map<String, Object> stackProperties(org.accountpurge.stack.StackEndpoints stack, String clientSecret) {
-        Map<String, Object> p = new LinkedHashMap<>(stack.asPurgeProperties());
-        p.put("PURGE_KC_CLIENT_SECRET", clientSecret);
-        return p;
-    }
 }

@@ -45,7 +45,7 @@ final class StartupFailure {
             if (t instanceof BindException b && !(b.getCause() instanceof BindValidationException)
                     && !(b.getCause() instanceof UnboundConfigurationPropertiesException)) {
                 ConfigurationProperty p = b.getProperty();
-                return new Description(b.getName() + ": cannot be read as " + simpleType(b)
+                return new Description(b.getName() + ": " + expected(b)
                         + (p == null || p.getOrigin() == null ? "" : " (" + p.getOrigin() + ")"), true);
             }
         }
@@ -91,8 +91,14 @@ final class StartupFailure {
         return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
     }
 
-    private static String simpleType(BindException b) {
-        String type = b.getTarget().getType().toString();
-        return type.substring(type.lastIndexOf('.') + 1);
+    /** What the value should have been: one of an enum's values, or the type's name. */
+    private static String expected(BindException b) {
+        Class<?> type = b.getTarget().getType().resolve();
+        if (type != null && type.isEnum()) {
+            return "must be one of " + String.join(", ", java.util.Arrays.stream(type.getEnumConstants())
+                    .map(c -> ((Enum<?>) c).name().toLowerCase(Locale.ROOT).replace('_', '-')).toList());
+        }
+        String name = b.getTarget().getType().toString();
+        return "cannot be read as " + name.substring(name.lastIndexOf('.') + 1);
     }
 }

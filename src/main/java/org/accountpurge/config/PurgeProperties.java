@@ -5,6 +5,7 @@ import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
@@ -13,7 +14,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import org.accountpurge.candidate.AccountKind;
 import org.accountpurge.graph.EdgeRule;
 import org.accountpurge.store.postgres.SqlText;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -33,21 +34,30 @@ public record PurgeProperties(
         @Valid @NotNull Edges edges,
         @NotNull @DefaultValue List<@Valid RetentionRule> retention,
         @Valid @NotNull @DefaultValue Input input,
-        @Valid @NotNull Elasticsearch elasticsearch,
-        @Valid @NotNull Keycloak keycloak,
+        @Valid Elasticsearch elasticsearch,
+        @Valid Keycloak keycloak,
         @Valid @NotNull @DefaultValue Job job) {
-
-    public static final String USER = "user";
-    public static final String ORG = "org";
-    static final String KIND = "user|org";
 
     /** @param schema the tenant's schema: the foreign keys between its tables are read from the catalog */
     public record Postgres(@NotBlank @DefaultValue("public") String schema) {
     }
 
-    public record Roots(@Valid @NotNull Root user, @Valid @NotNull Root org) {
-        public Root of(String kind) {
-            return USER.equals(kind) ? user : org;
+    /** The kinds of account this tenant has: each is optional, at least one is needed. */
+    public record Roots(@Valid Root user, @Valid Root org) {
+
+        /** The kind's root, or null when this tenant has no such accounts. */
+        public Root of(AccountKind kind) {
+            return kind == AccountKind.USER ? user : org;
+        }
+
+        /** The configured kinds, users first (members go before the orgs they would hold back). */
+        public List<AccountKind> kinds() {
+            return java.util.Arrays.stream(AccountKind.values()).filter(k -> of(k) != null).toList();
+        }
+
+        @AssertTrue(message = "name at least one kind of account: user and/or org (table, id-column)")
+        public boolean isAnyKind() {
+            return user != null || org != null;
         }
     }
 
@@ -98,7 +108,7 @@ public record PurgeProperties(
      *            read-only session
      */
     public record RetentionRule(@NotBlank @Pattern(regexp = "[a-z0-9][a-z0-9-]{0,62}") String name,
-                                @NotNull @Pattern(regexp = KIND) String appliesTo, String sql, String keycloakRole,
+                                @NotNull AccountKind appliesTo, String sql, String keycloakRole,
                                 String keycloakGroup) {
 
         @AssertTrue(message = "set exactly one of sql, keycloak-role, keycloak-group")
@@ -119,7 +129,7 @@ public record PurgeProperties(
 
         @AssertTrue(message = "keycloak rules apply to users only")
         public boolean isKeycloakForUsers() {
-            return (keycloakRole == null && keycloakGroup == null) || USER.equals(appliesTo);
+            return (keycloakRole == null && keycloakGroup == null) || appliesTo == AccountKind.USER;
         }
     }
 
@@ -129,40 +139,71 @@ public record PurgeProperties(
                         @Min(64) @Max(10_000_000) @DefaultValue("65536") int maxLineLength) {
     }
 
+    /** The search indexes holding the accounts' documents; leave the section out when the tenant has none. */
     public record Elasticsearch(@NotBlank String url, @NotNull @DefaultValue("5s") Duration connectTimeout,
                                 @NotNull @DefaultValue("60s") Duration requestTimeout,
-                                @NotNull @DefaultValue List<@Valid Index> indexes) {
+                                @NotEmpty List<@Valid Index> indexes) {
 
-        public List<Index> indexesFor(String kind) {
-            return indexes.stream().filter(i -> i.appliesTo().equals(kind)).toList();
+        public List<Index> indexesFor(AccountKind kind) {
+            return indexes.stream().filter(i -> i.appliesTo() == kind).toList();
         }
+    }
+
+    /** How a document belongs to an account. */
+    public enum IndexMatch {
+        /** the document id is the account id */
+        ID,
+        /** the document's {@code field} holds the account id */
+        FIELD
     }
 
     /** An index to clean: documents whose id is the account id ({@code match: id}) or whose {@code field} holds it. */
-    public record Index(@NotBlank String name, @NotNull @Pattern(regexp = KIND) String appliesTo,
-                        @NotNull @Pattern(regexp = "id|field") @DefaultValue("id") String match, String field) {
+    public record Index(@NotBlank String name, @NotNull AccountKind appliesTo,
+                        @NotNull @DefaultValue("id") IndexMatch match, String field) {
 
         @AssertTrue(message = "match: field needs a field, match: id takes none")
         public boolean isFieldGivenWhenMatchingByField() {
-            return "field".equals(match) == (field != null && !field.isBlank());
+            return (match == IndexMatch.FIELD) == (field != null && !field.isBlank());
         }
     }
 
+    /** How an account finds its Keycloak user. */
+    public enum UserMatch {
+        /** the Keycloak user id is the account id */
+        ID,
+        /** the Keycloak username is the account id */
+        USERNAME,
+        /** the Keycloak user attribute {@code user-attribute} holds the account id */
+        ATTRIBUTE,
+        /** the tenant database holds the Keycloak user id: {@code user-id-sql} returns (account id, Keycloak id) */
+        DATABASE
+    }
+
     /**
-     * The realm holding the users' login identities (orgs have none).
+     * The realm holding the users' login identities (orgs have none); leave the section out when the tenant's
+     * identity provider is not Keycloak.
      *
-     * @param userMatch how a platform user id finds its Keycloak user: {@code id} (the Keycloak id),
-     *                  {@code username}, or {@code attribute} (the attribute named {@code userAttribute})
+     * @param userMatch how a platform user id finds its Keycloak user
+     * @param userIdSql for {@code user-match: database}: one statement selecting (account id, Keycloak user id) for
+     *                  the accounts of {@code :ids}, e.g. {@code SELECT user_id, external_id FROM
+     *                  user_external_identity WHERE provider = 'keycloak' AND user_id = ANY(:ids)}; read-only session
      */
     public record Keycloak(@NotBlank String url, @NotBlank String realm, @NotBlank String clientId,
-                           @NotBlank String clientSecret,
-                           @NotNull @Pattern(regexp = "id|username|attribute") @DefaultValue("id") String userMatch,
-                           String userAttribute, @Min(1) @Max(64) @DefaultValue("8") int threads,
+                           @NotBlank String clientSecret, @NotNull @DefaultValue("id") UserMatch userMatch,
+                           String userAttribute, String userIdSql, @Min(1) @Max(64) @DefaultValue("8") int threads,
                            @NotNull @DefaultValue("30s") Duration timeout) {
 
-        @AssertTrue(message = "user-match: attribute needs user-attribute")
+        @AssertTrue(message = "user-match: attribute needs user-attribute (and only it takes one)")
         public boolean isAttributeNamed() {
-            return !"attribute".equals(userMatch) || (userAttribute != null && !userAttribute.isBlank());
+            return (userMatch == UserMatch.ATTRIBUTE) == (userAttribute != null && !userAttribute.isBlank());
+        }
+
+        @AssertTrue(message = "user-match: database needs user-id-sql (and only it takes one): one statement using"
+                + " :ids and selecting (account id, Keycloak user id)")
+        public boolean isUserIdSqlGiven() {
+            boolean given = userIdSql != null && !userIdSql.isBlank();
+            return (userMatch == UserMatch.DATABASE) == given
+                    && (!given || (SqlText.singleStatement(userIdSql) != null && userIdSql.contains(":ids")));
         }
     }
 
@@ -171,11 +212,29 @@ public record PurgeProperties(
                       @NotBlank @DefaultValue("target/purge-reports") String reportDirectory) {
     }
 
-    public List<RetentionRule> retentionFor(String kind) {
-        return retention.stream().filter(r -> r.appliesTo().equals(kind)).toList();
+    public List<RetentionRule> retentionFor(AccountKind kind) {
+        return retention.stream().filter(r -> r.appliesTo() == kind).toList();
     }
 
-    public static Set<String> kinds() {
-        return Set.of(USER, ORG);
+    /** The kinds this tenant has, users first. */
+    public List<AccountKind> kinds() {
+        return roots.kinds();
+    }
+
+    @AssertTrue(message = "retention rules and indexes may only apply to a kind named under purge.roots")
+    public boolean isEveryKindConfigured() {
+        return roots == null || retention.stream().allMatch(r -> r.appliesTo() == null || roots.of(r.appliesTo()) != null)
+                && (elasticsearch == null || elasticsearch.indexes() == null
+                || elasticsearch.indexes().stream().allMatch(i -> i.appliesTo() == null || roots.of(i.appliesTo()) != null));
+    }
+
+    @AssertTrue(message = "keycloak-role and keycloak-group retention rules need the purge.keycloak section")
+    public boolean isKeycloakThereForItsRules() {
+        return keycloak != null || retention.stream().allMatch(r -> r.keycloakRole() == null && r.keycloakGroup() == null);
+    }
+
+    @AssertTrue(message = "the purge.keycloak section needs user accounts (purge.roots.user): orgs have no login")
+    public boolean isKeycloakForUsers() {
+        return keycloak == null || roots == null || roots.user() != null;
     }
 }

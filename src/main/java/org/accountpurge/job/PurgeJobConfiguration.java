@@ -1,11 +1,13 @@
 package org.accountpurge.job;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.accountpurge.audit.ExecutionConfigRecorder;
 import org.accountpurge.audit.StepLog;
 import org.accountpurge.audit.SummaryTasklet;
+import org.accountpurge.candidate.AccountKind;
 import org.accountpurge.candidate.Candidate;
 import org.accountpurge.candidate.CandidateScreen;
 import org.accountpurge.candidate.CandidateStore;
@@ -13,28 +15,24 @@ import org.accountpurge.candidate.CandidateWriter;
 import org.accountpurge.candidate.CsvCandidateReader;
 import org.accountpurge.candidate.IdFormat;
 import org.accountpurge.candidate.InputRow;
+import org.accountpurge.candidate.PendingCandidates;
 import org.accountpurge.config.PurgeProperties;
 import org.accountpurge.purge.AccountPurgeWriter;
 import org.accountpurge.purge.Preflight;
+import org.accountpurge.purge.TenantStores;
 import org.accountpurge.retention.RetentionEvaluator;
 import org.accountpurge.retention.RetentionWriter;
-import org.accountpurge.store.elasticsearch.ElasticsearchStore;
-import org.accountpurge.store.keycloak.KeycloakAccounts;
 import org.accountpurge.store.postgres.PostgresAccounts;
-import org.accountpurge.store.postgres.ReadOnlyQueries;
 import org.accountpurge.store.postgres.TenantPlan;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.builder.SimpleJobBuilder;
 import org.springframework.batch.core.job.parameters.DefaultJobParametersValidator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
-import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemWriter;
-import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
-import org.springframework.batch.infrastructure.item.database.Order;
-import org.springframework.batch.infrastructure.item.database.builder.JdbcPagingItemReaderBuilder;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -42,27 +40,53 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * {@code accountPurgeJob}: validateConfiguration, loadCandidates, retainUsers, purgeUsers, retainOrgs, purgeOrgs,
- * writeSummary. Users go before orgs so that members purged in the same run no longer hold their orgs back.
- * The run's identity is its job instance: candidates, retention and step log rows are keyed by its id.
+ * {@code accountPurgeJob}: validateConfiguration, loadCandidates, then for each configured kind of account (users
+ * first, so that members purged in the same run no longer hold their orgs back) retain&lt;Kind&gt; and
+ * purge&lt;Kind&gt;, then writeSummary. The run's identity is its job instance: candidates, retention and step log
+ * rows are keyed by its id. Each kind step gets its kind explicitly; its reader and writer bind to the execution when
+ * the step starts.
  */
 @Configuration(proxyBeanMethods = false)
 class PurgeJobConfiguration {
 
     static final String RUN_ID = "#{stepExecution.jobExecution.jobInstance.instanceId}";
-    static final String EXECUTION_ID = "#{stepExecution.jobExecution.id}";
-    static final String STEP = "#{stepExecution.stepName}";
-    static final String DRY_RUN = "#{jobParameters['dry.run'] ?: 'false'}";
 
     @Bean
-    Job accountPurgeJob(JobRepository jobRepository, ExecutionConfigRecorder executionConfigRecorder,
-                        Step validateConfiguration, Step loadCandidates, Step retainUsers, Step purgeUsers,
-                        Step retainOrgs, Step purgeOrgs, Step writeSummary) {
-        return new JobBuilder("accountPurgeJob", jobRepository)
-                .validator(new DefaultJobParametersValidator(new String[] {"input", "input.sha256"}, new String[] {"run.started", "dry.run"}))
+    Job accountPurgeJob(JobRepository jobRepository, PlatformTransactionManager tm, PurgeProperties config,
+                        ExecutionConfigRecorder executionConfigRecorder, Step validateConfiguration,
+                        Step loadCandidates, Step writeSummary, DataSource dataSource, TenantStores stores,
+                        CandidateStore candidates, StepLog stepLog) {
+        SimpleJobBuilder job = new JobBuilder("accountPurgeJob", jobRepository)
+                .validator(new DefaultJobParametersValidator(new String[] {"input", "input.sha256"},
+                        new String[] {"run.started", "dry.run"}))
                 .listener(executionConfigRecorder)
-                .start(validateConfiguration).next(loadCandidates).next(retainUsers).next(purgeUsers)
-                .next(retainOrgs).next(purgeOrgs).next(writeSummary).build();
+                .start(validateConfiguration).next(loadCandidates);
+        for (AccountKind kind : config.kinds()) {
+            RetentionWriter retain = new RetentionWriter(kind, () -> evaluator(stores, config, kind, stores.postgres(kind)),
+                    candidates);
+            AccountPurgeWriter purge = new AccountPurgeWriter(kind, () -> {
+                PostgresAccounts postgres = stores.postgres(kind);
+                return new AccountPurgeWriter.Setup(evaluator(stores, config, kind, postgres),
+                        stores.forKind(kind, postgres));
+            }, candidates, stepLog);
+            job.next(kindStep("retain" + kind.plural(), kind, jobRepository, tm, config, dataSource, retain))
+                    .next(kindStep("purge" + kind.plural(), kind, jobRepository, tm, config, dataSource, purge));
+        }
+        return job.next(writeSummary).build();
+    }
+
+    private static RetentionEvaluator evaluator(TenantStores stores, PurgeProperties config, AccountKind kind,
+                                                PostgresAccounts postgres) {
+        return new RetentionEvaluator(config.retentionFor(kind), postgres, stores.keycloak(kind).orElse(null));
+    }
+
+    /** A chunk step over the run's pending candidates of one kind; reader and writer bind when the step starts. */
+    private static Step kindStep(String name, AccountKind kind, JobRepository jobRepository,
+                                 PlatformTransactionManager tm, PurgeProperties config, DataSource dataSource,
+                                 ItemWriter<Candidate> writer) {
+        return new StepBuilder(name, jobRepository).<Candidate, Candidate>chunk(config.job().chunkSize())
+                .transactionManager(tm).reader(new PendingCandidates(kind, dataSource, config.job().chunkSize()))
+                .writer(writer).build();
     }
 
     /** The configuration file each execution runs with, as the command line names it ({@code account-purge.*}). */
@@ -74,9 +98,8 @@ class PurgeJobConfiguration {
     }
 
     @Bean
-    Preflight preflight(DataSource dataSource, ReadOnlyQueries readOnly, PurgeProperties config, ElasticsearchStore es,
-                        KeycloakAccounts keycloak) {
-        return new Preflight(dataSource, readOnly, config, es, keycloak);
+    Preflight preflight(PurgeProperties config, TenantStores stores) {
+        return new Preflight(config, stores);
     }
 
     @Bean
@@ -105,98 +128,15 @@ class PurgeJobConfiguration {
     @Bean
     @StepScope
     CandidateScreen candidateScreen(DataSource dataSource, PurgeProperties config) {
-        return new CandidateScreen(Map.of(
-                PurgeProperties.USER, new IdFormat(TenantPlan.idType(dataSource, config, PurgeProperties.USER)),
-                PurgeProperties.ORG, new IdFormat(TenantPlan.idType(dataSource, config, PurgeProperties.ORG))));
+        Map<AccountKind, IdFormat> formats = new LinkedHashMap<>();
+        config.kinds().forEach(kind -> formats.put(kind, new IdFormat(TenantPlan.idType(dataSource, config, kind))));
+        return new CandidateScreen(formats);
     }
 
     @Bean
     @StepScope
     CandidateWriter candidateWriter(CandidateStore candidates, @Value(RUN_ID) long runId) {
         return new CandidateWriter(runId, candidates);
-    }
-
-    @Bean
-    Step retainUsers(JobRepository jobRepository, PlatformTransactionManager tm, PurgeProperties config,
-                     JdbcPagingItemReader<Candidate> pendingCandidates, RetentionWriter retentionWriter) {
-        return kindStep("retainUsers", jobRepository, tm, config, pendingCandidates, retentionWriter);
-    }
-
-    @Bean
-    Step purgeUsers(JobRepository jobRepository, PlatformTransactionManager tm, PurgeProperties config,
-                    JdbcPagingItemReader<Candidate> pendingCandidates, AccountPurgeWriter accountPurgeWriter) {
-        return kindStep("purgeUsers", jobRepository, tm, config, pendingCandidates, accountPurgeWriter);
-    }
-
-    @Bean
-    Step retainOrgs(JobRepository jobRepository, PlatformTransactionManager tm, PurgeProperties config,
-                    JdbcPagingItemReader<Candidate> pendingCandidates, RetentionWriter retentionWriter) {
-        return kindStep("retainOrgs", jobRepository, tm, config, pendingCandidates, retentionWriter);
-    }
-
-    @Bean
-    Step purgeOrgs(JobRepository jobRepository, PlatformTransactionManager tm, PurgeProperties config,
-                   JdbcPagingItemReader<Candidate> pendingCandidates, AccountPurgeWriter accountPurgeWriter) {
-        return kindStep("purgeOrgs", jobRepository, tm, config, pendingCandidates, accountPurgeWriter);
-    }
-
-    private static Step kindStep(String name, JobRepository jobRepository, PlatformTransactionManager tm,
-                                 PurgeProperties config, JdbcPagingItemReader<Candidate> reader,
-                                 ItemWriter<Candidate> writer) {
-        return new StepBuilder(name, jobRepository).<Candidate, Candidate>chunk(config.job().chunkSize())
-                .transactionManager(tm).reader(reader).writer(writer).build();
-    }
-
-    /** The pending candidates of the step's kind, by id (keyset paging: the position survives a restart). */
-    @Bean
-    @StepScope
-    JdbcPagingItemReader<Candidate> pendingCandidates(DataSource dataSource, PurgeProperties config,
-                                                      @Value(RUN_ID) long runId, @Value(STEP) String step) throws Exception {
-        return new JdbcPagingItemReaderBuilder<Candidate>().name("pendingCandidates")
-                .dataSource(dataSource).selectClause("kind, account_id").fromClause("purge.candidate")
-                .whereClause("run_id = :run AND kind = :kind AND state = 'PENDING'")
-                .parameterValues(Map.of("run", runId, "kind", kindOf(step)))
-                .sortKeys(Map.of("account_id", Order.ASCENDING)).pageSize(config.job().chunkSize())
-                .rowMapper((rs, n) -> new Candidate(rs.getString(1), rs.getString(2))).build();
-    }
-
-    @Bean
-    @StepScope
-    RetentionWriter retentionWriter(DataSource dataSource, ReadOnlyQueries readOnly, PurgeProperties config,
-                                    CandidateStore candidates, KeycloakAccounts keycloak, @Value(RUN_ID) long runId,
-                                    @Value(STEP) String step) {
-        String kind = kindOf(step);
-        PostgresAccounts postgres = new PostgresAccounts(dataSource, readOnly, TenantPlan.read(dataSource, config, kind));
-        return new RetentionWriter(runId, kind, evaluator(postgres, config, keycloak, kind), candidates);
-    }
-
-    @Bean
-    @StepScope
-    AccountPurgeWriter accountPurgeWriter(DataSource dataSource, ReadOnlyQueries readOnly, PurgeProperties config,
-                                          CandidateStore candidates,
-                                          ElasticsearchStore es, KeycloakAccounts keycloak, StepLog stepLog,
-                                          @Value(RUN_ID) long runId, @Value(EXECUTION_ID) long executionId,
-                                          @Value(STEP) String step,
-                                          @Value("#{stepExecution.executionContext}") ExecutionContext context,
-                                          @Value(DRY_RUN) boolean dryRun) {
-        String kind = kindOf(step);
-        PostgresAccounts postgres = new PostgresAccounts(dataSource, readOnly, TenantPlan.read(dataSource, config, kind));
-        return new AccountPurgeWriter(new StepLog.Context(runId, executionId, kind),
-                evaluator(postgres, config, keycloak, kind), candidates, keycloakFor(kind, keycloak), es,
-                config.elasticsearch().indexesFor(kind), postgres, stepLog, context, dryRun);
-    }
-
-    private static RetentionEvaluator evaluator(PostgresAccounts postgres, PurgeProperties config,
-                                                KeycloakAccounts keycloak, String kind) {
-        return new RetentionEvaluator(config.retentionFor(kind), postgres, keycloakFor(kind, keycloak));
-    }
-
-    private static KeycloakAccounts keycloakFor(String kind, KeycloakAccounts keycloak) {
-        return PurgeProperties.USER.equals(kind) ? keycloak : null;
-    }
-
-    private static String kindOf(String step) {
-        return step.endsWith("Users") ? PurgeProperties.USER : PurgeProperties.ORG;
     }
 
     @Bean

@@ -1,35 +1,54 @@
 package org.accountpurge.job;
 
+import java.util.Optional;
+import javax.sql.DataSource;
 import org.accountpurge.audit.StepLog;
+import org.accountpurge.candidate.AccountKind;
 import org.accountpurge.candidate.CandidateStore;
 import org.accountpurge.config.PurgeProperties;
+import org.accountpurge.purge.TenantStores;
 import org.accountpurge.store.elasticsearch.ElasticsearchStore;
 import org.accountpurge.store.keycloak.KeycloakAccounts;
+import org.accountpurge.store.postgres.DatabaseLookup;
 import org.accountpurge.store.postgres.ReadOnlyQueries;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 
-/** The clients of the three stores and the run's bookkeeping, shared by every step. */
+/**
+ * The clients of the configured stores (Elasticsearch and Keycloak only when their section is there) and the run's
+ * bookkeeping, shared by every step.
+ */
 @Configuration(proxyBeanMethods = false)
 class StoresConfiguration {
 
     @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(prefix = "purge.elasticsearch", name = "url")
     ElasticsearchStore elasticsearchStore(PurgeProperties config) {
         PurgeProperties.Elasticsearch es = config.elasticsearch();
         return new ElasticsearchStore(es.url(), es.connectTimeout(), es.requestTimeout());
     }
 
     @Bean(destroyMethod = "close")
-    KeycloakAccounts keycloakAccounts(PurgeProperties config) {
+    @ConditionalOnProperty(prefix = "purge.keycloak", name = "url")
+    KeycloakAccounts keycloakAccounts(PurgeProperties config, DataSource dataSource, ReadOnlyQueries readOnly) {
         PurgeProperties.Keycloak kc = config.keycloak();
+        DatabaseLookup keycloakIds = kc.userMatch() == PurgeProperties.UserMatch.DATABASE
+                ? new DatabaseLookup(dataSource, readOnly, config, AccountKind.USER, kc.userIdSql()) : null;
         return new KeycloakAccounts(kc.url(), kc.realm(), kc.clientId(), kc.clientSecret(), kc.timeout(), kc.threads(),
-                KeycloakAccounts.UserMatch.valueOf(kc.userMatch().toUpperCase(java.util.Locale.ROOT)), kc.userAttribute());
+                kc.userMatch(), kc.userAttribute(), keycloakIds);
     }
 
-    /** Retention queries run on read-only sessions of their own, never on the chunk's connection. */
+    @Bean
+    TenantStores tenantStores(PurgeProperties config, DataSource dataSource, ReadOnlyQueries readOnly,
+                              Optional<ElasticsearchStore> elasticsearch, Optional<KeycloakAccounts> keycloak) {
+        return new TenantStores(config, dataSource, readOnly, elasticsearch, keycloak);
+    }
+
+    /** Retention and lookup queries run on read-only sessions of their own, never on the chunk's connection. */
     @Bean(destroyMethod = "close")
     ReadOnlyQueries readOnlyQueries(DataSourceProperties dataSource) {
         return new ReadOnlyQueries(dataSource.determineUrl(), dataSource.determineUsername(),

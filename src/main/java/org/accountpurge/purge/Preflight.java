@@ -4,18 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import javax.sql.DataSource;
 import org.accountpurge.candidate.CsvCandidateReader;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.accountpurge.config.PurgeProperties;
 import org.accountpurge.graph.DeletePlan;
 import org.accountpurge.graph.PlanException;
 import org.accountpurge.store.StoreException;
-import org.accountpurge.store.elasticsearch.ElasticsearchStore;
-import org.accountpurge.store.keycloak.KeycloakAccounts;
+import org.accountpurge.candidate.AccountKind;
 import org.accountpurge.store.postgres.PostgresAccounts;
-import org.accountpurge.store.postgres.ReadOnlyQueries;
-import org.accountpurge.store.postgres.TenantPlan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.step.StepContribution;
@@ -24,27 +20,21 @@ import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 /**
- * Runs first in every execution, before anything is read or deleted: derives both delete plans from the
- * database's catalog (refusing unruled edges, cycles, bad rules), tries each retention query, and checks that
- * every configured index exists and the realm answers. Reports every problem at once.
+ * Runs first in every execution, before anything is read or deleted: derives the delete plan of each configured kind
+ * from the database's catalog (refusing unruled edges, cycles, bad rules), tries each retention and lookup query, and
+ * checks that every configured index exists and the realm answers. Reports every problem at once, and logs which
+ * stores the run touches.
  */
 public class Preflight implements Tasklet {
 
     private static final Logger log = LoggerFactory.getLogger(Preflight.class);
 
-    private final DataSource dataSource;
-    private final ReadOnlyQueries readOnly;
     private final PurgeProperties config;
-    private final ElasticsearchStore elasticsearch;
-    private final KeycloakAccounts keycloak;
+    private final TenantStores stores;
 
-    public Preflight(DataSource dataSource, ReadOnlyQueries readOnly, PurgeProperties config,
-                     ElasticsearchStore elasticsearch, KeycloakAccounts keycloak) {
-        this.dataSource = dataSource;
-        this.readOnly = readOnly;
+    public Preflight(PurgeProperties config, TenantStores stores) {
         this.config = config;
-        this.elasticsearch = elasticsearch;
-        this.keycloak = keycloak;
+        this.stores = stores;
     }
 
     @Override
@@ -71,12 +61,12 @@ public class Preflight implements Tasklet {
      * queries that do not run, missing indexes, a realm the client cannot read. Touches nothing.
      */
     public List<String> problems() {
+        stores.describe().forEach(line -> log.info("Stores this purge touches: {}", line));
         List<String> problems = new ArrayList<>();
-        for (String kind : List.of(PurgeProperties.USER, PurgeProperties.ORG)) {
+        for (AccountKind kind : stores.kinds()) {
             try {
-                TenantPlan plan = TenantPlan.read(dataSource, config, kind);
-                describe(kind, plan.plan());
-                PostgresAccounts accounts = new PostgresAccounts(dataSource, readOnly, plan);
+                PostgresAccounts accounts = stores.postgres(kind);
+                describe(kind, accounts.plan().plan());
                 accounts.protectedAccounts(List.of());
                 for (PurgeProperties.RetentionRule rule : config.retentionFor(kind)) {
                     if (rule.sql() != null) {
@@ -94,26 +84,35 @@ public class Preflight implements Tasklet {
                 problems.add(kind + " accounts: " + e.getMessage() + " " + rootMessage(e));
             }
         }
-        for (PurgeProperties.Index index : config.elasticsearch().indexes()) {
-            try {
-                if (!elasticsearch.indexExists(index.name())) {
-                    problems.add("purge.elasticsearch.indexes: index " + index.name() + " does not exist");
+        stores.elasticsearch().ifPresent(elasticsearch -> {
+            for (PurgeProperties.Index index : config.elasticsearch().indexes()) {
+                try {
+                    if (!elasticsearch.indexExists(index.name())) {
+                        problems.add("purge.elasticsearch.indexes: index " + index.name() + " does not exist");
+                    }
+                } catch (StoreException e) {
+                    problems.add("Elasticsearch at purge.elasticsearch.url does not answer: " + e.errorType());
+                    break;
                 }
-            } catch (StoreException e) {
-                problems.add("Elasticsearch at purge.elasticsearch.url does not answer: " + e.errorType());
-                break;
             }
-        }
-        try {
-            keycloak.checkAccess();
-        } catch (StoreException e) {
-            problems.add("Keycloak realm " + config.keycloak().realm() + " cannot be read with client "
-                    + config.keycloak().clientId() + " (purge.keycloak): " + e.getMessage());
-        }
+        });
+        stores.keycloak(AccountKind.USER).ifPresent(keycloak -> {
+            try {
+                keycloak.checkLookup();
+            } catch (StoreException e) {
+                problems.add("purge.keycloak.user-id-sql does not run: " + e.getMessage() + " " + rootMessage(e));
+            }
+            try {
+                keycloak.checkAccess();
+            } catch (StoreException e) {
+                problems.add("Keycloak realm " + config.keycloak().realm() + " cannot be read with client "
+                        + config.keycloak().clientId() + " (purge.keycloak): " + e.getMessage());
+            }
+        });
         return problems;
     }
 
-    private static void describe(String kind, DeletePlan plan) {
+    private static void describe(AccountKind kind, DeletePlan plan) {
         log.info("Delete plan for {} accounts: tables in order {}; set-null {}; protect {}", kind, plan.deletedTables(),
                 plan.operations().stream().filter(o -> o instanceof DeletePlan.SetNull)
                         .map(o -> ((DeletePlan.SetNull) o).edge().edge()).toList(),

@@ -12,16 +12,20 @@ import org.accountpurge.store.postgres.PostgresAccounts;
 
 /**
  * Every reason to keep each account of a chunk: protect edges of the delete plan ({@code fk:table.column}) and the
- * configured retention rules (their names). Keycloak role and group members are read once per evaluator.
+ * configured retention rules (their names). Keycloak role and group members are read once per evaluator (one per
+ * step).
  */
-public final class RetentionEvaluator {
+public final class RetentionEvaluator implements RetentionCheck {
 
     private final List<PurgeProperties.RetentionRule> rules;
     private final PostgresAccounts postgres;
     private final KeycloakAccounts keycloak;
     private final Map<String, Set<String>> keycloakMembers = new HashMap<>();
 
-    /** @param keycloak null for kinds without Keycloak users (then the rules may not name roles or groups) */
+    /**
+     * @param keycloak null when the rules name no Keycloak role or group (the configuration only allows those rules
+     *                 for users, with a purge.keycloak section)
+     */
     public RetentionEvaluator(List<PurgeProperties.RetentionRule> rules, PostgresAccounts postgres,
                               KeycloakAccounts keycloak) {
         this.rules = List.copyOf(rules);
@@ -30,6 +34,7 @@ public final class RetentionEvaluator {
     }
 
     /** Reasons per retained account id; accounts without a reason are absent from the map. */
+    @Override
     public Map<String, Set<String>> reasons(List<String> accountIds) {
         Map<String, Set<String>> reasons = new TreeMap<>();
         postgres.protectedAccounts(accountIds).forEach((id, rs) -> reasons.computeIfAbsent(id, k -> new TreeSet<>()).addAll(rs));
@@ -38,9 +43,10 @@ public final class RetentionEvaluator {
             if (rule.sql() != null) {
                 matches = postgres.ruleMatches(rule.sql(), accountIds);
             } else {
-                matches = keycloakMembers.computeIfAbsent(rule.name(), n -> rule.keycloakRole() != null
-                        ? keycloak.accountIdsWithRole(rule.keycloakRole())
-                        : keycloak.accountIdsInGroup(rule.keycloakGroup()));
+                Set<String> members = keycloakMembers.computeIfAbsent(rule.name(), n -> rule.keycloakRole() != null
+                        ? keycloak.roleMembers(rule.keycloakRole())
+                        : keycloak.groupMembers(rule.keycloakGroup()));
+                matches = keycloak.holdersAmong(members, accountIds);
             }
             for (String id : accountIds) {
                 if (matches.contains(id)) {

@@ -3,13 +3,15 @@ package org.accountpurge.store;
 /**
  * What one store did for one account on one target (a table, an index, a realm): the unit of the step log.
  *
- * @param action     deleted, nulled, disabled, absent (nothing there: already gone or never had any) or failed
+ * @param action     deleted, nulled, disabled, absent (nothing there: already gone or never had any), failed, or
+ *                   present (a verification found something left)
  * @param count      rows or documents affected
  * @param errorClass for failures, the class or type of the error (never its message, which may hold data)
  */
 public record TargetOutcome(Action action, long count, String errorClass) {
 
-    public enum Action { DELETED, NULLED, DISABLED, ABSENT, FAILED }
+    /** PRESENT is what a verification finds still there; the others are what a call did. */
+    public enum Action { DELETED, NULLED, DISABLED, ABSENT, FAILED, PRESENT }
 
     public static TargetOutcome deleted(long count) {
         return count == 0 ? absent() : new TargetOutcome(Action.DELETED, count, null);
@@ -25,6 +27,11 @@ public record TargetOutcome(Action action, long count, String errorClass) {
 
     public static TargetOutcome absent() {
         return new TargetOutcome(Action.ABSENT, 0, null);
+    }
+
+    /** Found by a verification: {@code count} rows or documents still there (absent when none). */
+    public static TargetOutcome present(long count) {
+        return count == 0 ? absent() : new TargetOutcome(Action.PRESENT, count, null);
     }
 
     public static TargetOutcome failed(String errorClass) {

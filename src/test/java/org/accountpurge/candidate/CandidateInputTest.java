@@ -53,12 +53,12 @@ class CandidateInputTest {
 
     @Test
     void screeningRejectsUnknownKindsAndBadIdsWithoutQuotingThem() {
-        CandidateScreen screen = new CandidateScreen(Map.of("user", new IdFormat("uuid"), "org", new IdFormat("bigint")));
+        CandidateScreen screen = new CandidateScreen(Map.of(AccountKind.USER, new IdFormat("uuid"), AccountKind.ORG, new IdFormat("bigint")));
         assertThat(screen.process(new InputRow(2, " User ", "0F1F575C-E149-4EDE-879B-4F3BE9AAAF35", null)))
                 .isEqualTo(new InputRow(2, "user", "0f1f575c-e149-4ede-879b-4f3be9aaaf35", null));
         assertThat(screen.process(new InputRow(3, "org", "12", null))).isEqualTo(new InputRow(3, "org", "12", null));
         assertThat(screen.process(new InputRow(4, "team", "12", null)).rejection())
-                .isEqualTo("unknown kind (expected org or user)");
+                .isEqualTo("unknown kind (expected user or org)");
         assertThat(screen.process(new InputRow(5, "user", "jane.doe@example.org", null)).rejection())
                 .isEqualTo("malformed user id (expected a uuid)");
         assertThat(screen.process(new InputRow(6, "user", " ", null)).rejection()).isEqualTo("missing id");

@@ -29,15 +29,42 @@ class JobConfigurationValidationTest {
     @Test
     void invalidValuesAreNamedByKey(CapturedOutput output) throws Exception {
         String yaml = Files.readString(Path.of("jobs-config/reference-tenant.yml"))
-                .replace("match: field, field: userId", "match: fuzzy, field: userId")
                 .replace("chunk-size: 100", "chunk-size: 0")
                 .replace("    - name: platform-admin\n", "    - name: Platform Admin!\n");
         assertThatThrownBy(() -> start(yaml))
-                .hasMessageContaining("purge.elasticsearch.indexes[2].match: must match \"id|field\"")
                 .hasMessageContaining("purge.job.chunk-size: must be greater than or equal to 1")
                 .hasMessageContaining("purge.retention[3].name: must match")
                 .hasMessageNotContaining("Connection refused");
         assertThat(output.getAll()).doesNotContain("\tat org.");
+    }
+
+    @Test
+    void aWrongEnumValueListsTheAllowedOnesWithFileAndLine(CapturedOutput output) throws Exception {
+        String yaml = Files.readString(Path.of("jobs-config/reference-tenant.yml"))
+                .replace("match: field, field: userId", "match: fuzzy, field: userId");
+        assertThatThrownBy(() -> start(yaml))
+                .hasMessageContaining("purge.elasticsearch.indexes[2].match: must be one of id, field")
+                .hasMessageContaining("bad.yml");
+        String kc = Files.readString(Path.of("jobs-config/reference-tenant.yml"))
+                .replace("    user-match: id ", "    user-match: email ");
+        assertThatThrownBy(() -> start(kc))
+                .hasMessageContaining("purge.keycloak.user-match: must be one of id, username, attribute, database");
+        assertThat(output.getAll()).doesNotContain("\tat org.");
+    }
+
+    @Test
+    void storesAndKindsAreOptionalButTheirRulesMustFit() throws Exception {
+        String noKeycloak = Files.readString(Path.of("jobs-config/reference-tenant.yml"))
+                .replaceAll("(?s)\n  keycloak:.*?timeout: 30s\n", "\n");
+        assertThatThrownBy(() -> start(noKeycloak))
+                .hasMessageContaining("keycloak-role and keycloak-group retention rules need the purge.keycloak section");
+        String noOrgs = Files.readString(Path.of("jobs-config/reference-tenant.yml"))
+                .replace("    org: { table: organisation, id-column: id }\n", "");
+        assertThatThrownBy(() -> start(noOrgs))
+                .hasMessageContaining("retention rules and indexes may only apply to a kind named under purge.roots");
+        String databaseMatch = Files.readString(Path.of("jobs-config/reference-tenant.yml"))
+                .replace("    user-match: id ", "    user-match: database ");
+        assertThatThrownBy(() -> start(databaseMatch)).hasMessageContaining("user-match: database needs user-id-sql");
     }
 
     @Test

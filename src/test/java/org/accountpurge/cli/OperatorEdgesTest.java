@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.accountpurge.audit.RunSummary;
+import org.accountpurge.dev.SeedCommand;
 import org.accountpurge.seed.ReferenceTenant;
 import org.accountpurge.seed.SeedManifest;
 import org.accountpurge.seed.TenantGenerator;
@@ -77,7 +78,7 @@ class OperatorEdgesTest {
     @BeforeEach
     void seed() {
         keycloak.heal();
-        manifest = SeedCommand.seed(stack, USERS, ORGS, SEED, SECRET, null);
+        manifest = SeedCommand.seed(TestStack.stack(), USERS, ORGS, SEED, SECRET, null);
         tenant = TenantGenerator.generate(USERS, ORGS, SEED);
     }
 

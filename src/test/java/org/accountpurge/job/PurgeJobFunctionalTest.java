@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.accountpurge.PurgeApplication;
 import org.accountpurge.candidate.CsvCandidateReader;
-import org.accountpurge.cli.SeedCommand;
+import org.accountpurge.dev.SeedCommand;
 import org.accountpurge.seed.ReferenceTenant;
 import org.accountpurge.seed.SeedManifest;
 import org.accountpurge.seed.TenantGenerator;
@@ -106,7 +106,7 @@ class PurgeJobFunctionalTest {
     @BeforeEach
     void seed() {
         elasticsearch.heal();
-        manifest = SeedCommand.seed(TestStack.endpoints(), USERS, ORGS, SEED, SECRET, null);
+        manifest = SeedCommand.seed(TestStack.stack(), USERS, ORGS, SEED, SECRET, null);
         tenant = TenantGenerator.generate(USERS, ORGS, SEED);
     }
 
@@ -368,7 +368,7 @@ class PurgeJobFunctionalTest {
                 Map.entry(3L, "duplicate of line 2"),
                 Map.entry(4L, "malformed user id (expected a uuid)"),
                 Map.entry(5L, "blank line"),
-                Map.entry(6L, "unknown kind (expected org or user)"),
+                Map.entry(6L, "unknown kind (expected user or org)"),
                 Map.entry(7L, "malformed user id (expected a uuid)"),
                 Map.entry(8L, "line longer than 65536 characters"),
                 Map.entry(9L, "malformed CSV (unbalanced quotes)"),

@@ -9,10 +9,10 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.accountpurge.cli.SeedCommand;
+import org.accountpurge.dev.SeedCommand;
+import org.accountpurge.seed.SeedIndexes;
 import org.accountpurge.stack.StackEndpoints;
-import org.accountpurge.store.elasticsearch.ElasticsearchStore;
-import org.accountpurge.store.keycloak.KeycloakRealmSetup;
+import org.accountpurge.seed.KeycloakRealmSetup;
 import org.accountpurge.support.TestStack;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -26,7 +26,7 @@ class SeedManifestTest {
         StackEndpoints stack = TestStack.endpoints();
 
         // when the reference tenant is seeded
-        SeedManifest manifest = SeedCommand.seed(stack, 400, 30, 11, "test-secret", Path.of("target/seed/test-manifest.json"));
+        SeedManifest manifest = SeedCommand.seed(TestStack.stack(), 400, 30, 11, "test-secret", Path.of("target/seed/test-manifest.json"));
 
         // then PostgreSQL holds the manifest's rows, table by table
         PGSimpleDataSource ds = SeedCommand.dataSource(stack);
@@ -44,7 +44,7 @@ class SeedManifestTest {
             }
         }
         // and Elasticsearch holds the manifest's documents, index by index
-        try (ElasticsearchStore es = new ElasticsearchStore(stack.elasticsearchUrl(), Duration.ofSeconds(5), Duration.ofSeconds(30))) {
+        try (SeedIndexes es = new SeedIndexes(stack.elasticsearchUrl())) {
             manifest.elasticsearchDocuments().forEach((index, count) ->
                     assertThat(es.count(index)).as("documents of " + index).isEqualTo(count).isPositive());
             List<String> noEs = manifest.userIds().get("noElasticsearch");

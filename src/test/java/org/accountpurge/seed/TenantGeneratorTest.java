@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.accountpurge.cli.SeedCommand;
+import org.accountpurge.dev.SeedCommand;
 import org.junit.jupiter.api.Test;
 
 class TenantGeneratorTest {

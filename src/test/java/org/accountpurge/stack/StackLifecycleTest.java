@@ -29,14 +29,14 @@ class StackLifecycleTest {
 
     private static final Pattern READY = Pattern.compile(
             "STACK READY StackEndpoints\\[postgres=(\\S+), elasticsearch=(\\S+), keycloak=(\\S+)] pids=\\[(.*)]");
-    private static final Pattern EXPORT = Pattern.compile("(PURGE_[A-Z_]+)='([^']*)'");
+    private static final Pattern EXPORT = Pattern.compile("((?:PURGE|DEV)_[A-Z_]+)='([^']*)'");
 
     @Test
     void startsAllServersAndStopsEveryProcessOnSigterm() throws Exception {
         // given the stack started from the command line in a separate JVM
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process cli = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
-                "org.accountpurge.cli.Main", "stack").redirectErrorStream(true).start();
+                "org.accountpurge.cli.DevMain", "stack").redirectErrorStream(true).start();
         List<Long> pids = new ArrayList<>();
         java.util.Map<String, String> exports = new java.util.HashMap<>();
         String[] urls = null;
@@ -77,7 +77,7 @@ class StackLifecycleTest {
 
             // then it printed, ready to paste, how to connect to each server, and every server answers with that
             assertThat(exports).containsKeys("PURGE_PG_URL", "PURGE_PG_USER", "PURGE_PG_PASSWORD", "PURGE_ES_URL",
-                    "PURGE_KC_URL", "PURGE_KC_ADMIN_USER", "PURGE_KC_ADMIN_PASSWORD");
+                    "PURGE_KC_URL", "DEV_KC_ADMIN_USER", "DEV_KC_ADMIN_PASSWORD");
             assertThat(exports.get("PURGE_PG_URL")).isEqualTo(urls[0]);
             try (Connection c = DriverManager.getConnection(exports.get("PURGE_PG_URL"), exports.get("PURGE_PG_USER"),
                     exports.get("PURGE_PG_PASSWORD"))) {
@@ -89,8 +89,8 @@ class StackLifecycleTest {
             HttpResponse<String> token = http.send(HttpRequest.newBuilder(URI.create(exports.get("PURGE_KC_URL")
                     + "/realms/master/protocol/openid-connect/token")).header("Content-Type",
                     "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(
-                    "grant_type=password&client_id=admin-cli&username=" + exports.get("PURGE_KC_ADMIN_USER")
-                            + "&password=" + exports.get("PURGE_KC_ADMIN_PASSWORD"))).build(),
+                    "grant_type=password&client_id=admin-cli&username=" + exports.get("DEV_KC_ADMIN_USER")
+                            + "&password=" + exports.get("DEV_KC_ADMIN_PASSWORD"))).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
             assertThat(pids).hasSizeGreaterThanOrEqualTo(4);
@@ -117,7 +117,7 @@ class StackLifecycleTest {
         try (var logs = java.nio.file.Files.list(Path.of("target/stack"))) {
             for (Path log : logs.filter(p -> p.toString().endsWith(".log")).toList()) {
                 assertThat(java.nio.file.Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1))
-                        .as(log.toString()).doesNotContain(exports.get("PURGE_KC_ADMIN_PASSWORD"));
+                        .as(log.toString()).doesNotContain(exports.get("DEV_KC_ADMIN_PASSWORD"));
             }
         }
     }

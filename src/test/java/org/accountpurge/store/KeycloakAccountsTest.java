@@ -6,13 +6,14 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import org.accountpurge.cli.SeedCommand;
+import org.accountpurge.dev.SeedCommand;
 import org.accountpurge.seed.ReferenceTenant;
 import org.accountpurge.seed.SeedManifest;
 import org.accountpurge.seed.TenantGenerator;
 import org.accountpurge.stack.StackEndpoints;
+import org.accountpurge.config.PurgeProperties.UserMatch;
 import org.accountpurge.store.keycloak.KeycloakAccounts;
-import org.accountpurge.store.keycloak.KeycloakRealmSetup;
+import org.accountpurge.seed.KeycloakRealmSetup;
 import org.accountpurge.support.TestStack;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +29,7 @@ class KeycloakAccountsTest {
     void locksOutAndDeletesByIdUsernameOrAttributeAndListsRoleAndGroupMembers() {
         // given a seeded realm
         StackEndpoints stack = TestStack.endpoints();
-        SeedManifest manifest = SeedCommand.seed(stack, 300, 20, 11, SECRET, null);
+        SeedManifest manifest = SeedCommand.seed(TestStack.stack(), 300, 20, 11, SECRET, null);
         ReferenceTenant tenant = TenantGenerator.generate(300, 20, 11);
         List<String> users = tenant.keycloakUsers().stream().map(u -> u.id()).toList();
         Map<String, String> usernames = new java.util.HashMap<>();
@@ -40,17 +41,17 @@ class KeycloakAccountsTest {
         try (KeycloakRealmSetup admin = new KeycloakRealmSetup(stack.keycloakUrl(), stack.keycloakAdminUser(),
                 stack.keycloakAdminPassword(), Duration.ofSeconds(30))) {
             // when each user is locked out and deleted through its own way of matching
-            check(accounts(stack, KeycloakAccounts.UserMatch.ID, null), byId, byId, admin);
-            check(accounts(stack, KeycloakAccounts.UserMatch.USERNAME, null), usernames.get(byUsername), byUsername, admin);
-            check(accounts(stack, KeycloakAccounts.UserMatch.ATTRIBUTE, "platformUserId"), byAttribute, byAttribute, admin);
+            check(accounts(stack, UserMatch.ID, null), byId, byId, admin);
+            check(accounts(stack, UserMatch.USERNAME, null), usernames.get(byUsername), byUsername, admin);
+            check(accounts(stack, UserMatch.ATTRIBUTE, "platformUserId"), byAttribute, byAttribute, admin);
         }
 
-        // and role and group members are listed as platform ids
-        try (KeycloakAccounts kc = accounts(stack, KeycloakAccounts.UserMatch.ID, null)) {
+        // and role and group members are found among the platform ids
+        try (KeycloakAccounts kc = accounts(stack, UserMatch.ID, null)) {
             kc.checkAccess();
-            assertThat(kc.accountIdsWithRole(ReferenceTenant.KC_ROLE_PLATFORM_ADMIN))
+            assertThat(kc.holdersAmong(kc.roleMembers(ReferenceTenant.KC_ROLE_PLATFORM_ADMIN), users))
                     .isEqualTo(new HashSet<>(manifest.userIds().get("platformAdmins")));
-            assertThat(kc.accountIdsInGroup(ReferenceTenant.KC_GROUP_SUPPORT))
+            assertThat(kc.holdersAmong(kc.groupMembers(ReferenceTenant.KC_GROUP_SUPPORT), users))
                     .isEqualTo(new HashSet<>(manifest.userIds().get("supportStaff")));
         }
     }
@@ -58,18 +59,25 @@ class KeycloakAccountsTest {
     private static void check(KeycloakAccounts kc, String accountId, String keycloakId, KeycloakRealmSetup admin) {
         try (kc) {
             // then the user is disabled but still there
-            assertThat(kc.lockOut(List.of(accountId))).containsEntry(accountId, TargetOutcome.disabled());
+            assertThat(realm(kc, kc.lockOut(List.of(accountId)))).containsEntry(accountId, TargetOutcome.disabled());
             assertThat(admin.describeUser(ReferenceTenant.REALM, keycloakId)).containsEntry("enabled", false);
+            assertThat(realm(kc, kc.verify(List.of(accountId)))).containsEntry(accountId, TargetOutcome.present(1));
             // then it is deleted, and deleting or locking out again is "already absent"
-            assertThat(kc.delete(List.of(accountId))).containsEntry(accountId, TargetOutcome.deleted(1));
+            assertThat(realm(kc, kc.remove(List.of(accountId)))).containsEntry(accountId, TargetOutcome.deleted(1));
             assertThat(admin.userExists(ReferenceTenant.REALM, keycloakId)).isFalse();
-            assertThat(kc.delete(List.of(accountId))).containsEntry(accountId, TargetOutcome.absent());
-            assertThat(kc.lockOut(List.of(accountId))).containsEntry(accountId, TargetOutcome.absent());
+            assertThat(realm(kc, kc.remove(List.of(accountId)))).containsEntry(accountId, TargetOutcome.absent());
+            assertThat(realm(kc, kc.lockOut(List.of(accountId)))).containsEntry(accountId, TargetOutcome.absent());
+            assertThat(realm(kc, kc.verify(List.of(accountId)))).containsEntry(accountId, TargetOutcome.absent());
         }
     }
 
-    private static KeycloakAccounts accounts(StackEndpoints stack, KeycloakAccounts.UserMatch match, String attribute) {
+    private static KeycloakAccounts accounts(StackEndpoints stack, UserMatch match, String attribute) {
         return new KeycloakAccounts(stack.keycloakUrl(), ReferenceTenant.REALM, ReferenceTenant.PURGE_CLIENT_ID, SECRET,
-                Duration.ofSeconds(30), 4, match, attribute);
+                Duration.ofSeconds(30), 4, match, attribute, null);
+    }
+
+    private static Map<String, TargetOutcome> realm(KeycloakAccounts kc, StoreOutcomes outcomes) {
+        assertThat(outcomes.byTarget()).containsOnlyKeys(kc.realm());
+        return outcomes.byTarget().get(kc.realm());
     }
 }

@@ -13,10 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.accountpurge.cli.SeedCommand;
+import org.accountpurge.dev.SeedCommand;
 import org.accountpurge.seed.ReferenceTenant;
 import org.accountpurge.stack.StackEndpoints;
-import org.accountpurge.store.keycloak.KeycloakRealmSetup;
+import org.accountpurge.seed.KeycloakRealmSetup;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 

@@ -15,10 +15,14 @@ public final class TestStack {
     private TestStack() {
     }
 
-    public static synchronized StackEndpoints endpoints() {
+    public static synchronized LocalStack stack() {
         if (stack == null) {
             stack = LocalStack.start(Path.of("target/stack"));
         }
-        return stack.endpoints();
+        return stack;
+    }
+
+    public static StackEndpoints endpoints() {
+        return stack().endpoints();
     }
 }

@@ -28,7 +28,7 @@ import org.elasticsearch.client.RestClient;
  */
 public final class ElasticsearchStore implements AutoCloseable {
 
-    private static final String STORE = "elasticsearch";
+    static final String STORE = "elasticsearch";
     private static final int BULK_SIZE = 1000;
     private static final int PAGE_SIZE = 5000;
 
@@ -60,66 +60,6 @@ public final class ElasticsearchStore implements AutoCloseable {
 
     public boolean indexExists(String index) {
         return execute("exists " + index, () -> client.indices().exists(e -> e.index(index)).value());
-    }
-
-    /** Drops and creates an index with the given field mappings (field name to type), one shard, no replica. */
-    public void recreateIndex(String index, Map<String, String> fieldTypes) {
-        execute("recreate " + index, () -> {
-            if (client.indices().exists(e -> e.index(index)).value()) {
-                client.indices().delete(d -> d.index(index));
-            }
-            client.indices().create(c -> c.index(index)
-                    .settings(s -> s.numberOfShards("1").numberOfReplicas("0").refreshInterval(t -> t.time("1s")))
-                    .mappings(m -> {
-                        fieldTypes.forEach((field, type) -> m.properties(field, p -> switch (type) {
-                            case "keyword" -> p.keyword(k -> k);
-                            case "date" -> p.date(d -> d);
-                            case "long" -> p.long_(l -> l);
-                            case "boolean" -> p.boolean_(b -> b);
-                            default -> p.text(t -> t);
-                        }));
-                        return m;
-                    }));
-            return null;
-        });
-    }
-
-    /** Indexes documents (each map holds its id under "_id"), failing on the first item error. */
-    public void bulkIndex(String index, List<Map<String, Object>> documents) {
-        for (int from = 0; from < documents.size(); from += BULK_SIZE) {
-            List<Map<String, Object>> slice = documents.subList(from, Math.min(documents.size(), from + BULK_SIZE));
-            BulkRequest.Builder bulk = new BulkRequest.Builder();
-            for (Map<String, Object> doc : slice) {
-                Map<String, Object> source = new LinkedHashMap<>(doc);
-                String id = (String) source.remove("_id");
-                bulk.operations(op -> op.index(i -> i.index(index).id(id).document(source)));
-            }
-            BulkResponse response = execute("bulk index " + index, () -> client.bulk(bulk.build()));
-            for (BulkResponseItem item : response.items()) {
-                if (item.error() != null) {
-                    throw new StoreException(STORE, "indexing into " + index + " failed: " + item.error().type(), null);
-                }
-            }
-        }
-    }
-
-    public void refresh(String index) {
-        execute("refresh " + index, () -> client.indices().refresh(r -> r.index(index)));
-    }
-
-    public long count(String index) {
-        return execute("count " + index, () -> client.count(c -> c.index(index)).count());
-    }
-
-    /** Documents of {@code index} whose id is one of {@code ids}. */
-    public long countByIds(String index, List<String> ids) {
-        return execute("count " + index, () -> client.count(c -> c.index(index)
-                .query(q -> q.ids(i -> i.values(ids)))).count());
-    }
-
-    /** Documents of {@code index} whose {@code field} holds one of {@code values}. */
-    public long countByField(String index, String field, List<String> values) {
-        return execute("count " + index, () -> client.count(c -> c.index(index).query(terms(field, values))).count());
     }
 
     /**
@@ -159,8 +99,34 @@ public final class ElasticsearchStore implements AutoCloseable {
         }
     }
 
+    private void refresh(String index) {
+        execute("refresh " + index, () -> client.indices().refresh(r -> r.index(index)));
+    }
+
     private static long deleted(Map<String, TargetOutcome> outcomes) {
         return outcomes.values().stream().mapToLong(TargetOutcome::count).sum();
+    }
+
+    /**
+     * Per account, how many documents of {@code index} are its own: by document id ({@code field} null) or by the
+     * field holding the account id (up to a page per call: enough to tell "something is left").
+     */
+    public Map<String, Long> countPerAccount(String index, String field, List<String> accountIds) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        if (field == null) {
+            @SuppressWarnings("rawtypes")
+            SearchResponse<Map> found = execute("search " + index, () -> client.search(s -> s.index(index)
+                    .size(accountIds.size()).query(q -> q.ids(i -> i.values(accountIds))).source(src -> src.fetch(false)),
+                    Map.class));
+            found.hits().hits().forEach(h -> counts.merge(h.id(), 1L, Long::sum));
+        } else {
+            for (String[] doc : findByField(index, field, accountIds)) {
+                if (doc[1] != null) {
+                    counts.merge(doc[1], 1L, Long::sum);
+                }
+            }
+        }
+        return counts;
     }
 
     /** [docId, accountId] of up to a page of documents whose field holds one of the account ids. */

@@ -19,7 +19,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import org.accountpurge.config.PurgeProperties.UserMatch;
+import org.accountpurge.store.AccountStore;
 import org.accountpurge.store.StoreException;
+import org.accountpurge.store.StoreOutcomes;
 import org.accountpurge.store.TargetOutcome;
 import org.keycloak.admin.client.Keycloak;
 import org.keycloak.admin.client.resource.RealmResource;
@@ -30,8 +33,10 @@ import org.keycloak.representations.idm.UserRepresentation;
 /**
  * The purge's view of the realm, through the purge's own service-account client: find a platform user's
  * Keycloak user, lock it out, delete it, and list who holds a role or a group. "Not found" is never an error.
+ * As an {@link AccountStore} it locks the users out before any data goes and deletes them after the database rows
+ * (still inside the chunk's transaction: a failure rolls the rows back).
  */
-public final class KeycloakAccounts implements AutoCloseable {
+public final class KeycloakAccounts implements AccountStore, AutoCloseable {
 
     static final String STORE = "keycloak";
     /** Step-log error of a call that got no answer within the configured timeout. */
@@ -40,22 +45,31 @@ public final class KeycloakAccounts implements AutoCloseable {
     public static final String NOT_ATTEMPTED = "not_attempted_keycloak_unreachable";
     private static final int PAGE = 500;
 
-    /** How a platform user id finds its Keycloak user. */
-    public enum UserMatch { ID, USERNAME, ATTRIBUTE }
-
     private final Keycloak keycloak;
     private final String realm;
     private final UserMatch match;
     private final String attribute;
+    private final Function<List<String>, Map<String, List<String>>> keycloakIdsInDatabase;
     private final ExecutorService pool;
     private final Duration timeout;
 
+    /**
+     * @param match                 how an account finds its Keycloak user
+     * @param attribute             the user attribute holding the account id, for {@link UserMatch#ATTRIBUTE}
+     * @param keycloakIdsInDatabase for {@link UserMatch#DATABASE}: the Keycloak user ids of accounts, read from the
+     *                              tenant database (called once per chunk, before anything is deleted)
+     */
     public KeycloakAccounts(String url, String realm, String clientId, String clientSecret, Duration timeout, int threads,
-                            UserMatch match, String attribute) {
+                            UserMatch match, String attribute,
+                            Function<List<String>, Map<String, List<String>>> keycloakIdsInDatabase) {
+        if (match == UserMatch.DATABASE && keycloakIdsInDatabase == null) {
+            throw new IllegalArgumentException("user-match: database needs a lookup of Keycloak ids");
+        }
         this.keycloak = KeycloakConnections.serviceAccount(url, realm, clientId, clientSecret, timeout, threads + 2);
         this.realm = realm;
         this.match = match;
         this.attribute = attribute;
+        this.keycloakIdsInDatabase = keycloakIdsInDatabase;
         this.timeout = timeout;
         this.pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "keycloak-purge");
@@ -68,6 +82,51 @@ public final class KeycloakAccounts implements AutoCloseable {
         return realm;
     }
 
+    @Override
+    public String name() {
+        return STORE;
+    }
+
+    @Override
+    public Phase phase() {
+        return Phase.AFTER_DATABASE;
+    }
+
+    @Override
+    public String target() {
+        return realm;
+    }
+
+    @Override
+    public StoreOutcomes lockOut(List<String> accountIds) {
+        return StoreOutcomes.of(realm, disable(accountIds));
+    }
+
+    @Override
+    public StoreOutcomes remove(List<String> accountIds) {
+        return StoreOutcomes.of(realm, delete(accountIds));
+    }
+
+    /** Per account, whether a Keycloak user is still there (present 1) or not. */
+    @Override
+    public StoreOutcomes verify(List<String> accountIds) {
+        return StoreOutcomes.of(realm, forEachUser(accountIds, kcId -> {
+            try {
+                resource().users().get(kcId).toRepresentation();
+                return TargetOutcome.present(1);
+            } catch (jakarta.ws.rs.NotFoundException e) {
+                return TargetOutcome.absent();
+            }
+        }));
+    }
+
+    /** Fails unless {@code user-id-sql} runs (for {@link UserMatch#DATABASE}); asks nothing of Keycloak. */
+    public void checkLookup() {
+        if (match == UserMatch.DATABASE) {
+            keycloakIdsInDatabase.apply(List.of());
+        }
+    }
+
     /** Fails with a {@link StoreException} unless the client can log in and read the realm's users. */
     public void checkAccess() {
         call("read users of realm " + realm, () -> resource().users().count());
@@ -77,13 +136,9 @@ public final class KeycloakAccounts implements AutoCloseable {
      * Disables each account's Keycloak user and ends its sessions: DISABLED, ABSENT or FAILED per account. Two
      * calls per user (Keycloak has no bulk API, so calls per user bound the purge); a missing user answers 404.
      */
-    public Map<String, TargetOutcome> lockOut(List<String> accountIds) {
-        return each(accountIds, id -> {
-            Optional<String> kcId = keycloakId(id);
-            if (kcId.isEmpty()) {
-                return TargetOutcome.absent();
-            }
-            UserResource user = resource().users().get(kcId.get());
+    private Map<String, TargetOutcome> disable(List<String> accountIds) {
+        return forEachUser(accountIds, kcId -> {
+            UserResource user = resource().users().get(kcId);
             UserRepresentation disable = new UserRepresentation();
             disable.setEnabled(false);
             user.update(disable); // only the enabled flag: other fields are left as they are
@@ -93,13 +148,9 @@ public final class KeycloakAccounts implements AutoCloseable {
     }
 
     /** Deletes each account's Keycloak user: DELETED, ABSENT (404) or FAILED per account. */
-    public Map<String, TargetOutcome> delete(List<String> accountIds) {
-        return each(accountIds, id -> {
-            Optional<String> kcId = keycloakId(id);
-            if (kcId.isEmpty()) {
-                return TargetOutcome.absent();
-            }
-            try (Response response = resource().users().delete(kcId.get())) {
+    private Map<String, TargetOutcome> delete(List<String> accountIds) {
+        return forEachUser(accountIds, kcId -> {
+            try (Response response = resource().users().delete(kcId)) {
                 int status = response.getStatus();
                 if (status == 404) {
                     return TargetOutcome.absent();
@@ -112,13 +163,42 @@ public final class KeycloakAccounts implements AutoCloseable {
         });
     }
 
-    /** Platform ids of users holding the realm role directly. */
-    public Set<String> accountIdsWithRole(String role) {
+    /**
+     * Runs the action on each account's Keycloak user (several, when the database maps an account to more than one);
+     * an account without one is ABSENT.
+     */
+    private Map<String, TargetOutcome> forEachUser(List<String> accountIds, Function<String, TargetOutcome> action) {
+        Map<String, List<String>> known = match == UserMatch.DATABASE ? databaseIds(accountIds) : Map.of();
+        return each(accountIds, id -> {
+            List<String> kcIds = match == UserMatch.DATABASE ? known.getOrDefault(id, List.of())
+                    : keycloakId(id).map(List::of).orElse(List.of());
+            TargetOutcome outcome = TargetOutcome.absent();
+            for (String kcId : kcIds) {
+                outcome = outcome.plus(action.apply(kcId));
+            }
+            return outcome;
+        });
+    }
+
+    private Map<String, List<String>> databaseIds(List<String> accountIds) {
+        try {
+            return keycloakIdsInDatabase.apply(accountIds);
+        } catch (StoreException e) {
+            throw new StoreException(STORE, "reading the Keycloak user ids (purge.keycloak.user-id-sql) failed: "
+                    + e.errorType(), e, e.errorType());
+        }
+    }
+
+    /**
+     * Who holds the realm role directly, as keys {@link #holdersAmong} understands (the account id, or for
+     * {@code user-match: database} the Keycloak user id).
+     */
+    public Set<String> roleMembers(String role) {
         return call("members of role " + role, () -> {
             Set<String> ids = new HashSet<>();
             for (int first = 0; ; first += PAGE) {
                 List<UserRepresentation> page = resource().roles().get(role).getUserMembers(true, first, PAGE);
-                page.forEach(u -> accountId(u).ifPresent(ids::add));
+                page.forEach(u -> memberKey(u).ifPresent(ids::add));
                 if (page.size() < PAGE) {
                     return ids;
                 }
@@ -126,8 +206,23 @@ public final class KeycloakAccounts implements AutoCloseable {
         });
     }
 
-    /** Platform ids of the members of the top-level group with this exact name. */
-    public Set<String> accountIdsInGroup(String name) {
+    /** The accounts (of {@code accountIds}) whose Keycloak user is one of {@code members} (from roleMembers/groupMembers). */
+    public Set<String> holdersAmong(Set<String> members, List<String> accountIds) {
+        Set<String> holders = new HashSet<>();
+        if (match == UserMatch.DATABASE) {
+            databaseIds(accountIds).forEach((id, kcIds) -> {
+                if (kcIds.stream().anyMatch(members::contains)) {
+                    holders.add(id);
+                }
+            });
+        } else {
+            accountIds.stream().filter(members::contains).forEach(holders::add);
+        }
+        return holders;
+    }
+
+    /** The members of the top-level group with this exact name, as keys {@link #holdersAmong} understands. */
+    public Set<String> groupMembers(String name) {
         return call("members of group " + name, () -> {
             List<GroupRepresentation> groups = resource().groups().groups(name, true, 0, 10, true);
             GroupRepresentation group = groups.stream().filter(g -> name.equals(g.getName())).findFirst()
@@ -135,7 +230,7 @@ public final class KeycloakAccounts implements AutoCloseable {
             Set<String> ids = new HashSet<>();
             for (int first = 0; ; first += PAGE) {
                 List<UserRepresentation> page = resource().groups().group(group.getId()).members(first, PAGE, true);
-                page.forEach(u -> accountId(u).ifPresent(ids::add));
+                page.forEach(u -> memberKey(u).ifPresent(ids::add));
                 if (page.size() < PAGE) {
                     return ids;
                 }
@@ -145,7 +240,7 @@ public final class KeycloakAccounts implements AutoCloseable {
 
     private Optional<String> keycloakId(String accountId) {
         return switch (match) {
-            case ID -> Optional.of(accountId); // a missing user answers 404 to the call itself
+            case ID, DATABASE -> Optional.of(accountId); // a missing user answers 404 to the call itself
             case USERNAME -> single(resource().users().searchByUsername(accountId, true), accountId);
             case ATTRIBUTE -> single(resource().users().searchByAttributes(0, 2, null, true, true,
                     attribute + ":" + accountId), accountId);
@@ -159,9 +254,9 @@ public final class KeycloakAccounts implements AutoCloseable {
         return found.stream().map(UserRepresentation::getId).findFirst();
     }
 
-    private Optional<String> accountId(UserRepresentation user) {
+    private Optional<String> memberKey(UserRepresentation user) {
         return switch (match) {
-            case ID -> Optional.of(user.getId());
+            case ID, DATABASE -> Optional.of(user.getId());
             case USERNAME -> Optional.ofNullable(user.getUsername());
             case ATTRIBUTE -> Optional.ofNullable(user.getAttributes()).map(a -> a.get(attribute))
                     .filter(v -> !v.isEmpty()).map(v -> v.get(0));

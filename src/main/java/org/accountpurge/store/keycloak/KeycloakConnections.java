@@ -7,16 +7,10 @@ import org.keycloak.OAuth2Constants;
 import org.keycloak.admin.client.Keycloak;
 import org.keycloak.admin.client.KeycloakBuilder;
 
-/** Builds admin clients with a connection pool large enough for the purge's parallel calls. */
+/** Builds the purge's service-account client with a connection pool large enough for the purge's parallel calls. */
 final class KeycloakConnections {
 
     private KeycloakConnections() {
-    }
-
-    static Keycloak masterAdmin(String url, String user, String password, Duration timeout, int poolSize) {
-        return KeycloakBuilder.builder().serverUrl(url).realm("master").clientId("admin-cli")
-                .username(user).password(password).grantType(OAuth2Constants.PASSWORD)
-                .resteasyClient(http(timeout, poolSize)).build();
     }
 
     static Keycloak serviceAccount(String url, String realm, String clientId, String secret, Duration timeout,

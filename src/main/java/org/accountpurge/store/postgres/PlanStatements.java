@@ -13,8 +13,11 @@ import org.accountpurge.graph.RootTable;
  */
 final class PlanStatements {
 
-    /** A statement, the step-log target it acts on, and whether it deletes or nulls. */
-    record Statement(String target, boolean delete, String sql) {
+    /**
+     * A statement, the step-log target it acts on, whether it deletes or nulls, and the query counting per account the
+     * rows it would still act on (what {@code verify} reports as left).
+     */
+    record Statement(String target, boolean delete, String sql, String residueSql) {
     }
 
     /** A protect check: accounts it returns are retained with {@code reason}. */
@@ -40,7 +43,8 @@ final class PlanStatements {
                     Chain chain = chain(hops);
                     result.add(new Statement(d.table(), true, "WITH d AS (DELETE FROM " + table(d.table()) + " a0 USING "
                             + chain.from() + " WHERE " + chain.where() + " RETURNING acc.account_id) "
-                            + "SELECT account_id::text, count(*) FROM d GROUP BY account_id"));
+                            + "SELECT account_id::text, count(*) FROM d GROUP BY account_id",
+                            residue(d.table(), chain)));
                 }
             } else if (op instanceof DeletePlan.SetNull s) {
                 String set = String.join(", ", s.edge().columns().stream().map(c -> quote(c) + " = NULL").toList());
@@ -48,11 +52,17 @@ final class PlanStatements {
                     Chain chain = chain(hops);
                     result.add(new Statement(s.edge().edge(), false, "WITH u AS (UPDATE " + table(s.edge().table())
                             + " a0 SET " + set + " FROM " + chain.from() + " WHERE " + chain.where()
-                            + " RETURNING acc.account_id) SELECT account_id::text, count(*) FROM u GROUP BY account_id"));
+                            + " RETURNING acc.account_id) SELECT account_id::text, count(*) FROM u GROUP BY account_id",
+                            residue(s.edge().table(), chain)));
                 }
             }
         }
         return result;
+    }
+
+    private String residue(String table, Chain chain) {
+        return "SELECT acc.account_id::text, count(*) FROM " + table(table) + " a0, " + chain.from() + " WHERE "
+                + chain.where() + " GROUP BY acc.account_id";
     }
 
     List<Check> checks(DeletePlan plan) {

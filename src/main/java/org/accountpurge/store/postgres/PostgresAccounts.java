@@ -1,6 +1,7 @@
 package org.accountpurge.store.postgres;
 
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,15 +9,20 @@ import java.util.Map;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.accountpurge.graph.DeletePlan;
+import org.accountpurge.store.AccountStore;
+import org.accountpurge.store.StoreException;
+import org.accountpurge.store.StoreOutcomes;
 import org.accountpurge.store.TargetOutcome;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * One kind of account in the tenant database: which accounts a protect edge or a SQL rule retains, and the
  * set-based purge of a chunk following the {@link DeletePlan}. The purge runs on the caller's transaction
- * (the chunk's); retention queries run on read-only sessions of their own ({@link ReadOnlyQueries}).
+ * (the chunk's); retention queries run on read-only sessions of their own ({@link ReadOnlyQueries}). Database errors
+ * leave as {@link StoreException}, with the SQL state as error type (never the message: it may quote data).
  */
-public final class PostgresAccounts {
+public final class PostgresAccounts implements AccountStore {
 
     static final String STORE = "postgres";
 
@@ -36,6 +42,16 @@ public final class PostgresAccounts {
         this.checks = sql.checks(plan.plan());
     }
 
+    @Override
+    public String name() {
+        return STORE;
+    }
+
+    @Override
+    public Phase phase() {
+        return Phase.IN_DATABASE_TRANSACTION;
+    }
+
     public TenantPlan plan() {
         return plan;
     }
@@ -44,7 +60,7 @@ public final class PostgresAccounts {
     public Map<String, Set<String>> protectedAccounts(List<String> ids) {
         Map<String, Set<String>> reasons = new LinkedHashMap<>();
         for (PlanStatements.Check check : checks) {
-            for (String id : readOnlyQuery(check.sql(), ids)) {
+            for (String id : readOnly.ids(check.sql(), ids)) {
                 reasons.computeIfAbsent(id, k -> new HashSet<>()).add(check.reason());
             }
         }
@@ -56,37 +72,63 @@ public final class PostgresAccounts {
      * id type) on a read-only session, and returns the ids it selects.
      */
     public Set<String> ruleMatches(String sql, List<String> ids) {
-        String bound = sql.replace(":ids", "CAST(? AS text[])::" + plan.idType() + "[]");
-        return new HashSet<>(readOnlyQuery(bound, ids));
+        return new HashSet<>(readOnly.ids(bindIds(sql), ids));
     }
 
-    private List<String> readOnlyQuery(String sql, List<String> ids) {
-        return readOnly.ids(sql, ids);
+    private String bindIds(String sql) {
+        return sql.replace(":ids", "CAST(? AS text[])::" + plan.idType() + "[]");
     }
 
     /**
      * Deletes (and nulls) every row of the chunk's accounts, table by table in plan order, one statement per
-     * table and path. Returns per target (table, or table.column for set-null) the outcome per account.
+     * table and path, on the caller's transaction. Per target (table, or table.column for set-null) the outcome per
+     * account.
      */
-    public Map<String, Map<String, TargetOutcome>> purge(List<String> ids) {
-        Map<String, Map<String, TargetOutcome>> outcomes = new LinkedHashMap<>();
+    @Override
+    public StoreOutcomes remove(List<String> ids) {
+        StoreOutcomes outcomes = StoreOutcomes.none();
         for (PlanStatements.Statement statement : statements) {
-            Map<String, TargetOutcome> perAccount = outcomes.computeIfAbsent(statement.target(), t -> {
-                Map<String, TargetOutcome> m = new LinkedHashMap<>();
-                ids.forEach(id -> m.put(id, TargetOutcome.absent()));
-                return m;
-            });
+            outcomes.put(statement.target(), perAccount(statement.sql(), ids,
+                    n -> statement.delete() ? TargetOutcome.deleted(n) : TargetOutcome.nulled(n)));
+        }
+        return outcomes;
+    }
+
+    /** Rows the plan would still delete or null, per target and account (committed data). */
+    @Override
+    public StoreOutcomes verify(List<String> ids) {
+        StoreOutcomes outcomes = StoreOutcomes.none();
+        for (PlanStatements.Statement statement : statements) {
+            outcomes.put(statement.target(), perAccount(statement.residueSql(), ids, TargetOutcome::present));
+        }
+        return outcomes;
+    }
+
+    private Map<String, TargetOutcome> perAccount(String sql, List<String> ids,
+                                                  java.util.function.LongFunction<TargetOutcome> outcome) {
+        Map<String, TargetOutcome> perAccount = new LinkedHashMap<>();
+        ids.forEach(id -> perAccount.put(id, TargetOutcome.absent()));
+        try {
             jdbc.query(con -> {
-                PreparedStatement ps = con.prepareStatement(statement.sql());
+                PreparedStatement ps = con.prepareStatement(sql);
                 ps.setArray(1, con.createArrayOf("text", ids.toArray()));
                 return ps;
             }, rs -> {
-                String id = rs.getString(1);
-                long n = rs.getLong(2);
-                TargetOutcome done = statement.delete() ? TargetOutcome.deleted(n) : TargetOutcome.nulled(n);
-                perAccount.merge(id, done, TargetOutcome::plus);
+                perAccount.merge(rs.getString(1), outcome.apply(rs.getLong(2)), TargetOutcome::plus);
             });
+        } catch (DataAccessException e) {
+            throw translate(e);
         }
-        return outcomes;
+        return perAccount;
+    }
+
+    /** A database error as the step log records it: the driver's exception class and SQL state, never the message. */
+    static StoreException translate(DataAccessException e) {
+        Throwable cause = e.getMostSpecificCause();
+        String error = cause.getClass().getSimpleName();
+        if (cause instanceof SQLException sql && sql.getSQLState() != null) {
+            error = error + " " + sql.getSQLState();
+        }
+        return new StoreException(STORE, "database statement failed: " + error, e, error);
     }
 }

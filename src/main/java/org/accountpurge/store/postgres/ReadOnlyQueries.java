@@ -42,9 +42,18 @@ public final class ReadOnlyQueries implements AutoCloseable {
      * column of each row (nulls left out).
      */
     public List<String> ids(String sql, List<String> ids) {
+        return query(sql, ids, 1).stream().map(r -> r[0]).toList();
+    }
+
+    /** As {@link #ids}, the first two columns of each row (rows with a null left out). */
+    public List<String[]> pairs(String sql, List<String> ids) {
+        return query(sql, ids, 2);
+    }
+
+    private List<String[]> query(String sql, List<String> ids, int columns) {
         String statement = SqlText.singleStatement(sql);
         if (statement == null) {
-            throw new StoreException(PostgresAccounts.STORE, "a retention query must be exactly one statement", null,
+            throw new StoreException(PostgresAccounts.STORE, "a configured query must be exactly one statement", null,
                     "not_a_single_statement");
         }
         try (Connection c = pool.getConnection()) {
@@ -53,12 +62,20 @@ public final class ReadOnlyQueries implements AutoCloseable {
                 for (int i = 1; i <= params; i++) {
                     ps.setArray(i, c.createArrayOf("text", ids.toArray()));
                 }
-                List<String> result = new ArrayList<>();
+                List<String[]> result = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.getMetaData().getColumnCount() < columns) {
+                        throw new StoreException(PostgresAccounts.STORE, "the query selects "
+                                + rs.getMetaData().getColumnCount() + " column(s), " + columns + " are needed", null,
+                                "too_few_columns");
+                    }
                     while (rs.next()) {
-                        String id = rs.getString(1);
-                        if (id != null) {
-                            result.add(id);
+                        String[] row = new String[columns];
+                        for (int i = 0; i < columns; i++) {
+                            row[i] = rs.getString(i + 1);
+                        }
+                        if (java.util.Arrays.stream(row).allMatch(java.util.Objects::nonNull)) {
+                            result.add(row);
                         }
                     }
                 }
@@ -67,7 +84,7 @@ public final class ReadOnlyQueries implements AutoCloseable {
                 c.rollback();
             }
         } catch (SQLException e) {
-            throw new StoreException(PostgresAccounts.STORE, "retention query failed: " + e.getSQLState(), e);
+            throw new StoreException(PostgresAccounts.STORE, "read-only query failed: " + e.getSQLState(), e);
         }
     }
 

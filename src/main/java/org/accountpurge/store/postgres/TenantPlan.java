@@ -2,6 +2,7 @@ package org.accountpurge.store.postgres;
 
 import java.util.List;
 import javax.sql.DataSource;
+import org.accountpurge.candidate.AccountKind;
 import org.accountpurge.config.PurgeProperties;
 import org.accountpurge.graph.DeletePlan;
 import org.accountpurge.graph.DeletePlanner;
@@ -17,25 +18,28 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public record TenantPlan(String schema, DeletePlan plan, String idType) {
 
     /** @throws PlanException when the root is missing, an edge has no rule, or the rules cannot be ordered */
-    public static TenantPlan read(DataSource dataSource, PurgeProperties config, String kind) {
+    public static TenantPlan read(DataSource dataSource, PurgeProperties config, AccountKind kind) {
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
         String schema = config.postgres().schema();
         PurgeProperties.Root root = config.roots().of(kind);
+        if (root == null) {
+            throw new PlanException(kind.code(), List.of("purge.roots." + kind + " is not configured"));
+        }
         String idType = ForeignKeyCatalog.columnType(jdbc, schema, root.table(), root.idColumn());
         if (idType == null) {
-            throw new PlanException(kind, List.of("purge.roots." + kind + ": the database has no column "
+            throw new PlanException(kind.code(), List.of("purge.roots." + kind + ": the database has no column "
                     + schema + "." + root.table() + "." + root.idColumn()));
         }
         List<ForeignKey> foreignKeys = ForeignKeyCatalog.foreignKeys(jdbc, schema);
-        DeletePlan plan = DeletePlanner.plan(new RootTable(kind, root.table(), root.idColumn()), foreignKeys,
+        DeletePlan plan = DeletePlanner.plan(new RootTable(kind.code(), root.table(), root.idColumn()), foreignKeys,
                 config.edges().rules(), config.edges().defaultEdgeRule());
         return new TenantPlan(schema, plan, idType);
     }
 
     /** The SQL type of a kind's root id column, or null when it does not exist. */
-    public static String idType(DataSource dataSource, PurgeProperties config, String kind) {
+    public static String idType(DataSource dataSource, PurgeProperties config, AccountKind kind) {
         PurgeProperties.Root root = config.roots().of(kind);
-        return ForeignKeyCatalog.columnType(new JdbcTemplate(dataSource), config.postgres().schema(), root.table(),
+        return root == null ? null : ForeignKeyCatalog.columnType(new JdbcTemplate(dataSource), config.postgres().schema(), root.table(),
                 root.idColumn());
     }
 }

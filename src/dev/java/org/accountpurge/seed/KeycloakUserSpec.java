@@ -1,4 +1,4 @@
-package org.accountpurge.store.keycloak;
+package org.accountpurge.seed;
 
 import java.util.List;
 import java.util.Map;

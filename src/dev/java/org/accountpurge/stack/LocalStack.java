@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts (and stops) the real servers the purge talks to: PostgreSQL (embedded binaries), Elasticsearch
  * (integ-test-zip) and Keycloak (quarkus dist, on the same PostgreSQL), all from Maven Central, on free
- * loopback ports, in parallel. A store whose {@code PURGE_*} variable is set is used as it is instead.
+ * loopback ports, in parallel. Development tooling only (demo, tests, benchmark): it never uses servers it did not
+ * start, and reads none of the purge's {@code PURGE_*} variables.
  *
  * <p>{@link #close()} stops every server with all its child processes; a shutdown hook does the same when
  * the JVM exits (normal end, failed test, Ctrl-C), and {@link StaleRuns} removes servers of a JVM that
@@ -71,6 +72,31 @@ public final class LocalStack implements AutoCloseable {
         return endpoints;
     }
 
+    /**
+     * The endpoints, after checking that this stack is still up and that every server behind them is one it started
+     * (alive, on loopback): what tooling that drops and recreates data (the seeder) asks for, so that it can never
+     * reach a real platform.
+     */
+    public StackEndpoints ownServers() {
+        if (closed || endpoints == null) {
+            throw new StackException("the local stack is not running", null);
+        }
+        for (AutoCloseable c : started) {
+            boolean alive = c instanceof ServerProcess server
+                    ? ProcessHandle.of(server.pid()).map(ProcessHandle::isAlive).orElse(false)
+                    : !(c instanceof PostgresServer postgres) || !postgres.pids().isEmpty();
+            if (!alive) {
+                throw new StackException("a server of the local stack is gone: " + c, null);
+            }
+        }
+        for (String url : List.of(endpoints.jdbcUrl(), endpoints.elasticsearchUrl(), endpoints.keycloakUrl())) {
+            if (!url.contains("//127.0.0.1:")) {
+                throw new StackException("refusing a store the local stack did not start: " + url, null);
+            }
+        }
+        return endpoints;
+    }
+
     /** Process ids of the servers this stack started (and their descendants), for leak checks. */
     public List<Long> serverPids() {
         List<Long> pids = new ArrayList<>();
@@ -87,20 +113,14 @@ public final class LocalStack implements AutoCloseable {
 
     private void startAll() {
         Instant begin = Instant.now();
-        Env env = Env.read();
         try {
             Files.createDirectories(logDir);
         } catch (IOException e) {
             throw new StackException("Cannot create log folder " + logDir, e);
         }
-        CompletableFuture<String> es = env.esUrl != null
-                ? CompletableFuture.completedFuture(env.esUrl)
-                : CompletableFuture.supplyAsync(this::startElasticsearch);
-        CompletableFuture<Pg> pg = CompletableFuture.supplyAsync(() -> env.pgUrl != null
-                ? new Pg(env.pgUrl, env.pgUser, env.pgPassword, null) : startPostgres());
-        CompletableFuture<String[]> kc = env.kcUrl != null
-                ? CompletableFuture.completedFuture(new String[] {env.kcUrl, env.kcAdminUser, env.kcAdminPassword})
-                : pg.thenApply(this::startKeycloak);
+        CompletableFuture<String> es = CompletableFuture.supplyAsync(this::startElasticsearch);
+        CompletableFuture<Pg> pg = CompletableFuture.supplyAsync(this::startPostgres);
+        CompletableFuture<String[]> kc = pg.thenApply(this::startKeycloak);
         try {
             Pg p = pg.join();
             String[] k = kc.join();
@@ -250,26 +270,6 @@ public final class LocalStack implements AutoCloseable {
         byte[] bytes = new byte[18];
         new SecureRandom().nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
-    }
-
-    /** Which stores are external ({@code PURGE_*} variables). */
-    private record Env(String pgUrl, String pgUser, String pgPassword, String esUrl,
-                       String kcUrl, String kcAdminUser, String kcAdminPassword) {
-        static Env read() {
-            return new Env(get("PURGE_PG_URL"), getOr("PURGE_PG_USER", "postgres"), getOr("PURGE_PG_PASSWORD", ""),
-                    get("PURGE_ES_URL"), get("PURGE_KC_URL"), getOr("PURGE_KC_ADMIN_USER", "admin"),
-                    getOr("PURGE_KC_ADMIN_PASSWORD", ""));
-        }
-
-        private static String get(String name) {
-            String v = System.getenv(name);
-            return v == null || v.isBlank() ? null : v.trim();
-        }
-
-        private static String getOr(String name, String fallback) {
-            String v = get(name);
-            return v == null ? fallback : v;
-        }
     }
 
     /** The embedded PostgreSQL, adapted to the stack's life cycle. */

@@ -21,7 +21,7 @@ final class MavenArtifacts {
     static Path localRepository() {
         String configured = System.getProperty("maven.repo.local");
         if (configured == null || configured.isBlank()) {
-            configured = System.getenv("PURGE_MAVEN_REPO");
+            configured = System.getenv("DEV_STACK_MAVEN_REPO");
         }
         if (configured != null && !configured.isBlank()) {
             return Path.of(configured);

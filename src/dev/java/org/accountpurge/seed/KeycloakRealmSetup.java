@@ -1,4 +1,4 @@
-package org.accountpurge.store.keycloak;
+package org.accountpurge.seed;
 
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.core.Response;
@@ -33,7 +33,14 @@ public final class KeycloakRealmSetup implements AutoCloseable {
     private final Keycloak keycloak;
 
     public KeycloakRealmSetup(String url, String adminUser, String adminPassword, Duration timeout) {
-        this.keycloak = KeycloakConnections.masterAdmin(url, adminUser, adminPassword, timeout, 4);
+        this.keycloak = org.keycloak.admin.client.KeycloakBuilder.builder().serverUrl(url).realm("master")
+                .clientId("admin-cli").username(adminUser).password(adminPassword)
+                .grantType(org.keycloak.OAuth2Constants.PASSWORD)
+                .resteasyClient(new org.jboss.resteasy.client.jaxrs.internal.ResteasyClientBuilderImpl()
+                        .connectionPoolSize(4).maxPooledPerRoute(4)
+                        .connectTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                        .readTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).build())
+                .build();
     }
 
     /** Deletes the realm if present and creates it afresh; returns the purge client's secret. */

@@ -2,7 +2,7 @@ package org.accountpurge.seed;
 
 import java.util.List;
 import java.util.Map;
-import org.accountpurge.store.keycloak.KeycloakUserSpec;
+import org.accountpurge.seed.KeycloakUserSpec;
 
 /**
  * A generated reference tenant: rows per table (in insert order), documents per index, realm users,

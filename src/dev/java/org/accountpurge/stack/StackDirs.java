@@ -22,7 +22,7 @@ import java.util.zip.ZipFile;
  *
  * <p>As root the cache lives under {@code /var/tmp/account-purge}, because Elasticsearch then runs as
  * an unprivileged user who must be able to reach its home and data (a root home folder is not
- * traversable by others). {@code PURGE_STACK_CACHE} overrides the location.
+ * traversable by others). {@code DEV_STACK_CACHE} overrides the location.
  */
 final class StackDirs {
 
@@ -36,7 +36,7 @@ final class StackDirs {
     }
 
     static Path cacheRoot() {
-        String configured = System.getenv("PURGE_STACK_CACHE");
+        String configured = System.getenv("DEV_STACK_CACHE");
         Path root;
         if (configured != null && !configured.isBlank()) {
             root = Path.of(configured);

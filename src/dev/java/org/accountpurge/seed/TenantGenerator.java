@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import org.accountpurge.seed.ReferenceTenant.Table;
-import org.accountpurge.store.keycloak.KeycloakUserSpec;
+import org.accountpurge.seed.KeycloakUserSpec;
 
 /**
  * Generates the reference tenant deterministically from (users, orgs, seed): the same arguments always

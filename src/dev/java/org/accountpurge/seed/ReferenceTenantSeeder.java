@@ -16,8 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import javax.sql.DataSource;
 import org.accountpurge.seed.ReferenceTenant.Table;
-import org.accountpurge.store.elasticsearch.ElasticsearchStore;
-import org.accountpurge.store.keycloak.KeycloakRealmSetup;
+import org.accountpurge.seed.KeycloakRealmSetup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,10 +31,10 @@ public final class ReferenceTenantSeeder {
     private static final int JDBC_BATCH = 1000;
 
     private final DataSource dataSource;
-    private final ElasticsearchStore elasticsearch;
+    private final SeedIndexes elasticsearch;
     private final KeycloakRealmSetup keycloak;
 
-    public ReferenceTenantSeeder(DataSource dataSource, ElasticsearchStore elasticsearch, KeycloakRealmSetup keycloak) {
+    public ReferenceTenantSeeder(DataSource dataSource, SeedIndexes elasticsearch, KeycloakRealmSetup keycloak) {
         this.dataSource = dataSource;
         this.elasticsearch = elasticsearch;
         this.keycloak = keycloak;

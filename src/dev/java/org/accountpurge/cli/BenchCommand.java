@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.accountpurge.candidate.CsvCandidateReader;
+import org.accountpurge.dev.SeedCommand;
 import org.accountpurge.seed.SeedManifest;
 import org.accountpurge.stack.LocalStack;
 import org.springframework.batch.core.job.JobExecution;
@@ -25,15 +26,21 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 final class BenchCommand {
 
+    private static Map<String, Object> stackProperties(LocalStack stack, String secret) {
+        Map<String, Object> p = new LinkedHashMap<>(stack.endpoints().asPurgeProperties());
+        p.put("PURGE_KC_CLIENT_SECRET", secret);
+        return p;
+    }
+
     private BenchCommand() {
     }
 
     static int run(int users, int chunkSize, long seed) throws Exception {
         int orgs = Math.max(4, users / 30);
         try (LocalStack stack = LocalStack.start(Path.of("target/stack"))) {
-            String secret = Main.randomSecret();
+            String secret = DevMain.randomSecret();
             long t0 = System.nanoTime();
-            SeedManifest manifest = SeedCommand.seed(stack.endpoints(), users, orgs, seed, secret, null);
+            SeedManifest manifest = SeedCommand.seed(stack, users, orgs, seed, secret, null);
             Duration seeding = Duration.ofNanos(System.nanoTime() - t0);
             List<String> candidates = new ArrayList<>(manifest.userIds().get("neverLoggedIn"));
             candidates.addAll(manifest.userIds().get("inactive"));
@@ -49,7 +56,7 @@ final class BenchCommand {
             overrides.put("purge.job.report-directory", "target/bench");
             Path config = Path.of("jobs-config/reference-tenant.yml");
             try (ConfigurableApplicationContext ctx = PurgeRun.context(config,
-                    PurgeRun.stackProperties(stack.endpoints(), secret), overrides, PurgeRun.Access.WRITE)) {
+                    stackProperties(stack, secret), overrides, PurgeRun.Access.WRITE)) {
                 System.gc();
                 heapPools().forEach(MemoryPoolMXBean::resetPeakUsage);
                 long start = System.nanoTime();

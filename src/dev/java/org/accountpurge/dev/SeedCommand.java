@@ -1,4 +1,4 @@
-package org.accountpurge.cli;
+package org.accountpurge.dev;
 
 import java.io.IOException;
 import java.io.Writer;
@@ -8,15 +8,16 @@ import java.time.Duration;
 import java.util.List;
 import org.accountpurge.seed.ReferenceTenant;
 import org.accountpurge.seed.ReferenceTenantSeeder;
+import org.accountpurge.seed.SeedIndexes;
+import org.accountpurge.stack.LocalStack;
 import org.accountpurge.seed.SeedManifest;
 import org.accountpurge.seed.TenantGenerator;
 import org.accountpurge.stack.StackEndpoints;
-import org.accountpurge.store.elasticsearch.ElasticsearchStore;
-import org.accountpurge.store.keycloak.KeycloakRealmSetup;
+import org.accountpurge.seed.KeycloakRealmSetup;
 import org.postgresql.ds.PGSimpleDataSource;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Seeds the reference tenant into a stack and writes the manifest; writes the sample cleanup CSV. */
+/** Development tooling: seeds the reference tenant into a local stack and writes the manifest; writes the sample cleanup CSV. */
 public final class SeedCommand {
 
     public static final int DEFAULT_USERS = 2000;
@@ -26,11 +27,15 @@ public final class SeedCommand {
     private SeedCommand() {
     }
 
-    public static SeedManifest seed(StackEndpoints stack, int users, int orgs, long seed, String purgeClientSecret,
+    /**
+     * Drops and recreates the reference tenant in the stack's stores — only servers this stack started itself
+     * ({@link LocalStack#ownServers()}): never a store named by the purge's PURGE_* variables.
+     */
+    public static SeedManifest seed(LocalStack localStack, int users, int orgs, long seed, String purgeClientSecret,
                                     Path manifestFile) {
+        StackEndpoints stack = localStack.ownServers();
         PGSimpleDataSource ds = dataSource(stack);
-        try (ElasticsearchStore es = new ElasticsearchStore(stack.elasticsearchUrl(), Duration.ofSeconds(5),
-                Duration.ofSeconds(60));
+        try (SeedIndexes es = new SeedIndexes(stack.elasticsearchUrl());
              KeycloakRealmSetup kc = new KeycloakRealmSetup(stack.keycloakUrl(), stack.keycloakAdminUser(),
                      stack.keycloakAdminPassword(), Duration.ofSeconds(120))) {
             SeedManifest manifest = new ReferenceTenantSeeder(ds, es, kc).seed(users, orgs, seed, purgeClientSecret);

@@ -1,0 +1,102 @@
+package org.accountpurge.purge;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.accountpurge.candidate.AccountKind;
+import org.accountpurge.config.PurgeProperties;
+import org.accountpurge.store.AccountStore;
+import org.accountpurge.store.elasticsearch.ElasticsearchAccounts;
+import org.accountpurge.store.elasticsearch.ElasticsearchStore;
+import org.accountpurge.store.keycloak.KeycloakAccounts;
+import org.accountpurge.store.postgres.PostgresAccounts;
+import org.accountpurge.store.postgres.ReadOnlyQueries;
+import org.accountpurge.store.postgres.TenantPlan;
+
+/**
+ * The stores this tenant's configuration names, per kind of account: always the database, Elasticsearch when
+ * {@code purge.elasticsearch} has indexes for the kind, Keycloak for users when {@code purge.keycloak} is there.
+ */
+public final class TenantStores {
+
+    private final PurgeProperties config;
+    private final DataSource dataSource;
+    private final ReadOnlyQueries readOnly;
+    private final Optional<ElasticsearchStore> elasticsearch;
+    private final Optional<KeycloakAccounts> keycloak;
+
+    public TenantStores(PurgeProperties config, DataSource dataSource, ReadOnlyQueries readOnly,
+                        Optional<ElasticsearchStore> elasticsearch, Optional<KeycloakAccounts> keycloak) {
+        this.config = config;
+        this.dataSource = dataSource;
+        this.readOnly = readOnly;
+        this.elasticsearch = elasticsearch;
+        this.keycloak = keycloak;
+    }
+
+    public List<AccountKind> kinds() {
+        return config.kinds();
+    }
+
+    /**
+     * The kind's accounts in the database, with the delete plan derived now from the catalog.
+     *
+     * @throws org.accountpurge.graph.PlanException when an edge has no rule, the root is missing, or rules conflict
+     */
+    public PostgresAccounts postgres(AccountKind kind) {
+        return new PostgresAccounts(dataSource, readOnly, TenantPlan.read(dataSource, config, kind));
+    }
+
+    /** The realm, for users when the tenant has one. */
+    public Optional<KeycloakAccounts> keycloak(AccountKind kind) {
+        return kind == AccountKind.USER ? keycloak : Optional.empty();
+    }
+
+    public Optional<ElasticsearchStore> elasticsearch() {
+        return elasticsearch;
+    }
+
+    /** Every store holding the kind's accounts, ordered by {@link AccountStore.Phase} (the database among them). */
+    public List<AccountStore> forKind(AccountKind kind, PostgresAccounts postgres) {
+        List<AccountStore> stores = new ArrayList<>();
+        List<PurgeProperties.Index> indexes = config.elasticsearch() == null ? List.of()
+                : config.elasticsearch().indexesFor(kind);
+        if (!indexes.isEmpty()) {
+            elasticsearch.ifPresent(es -> stores.add(new ElasticsearchAccounts(es, indexes)));
+        }
+        stores.add(postgres);
+        keycloak(kind).ifPresent(stores::add);
+        stores.sort(Comparator.comparing(AccountStore::phase));
+        return stores;
+    }
+
+    /** One line per kind: the stores and targets a purge of this configuration touches. */
+    public List<String> describe() {
+        List<String> lines = new ArrayList<>();
+        for (AccountKind kind : kinds()) {
+            List<String> parts = new ArrayList<>();
+            parts.add("postgres (" + config.postgres().schema() + "." + config.roots().of(kind).table() + " and the rows"
+                    + " that reach it)");
+            if (config.elasticsearch() != null && !config.elasticsearch().indexesFor(kind).isEmpty()) {
+                parts.add("elasticsearch (indexes " + config.elasticsearch().indexesFor(kind).stream()
+                        .map(PurgeProperties.Index::name).toList() + ")");
+            }
+            keycloak(kind).ifPresent(kc -> parts.add("keycloak (realm " + kc.realm() + ", users matched by "
+                    + config.keycloak().userMatch().name().toLowerCase(java.util.Locale.ROOT) + ")"));
+            lines.add(kind + " accounts: " + String.join(", ", parts));
+        }
+        List<String> absent = new ArrayList<>();
+        if (config.elasticsearch() == null) {
+            absent.add("elasticsearch");
+        }
+        if (config.keycloak() == null) {
+            absent.add("keycloak");
+        }
+        if (!absent.isEmpty()) {
+            lines.add("not configured, not touched: " + String.join(", ", absent));
+        }
+        return lines;
+    }
+}

@@ -1,0 +1,66 @@
+package org.accountpurge.store;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one store call did, per target (a table, an index, a realm) and account, in the order the store worked.
+ */
+public final class StoreOutcomes {
+
+    private final Map<String, Map<String, TargetOutcome>> byTarget = new LinkedHashMap<>();
+
+    public static StoreOutcomes none() {
+        return new StoreOutcomes();
+    }
+
+    /** One target's outcomes per account. */
+    public static StoreOutcomes of(String target, Map<String, TargetOutcome> perAccount) {
+        return new StoreOutcomes().put(target, perAccount);
+    }
+
+    /** Adds (merges) a target's outcomes per account. */
+    public StoreOutcomes put(String target, Map<String, TargetOutcome> perAccount) {
+        Map<String, TargetOutcome> existing = byTarget.computeIfAbsent(target, t -> new LinkedHashMap<>());
+        perAccount.forEach((id, o) -> existing.merge(id, o, TargetOutcome::plus));
+        return this;
+    }
+
+    public Map<String, Map<String, TargetOutcome>> byTarget() {
+        return Collections.unmodifiableMap(byTarget);
+    }
+
+    public boolean isEmpty() {
+        return byTarget.isEmpty();
+    }
+
+    /** The failed outcomes, as (target, account, outcome). */
+    public List<Failure> failures() {
+        return byTarget.entrySet().stream().flatMap(t -> t.getValue().entrySet().stream()
+                .filter(a -> a.getValue().isFailure())
+                .map(a -> new Failure(t.getKey(), a.getKey(), a.getValue().errorClass()))).toList();
+    }
+
+    /** Targets with something left, for {@link AccountStore#verify}: per target, accounts with a non-zero count. */
+    public Map<String, List<String>> residue() {
+        Map<String, List<String>> left = new LinkedHashMap<>();
+        byTarget.forEach((target, perAccount) -> {
+            List<String> ids = perAccount.entrySet().stream().filter(e -> e.getValue().count() > 0)
+                    .map(Map.Entry::getKey).toList();
+            if (!ids.isEmpty()) {
+                left.put(target, ids);
+            }
+        });
+        return left;
+    }
+
+    public record Failure(String target, String accountId, String errorClass) {
+    }
+
+    @Override
+    public String toString() {
+        return byTarget.toString();
+    }
+}

@@ -1,0 +1,70 @@
+package org.accountpurge.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.LongStream;
+import org.accountpurge.support.CaseFilesTenant;
+import org.accountpurge.support.TestStack;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+/**
+ * A tenant with a database only — no search index, no Keycloak, no organisations, bigint ids, a schema unlike the
+ * reference tenant's — is purged through the command line exactly as its configuration says.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class DatabaseOnlyTenantTest {
+
+    static final Path CONFIG = Path.of("src/test/resources/tenants/case-files-database-only.yml");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aDatabaseOnlyTenantWithBigintIdsAndNoOrgsIsPurgedCleanly(CapturedOutput output) throws Exception {
+        // given the case-files tenant and a CSV of people 1..10, an id nobody has, a malformed id and an org row
+        CaseFilesTenant tenant = CaseFilesTenant.create(TestStack.endpoints(), "casefiles_db", List.of());
+        StringBuilder csv = new StringBuilder("person_id,kind\n");
+        LongStream.rangeClosed(1, 10).forEach(i -> csv.append(i).append(",user\n"));
+        csv.append("999,user\nabc,user\n11,org\n");
+        Path input = Files.writeString(dir.resolve("people.csv"), csv);
+
+        // when the purge runs
+        int exit = Main.execute(new String[] {"purge", "--config", CONFIG.toString(), "--input", input.toString()},
+                tenant.databaseProperties());
+
+        // then it completed, touching only the database, and said so
+        assertThat(exit).isZero();
+        assertThat(output.getAll()).contains("not configured, not touched: elasticsearch, keycloak")
+                .contains("user accounts: postgres (public.person");
+
+        // and the listed people are gone with their rows, except the approver (FK) and the administrator (rule)
+        List<Long> kept = new ArrayList<>(List.of(CaseFilesTenant.APPROVER, CaseFilesTenant.ADMIN));
+        LongStream.rangeClosed(11, CaseFilesTenant.PEOPLE).forEach(kept::add);
+        assertThat(tenant.ids("SELECT id FROM person ORDER BY id")).containsExactlyElementsOf(kept);
+        assertThat(tenant.ids("SELECT DISTINCT person_id FROM person_identity ORDER BY 1")).containsExactlyElementsOf(kept);
+        assertThat(tenant.ids("SELECT owner_id FROM case_file ORDER BY 1")).containsExactlyElementsOf(kept);
+        assertThat(tenant.count("SELECT count(*) FROM case_note")).isEqualTo(kept.size());
+
+        // and references to them from rows that stay are nulled: assignees of cases 5, 7, 40; authors on 7, 39, 40
+        assertThat(tenant.ids("SELECT id FROM case_file WHERE assignee_id IS NULL ORDER BY 1")).containsExactly(5L, 7L, 40L);
+        assertThat(tenant.ids("SELECT case_id FROM case_note WHERE author_id IS NULL ORDER BY 1")).containsExactly(7L, 39L, 40L);
+        assertThat(tenant.count("SELECT count(*) FROM approval WHERE case_id = 30")).isEqualTo(1);
+
+        // and the summary counts the retained by reason, the one not found and the rejected rows
+        assertThat(output.getAll()).contains("fk:approval.approver_id=1").contains("administrator=1")
+                .contains("not found in any store: 1")
+                .contains("unknown kind (expected user)").contains("malformed user id");
+        assertThat(tenant.count("SELECT count(*) FROM purge.candidate WHERE state = 'PURGED'")).isEqualTo(8);
+
+        // and no email or handle of a purged person was logged
+        assertThat(output.getAll()).doesNotContain("@example.org").doesNotContain("handle-1");
+    }
+}

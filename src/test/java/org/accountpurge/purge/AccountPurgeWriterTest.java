@@ -1,0 +1,240 @@
+package org.accountpurge.purge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.accountpurge.audit.StepLog;
+import org.accountpurge.candidate.AccountKind;
+import org.accountpurge.candidate.Candidate;
+import org.accountpurge.candidate.CandidateStore;
+import org.accountpurge.retention.RetentionCheck;
+import org.accountpurge.store.AccountStore;
+import org.accountpurge.store.StoreException;
+import org.accountpurge.store.StoreOutcomes;
+import org.accountpurge.store.TargetOutcome;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.infrastructure.item.Chunk;
+import org.springframework.batch.test.MetaDataInstanceFactory;
+
+/**
+ * The writer's contract with the stores, with fake stores behind {@link AccountStore} (no server): the order of
+ * lock-out and removal, the dry run, the purge-time retention check, and what a failing store leaves in the log.
+ */
+class AccountPurgeWriterTest {
+
+    final List<String> journal = new ArrayList<>();
+    final RecordingLog log = new RecordingLog(journal);
+    final RecordingCandidates candidates = new RecordingCandidates(journal);
+
+    @Test
+    void locksEveryStoreOutFirstThenRemovesPhaseByPhaseAndMarksTheAccountsDone() {
+        // given the three stores, handed over in no particular order
+        AccountPurgeWriter writer = writer(false, ids -> Map.of(), new FakeStore("keycloak", AccountStore.Phase.AFTER_DATABASE,
+                journal, true), new FakeStore("postgres", AccountStore.Phase.IN_DATABASE_TRANSACTION, journal, false),
+                new FakeStore("elasticsearch", AccountStore.Phase.BEFORE_DATABASE, journal, false));
+
+        // when a chunk of two accounts is written
+        writer.write(chunk("a", "b"));
+
+        // then the external stores are logged as started, everything is locked out, then removed in phase order
+        assertThat(journal).containsExactly("log started elasticsearch [a, b]", "log started keycloak [a, b]",
+                "elasticsearch lockOut [a, b]", "postgres lockOut [a, b]", "keycloak lockOut [a, b]",
+                "log committed keycloak realm", "elasticsearch remove [a, b]", "log committed elasticsearch target",
+                "postgres remove [a, b]", "log in-transaction postgres target", "keycloak remove [a, b]",
+                "log committed keycloak realm", "markDone [a, b]");
+    }
+
+    @Test
+    void aDryRunTouchesNoStoreAndMarksNothing() {
+        AccountPurgeWriter writer = writer(true, ids -> Map.of(),
+                new FakeStore("postgres", AccountStore.Phase.IN_DATABASE_TRANSACTION, journal, false));
+
+        writer.write(chunk("a", "b"));
+
+        assertThat(journal).isEmpty();
+    }
+
+    @Test
+    void accountsRetainedSinceTheRetainStepAreRecordedAndNeverReachAStore() {
+        // given account b became a content creator after the retain step
+        AccountPurgeWriter writer = writer(false, ids -> ids.contains("b") ? Map.of("b", Set.of("content-creator")) : Map.of(),
+                new FakeStore("postgres", AccountStore.Phase.IN_DATABASE_TRANSACTION, journal, false));
+
+        writer.write(chunk("a", "b"));
+
+        assertThat(journal).containsExactly("retain {b=[content-creator]}", "postgres lockOut [a]", "postgres remove [a]",
+                "log in-transaction postgres target", "markDone [a]");
+    }
+
+    @Test
+    void anAccountAStoreFailsForFailsTheChunkAfterItsOutcomesAreLogged() {
+        // given Keycloak refuses to delete account b
+        FakeStore keycloak = new FakeStore("keycloak", AccountStore.Phase.AFTER_DATABASE, journal, true);
+        keycloak.failRemoveFor = "b";
+        AccountPurgeWriter writer = writer(false, ids -> Map.of(),
+                new FakeStore("postgres", AccountStore.Phase.IN_DATABASE_TRANSACTION, journal, false), keycloak);
+
+        // when the chunk is written, it fails naming the store, the target and the error
+        assertThatThrownBy(() -> writer.write(chunk("a", "b"))).isInstanceOf(PurgeFailedException.class)
+                .hasMessageContaining("keycloak failed on realm for 1 account(s): HTTP 403");
+
+        // then Keycloak's outcomes (a deleted, b failed) were committed, and nothing was marked done
+        assertThat(log.committed).containsEntry("keycloak/realm/b", TargetOutcome.failed("HTTP 403"))
+                .containsEntry("keycloak/realm/a", TargetOutcome.deleted(1));
+        assertThat(journal).doesNotContain("markDone [a, b]");
+    }
+
+    @Test
+    void aStoreThatFailsAsAWholeIsLoggedFailedOnItsTargetWithWhatItHadDoneAndLaterStoresAreNotCalled() {
+        // given Elasticsearch deletes from its first index, then stops answering on the second
+        FakeStore elasticsearch = new FakeStore("elasticsearch", AccountStore.Phase.BEFORE_DATABASE, journal, false) {
+            @Override
+            public StoreOutcomes remove(List<String> ids) {
+                StoreOutcomes done = StoreOutcomes.of("user", outcomes(ids, TargetOutcome.deleted(1)));
+                throw new StoreException("elasticsearch", "bulk delete failed", null, "timeout").at("usernotes", done);
+            }
+        };
+        FakeStore postgres = new FakeStore("postgres", AccountStore.Phase.IN_DATABASE_TRANSACTION, journal, false);
+        AccountPurgeWriter writer = writer(false, ids -> Map.of(), elasticsearch, postgres);
+
+        assertThatThrownBy(() -> writer.write(chunk("a"))).isInstanceOf(PurgeFailedException.class)
+                .hasMessageContaining("elasticsearch failed on usernotes for 1 account(s): timeout");
+
+        assertThat(log.committed).containsEntry("elasticsearch/user/a", TargetOutcome.deleted(1))
+                .containsEntry("elasticsearch/usernotes/a", TargetOutcome.failed("timeout"));
+        assertThat(journal).doesNotContain("postgres remove [a]");
+    }
+
+    private AccountPurgeWriter writer(boolean dryRun, RetentionCheck retention, AccountStore... stores) {
+        AccountPurgeWriter writer = new AccountPurgeWriter(AccountKind.USER,
+                () -> new AccountPurgeWriter.Setup(retention, List.of(stores)), candidates, log);
+        writer.beforeStep(MetaDataInstanceFactory.createStepExecution(new JobParametersBuilder()
+                .addString("dry.run", String.valueOf(dryRun)).toJobParameters()));
+        return writer;
+    }
+
+    private static Chunk<Candidate> chunk(String... ids) {
+        Chunk<Candidate> chunk = new Chunk<>();
+        for (String id : ids) {
+            chunk.add(new Candidate(AccountKind.USER, id));
+        }
+        return chunk;
+    }
+
+    static Map<String, TargetOutcome> outcomes(List<String> ids, TargetOutcome outcome) {
+        Map<String, TargetOutcome> m = new LinkedHashMap<>();
+        ids.forEach(id -> m.put(id, outcome));
+        return m;
+    }
+
+    /** A store that records its calls; {@code locks} stores answer lock-out on target "realm". */
+    static class FakeStore implements AccountStore {
+        final String name;
+        final Phase phase;
+        final List<String> journal;
+        final boolean locks;
+        String failRemoveFor;
+
+        FakeStore(String name, Phase phase, List<String> journal, boolean locks) {
+            this.name = name;
+            this.phase = phase;
+            this.journal = journal;
+            this.locks = locks;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public Phase phase() {
+            return phase;
+        }
+
+        @Override
+        public String target() {
+            return locks ? "realm" : "*";
+        }
+
+        @Override
+        public StoreOutcomes lockOut(List<String> ids) {
+            journal.add(name + " lockOut " + ids);
+            return locks ? StoreOutcomes.of("realm", outcomes(ids, TargetOutcome.disabled())) : StoreOutcomes.none();
+        }
+
+        @Override
+        public StoreOutcomes remove(List<String> ids) {
+            journal.add(name + " remove " + ids);
+            Map<String, TargetOutcome> done = outcomes(ids, TargetOutcome.deleted(1));
+            if (failRemoveFor != null && done.containsKey(failRemoveFor)) {
+                done.put(failRemoveFor, TargetOutcome.failed("HTTP 403"));
+            }
+            return StoreOutcomes.of(locks ? "realm" : "target", done);
+        }
+
+        @Override
+        public StoreOutcomes verify(List<String> ids) {
+            return StoreOutcomes.none();
+        }
+    }
+
+    /** The step log, in memory. */
+    static class RecordingLog extends StepLog {
+        final List<String> journal;
+        final Map<String, TargetOutcome> committed = new LinkedHashMap<>();
+
+        RecordingLog(List<String> journal) {
+            super(null, null);
+            this.journal = journal;
+        }
+
+        @Override
+        public void started(Context ctx, String store, List<String> accountIds) {
+            journal.add("log started " + store + " " + accountIds);
+        }
+
+        @Override
+        public void committed(Context ctx, String store, String target, Map<String, TargetOutcome> outcomes) {
+            journal.add("log committed " + store + " " + target);
+            outcomes.forEach((id, o) -> committed.put(store + "/" + target + "/" + id, o));
+        }
+
+        @Override
+        public void inTransaction(Context ctx, String store, String target, Map<String, TargetOutcome> outcomes) {
+            journal.add("log in-transaction " + store + " " + target);
+        }
+
+        @Override
+        public void failed(Context ctx, String store, String target, List<String> accountIds, String errorClass) {
+            accountIds.forEach(id -> committed.put(store + "/" + target + "/" + id, TargetOutcome.failed(errorClass)));
+        }
+    }
+
+    /** The candidate table, in memory. */
+    static class RecordingCandidates extends CandidateStore {
+        final List<String> journal;
+
+        RecordingCandidates(List<String> journal) {
+            super(null);
+            this.journal = journal;
+        }
+
+        @Override
+        public void retain(long runId, AccountKind kind, Map<String, ? extends Set<String>> reasons) {
+            journal.add("retain " + reasons);
+        }
+
+        @Override
+        public int markDone(long runId, AccountKind kind, List<String> accountIds) {
+            journal.add("markDone " + accountIds);
+            return 0;
+        }
+    }
+}
