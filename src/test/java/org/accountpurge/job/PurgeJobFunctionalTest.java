@@ -20,7 +20,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.accountpurge.PurgeApplication;
+import org.accountpurge.candidate.AccountKind;
 import org.accountpurge.candidate.CsvCandidateReader;
+import org.accountpurge.purge.TenantStores;
+import org.accountpurge.store.AccountStore;
 import org.accountpurge.dev.SeedCommand;
 import org.accountpurge.seed.ReferenceTenant;
 import org.accountpurge.seed.SeedManifest;
@@ -97,6 +100,8 @@ class PurgeJobFunctionalTest {
     JdbcTemplate jdbc;
     @Autowired
     JobRepository jobRepository;
+    @Autowired
+    TenantStores stores;
     @TempDir
     Path dir;
 
@@ -151,6 +156,14 @@ class PurgeJobFunctionalTest {
             assertThat(mentioned(source)).as(index + " document").doesNotContainAnyElementsOf(purged);
         }));
         assertThat(after.users().keySet()).doesNotContainAnyElementsOf(purged);
+
+        // and each store's own verification finds nothing left of the purged users (and would find what stays)
+        List<String> purgedList = List.copyOf(purgedUsers);
+        List<String> stayList = List.copyOf(mustStay);
+        for (AccountStore store : stores.forKind(AccountKind.USER, stores.postgres(AccountKind.USER))) {
+            assertThat(store.verify(purgedList).residue()).as(store.name()).isEmpty();
+            assertThat(store.verify(stayList).residue()).as(store.name()).isNotEmpty();
+        }
 
         // and everything else is unchanged: realm users and documents identical, rows identical or only nulled
         Map<String, String> keptUsers = new HashMap<>(before.users());

@@ -32,6 +32,9 @@ class ElasticsearchStoreTest {
             seed.bulkIndex("test-notes", docs);
             seed.refresh("test-notes");
 
+            assertThat(es.countPerAccount("test-notes", "userId", List.of("b", "c"))).containsOnly(Map.entry("b", 3L));
+            assertThat(es.countPerAccount("test-notes", null, List.of("b-1", "x"))).containsOnly(Map.entry("b-1", 1L));
+
             // when the documents of a, b and c are deleted by field
             Map<String, TargetOutcome> byField = es.deleteByField("test-notes", "userId", List.of("a", "b", "c"));
 
