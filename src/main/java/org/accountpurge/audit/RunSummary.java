@@ -24,13 +24,14 @@ import tools.jackson.databind.json.JsonMapper;
  * @param pending    accounts not yet purged nor retained (0 once a real run has completed; in a dry run, those that
  *                   would be purged)
  * @param notFound   accounts that no store knew (nothing to remove anywhere): not counted as purged
+ * @param failed     accounts a store refused for good: left locked out, not purged (errors in the step log)
  * @param configChangedAt executions that ran with a configuration changed from the one before (restart with
  *                   --config-changed)
  */
 public record RunSummary(long runId, long jobExecutionId, String status, boolean dryRun, String input,
                          Map<String, Map<String, Long>> candidates, Map<String, Long> rejected,
                          Map<String, Map<String, Long>> retained, Map<String, Map<String, Map<String, Long>>> stores,
-                         long failedAttempts, long pending, long notFound, List<Long> configChangedAt) {
+                         long failedAttempts, long pending, long notFound, long failed, List<Long> configChangedAt) {
 
     public static RunSummary load(JdbcTemplate jdbc, long runId, long jobExecutionId, String status, boolean dryRun,
                                   String input) {
@@ -67,8 +68,9 @@ public record RunSummary(long runId, long jobExecutionId, String status, boolean
                 + " 'FAILED'", Long.class, runId);
         long pending = candidates.values().stream().mapToLong(states -> states.getOrDefault("PENDING", 0L)).sum();
         long notFound = candidates.values().stream().mapToLong(states -> states.getOrDefault("NOT_FOUND", 0L)).sum();
+        long failed = candidates.values().stream().mapToLong(states -> states.getOrDefault("FAILED", 0L)).sum();
         return new RunSummary(runId, jobExecutionId, status, dryRun, input, candidates, rejected, retained, stores,
-                failures == null ? 0 : failures, pending, notFound, ExecutionConfigRecorder.changedAt(jdbc, runId));
+                failures == null ? 0 : failures, pending, notFound, failed, ExecutionConfigRecorder.changedAt(jdbc, runId));
     }
 
     /** Writes the summary as JSON into {@code directory} and returns the file. */
@@ -106,6 +108,10 @@ public record RunSummary(long runId, long jobExecutionId, String status, boolean
         } else {
             lines.add("  accounts pending: " + pending + "; not found in any store: " + notFound
                     + "; failed attempts over all executions: " + failedAttempts);
+            if (failed > 0) {
+                lines.add("  accounts FAILED: " + failed + " (a store refused them; left locked out, not purged; the"
+                        + " error of each is in purge.step_log)");
+            }
         }
         if (!configChangedAt.isEmpty()) {
             lines.add("  configuration changed (restart with --config-changed) at execution(s): " + configChangedAt);

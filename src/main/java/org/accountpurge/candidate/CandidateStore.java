@@ -17,6 +17,8 @@ public class CandidateStore {
     public static final String PENDING = "PENDING";
     public static final String RETAINED = "RETAINED";
     public static final String PURGED = "PURGED";
+    /** A store refused the account for good (its error is in the step log); it is left locked out. */
+    public static final String FAILED = "FAILED";
     public static final String NOT_FOUND = "NOT_FOUND";
 
     private final JdbcTemplate jdbc;
@@ -107,5 +109,27 @@ public class CandidateStore {
             return ps;
         }, rs -> rs.next() ? rs.getInt(1) : 0);
         return notFound == null ? 0 : notFound;
+    }
+
+    /** Marks accounts FAILED: a store refused them for good; a restart does not drive them again. */
+    public void fail(long runId, AccountKind kind, List<String> accountIds) {
+        if (accountIds.isEmpty()) {
+            return;
+        }
+        jdbc.update(con -> {
+            PreparedStatement ps = con.prepareStatement("UPDATE purge.candidate SET state = '" + FAILED + "' WHERE"
+                    + " run_id = ? AND kind = ? AND account_id = ANY(?)");
+            ps.setLong(1, runId);
+            ps.setString(2, kind.code());
+            ps.setArray(3, con.createArrayOf("text", accountIds.toArray()));
+            return ps;
+        });
+    }
+
+    /** How many of the run's candidates of this kind are in {@code state} (committed ones, and this transaction's). */
+    public long count(long runId, AccountKind kind, String state) {
+        Long n = jdbc.queryForObject("SELECT count(*) FROM purge.candidate WHERE run_id = ? AND kind = ?"
+                + " AND (CAST(? AS text) IS NULL OR state = ?)", Long.class, runId, kind.code(), state, state);
+        return n == null ? 0 : n;
     }
 }

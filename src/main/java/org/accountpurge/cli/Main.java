@@ -16,6 +16,11 @@ import java.util.Set;
  *                              --config-changed: the job configuration was changed on purpose since)
  *   status --config FILE --execution ID
  *                              what a run did so far (read-only: no migration, no write, no lock)
+ *   retry-failed --config FILE --execution ID
+ *                              purge the accounts a completed run left FAILED again, as a new run
+ * </pre>
+ * Exit code 4: the run completed but left accounts FAILED (a store refused them for good; see the summary).
+ * <pre>
  * </pre>
  * Flags ({@code --dry-run}, {@code --new-run}, {@code --after-crash}, {@code --config-changed}) take no value or
  * exactly {@code true}/{@code false}. Exit codes: 0 completed, 1 failed (restartable), 2 nothing started (command
@@ -27,7 +32,8 @@ public final class Main {
     private static final Map<String, Set<String>> COMMANDS = Map.of(
             "purge", Set.of("config", "input", "new-run", "dry-run"),
             "restart", Set.of("config", "execution", "after-crash", "config-changed"),
-            "status", Set.of("config", "execution"));
+            "status", Set.of("config", "execution"),
+            "retry-failed", Set.of("config", "execution"));
 
     /** Options that are flags, per command. */
     private static final Map<String, Set<String>> FLAGS = Map.of(
@@ -36,7 +42,7 @@ public final class Main {
 
     private static final String USAGE = "commands: purge --config FILE --input FILE [--dry-run] [--new-run]"
             + " | restart --config FILE --execution ID [--after-crash] [--config-changed]"
-            + " | status --config FILE --execution ID";
+            + " | status --config FILE --execution ID | retry-failed --config FILE --execution ID";
 
     private Main() {
     }
@@ -72,6 +78,7 @@ public final class Main {
             case "restart" -> PurgeRun.restart(Path.of(required(args, "config")), execution(args),
                     args.flag("after-crash"), args.flag("config-changed"), properties);
             case "status" -> PurgeRun.status(Path.of(required(args, "config")), execution(args), properties);
+            case "retry-failed" -> PurgeRun.retryFailed(Path.of(required(args, "config")), execution(args), properties);
             default -> throw new IllegalStateException(args.command());
         };
     }

@@ -45,6 +45,7 @@ final class PurgeRun {
     static final int FAILED = 1;
     static final int NOT_STARTED = 2;
     static final int REFUSED = 3;
+    static final int COMPLETED_WITH_FAILED_ACCOUNTS = 4;
 
     /** Whether the command may write: read-only commands run no migration and use read-only connections. */
     enum Access { WRITE, READ_ONLY }
@@ -236,6 +237,47 @@ final class PurgeRun {
         return null;
     }
 
+    /**
+     * Re-drives exactly the FAILED accounts of an execution's run (once their cause is fixed): writes their ids as a
+     * CSV next to the run's reports and purges it as a new run, with every check of {@code purge}.
+     */
+    static int retryFailed(Path config, long executionId, Map<String, Object> properties) {
+        Path csv;
+        try (ConfigurableApplicationContext ctx = context(config, properties, Access.READ_ONLY)) {
+            JobExecution execution = ctx.getBean(JobRepository.class).getJobExecution(executionId);
+            if (execution == null) {
+                throw new Args.UsageException("there is no job execution " + executionId);
+            }
+            if (execution.getStatus().isRunning() || restartable(execution)) {
+                System.err.println("account-purge: run " + execution.getJobInstance().getInstanceId() + " has not"
+                        + " completed (" + execution.getStatus() + "): finish it first with "
+                        + restartCommand(config, executionId, false));
+                return REFUSED;
+            }
+            long run = execution.getJobInstance().getInstanceId();
+            List<String> rows = ctx.getBean(JdbcTemplate.class).query("SELECT account_id || ',' || kind FROM"
+                    + " purge.candidate WHERE run_id = ? AND state = 'FAILED' ORDER BY kind DESC, account_id",
+                    (rs, n) -> rs.getString(1), run);
+            if (rows.isEmpty()) {
+                System.out.println("Run " + run + " has no FAILED accounts: nothing to retry.");
+                return COMPLETED;
+            }
+            PurgeProperties.Job job = ctx.getBean(PurgeProperties.class).job();
+            PurgeProperties.Input in = ctx.getBean(PurgeProperties.class).input();
+            csv = Path.of(job.reportDirectory(), "run-" + run + "-failed-" + Instant.now().toString()
+                    .replaceAll("[^0-9TZ]", "") + ".csv").toAbsolutePath();
+            try {
+                Files.createDirectories(csv.getParent());
+                Files.writeString(csv, in.idColumn() + "," + in.kindColumn() + "\n" + String.join("\n", rows) + "\n");
+            } catch (java.io.IOException e) {
+                throw new StartupException("cannot write " + csv + ": " + e.getMessage(), true);
+            }
+            System.out.println("Retrying the " + rows.size() + " FAILED account(s) of run " + run + " as a new run of "
+                    + csv);
+        }
+        return start(config, csv, true, false, properties);
+    }
+
     /** Prints what a run did so far (any execution of it, finished or not); exit code 0 when it completed. */
     static int status(Path config, long executionId, Map<String, Object> properties) {
         try (ConfigurableApplicationContext ctx = context(config, properties, Access.READ_ONLY)) {
@@ -338,7 +380,10 @@ final class PurgeRun {
         }
         lines.add("Summary JSON: " + file);
         lines.forEach(System.out::println);
-        return execution.getStatus() == BatchStatus.COMPLETED ? COMPLETED : FAILED;
+        if (execution.getStatus() == BatchStatus.COMPLETED) {
+            return summary.failed() > 0 ? COMPLETED_WITH_FAILED_ACCOUNTS : COMPLETED;
+        }
+        return FAILED;
     }
 
     /** The whole command to paste: how this program was started, the configuration, the execution. */

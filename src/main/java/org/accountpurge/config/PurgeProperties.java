@@ -187,11 +187,13 @@ public record PurgeProperties(
      * @param userIdSql for {@code user-match: database}: one statement selecting (account id, Keycloak user id) for
      *                  the accounts of {@code :ids}, e.g. {@code SELECT user_id, external_id FROM
      *                  user_external_identity WHERE provider = 'keycloak' AND user_id = ANY(:ids)}; read-only session
+     * @param maxCallsPerSecond Keycloak calls a second over all threads, so a purge cannot starve logins; 0 = no limit
      */
     public record Keycloak(@NotBlank String url, @NotBlank String realm, @NotBlank String clientId,
                            @NotBlank String clientSecret, @NotNull @DefaultValue("id") UserMatch userMatch,
                            String userAttribute, String userIdSql, @Min(1) @Max(64) @DefaultValue("8") int threads,
-                           @NotNull @DefaultValue("30s") Duration timeout) {
+                           @NotNull @DefaultValue("30s") Duration timeout,
+                           @Min(0) @DefaultValue("0") int maxCallsPerSecond) {
 
         @AssertTrue(message = "user-match: attribute needs user-attribute (and only it takes one)")
         public boolean isAttributeNamed() {
@@ -207,9 +209,21 @@ public record PurgeProperties(
         }
     }
 
-    /** @param reportDirectory where each run's JSON summary is written */
+    /**
+     * @param reportDirectory   where each run's JSON summary is written
+     * @param retryAttempts     calls of a store for a transient error (timeout, refused connection, HTTP 429/5xx),
+     *                          the first included; then the run fails, restartable
+     * @param retryBackoff      wait before the first retry, doubled before each next one
+     * @param maxFailedAccounts accounts a run may leave FAILED (a store refused them for good) before it fails
+     * @param maxFailedShare    the same as a share (0..1) of the kind's candidates in the run; none when unset
+     */
     public record Job(@Min(1) @Max(5000) @DefaultValue("100") int chunkSize,
-                      @NotBlank @DefaultValue("target/purge-reports") String reportDirectory) {
+                      @NotBlank @DefaultValue("target/purge-reports") String reportDirectory,
+                      @Min(1) @Max(20) @DefaultValue("3") int retryAttempts,
+                      @NotNull @DefaultValue("1s") Duration retryBackoff,
+                      @Min(0) @DefaultValue("50") int maxFailedAccounts,
+                      @jakarta.validation.constraints.DecimalMin("0") @jakarta.validation.constraints.DecimalMax("1")
+                      Double maxFailedShare) {
     }
 
     public List<RetentionRule> retentionFor(AccountKind kind) {

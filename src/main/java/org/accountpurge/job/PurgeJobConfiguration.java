@@ -18,10 +18,12 @@ import org.accountpurge.candidate.InputRow;
 import org.accountpurge.candidate.PendingCandidates;
 import org.accountpurge.config.PurgeProperties;
 import org.accountpurge.purge.AccountPurgeWriter;
+import org.accountpurge.purge.FaultPolicy;
 import org.accountpurge.purge.Preflight;
 import org.accountpurge.purge.TenantStores;
 import org.accountpurge.retention.RetentionEvaluator;
 import org.accountpurge.retention.RetentionWriter;
+import org.accountpurge.store.postgres.JdbcSavepoints;
 import org.accountpurge.store.postgres.PostgresAccounts;
 import org.accountpurge.store.postgres.TenantPlan;
 import org.springframework.batch.core.configuration.annotation.StepScope;
@@ -68,7 +70,7 @@ class PurgeJobConfiguration {
                 PostgresAccounts postgres = stores.postgres(kind);
                 return new AccountPurgeWriter.Setup(evaluator(stores, config, kind, postgres),
                         stores.forKind(kind, postgres));
-            }, candidates, stepLog);
+            }, candidates, stepLog, new JdbcSavepoints(dataSource), FaultPolicy.of(config.job()));
             job.next(kindStep("retain" + kind.plural(), kind, jobRepository, tm, config, dataSource, retain))
                     .next(kindStep("purge" + kind.plural(), kind, jobRepository, tm, config, dataSource, purge));
         }

@@ -39,7 +39,7 @@ class StoresConfiguration {
         DatabaseLookup keycloakIds = kc.userMatch() == PurgeProperties.UserMatch.DATABASE
                 ? new DatabaseLookup(dataSource, readOnly, config, AccountKind.USER, kc.userIdSql()) : null;
         return new KeycloakAccounts(kc.url(), kc.realm(), kc.clientId(), kc.clientSecret(), kc.timeout(), kc.threads(),
-                kc.userMatch(), kc.userAttribute(), keycloakIds);
+                kc.userMatch(), kc.userAttribute(), keycloakIds, kc.maxCallsPerSecond());
     }
 
     @Bean

@@ -2,6 +2,7 @@ package org.accountpurge.purge;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,6 +13,8 @@ import org.accountpurge.candidate.Candidate;
 import org.accountpurge.candidate.CandidateStore;
 import org.accountpurge.retention.RetentionCheck;
 import org.accountpurge.store.AccountStore;
+import org.accountpurge.store.ErrorClass;
+import org.accountpurge.store.Savepoints;
 import org.accountpurge.store.StoreException;
 import org.accountpurge.store.StoreOutcomes;
 import org.slf4j.Logger;
@@ -28,8 +31,13 @@ import org.springframework.batch.infrastructure.item.ItemWriter;
  * (Keycloak: disabled, sessions ended); then each store removes them, phase by phase — before the database
  * (Elasticsearch), in the chunk's transaction (the database rows), after it (the Keycloak user, before the
  * transaction commits) — and the candidates are marked done in that same transaction. Every outcome goes to the step
- * log; any failure fails the chunk (its database work rolls back) and the step. Each call is idempotent, so a restart
- * simply does the chunk again.
+ * log. Each call is idempotent, so a restart simply does the chunk again.
+ *
+ * <p>Faults ({@link FaultPolicy}): a transient error (timeout, refused connection, HTTP 429/5xx) is retried with
+ * backoff for the accounts it concerns, then fails the chunk and the step (restartable). An account a store refuses
+ * for good (Keycloak 4xx for that user, a database error for its rows) does not stop the run: it is left locked out,
+ * marked FAILED, and its database rows stay (rolled back to a savepoint when the refusal came after them); the rest
+ * of the chunk goes on. Too many FAILED accounts fail the step.
  *
  * <p>The stores and the retention rules are set up when the step starts ({@link Setup}), so the delete plan is the
  * database's as it is then; so are the run, the execution and whether it is a dry run.
@@ -49,19 +57,28 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
     private final Supplier<Setup> setup;
     private final CandidateStore candidates;
     private final StepLog stepLog;
+    private final Savepoints savepoints;
+    private final FaultPolicy policy;
 
     private StepLog.Context context;
     private Setup stores;
     private ExecutionContext timings;
     private boolean dryRun;
     private Progress progress;
+    private long total;
 
-    /** @param setup called when each step execution starts */
-    public AccountPurgeWriter(AccountKind kind, Supplier<Setup> setup, CandidateStore candidates, StepLog stepLog) {
+    /**
+     * @param setup      called when each step execution starts
+     * @param savepoints marks in the chunk's transaction, to undo the database work of a failed account
+     */
+    public AccountPurgeWriter(AccountKind kind, Supplier<Setup> setup, CandidateStore candidates, StepLog stepLog,
+                              Savepoints savepoints, FaultPolicy policy) {
         this.kind = kind;
         this.setup = setup;
         this.candidates = candidates;
         this.stepLog = stepLog;
+        this.savepoints = savepoints;
+        this.policy = policy;
     }
 
     @Override
@@ -72,6 +89,7 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
         timings = step.getExecutionContext();
         stores = setup.get();
         progress = new Progress(kind, dryRun);
+        total = -1;
     }
 
     @Override
@@ -95,14 +113,46 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
                 stepLog.started(context, store.name(), ids);
             }
         }
+        Map<String, StoreOutcomes.Failure> failed = new LinkedHashMap<>();
         for (AccountStore store : stores.stores()) {
-            call(store, ids, store::lockOut);
+            ids = external(store, ids, store::lockOut, failed);
         }
-        for (AccountStore store : stores.stores()) {
-            call(store, ids, store::remove);
+        for (AccountStore store : phase(AccountStore.Phase.BEFORE_DATABASE)) {
+            ids = external(store, ids, store::remove, failed);
         }
-        int notFound = candidates.markDone(context.runId(), kind, ids);
+        Savepoints.Mark beforeDatabase = savepoints.mark();
+        ids = database(ids, failed);
+        for (AccountStore store : phase(AccountStore.Phase.AFTER_DATABASE)) {
+            int attempted = ids.size();
+            ids = external(store, ids, store::remove, failed);
+            if (ids.size() < attempted) { // refused after their rows went: put every row back, redo the others
+                savepoints.rollbackTo(beforeDatabase);
+                ids = database(ids, failed);
+            }
+        }
+        int notFound = ids.isEmpty() ? 0 : candidates.markDone(context.runId(), kind, ids);
         progress.add(ids.size() - notFound, notFound);
+        if (!failed.isEmpty()) {
+            candidates.fail(context.runId(), kind, List.copyOf(failed.keySet()));
+            failed.forEach((id, f) -> log.warn("{} account {} FAILED in {} {} ({}): left locked out, not purged", kind,
+                    id, f.store(), f.target(), f.errorClass()));
+            checkLimit();
+        }
+    }
+
+    private List<AccountStore> phase(AccountStore.Phase phase) {
+        return stores.stores().stream().filter(s -> s.phase() == phase).toList();
+    }
+
+    private void checkLimit() {
+        if (total < 0) {
+            total = candidates.count(context.runId(), kind, null);
+        }
+        String tooMany = policy.tooMany(candidates.count(context.runId(), kind, CandidateStore.FAILED), total);
+        if (tooMany != null) {
+            throw new PurgeFailedException(tooMany + " (each with its error in purge.step_log; fix the cause and"
+                    + " restart, or raise the limit)");
+        }
     }
 
     private interface Call {
@@ -110,29 +160,122 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
     }
 
     /**
-     * One call of a store for the chunk, timed; its outcomes go to the step log — in the chunk's transaction for the
-     * database, committed at once for the others (so they survive the rollback of a failed chunk).
+     * One call of a store outside the chunk's transaction, timed, retried for transient errors; outcomes are
+     * committed to the step log at once (they survive a rollback of the chunk). Returns the accounts that may go on.
      */
-    private void call(AccountStore store, List<String> ids, Call call) {
-        boolean inTransaction = store.phase() == AccountStore.Phase.IN_DATABASE_TRANSACTION;
-        StoreOutcomes outcomes;
+    private List<String> external(AccountStore store, List<String> ids, Call call,
+                                  Map<String, StoreOutcomes.Failure> failed) {
+        List<String> pending = ids;
+        for (int attempt = 1; !pending.isEmpty(); attempt++) {
+            StoreOutcomes outcomes;
+            List<String> now = pending;
+            try {
+                outcomes = timed(store, () -> call.run(now));
+            } catch (StoreException e) {
+                record(store, e.partial(), false);
+                String target = e.target() == null ? store.target() : e.target();
+                stepLog.failed(context, store.name(), target, pending, e.errorType());
+                if (!ErrorClass.isTransient(e.errorType()) || attempt >= policy.attempts()) {
+                    throw new PurgeFailedException(store.name(), target, pending.size(), e.errorType()
+                            + (attempt > 1 ? " after " + attempt + " attempts" : ""), e);
+                }
+                pause(store, attempt, e.errorType());
+                continue;
+            }
+            record(store, outcomes, false);
+            List<StoreOutcomes.Failure> transientFailures = new ArrayList<>();
+            for (StoreOutcomes.Failure f : outcomes.failures(store.name())) {
+                if (ErrorClass.isTransient(f.errorClass())) {
+                    transientFailures.add(f);
+                } else {
+                    failed.putIfAbsent(f.accountId(), f);
+                }
+            }
+            if (transientFailures.isEmpty()) {
+                break;
+            }
+            StoreOutcomes.Failure first = transientFailures.get(0);
+            if (attempt >= policy.attempts()) {
+                throw new PurgeFailedException(store.name(), first.target(), transientFailures.size(),
+                        first.errorClass() + (attempt > 1 ? " after " + attempt + " attempts" : ""), null);
+            }
+            pause(store, attempt, first.errorClass());
+            pending = transientFailures.stream().map(StoreOutcomes.Failure::accountId).distinct().toList();
+        }
+        return ids.stream().filter(id -> !failed.containsKey(id)).toList();
+    }
+
+    /**
+     * The stores of the chunk's transaction remove the accounts; a refusal that is not transient is narrowed down to
+     * the accounts it concerns (each tried alone, between savepoints). Returns the accounts that may go on.
+     */
+    private List<String> database(List<String> ids, Map<String, StoreOutcomes.Failure> failed) {
+        List<String> remaining = ids;
+        for (AccountStore store : phase(AccountStore.Phase.IN_DATABASE_TRANSACTION)) {
+            if (remaining.isEmpty()) {
+                return remaining;
+            }
+            Savepoints.Mark mark = savepoints.mark();
+            List<String> attempt = remaining;
+            try {
+                record(store, timed(store, () -> store.remove(attempt)), true);
+            } catch (StoreException e) {
+                if (ErrorClass.isTransient(e.errorType())) {
+                    stepLog.failed(context, store.name(), store.target(), remaining, e.errorType());
+                    throw new PurgeFailedException(store.name(), store.target(), remaining.size(), e.errorType(), e);
+                }
+                savepoints.rollbackTo(mark);
+                remaining = oneByOne(store, remaining, failed, e);
+            }
+        }
+        return remaining;
+    }
+
+    private List<String> oneByOne(AccountStore store, List<String> ids, Map<String, StoreOutcomes.Failure> failed,
+                                  StoreException chunkFailure) {
+        List<String> done = new ArrayList<>();
+        Map<String, StoreOutcomes.Failure> refused = new LinkedHashMap<>();
+        for (String id : ids) {
+            Savepoints.Mark mark = savepoints.mark();
+            try {
+                record(store, timed(store, () -> store.remove(List.of(id))), true);
+                done.add(id);
+            } catch (StoreException e) {
+                savepoints.rollbackTo(mark);
+                refused.put(id, new StoreOutcomes.Failure(store.name(), store.target(), id, e.errorType()));
+            }
+        }
+        if (done.isEmpty() && ids.size() > 1) { // the store fails for everybody: not an account's problem
+            stepLog.failed(context, store.name(), store.target(), ids, chunkFailure.errorType());
+            throw new PurgeFailedException(store.name(), store.target(), ids.size(), chunkFailure.errorType(),
+                    chunkFailure);
+        }
+        refused.forEach((id, f) -> {
+            stepLog.failed(context, store.name(), store.target(), List.of(id), f.errorClass());
+            failed.put(id, f);
+        });
+        return done;
+    }
+
+    private StoreOutcomes timed(AccountStore store, Supplier<StoreOutcomes> call) {
         long start = System.nanoTime();
         try {
-            outcomes = call.run(ids);
-        } catch (StoreException e) {
-            record(store, e.partial(), false);
-            String target = e.target() == null ? store.target() : e.target();
-            stepLog.failed(context, store.name(), target, ids, e.errorType());
-            throw new PurgeFailedException(store.name(), target, ids.size(), e.errorType(), e);
+            return call.get();
         } finally {
             String key = "ms." + store.name();
             timings.putLong(key, timings.getLong(key, 0L) + (System.nanoTime() - start) / 1_000_000);
         }
-        record(store, outcomes, inTransaction);
-        List<StoreOutcomes.Failure> failed = outcomes.failures();
-        if (!failed.isEmpty()) {
-            throw new PurgeFailedException(store.name(), failed.get(0).target(), failed.size(),
-                    failed.get(0).errorClass(), null);
+    }
+
+    private void pause(AccountStore store, int attempt, String error) {
+        java.time.Duration wait = policy.backoff(attempt);
+        log.warn("{} answered {} for {} accounts; attempt {} of {} in {} ms", store.name(), error, kind,
+                attempt + 1, policy.attempts(), wait.toMillis());
+        try {
+            Thread.sleep(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PurgeFailedException(store.name(), store.target(), 0, "interrupted", e);
         }
     }
 

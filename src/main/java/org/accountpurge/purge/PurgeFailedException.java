@@ -7,4 +7,9 @@ public class PurgeFailedException extends RuntimeException {
         super(store + " failed on " + target + " for " + accounts + " account(s): " + errorType
                 + " (see purge.step_log; restart the execution once the store is healthy)", cause);
     }
+
+    /** The run as a whole must stop (too many failed accounts). */
+    public PurgeFailedException(String message) {
+        super(message);
+    }
 }

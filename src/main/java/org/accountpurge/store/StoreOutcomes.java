@@ -36,11 +36,11 @@ public final class StoreOutcomes {
         return byTarget.isEmpty();
     }
 
-    /** The failed outcomes, as (target, account, outcome). */
-    public List<Failure> failures() {
+    /** The failed outcomes, as (store, target, account, error class). */
+    public List<Failure> failures(String store) {
         return byTarget.entrySet().stream().flatMap(t -> t.getValue().entrySet().stream()
                 .filter(a -> a.getValue().isFailure())
-                .map(a -> new Failure(t.getKey(), a.getKey(), a.getValue().errorClass()))).toList();
+                .map(a -> new Failure(store, t.getKey(), a.getKey(), a.getValue().errorClass()))).toList();
     }
 
     /** Targets with something left, for {@link AccountStore#verify}: per target, accounts with a non-zero count. */
@@ -56,7 +56,8 @@ public final class StoreOutcomes {
         return left;
     }
 
-    public record Failure(String target, String accountId, String errorClass) {
+    /** An account a store failed for, on one target, with the error class the step log records. */
+    public record Failure(String store, String target, String accountId, String errorClass) {
     }
 
     @Override

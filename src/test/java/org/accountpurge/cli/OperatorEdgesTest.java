@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.accountpurge.audit.RunSummary;
 import org.accountpurge.dev.SeedCommand;
+import org.accountpurge.seed.KeycloakRealmSetup;
 import org.accountpurge.seed.ReferenceTenant;
 import org.accountpurge.seed.SeedManifest;
 import org.accountpurge.seed.TenantGenerator;
@@ -270,7 +271,7 @@ class OperatorEdgesTest {
         int exit = cli("purge", "--config", config.toString(), "--input", csv.toString());
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
 
-        // then it fails restartably in about the timeout (one timeout for the chunk, not one per account)
+        // then it fails restartably after its retries (one timeout per attempt for the chunk, not one per account)
         assertThat(exit).isEqualTo(1);
         assertThat(seconds).as("seconds until the run failed").isLessThan(60);
         long execution = latestExecution();
@@ -289,6 +290,62 @@ class OperatorEdgesTest {
         assertThat(cli(printed.group(1).trim().split(" "))).isZero();
         assertThat(count("SELECT count(*) FROM purge.candidate WHERE run_id = " + run + " AND state = 'PENDING'"))
                 .isZero();
+    }
+
+    @Test
+    void anAccountKeycloakRefusesForGoodIsFailedAndTheRestOfTheRunCompletes(CapturedOutput output) throws Exception {
+        // given two users nothing retains, with Keycloak identities; Keycloak refuses (403) to delete the first
+        List<String> free = new ArrayList<>(unretainedNeverLoggedIn());
+        free.removeAll(manifest.userIds().get("noKeycloak"));
+        String refused = free.get(0);
+        String other = free.get(1);
+        Path csv = write("two.csv", "account_id,kind\n" + refused + ",user\n" + other + ",user\n");
+        keycloak.refuse("DELETE .*/users/" + refused, 403);
+
+        // when the purge runs
+        int exit = cli("purge", "--config", config().toString(), "--input", csv.toString());
+
+        // then it completes, with exit code 4 and the failed account counted
+        assertThat(exit).isEqualTo(4);
+        assertThat(output.getAll()).contains("accounts FAILED: 1");
+        long run = latestRun();
+        assertThat(state(run, refused)).isEqualTo("FAILED");
+        assertThat(state(run, other)).isEqualTo("PURGED");
+        // and the refused account keeps its database rows (undone to a savepoint) and its Keycloak user, disabled
+        assertThat(count("SELECT count(*) FROM users WHERE id = '" + refused + "'")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM user_lookup WHERE user_id = '" + refused + "'")).isPositive();
+        assertThat(count("SELECT count(*) FROM users WHERE id = '" + other + "'")).isZero();
+        try (KeycloakRealmSetup admin = new KeycloakRealmSetup(stack.keycloakUrl(), stack.keycloakAdminUser(),
+                stack.keycloakAdminPassword(), Duration.ofSeconds(30))) {
+            assertThat(admin.describeUser(ReferenceTenant.REALM, refused)).containsEntry("enabled", false);
+            assertThat(admin.userExists(ReferenceTenant.REALM, other)).isFalse();
+        }
+        // and the step log says what happened to it: documents deleted, Keycloak refused, no database outcome
+        assertThat(jdbc.queryForList("SELECT store || ' ' || action || coalesce(' ' || error_class, '') FROM"
+                + " purge.step_log WHERE run_id = ? AND account_id = ? AND action NOT IN ('STARTED', 'ABSENT')",
+                String.class, run, refused)).contains("keycloak DISABLED", "keycloak FAILED HTTP 403")
+                .anyMatch(l -> l.startsWith("elasticsearch DELETED")).noneMatch(l -> l.startsWith("postgres"));
+
+        // when Keycloak accepts again and the failed accounts of that execution are retried
+        keycloak.heal();
+        long execution = latestExecution();
+        assertThat(cli("retry-failed", "--config", config().toString(), "--execution", String.valueOf(execution)))
+                .isZero();
+
+        // then exactly the failed account was driven again, as a new run, and is purged everywhere
+        long retry = latestRun();
+        assertThat(retry).isNotEqualTo(run);
+        assertThat(jdbc.queryForList("SELECT account_id || ' ' || state FROM purge.candidate WHERE run_id = ?",
+                String.class, retry)).containsExactly(refused + " PURGED");
+        assertThat(count("SELECT count(*) FROM users WHERE id = '" + refused + "'")).isZero();
+        try (KeycloakRealmSetup admin = new KeycloakRealmSetup(stack.keycloakUrl(), stack.keycloakAdminUser(),
+                stack.keycloakAdminPassword(), Duration.ofSeconds(30))) {
+            assertThat(admin.userExists(ReferenceTenant.REALM, refused)).isFalse();
+        }
+        // and retrying a run without failed accounts does nothing
+        assertThat(cli("retry-failed", "--config", config().toString(), "--execution",
+                String.valueOf(latestExecution()))).isZero();
+        assertThat(latestRun()).isEqualTo(retry);
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.accountpurge.purge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.accountpurge.candidate.Candidate;
 import org.accountpurge.candidate.CandidateStore;
 import org.accountpurge.retention.RetentionCheck;
 import org.accountpurge.store.AccountStore;
+import org.accountpurge.store.Savepoints;
 import org.accountpurge.store.StoreException;
 import org.accountpurge.store.StoreOutcomes;
 import org.accountpurge.store.TargetOutcome;
@@ -24,13 +26,16 @@ import org.springframework.batch.test.MetaDataInstanceFactory;
 
 /**
  * The writer's contract with the stores, with fake stores behind {@link AccountStore} (no server): the order of
- * lock-out and removal, the dry run, the purge-time retention check, and what a failing store leaves in the log.
+ * lock-out and removal, the dry run, the purge-time retention check, retries of transient errors, accounts a store
+ * refuses for good (FAILED, their rows kept, the others purged), the failure limit, and what a failing store leaves
+ * in the log.
  */
 class AccountPurgeWriterTest {
 
     final List<String> journal = new ArrayList<>();
     final RecordingLog log = new RecordingLog(journal);
     final RecordingCandidates candidates = new RecordingCandidates(journal);
+    FaultPolicy policy = new FaultPolicy(3, Duration.ZERO, 50, null);
 
     @Test
     void locksEveryStoreOutFirstThenRemovesPhaseByPhaseAndMarksTheAccountsDone() {
@@ -46,7 +51,7 @@ class AccountPurgeWriterTest {
         assertThat(journal).containsExactly("log started elasticsearch [a, b]", "log started keycloak [a, b]",
                 "elasticsearch lockOut [a, b]", "postgres lockOut [a, b]", "keycloak lockOut [a, b]",
                 "log committed keycloak realm", "elasticsearch remove [a, b]", "log committed elasticsearch target",
-                "postgres remove [a, b]", "log in-transaction postgres target", "keycloak remove [a, b]",
+                "mark", "mark", "postgres remove [a, b]", "log in-transaction postgres target", "keycloak remove [a, b]",
                 "log committed keycloak realm", "markDone [a, b]");
     }
 
@@ -68,26 +73,90 @@ class AccountPurgeWriterTest {
 
         writer.write(chunk("a", "b"));
 
-        assertThat(journal).containsExactly("retain {b=[content-creator]}", "postgres lockOut [a]", "postgres remove [a]",
+        assertThat(journal).containsExactly("retain {b=[content-creator]}", "postgres lockOut [a]", "mark", "mark",
+                "postgres remove [a]",
                 "log in-transaction postgres target", "markDone [a]");
     }
 
     @Test
-    void anAccountAStoreFailsForFailsTheChunkAfterItsOutcomesAreLogged() {
-        // given Keycloak refuses to delete account b
+    void anAccountKeycloakRefusesAfterItsRowsWentKeepsItsRowsAndIsFailedWhileTheOthersArePurged() {
+        // given Keycloak refuses for good to delete account b (its rows are already deleted in the transaction)
         FakeStore keycloak = new FakeStore("keycloak", AccountStore.Phase.AFTER_DATABASE, journal, true);
         keycloak.failRemoveFor = "b";
         AccountPurgeWriter writer = writer(false, ids -> Map.of(),
                 new FakeStore("postgres", AccountStore.Phase.IN_DATABASE_TRANSACTION, journal, false), keycloak);
 
-        // when the chunk is written, it fails naming the store, the target and the error
-        assertThatThrownBy(() -> writer.write(chunk("a", "b"))).isInstanceOf(PurgeFailedException.class)
-                .hasMessageContaining("keycloak failed on realm for 1 account(s): HTTP 403");
+        // when the chunk is written
+        writer.write(chunk("a", "b"));
 
-        // then Keycloak's outcomes (a deleted, b failed) were committed, and nothing was marked done
+        // then the transaction goes back to before the database work, which is redone for a only
+        assertThat(journal.subList(journal.indexOf("keycloak remove [a, b]"), journal.size())).containsExactly(
+                "keycloak remove [a, b]", "log committed keycloak realm", "rollback", "mark",
+                "postgres remove [a]", "log in-transaction postgres target", "markDone [a]", "fail [b]");
+        // and Keycloak's outcomes (a deleted, b refused) were committed; b stays locked out (disabled)
         assertThat(log.committed).containsEntry("keycloak/realm/b", TargetOutcome.failed("HTTP 403"))
                 .containsEntry("keycloak/realm/a", TargetOutcome.deleted(1));
-        assertThat(journal).doesNotContain("markDone [a, b]");
+    }
+
+    @Test
+    void aDatabaseErrorForOneAccountsRowsIsNarrowedDownToItAndTheOthersGoOn() {
+        // given the database refuses any statement that touches b's rows
+        FakeStore postgres = new FakeStore("postgres", AccountStore.Phase.IN_DATABASE_TRANSACTION, journal, false) {
+            @Override
+            public StoreOutcomes remove(List<String> ids) {
+                journal.add("postgres remove " + ids);
+                if (ids.contains("b")) {
+                    throw new StoreException("postgres", "statement failed", null, "PSQLException 23503");
+                }
+                return StoreOutcomes.of("target", outcomes(ids, TargetOutcome.deleted(1)));
+            }
+        };
+        FakeStore keycloak = new FakeStore("keycloak", AccountStore.Phase.AFTER_DATABASE, journal, true);
+        AccountPurgeWriter writer = writer(false, ids -> Map.of(), postgres, keycloak);
+
+        writer.write(chunk("a", "b", "c"));
+
+        // then each account is tried alone between savepoints; b fails, a and c are purged everywhere
+        assertThat(journal).containsSubsequence("postgres remove [a, b, c]", "rollback", "postgres remove [a]",
+                "postgres remove [b]", "rollback", "postgres remove [c]", "keycloak remove [a, c]", "markDone [a, c]",
+                "fail [b]");
+        assertThat(log.committed).containsEntry("postgres/*/b", TargetOutcome.failed("PSQLException 23503"));
+    }
+
+    @Test
+    void aTransientFailureIsRetriedForTheAccountsItConcerns() {
+        // given Keycloak times out on b's lock-out once
+        FakeStore keycloak = new FakeStore("keycloak", AccountStore.Phase.AFTER_DATABASE, journal, true) {
+            int calls;
+
+            @Override
+            public StoreOutcomes lockOut(List<String> ids) {
+                journal.add("keycloak lockOut " + ids);
+                Map<String, TargetOutcome> done = outcomes(ids, TargetOutcome.disabled());
+                if (calls++ == 0) {
+                    done.put("b", TargetOutcome.failed("timeout"));
+                }
+                return StoreOutcomes.of("realm", done);
+            }
+        };
+        AccountPurgeWriter writer = writer(false, ids -> Map.of(), keycloak);
+
+        writer.write(chunk("a", "b"));
+
+        assertThat(journal).containsSubsequence("keycloak lockOut [a, b]", "keycloak lockOut [b]",
+                "keycloak remove [a, b]", "markDone [a, b]");
+        assertThat(journal).doesNotContain("fail [b]");
+    }
+
+    @Test
+    void moreFailedAccountsThanTheLimitFailTheChunk() {
+        policy = new FaultPolicy(3, Duration.ZERO, 0, null);
+        FakeStore keycloak = new FakeStore("keycloak", AccountStore.Phase.AFTER_DATABASE, journal, true);
+        keycloak.failRemoveFor = "b";
+        AccountPurgeWriter writer = writer(false, ids -> Map.of(), keycloak);
+
+        assertThatThrownBy(() -> writer.write(chunk("a", "b"))).isInstanceOf(PurgeFailedException.class)
+                .hasMessageContaining("1 accounts failed, more than purge.job.max-failed-accounts 0");
     }
 
     @Test
@@ -103,8 +172,9 @@ class AccountPurgeWriterTest {
         FakeStore postgres = new FakeStore("postgres", AccountStore.Phase.IN_DATABASE_TRANSACTION, journal, false);
         AccountPurgeWriter writer = writer(false, ids -> Map.of(), elasticsearch, postgres);
 
+        // when the chunk is written, Elasticsearch is tried three times (timeouts are retried), then the chunk fails
         assertThatThrownBy(() -> writer.write(chunk("a"))).isInstanceOf(PurgeFailedException.class)
-                .hasMessageContaining("elasticsearch failed on usernotes for 1 account(s): timeout");
+                .hasMessageContaining("elasticsearch failed on usernotes for 1 account(s): timeout after 3 attempts");
 
         assertThat(log.committed).containsEntry("elasticsearch/user/a", TargetOutcome.deleted(1))
                 .containsEntry("elasticsearch/usernotes/a", TargetOutcome.failed("timeout"));
@@ -112,8 +182,21 @@ class AccountPurgeWriterTest {
     }
 
     private AccountPurgeWriter writer(boolean dryRun, RetentionCheck retention, AccountStore... stores) {
+        Savepoints savepoints = new Savepoints() {
+            @Override
+            public Mark mark() {
+                journal.add("mark");
+                return new Mark() {
+                };
+            }
+
+            @Override
+            public void rollbackTo(Mark mark) {
+                journal.add("rollback");
+            }
+        };
         AccountPurgeWriter writer = new AccountPurgeWriter(AccountKind.USER,
-                () -> new AccountPurgeWriter.Setup(retention, List.of(stores)), candidates, log);
+                () -> new AccountPurgeWriter.Setup(retention, List.of(stores)), candidates, log, savepoints, policy);
         writer.beforeStep(MetaDataInstanceFactory.createStepExecution(new JobParametersBuilder()
                 .addString("dry.run", String.valueOf(dryRun)).toJobParameters()));
         return writer;
@@ -235,6 +318,19 @@ class AccountPurgeWriterTest {
         public int markDone(long runId, AccountKind kind, List<String> accountIds) {
             journal.add("markDone " + accountIds);
             return 0;
+        }
+
+        @Override
+        public void fail(long runId, AccountKind kind, List<String> accountIds) {
+            journal.add("fail " + accountIds);
+            failed += accountIds.size();
+        }
+
+        long failed;
+
+        @Override
+        public long count(long runId, AccountKind kind, String state) {
+            return state == null ? 10 : failed;
         }
     }
 }

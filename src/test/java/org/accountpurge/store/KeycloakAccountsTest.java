@@ -73,7 +73,7 @@ class KeycloakAccountsTest {
 
     private static KeycloakAccounts accounts(StackEndpoints stack, UserMatch match, String attribute) {
         return new KeycloakAccounts(stack.keycloakUrl(), ReferenceTenant.REALM, ReferenceTenant.PURGE_CLIENT_ID, SECRET,
-                Duration.ofSeconds(30), 4, match, attribute, null);
+                Duration.ofSeconds(30), 4, match, attribute, null, 0);
     }
 
     private static Map<String, TargetOutcome> realm(KeycloakAccounts kc, StoreOutcomes outcomes) {

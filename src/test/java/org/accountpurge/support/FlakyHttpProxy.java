@@ -35,6 +35,8 @@ public final class FlakyHttpProxy implements AutoCloseable {
     private volatile int failAfter = Integer.MAX_VALUE;
     private volatile boolean down;
     private volatile boolean hang;
+    private volatile java.util.regex.Pattern refused;
+    private volatile int refusedStatus;
     private volatile java.util.concurrent.CountDownLatch healed = new java.util.concurrent.CountDownLatch(1);
     private volatile java.util.concurrent.CountDownLatch hanging = new java.util.concurrent.CountDownLatch(1);
 
@@ -84,12 +86,19 @@ public final class FlakyHttpProxy implements AutoCloseable {
         failAfter(request, n);
     }
 
+    /** Answers {@code status} (no body) to every request whose {@code METHOD path} matches, until {@link #heal()}. */
+    public void refuse(String request, int status) {
+        refusedStatus = status;
+        refused = java.util.regex.Pattern.compile(request);
+    }
+
     /** Waits until a request hangs. */
     public boolean awaitHanging(Duration timeout) throws InterruptedException {
         return hanging.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     public void heal() {
+        refused = null;
         failAfter = Integer.MAX_VALUE;
         down = false;
         hang = false;
@@ -100,6 +109,11 @@ public final class FlakyHttpProxy implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getRawPath();
+            java.util.regex.Pattern refusing = refused;
+            if (refusing != null && refusing.matcher(exchange.getRequestMethod() + " " + path).matches()) {
+                exchange.sendResponseHeaders(refusedStatus, -1);
+                return;
+            }
             if (trigger.matcher(exchange.getRequestMethod() + " " + path).matches()
                     && matchingRequests.incrementAndGet() > failAfter) {
                 down = true;

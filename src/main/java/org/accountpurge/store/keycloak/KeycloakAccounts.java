@@ -52,16 +52,19 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
     private final Function<List<String>, Map<String, List<String>>> keycloakIdsInDatabase;
     private final ExecutorService pool;
     private final Duration timeout;
+    private final CallRate rate;
 
     /**
      * @param match                 how an account finds its Keycloak user
      * @param attribute             the user attribute holding the account id, for {@link UserMatch#ATTRIBUTE}
      * @param keycloakIdsInDatabase for {@link UserMatch#DATABASE}: the Keycloak user ids of accounts, read from the
      *                              tenant database (called once per chunk, before anything is deleted)
+     * @param maxCallsPerSecond     calls a second over all threads (0: no limit)
      */
     public KeycloakAccounts(String url, String realm, String clientId, String clientSecret, Duration timeout, int threads,
                             UserMatch match, String attribute,
-                            Function<List<String>, Map<String, List<String>>> keycloakIdsInDatabase) {
+                            Function<List<String>, Map<String, List<String>>> keycloakIdsInDatabase,
+                            int maxCallsPerSecond) {
         if (match == UserMatch.DATABASE && keycloakIdsInDatabase == null) {
             throw new IllegalArgumentException("user-match: database needs a lookup of Keycloak ids");
         }
@@ -71,6 +74,7 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
         this.attribute = attribute;
         this.keycloakIdsInDatabase = keycloakIdsInDatabase;
         this.timeout = timeout;
+        this.rate = new CallRate(maxCallsPerSecond);
         this.pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "keycloak-purge");
             t.setDaemon(true);
@@ -111,6 +115,7 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
     @Override
     public StoreOutcomes verify(List<String> accountIds) {
         return StoreOutcomes.of(realm, forEachUser(accountIds, kcId -> {
+            rate.acquire(1);
             try {
                 resource().users().get(kcId).toRepresentation();
                 return TargetOutcome.present(1);
@@ -138,6 +143,7 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
      */
     private Map<String, TargetOutcome> disable(List<String> accountIds) {
         return forEachUser(accountIds, kcId -> {
+            rate.acquire(2);
             UserResource user = resource().users().get(kcId);
             UserRepresentation disable = new UserRepresentation();
             disable.setEnabled(false);
@@ -150,6 +156,7 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
     /** Deletes each account's Keycloak user: DELETED, ABSENT (404) or FAILED per account. */
     private Map<String, TargetOutcome> delete(List<String> accountIds) {
         return forEachUser(accountIds, kcId -> {
+            rate.acquire(1);
             try (Response response = resource().users().delete(kcId)) {
                 int status = response.getStatus();
                 if (status == 404) {
@@ -239,6 +246,9 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
     }
 
     private Optional<String> keycloakId(String accountId) {
+        if (match == UserMatch.USERNAME || match == UserMatch.ATTRIBUTE) {
+            rate.acquire(1);
+        }
         return switch (match) {
             case ID, DATABASE -> Optional.of(accountId); // a missing user answers 404 to the call itself
             case USERNAME -> single(resource().users().searchByUsername(accountId, true), accountId);

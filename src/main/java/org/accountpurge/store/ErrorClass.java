@@ -1,0 +1,33 @@
+package org.accountpurge.store;
+
+import java.util.Set;
+
+/**
+ * Which store errors are worth retrying: the store did not answer or was busy (a timeout, a refused or lost
+ * connection, HTTP 429 or 5xx, Elasticsearch's rejected execution, PostgreSQL's connection and serialization
+ * failures). Everything else — 4xx for one account, a constraint, a refused client — is permanent.
+ */
+public final class ErrorClass {
+
+    private static final Set<String> TRANSIENT = Set.of("timeout", "connection_refused",
+            "not_attempted_keycloak_unreachable", "es_rejected_execution_exception", "circuit_breaking_exception",
+            "SocketTimeoutException", "ConnectException", "ConnectionClosedException", "SocketException",
+            "NoHttpResponseException", "IOException");
+
+    private ErrorClass() {
+    }
+
+    /** @param errorClass what the step log records: {@code HTTP 503}, {@code timeout}, {@code PSQLException 08006}… */
+    public static boolean isTransient(String errorClass) {
+        if (errorClass == null) {
+            return false;
+        }
+        if (TRANSIENT.contains(errorClass) || errorClass.equals("HTTP 429") || errorClass.startsWith("HTTP 5")) {
+            return true;
+        }
+        int space = errorClass.lastIndexOf(' ');
+        String sqlState = space < 0 ? "" : errorClass.substring(space + 1);
+        return sqlState.startsWith("08") || sqlState.equals("40001") || sqlState.equals("40P01")
+                || sqlState.equals("57P01");
+    }
+}
