@@ -25,13 +25,16 @@ import tools.jackson.databind.json.JsonMapper;
  *                   would be purged)
  * @param notFound   accounts that no store knew (nothing to remove anywhere): not counted as purged
  * @param failed     accounts a store refused for good: left locked out, not purged (errors in the step log)
+ * @param residue    purged accounts the verification found something left of ({@code purge.residue}), or -1 when
+ *                   no verification has completed for the run
  * @param configChangedAt executions that ran with a configuration changed from the one before (restart with
  *                   --config-changed)
  */
 public record RunSummary(long runId, long jobExecutionId, String status, boolean dryRun, String input,
                          Map<String, Map<String, Long>> candidates, Map<String, Long> rejected,
                          Map<String, Map<String, Long>> retained, Map<String, Map<String, Map<String, Long>>> stores,
-                         long failedAttempts, long pending, long notFound, long failed, List<Long> configChangedAt) {
+                         long failedAttempts, long pending, long notFound, long failed, long residue,
+                         List<Long> configChangedAt) {
 
     public static RunSummary load(JdbcTemplate jdbc, long runId, long jobExecutionId, String status, boolean dryRun,
                                   String input) {
@@ -69,8 +72,16 @@ public record RunSummary(long runId, long jobExecutionId, String status, boolean
         long pending = candidates.values().stream().mapToLong(states -> states.getOrDefault("PENDING", 0L)).sum();
         long notFound = candidates.values().stream().mapToLong(states -> states.getOrDefault("NOT_FOUND", 0L)).sum();
         long failed = candidates.values().stream().mapToLong(states -> states.getOrDefault("FAILED", 0L)).sum();
+        Long verified = jdbc.queryForObject("SELECT count(*) FROM purge.batch_step_execution s JOIN"
+                + " purge.batch_job_execution e USING (job_execution_id) WHERE e.job_instance_id = ? AND s.step_name ="
+                + " 'verifyPurge' AND s.status = 'COMPLETED'", Long.class, runId);
+        Boolean residueTable = jdbc.queryForObject("SELECT to_regclass('purge.residue') IS NOT NULL", Boolean.class);
+        Long residue = verified == null || verified == 0 || !Boolean.TRUE.equals(residueTable) ? Long.valueOf(-1)
+                : jdbc.queryForObject("SELECT count(DISTINCT (kind, account_id)) FROM purge.residue WHERE run_id = ?",
+                Long.class, runId);
         return new RunSummary(runId, jobExecutionId, status, dryRun, input, candidates, rejected, retained, stores,
-                failures == null ? 0 : failures, pending, notFound, failed, ExecutionConfigRecorder.changedAt(jdbc, runId));
+                failures == null ? 0 : failures, pending, notFound, failed, residue == null ? 0 : residue,
+                ExecutionConfigRecorder.changedAt(jdbc, runId));
     }
 
     /** Writes the summary as JSON into {@code directory} and returns the file. */
@@ -108,6 +119,12 @@ public record RunSummary(long runId, long jobExecutionId, String status, boolean
         } else {
             lines.add("  accounts pending: " + pending + "; not found in any store: " + notFound
                     + "; failed attempts over all executions: " + failedAttempts);
+            if (residue == 0) {
+                lines.add("  verification: nothing is left of the purged accounts in any store");
+            } else if (residue > 0) {
+                lines.add("  verification: " + residue + " purged account(s) still have data (purge.residue); they"
+                        + " are marked FAILED");
+            }
             if (failed > 0) {
                 lines.add("  accounts FAILED: " + failed + " (a store refused them; left locked out, not purged; the"
                         + " error of each is in purge.step_log)");

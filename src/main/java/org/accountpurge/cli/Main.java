@@ -18,6 +18,10 @@ import java.util.Set;
  *                              what a run did so far (read-only: no migration, no write, no lock)
  *   retry-failed --config FILE --execution ID
  *                              purge the accounts a completed run left FAILED again, as a new run
+ *   verify --config FILE --execution ID
+ *                              check now that a run's purged accounts are gone from every store (read-only)
+ *   orphans --config FILE [--purge]
+ *                              documents and realm users whose account is not in the database; --purge removes them
  * </pre>
  * Exit code 4: the run completed but left accounts FAILED (a store refused them for good; see the summary).
  * <pre>
@@ -33,16 +37,20 @@ public final class Main {
             "purge", Set.of("config", "input", "new-run", "dry-run"),
             "restart", Set.of("config", "execution", "after-crash", "config-changed"),
             "status", Set.of("config", "execution"),
-            "retry-failed", Set.of("config", "execution"));
+            "retry-failed", Set.of("config", "execution"),
+            "verify", Set.of("config", "execution"),
+            "orphans", Set.of("config", "purge"));
 
     /** Options that are flags, per command. */
     private static final Map<String, Set<String>> FLAGS = Map.of(
             "purge", Set.of("new-run", "dry-run"),
-            "restart", Set.of("after-crash", "config-changed"));
+            "restart", Set.of("after-crash", "config-changed"),
+            "orphans", Set.of("purge"));
 
     private static final String USAGE = "commands: purge --config FILE --input FILE [--dry-run] [--new-run]"
             + " | restart --config FILE --execution ID [--after-crash] [--config-changed]"
-            + " | status --config FILE --execution ID | retry-failed --config FILE --execution ID";
+            + " | status --config FILE --execution ID | retry-failed --config FILE --execution ID"
+            + " | verify --config FILE --execution ID | orphans --config FILE [--purge]";
 
     private Main() {
     }
@@ -79,6 +87,8 @@ public final class Main {
                     args.flag("after-crash"), args.flag("config-changed"), properties);
             case "status" -> PurgeRun.status(Path.of(required(args, "config")), execution(args), properties);
             case "retry-failed" -> PurgeRun.retryFailed(Path.of(required(args, "config")), execution(args), properties);
+            case "verify" -> PurgeRun.verify(Path.of(required(args, "config")), execution(args), properties);
+            case "orphans" -> PurgeRun.orphans(Path.of(required(args, "config")), args.flag("purge"), properties);
             default -> throw new IllegalStateException(args.command());
         };
     }

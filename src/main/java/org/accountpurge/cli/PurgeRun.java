@@ -15,6 +15,9 @@ import org.accountpurge.audit.RunSummary;
 import org.accountpurge.audit.SummaryTasklet;
 import org.accountpurge.candidate.CsvCandidateReader;
 import org.accountpurge.config.PurgeProperties;
+import org.accountpurge.purge.Orphans;
+import org.accountpurge.purge.TenantStores;
+import org.accountpurge.purge.Verification;
 import org.accountpurge.purge.Preflight;
 import org.accountpurge.store.postgres.TenantLock;
 import org.slf4j.Logger;
@@ -186,6 +189,7 @@ final class PurgeRun {
                 if (execution.getStatus().isRunning()) {
                     execution = operator.recover(execution);
                 }
+                failUnknownSteps(ctx.getBean(JdbcTemplate.class), execution);
                 try {
                     return report(ctx, config, operator.restart(execution));
                 } catch (Exception e) {
@@ -278,6 +282,75 @@ final class PurgeRun {
         return start(config, csv, true, false, properties);
     }
 
+    /**
+     * Checks, now, that the accounts an execution's run purged are gone from every store (read-only): prints what is
+     * left per account, store and target; exit code 0 when nothing is, 1 otherwise.
+     */
+    static int verify(Path config, long executionId, Map<String, Object> properties) {
+        try (ConfigurableApplicationContext ctx = context(config, properties, Access.READ_ONLY)) {
+            JobExecution execution = ctx.getBean(JobRepository.class).getJobExecution(executionId);
+            if (execution == null) {
+                throw new Args.UsageException("there is no job execution " + executionId);
+            }
+            long run = execution.getJobInstance().getInstanceId();
+            List<Verification.Residue> residue = new Verification(ctx.getBean(TenantStores.class),
+                    ctx.getBean(JdbcTemplate.class)).residue(run);
+            residue.forEach(r -> System.out.println("  left: " + r.kind() + " " + r.accountId() + " in " + r.store()
+                    + " " + r.target() + ": " + r.count()));
+            long accounts = residue.stream().map(r -> r.kind() + "/" + r.accountId()).distinct().count();
+            System.out.println("Verification of run " + run + ": " + (accounts == 0
+                    ? "nothing is left of its purged accounts in any store"
+                    : accounts + " purged account(s) still have data; purge them again with a CSV of their ids"));
+            return accounts == 0 ? COMPLETED : FAILED;
+        }
+    }
+
+    /**
+     * Finds documents and realm users whose account no longer exists in the database; writes them as a CSV next to
+     * the reports and prints counts. With {@code purge}, removes them (tenant lock held, step log run 0).
+     */
+    static int orphans(Path config, boolean purge, Map<String, Object> properties) {
+        try (ConfigurableApplicationContext ctx = context(config, properties, purge ? Access.WRITE : Access.READ_ONLY)) {
+            Optional<TenantLock> lock = purge ? lock(ctx) : Optional.empty();
+            if (purge && lock.isEmpty()) {
+                return refusedByLock(ctx);
+            }
+            try {
+                Orphans finder = new Orphans(ctx.getBean(TenantStores.class), ctx.getBean(PurgeProperties.class));
+                List<Orphans.Orphan> found = finder.find();
+                Path csv = Path.of(ctx.getBean(PurgeProperties.class).job().reportDirectory(), "orphans-"
+                        + Instant.now().toString().replaceAll("[^0-9TZ]", "") + ".csv").toAbsolutePath();
+                StringBuilder text = new StringBuilder("kind,store,target,account_id\n");
+                found.forEach(o -> text.append(o.kind()).append(',').append(o.store()).append(',').append(o.target())
+                        .append(',').append(o.accountId()).append('\n'));
+                try {
+                    Files.createDirectories(csv.getParent());
+                    Files.writeString(csv, text);
+                } catch (java.io.IOException e) {
+                    throw new StartupException("cannot write " + csv + ": " + e.getMessage(), true);
+                }
+                Map<String, Long> counts = new java.util.TreeMap<>();
+                found.forEach(o -> counts.merge(o.store() + " " + o.target(), 1L, Long::sum));
+                System.out.println("Orphans (their account is not in the database): " + (found.isEmpty() ? "none"
+                        : counts));
+                finder.unchecked().forEach(u -> System.out.println("  not checked: " + u));
+                System.out.println("Orphans CSV: " + csv);
+                if (purge && !found.isEmpty()) {
+                    org.accountpurge.store.StoreOutcomes done = finder.remove(found,
+                            ctx.getBean(org.accountpurge.audit.StepLog.class));
+                    long failed = done.failures("").size();
+                    System.out.println("Removed orphans: " + done.byTarget().entrySet().stream().map(e -> e.getKey()
+                            + " " + e.getValue().values().stream().filter(o -> !o.isFailure()).count()).toList()
+                            + (failed > 0 ? "; failed: " + failed + " (see purge.step_log, run 0)" : ""));
+                    return failed > 0 ? FAILED : COMPLETED;
+                }
+                return COMPLETED;
+            } finally {
+                lock.ifPresent(TenantLock::close);
+            }
+        }
+    }
+
     /** Prints what a run did so far (any execution of it, finished or not); exit code 0 when it completed. */
     static int status(Path config, long executionId, Map<String, Object> properties) {
         try (ConfigurableApplicationContext ctx = context(config, properties, Access.READ_ONLY)) {
@@ -300,7 +373,8 @@ final class PurgeRun {
     }
 
     private static boolean restartable(JobExecution execution) {
-        return execution.getStatus() == BatchStatus.FAILED || execution.getStatus() == BatchStatus.STOPPED;
+        return execution.getStatus() == BatchStatus.FAILED || execution.getStatus() == BatchStatus.STOPPED
+                || execution.getStatus() == BatchStatus.UNKNOWN;
     }
 
     private static boolean preflight(ConfigurableApplicationContext ctx) {
@@ -393,12 +467,42 @@ final class PurgeRun {
     }
 
     /** The failure's own message: the innermost exception of ours (not the framework's wrapping of it). */
+    /**
+     * A chunk whose transaction ended with an unknown outcome (its database connection was lost while it committed
+     * or rolled back) leaves its step UNKNOWN, which Spring Batch will not restart. Here that outcome is known to be
+     * safe to redo: the chunk's bookkeeping (candidate states, database step log) commits with its rows, the reader
+     * only reads PENDING candidates, and every store call is idempotent. Such steps are marked FAILED, and said so.
+     */
+    private static void failUnknownSteps(JdbcTemplate jdbc, JobExecution execution) {
+        List<String> unknown = jdbc.queryForList("UPDATE purge.batch_step_execution SET status = 'FAILED', exit_code ="
+                + " 'FAILED' WHERE job_execution_id = ? AND status = 'UNKNOWN' RETURNING step_name", String.class,
+                execution.getId());
+        int job = jdbc.update("UPDATE purge.batch_job_execution SET status = 'FAILED' WHERE job_execution_id = ? AND"
+                + " status = 'UNKNOWN'", execution.getId());
+        if (!unknown.isEmpty() || job > 0) {
+            System.out.println("Execution " + execution.getId() + (unknown.isEmpty() ? "" : ", step(s) " + unknown + ",")
+                    + " ended with an unknown outcome (the database connection was lost during a commit or rollback);"
+                    + " marked FAILED: the chunk is redone, every store call being idempotent.");
+            execution.getStepExecutions().stream().filter(s -> unknown.contains(s.getStepName()))
+                    .forEach(s -> s.setStatus(BatchStatus.FAILED));
+            execution.setStatus(BatchStatus.FAILED);
+        }
+    }
+
     private static String cause(JobExecution execution) {
         List<Throwable> failures = execution.getAllFailureExceptions();
         if (failures.isEmpty()) {
             return execution.getExitStatus().getExitCode();
         }
         Throwable cause = failures.get(0);
+        for (Throwable f : failures) {
+            for (Throwable t = f; t != null; t = t.getCause()) {
+                if (t instanceof org.springframework.transaction.TransactionSystemException tse
+                        && tse.getApplicationException() != null) {
+                    cause = tse.getApplicationException(); // the failure, not the rollback that failed after it
+                }
+            }
+        }
         Throwable ours = null;
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t.getClass().getName().startsWith("org.accountpurge.")) {

@@ -21,6 +21,8 @@ import org.accountpurge.purge.AccountPurgeWriter;
 import org.accountpurge.purge.FaultPolicy;
 import org.accountpurge.purge.Preflight;
 import org.accountpurge.purge.TenantStores;
+import org.accountpurge.purge.Verification;
+import org.accountpurge.purge.VerifyTasklet;
 import org.accountpurge.retention.RetentionEvaluator;
 import org.accountpurge.retention.RetentionWriter;
 import org.accountpurge.store.postgres.JdbcSavepoints;
@@ -44,7 +46,8 @@ import org.springframework.transaction.PlatformTransactionManager;
 /**
  * {@code accountPurgeJob}: validateConfiguration, loadCandidates, then for each configured kind of account (users
  * first, so that members purged in the same run no longer hold their orgs back) retain&lt;Kind&gt; and
- * purge&lt;Kind&gt;, then writeSummary. The run's identity is its job instance: candidates, retention and step log
+ * purge&lt;Kind&gt;, then verifyPurge (every purged account gone from every store?) and writeSummary. The run's
+ * identity is its job instance: candidates, retention and step log
  * rows are keyed by its id. Each kind step gets its kind explicitly; its reader and writer bind to the execution when
  * the step starts.
  */
@@ -56,7 +59,8 @@ class PurgeJobConfiguration {
     @Bean
     Job accountPurgeJob(JobRepository jobRepository, PlatformTransactionManager tm, PurgeProperties config,
                         ExecutionConfigRecorder executionConfigRecorder, Step validateConfiguration,
-                        Step loadCandidates, Step writeSummary, DataSource dataSource, TenantStores stores,
+                        Step loadCandidates, Step verifyPurge, Step writeSummary, DataSource dataSource,
+                        TenantStores stores,
                         CandidateStore candidates, StepLog stepLog) {
         SimpleJobBuilder job = new JobBuilder("accountPurgeJob", jobRepository)
                 .validator(new DefaultJobParametersValidator(new String[] {"input", "input.sha256"},
@@ -74,7 +78,7 @@ class PurgeJobConfiguration {
             job.next(kindStep("retain" + kind.plural(), kind, jobRepository, tm, config, dataSource, retain))
                     .next(kindStep("purge" + kind.plural(), kind, jobRepository, tm, config, dataSource, purge));
         }
-        return job.next(writeSummary).build();
+        return job.next(verifyPurge).next(writeSummary).build();
     }
 
     private static RetentionEvaluator evaluator(TenantStores stores, PurgeProperties config, AccountKind kind,
@@ -139,6 +143,14 @@ class PurgeJobConfiguration {
     @StepScope
     CandidateWriter candidateWriter(CandidateStore candidates, @Value(RUN_ID) long runId) {
         return new CandidateWriter(runId, candidates);
+    }
+
+    /** After a real run's purge steps: is every purged account gone from every store? */
+    @Bean
+    Step verifyPurge(JobRepository jobRepository, PlatformTransactionManager tm, TenantStores stores, JdbcTemplate jdbc,
+                     CandidateStore candidates) {
+        return new StepBuilder("verifyPurge", jobRepository)
+                .tasklet(new VerifyTasklet(new Verification(stores, jdbc), candidates, jdbc), tm).build();
     }
 
     @Bean

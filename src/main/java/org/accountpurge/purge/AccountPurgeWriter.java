@@ -120,13 +120,13 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
         for (AccountStore store : phase(AccountStore.Phase.BEFORE_DATABASE)) {
             ids = external(store, ids, store::remove, failed);
         }
-        Savepoints.Mark beforeDatabase = savepoints.mark();
+        Savepoints.Mark beforeDatabase = mark(ids);
         ids = database(ids, failed);
         for (AccountStore store : phase(AccountStore.Phase.AFTER_DATABASE)) {
             int attempted = ids.size();
             ids = external(store, ids, store::remove, failed);
             if (ids.size() < attempted) { // refused after their rows went: put every row back, redo the others
-                savepoints.rollbackTo(beforeDatabase);
+                rollbackTo(beforeDatabase, ids);
                 ids = database(ids, failed);
             }
         }
@@ -215,7 +215,7 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
             if (remaining.isEmpty()) {
                 return remaining;
             }
-            Savepoints.Mark mark = savepoints.mark();
+            Savepoints.Mark mark = mark(remaining);
             List<String> attempt = remaining;
             try {
                 record(store, timed(store, () -> store.remove(attempt)), true);
@@ -224,7 +224,7 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
                     stepLog.failed(context, store.name(), store.target(), remaining, e.errorType());
                     throw new PurgeFailedException(store.name(), store.target(), remaining.size(), e.errorType(), e);
                 }
-                savepoints.rollbackTo(mark);
+                rollbackTo(mark, remaining);
                 remaining = oneByOne(store, remaining, failed, e);
             }
         }
@@ -236,12 +236,12 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
         List<String> done = new ArrayList<>();
         Map<String, StoreOutcomes.Failure> refused = new LinkedHashMap<>();
         for (String id : ids) {
-            Savepoints.Mark mark = savepoints.mark();
+            Savepoints.Mark mark = mark(ids);
             try {
                 record(store, timed(store, () -> store.remove(List.of(id))), true);
                 done.add(id);
             } catch (StoreException e) {
-                savepoints.rollbackTo(mark);
+                rollbackTo(mark, ids);
                 refused.put(id, new StoreOutcomes.Failure(store.name(), store.target(), id, e.errorType()));
             }
         }
@@ -255,6 +255,23 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
             failed.put(id, f);
         });
         return done;
+    }
+
+    /** A savepoint; losing the database here fails the chunk, naming the database. */
+    private Savepoints.Mark mark(List<String> ids) {
+        try {
+            return savepoints.mark();
+        } catch (StoreException e) {
+            throw new PurgeFailedException(e.store(), "*", ids.size(), e.errorType(), e);
+        }
+    }
+
+    private void rollbackTo(Savepoints.Mark mark, List<String> ids) {
+        try {
+            savepoints.rollbackTo(mark);
+        } catch (StoreException e) {
+            throw new PurgeFailedException(e.store(), "*", ids.size(), e.errorType(), e);
+        }
     }
 
     private StoreOutcomes timed(AccountStore store, Supplier<StoreOutcomes> call) {

@@ -44,6 +44,11 @@ public interface AccountStore {
     /** Removes everything the accounts have in this store. */
     StoreOutcomes remove(List<String> accountIds);
 
-    /** What is left of the accounts in this store: per target, the accounts that still have something there. */
+    /** What is left of the accounts in this store: per target, PRESENT with a count where something is left. */
     StoreOutcomes verify(List<String> accountIds);
+
+    /** Whether {@link #verify} can still find the accounts' data once they are purged (default yes). */
+    default boolean verifiable() {
+        return true;
+    }
 }

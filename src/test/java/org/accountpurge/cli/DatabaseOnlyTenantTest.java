@@ -64,7 +64,22 @@ class DatabaseOnlyTenantTest {
                 .contains("unknown kind (expected user)").contains("malformed user id");
         assertThat(tenant.count("SELECT count(*) FROM purge.candidate WHERE state = 'PURGED'")).isEqualTo(8);
 
+        // and the verification after the purge found nothing left
+        assertThat(output.getAll()).contains("verification: nothing is left of the purged accounts in any store");
+
         // and no email or handle of a purged person was logged
         assertThat(output.getAll()).doesNotContain("@example.org").doesNotContain("handle-1");
+
+        // when somebody re-creates person 1 with a case, then verify (read-only, any time later) names what is left
+        try (var c = tenant.connection(); var s = c.createStatement()) {
+            s.execute("INSERT INTO person VALUES (1, 'again', null, false)");
+            s.execute("INSERT INTO case_file VALUES (1001, 1, null, 'again')");
+        }
+        long execution = tenant.count("SELECT max(job_execution_id) FROM purge.batch_job_execution");
+        String before = output.getAll();
+        assertThat(Main.execute(new String[] {"verify", "--config", CONFIG.toString(), "--execution",
+                String.valueOf(execution)}, tenant.databaseProperties())).isEqualTo(1);
+        assertThat(output.getAll().substring(before.length())).contains("left: user 1 in postgres person: 1")
+                .contains("left: user 1 in postgres case_file: 1").contains("1 purged account(s) still have data");
     }
 }

@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 import org.accountpurge.audit.RunSummary;
 import org.accountpurge.dev.SeedCommand;
 import org.accountpurge.seed.KeycloakRealmSetup;
+import org.accountpurge.seed.KeycloakUserSpec;
+import org.accountpurge.seed.SeedIndexes;
 import org.accountpurge.seed.ReferenceTenant;
 import org.accountpurge.seed.SeedManifest;
 import org.accountpurge.seed.TenantGenerator;
@@ -346,6 +348,98 @@ class OperatorEdgesTest {
         assertThat(cli("retry-failed", "--config", config().toString(), "--execution",
                 String.valueOf(latestExecution()))).isZero();
         assertThat(latestRun()).isEqualTo(retry);
+    }
+
+    @Test
+    void orphansAreDocumentsAndRealmUsersWithoutAnAccountAndArePurgedOnRequest(CapturedOutput output) throws Exception {
+        // given leftovers of a manual deletion: documents and a realm user of accounts the database does not have
+        String gone = UUID.randomUUID().toString();
+        String goneToo = UUID.randomUUID().toString();
+        try (SeedIndexes es = new SeedIndexes(stack.elasticsearchUrl())) {
+            es.bulkIndex("user", List.of(Map.of("_id", gone, "userName", "x")));
+            es.bulkIndex("usernotes", List.of(Map.of("_id", UUID.randomUUID().toString(), "userId", goneToo)));
+            es.refresh("user");
+            es.refresh("usernotes");
+        }
+        try (KeycloakRealmSetup admin = new KeycloakRealmSetup(stack.keycloakUrl(), stack.keycloakAdminUser(),
+                stack.keycloakAdminPassword(), Duration.ofSeconds(30))) {
+            admin.importUsers(ReferenceTenant.REALM, List.of(new KeycloakUserSpec(gone, "left-behind", null, null,
+                    null, true, Map.of(), List.of(), List.of())));
+        }
+        long realmUsers = manifest.keycloakUsers() + 1;
+
+        // when orphans are looked for, then exactly those are reported, and nothing is removed
+        assertThat(cli("orphans", "--config", config().toString())).isZero();
+        assertThat(output.getAll()).contains("Orphans (their account is not in the database): {elasticsearch user=1,"
+                + " elasticsearch usernotes=1, keycloak " + ReferenceTenant.REALM + "=1}");
+        Matcher csv = Pattern.compile("Orphans CSV: (\\S+)").matcher(output.getAll());
+        assertThat(csv.find()).isTrue();
+        assertThat(Files.readString(Path.of(csv.group(1)))).contains("user,elasticsearch,user," + gone)
+                .contains("user,elasticsearch,usernotes," + goneToo).contains("user,keycloak," + ReferenceTenant.REALM
+                + "," + gone);
+        try (KeycloakRealmSetup admin = new KeycloakRealmSetup(stack.keycloakUrl(), stack.keycloakAdminUser(),
+                stack.keycloakAdminPassword(), Duration.ofSeconds(30))) {
+            assertThat(admin.countUsers(ReferenceTenant.REALM)).isEqualTo(realmUsers);
+        }
+
+        // when they are purged, then they are gone, logged under run 0, and nobody else was touched
+        String before = output.getAll();
+        assertThat(cli("orphans", "--config", config().toString(), "--purge")).isZero();
+        assertThat(output.getAll().substring(before.length())).contains("Removed orphans");
+        assertThat(count("SELECT count(*) FROM purge.step_log WHERE run_id = 0 AND action = 'DELETED' AND account_id IN"
+                + " ('" + gone + "', '" + goneToo + "')")).isEqualTo(3);
+        try (KeycloakRealmSetup admin = new KeycloakRealmSetup(stack.keycloakUrl(), stack.keycloakAdminUser(),
+                stack.keycloakAdminPassword(), Duration.ofSeconds(30))) {
+            assertThat(admin.countUsers(ReferenceTenant.REALM)).isEqualTo(realmUsers - 1);
+            assertThat(admin.userExists(ReferenceTenant.REALM, gone)).isFalse();
+        }
+        before = output.getAll();
+        assertThat(cli("orphans", "--config", config().toString())).isZero();
+        assertThat(output.getAll().substring(before.length()))
+                .contains("Orphans (their account is not in the database): none");
+        assertThat(count("SELECT count(*) FROM users")).isEqualTo(USERS);
+    }
+
+    @Test
+    void aCutDatabaseConnectionFailsTheRunNamingTheDatabaseAndARestartFinishes(CapturedOutput output) throws Exception {
+        // given a purge in its own process, inside its first chunk (transaction open), held at Keycloak's lock-out
+        Path config = config("timeout: 30s", "timeout: 300s");
+        Path csv = cleanupCsv();
+        keycloak.hangAfter(KC_USER_UPDATE, 0);
+        Process purge = purgeProcess(config, csv, "cut-database.log");
+        try {
+            assertThat(keycloak.awaitHanging(Duration.ofMinutes(3))).as("the purge reached Keycloak").isTrue();
+            long execution = latestExecution();
+
+            // when the database cuts the chunk's connection, and Keycloak answers again
+            assertThat(jdbc.queryForList("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE state ="
+                    + " 'idle in transaction' AND application_name LIKE ?", Boolean.class,
+                    "account-purge pid " + purge.pid() + "@%")).isNotEmpty().allMatch(Boolean.TRUE::equals);
+            keycloak.heal();
+
+            // then the run fails restartably, naming the database; nothing of the chunk is deleted in the database
+            assertThat(purge.waitFor(3, TimeUnit.MINUTES)).isTrue();
+            String log = Files.readString(Path.of("target", "cut-database.log"));
+            assertThat(purge.exitValue()).as(log).isEqualTo(1);
+            assertThat(log).contains("postgres failed on * for").contains("to finish it:");
+            long run = runOf(execution);
+            assertThat(count("SELECT count(*) FROM purge.candidate WHERE run_id = " + run + " AND state = 'PURGED'"))
+                    .isZero();
+            assertThat(count("SELECT count(*) FROM users")).isEqualTo(USERS);
+
+            // when the printed restart command is run, then the run completes (the chunk whose rollback could not
+            // reach the database, which Spring Batch leaves UNKNOWN, is redone)
+            Matcher printed = PRINTED_RESTART.matcher(log);
+            assertThat(printed.find()).isTrue();
+            assertThat(cli(printed.group(1).trim().split(" "))).isZero();
+            assertThat(output.getAll()).contains("ended with an unknown outcome");
+            assertThat(count("SELECT count(*) FROM purge.candidate WHERE run_id = " + run + " AND state = 'PENDING'"))
+                    .isZero();
+            assertThat(count("SELECT count(*) FROM purge.candidate WHERE run_id = " + run + " AND state = 'FAILED'"))
+                    .isZero();
+        } finally {
+            purge.destroyForcibly();
+        }
     }
 
     @Test

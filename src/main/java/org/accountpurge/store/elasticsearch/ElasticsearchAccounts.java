@@ -51,6 +51,7 @@ public final class ElasticsearchAccounts implements AccountStore {
     public StoreOutcomes verify(List<String> accountIds) {
         StoreOutcomes outcomes = StoreOutcomes.none();
         for (PurgeProperties.Index index : indexes) {
+            client.refresh(index.name()); // searches see deletes only once refreshed
             Map<String, Long> left = client.countPerAccount(index.name(),
                     index.match() == PurgeProperties.IndexMatch.ID ? null : index.field(), accountIds);
             Map<String, TargetOutcome> perAccount = new java.util.LinkedHashMap<>();

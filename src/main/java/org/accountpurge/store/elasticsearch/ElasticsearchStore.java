@@ -99,7 +99,8 @@ public final class ElasticsearchStore implements AutoCloseable {
         }
     }
 
-    private void refresh(String index) {
+    /** Makes every write so far visible to searches (deletes included): before counting what is left. */
+    public void refresh(String index) {
         execute("refresh " + index, () -> client.indices().refresh(r -> r.index(index)));
     }
 
@@ -127,6 +128,50 @@ public final class ElasticsearchStore implements AutoCloseable {
             }
         }
         return counts;
+    }
+
+    /**
+     * Every account id the index holds documents of — the document id, or the value of {@code field} — handed over in
+     * batches of distinct ids (scrolling through the whole index).
+     */
+    public void accountIds(String index, String field, java.util.function.Consumer<List<String>> batch) {
+        refresh(index);
+        co.elastic.clients.elasticsearch._types.Time keepAlive = co.elastic.clients.elasticsearch._types.Time.of(
+                t -> t.time("2m"));
+        @SuppressWarnings("rawtypes")
+        SearchResponse<Map> first = execute("scroll " + index, () -> client.search(s -> s.index(index).size(PAGE_SIZE)
+                .scroll(keepAlive).source(src -> field == null ? src.fetch(false) : src.filter(f -> f.includes(field))),
+                Map.class));
+        String scrollId = first.scrollId();
+        @SuppressWarnings("rawtypes")
+        List<Hit<Map>> hits = first.hits().hits();
+        try {
+            while (!hits.isEmpty()) {
+                java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+                for (@SuppressWarnings("rawtypes") Hit<Map> hit : hits) {
+                    Object owner = field == null ? hit.id() : hit.source() == null ? null : hit.source().get(field);
+                    if (owner != null) {
+                        ids.add(owner.toString());
+                    }
+                }
+                batch.accept(List.copyOf(ids));
+                String id = scrollId;
+                @SuppressWarnings("rawtypes")
+                co.elastic.clients.elasticsearch.core.ScrollResponse<Map> next = execute("scroll " + index,
+                        () -> client.scroll(sc -> sc.scrollId(id).scroll(keepAlive), Map.class));
+                scrollId = next.scrollId();
+                hits = next.hits().hits();
+            }
+        } finally {
+            String id = scrollId;
+            if (id != null) {
+                try {
+                    client.clearScroll(c -> c.scrollId(id));
+                } catch (IOException | ElasticsearchException e) {
+                    // the scroll expires on its own
+                }
+            }
+        }
     }
 
     /** [docId, accountId] of up to a page of documents whose field holds one of the account ids. */

@@ -125,6 +125,34 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
         }));
     }
 
+    /** Not with {@code user-match: database}: the rows that map an account to its Keycloak user go with it. */
+    @Override
+    public boolean verifiable() {
+        return match != UserMatch.DATABASE;
+    }
+
+    /**
+     * Every user of the realm as the account it stands for (the key {@link #holdersAmong} and {@link #remove}
+     * understand), in pages, leaving out service accounts. Not possible with {@code user-match: database}.
+     */
+    public void accountKeys(java.util.function.Consumer<List<String>> batch) {
+        if (match == UserMatch.DATABASE) {
+            throw new StoreException(STORE, "users matched by database cannot be listed as accounts", null,
+                    "not_supported");
+        }
+        for (int first = 0; ; first += PAGE) {
+            int from = first;
+            List<UserRepresentation> page = call("list users of realm " + realm,
+                    () -> resource().users().list(from, PAGE));
+            batch.accept(page.stream().filter(u -> u.getServiceAccountClientId() == null
+                            && (u.getUsername() == null || !u.getUsername().startsWith("service-account-")))
+                    .map(this::memberKey).flatMap(Optional::stream).toList());
+            if (page.size() < PAGE) {
+                return;
+            }
+        }
+    }
+
     /** Fails unless {@code user-id-sql} runs (for {@link UserMatch#DATABASE}); asks nothing of Keycloak. */
     public void checkLookup() {
         if (match == UserMatch.DATABASE) {

@@ -26,7 +26,7 @@ public final class JdbcSavepoints implements Savepoints {
             return new JdbcMark(connection().setSavepoint());
         } catch (SQLException e) {
             throw new StoreException(PostgresAccounts.STORE, "cannot set a savepoint: " + e.getSQLState(), e,
-                    "savepoint " + e.getSQLState());
+                    e.getClass().getSimpleName() + " " + e.getSQLState());
         }
     }
 
@@ -36,7 +36,7 @@ public final class JdbcSavepoints implements Savepoints {
             connection().rollback(((JdbcMark) mark).savepoint());
         } catch (SQLException e) {
             throw new StoreException(PostgresAccounts.STORE, "cannot roll back to a savepoint: " + e.getSQLState(), e,
-                    "savepoint " + e.getSQLState());
+                    e.getClass().getSimpleName() + " " + e.getSQLState());
         }
     }
 

@@ -75,6 +75,28 @@ public final class PostgresAccounts implements AccountStore {
         return new HashSet<>(readOnly.ids(bindIds(sql), ids));
     }
 
+    /** Those of {@code ids} that are an account of this kind now (ids not of the root id's form are not). */
+    public Set<String> existing(List<String> ids) {
+        org.accountpurge.candidate.IdFormat format = new org.accountpurge.candidate.IdFormat(plan.idType());
+        List<String> wellFormed = ids.stream().map(format::normalise).filter(java.util.Objects::nonNull).toList();
+        Set<String> found = new HashSet<>();
+        if (!wellFormed.isEmpty()) {
+            found.addAll(readOnly.ids("SELECT " + PlanStatements.quote(plan.plan().root().idColumn()) + "::text FROM "
+                    + PlanStatements.quote(plan.schema()) + "." + PlanStatements.quote(plan.plan().root().table())
+                    + " WHERE " + PlanStatements.quote(plan.plan().root().idColumn()) + " = ANY(" + bindIds(":ids")
+                    + ")", wellFormed));
+        }
+        // an id given in another form (upper-case uuid, leading zeros) is the same account
+        Set<String> result = new HashSet<>();
+        for (String id : ids) {
+            String n = format.normalise(id);
+            if (n != null && found.contains(n)) {
+                result.add(id);
+            }
+        }
+        return result;
+    }
+
     private String bindIds(String sql) {
         return sql.replace(":ids", "CAST(? AS text[])::" + plan.idType() + "[]");
     }

@@ -1,0 +1,73 @@
+package org.accountpurge.purge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.accountpurge.candidate.AccountKind;
+import org.accountpurge.candidate.CandidateStore;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.scope.context.StepContext;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.test.MetaDataInstanceFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** The verification step records what is left of purged accounts and marks those accounts FAILED; a dry run skips it. */
+class VerifyTaskletTest {
+
+    final List<String> journal = new ArrayList<>();
+
+    final CandidateStore candidates = new CandidateStore(null) {
+        @Override
+        public void fail(long runId, AccountKind kind, List<String> accountIds) {
+            if (!accountIds.isEmpty()) {
+                journal.add("fail " + kind + " " + accountIds);
+            }
+        }
+    };
+
+    final JdbcTemplate jdbc = new JdbcTemplate() {
+        @Override
+        public int[] batchUpdate(String sql, List<? extends Object[]> args) {
+            for (Object[] a : args) {
+                journal.add("residue " + a[3] + " " + a[4] + " " + a[5] + " " + a[6]);
+            }
+            return new int[args.size()];
+        }
+    };
+
+    @Test
+    void residueIsRecordedPerTargetAndItsAccountsAreFailed() {
+        VerifyTasklet tasklet = new VerifyTasklet(run -> List.of(
+                new Verification.Residue(AccountKind.USER, "u1", "postgres", "users", 1),
+                new Verification.Residue(AccountKind.USER, "u1", "elasticsearch", "usernotes", 3),
+                new Verification.Residue(AccountKind.ORG, "o1", "postgres", "organisation", 1)), candidates, jdbc);
+
+        StepExecution step = execute(tasklet, false);
+
+        assertThat(journal).containsExactly("residue u1 postgres users 1", "residue u1 elasticsearch usernotes 3",
+                "residue o1 postgres organisation 1", "fail user [u1]", "fail org [o1]");
+        assertThat(step.getExecutionContext().getLong("residue.accounts")).isEqualTo(2);
+    }
+
+    @Test
+    void aDryRunVerifiesNothing() {
+        VerifyTasklet tasklet = new VerifyTasklet(run -> {
+            throw new AssertionError("a dry run purged nothing: nothing to verify");
+        }, candidates, jdbc);
+
+        execute(tasklet, true);
+
+        assertThat(journal).isEmpty();
+    }
+
+    private static StepExecution execute(VerifyTasklet tasklet, boolean dryRun) {
+        StepExecution step = MetaDataInstanceFactory.createStepExecution(new JobParametersBuilder()
+                .addString("dry.run", String.valueOf(dryRun)).toJobParameters());
+        tasklet.execute(new StepContribution(step), new ChunkContext(new StepContext(step)));
+        return step;
+    }
+}
