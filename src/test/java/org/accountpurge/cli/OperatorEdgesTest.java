@@ -317,8 +317,7 @@ class OperatorEdgesTest {
         assertThat(count("SELECT count(*) FROM users WHERE id = '" + refused + "'")).isEqualTo(1);
         assertThat(count("SELECT count(*) FROM user_lookup WHERE user_id = '" + refused + "'")).isPositive();
         assertThat(count("SELECT count(*) FROM users WHERE id = '" + other + "'")).isZero();
-        try (KeycloakRealmSetup admin = new KeycloakRealmSetup(stack.keycloakUrl(), stack.keycloakAdminUser(),
-                stack.keycloakAdminPassword(), Duration.ofSeconds(30))) {
+        try (KeycloakRealmSetup admin = admin()) {
             assertThat(admin.describeUser(ReferenceTenant.REALM, refused)).containsEntry("enabled", false);
             assertThat(admin.userExists(ReferenceTenant.REALM, other)).isFalse();
         }
@@ -340,8 +339,7 @@ class OperatorEdgesTest {
         assertThat(jdbc.queryForList("SELECT account_id || ' ' || state FROM purge.candidate WHERE run_id = ?",
                 String.class, retry)).containsExactly(refused + " PURGED");
         assertThat(count("SELECT count(*) FROM users WHERE id = '" + refused + "'")).isZero();
-        try (KeycloakRealmSetup admin = new KeycloakRealmSetup(stack.keycloakUrl(), stack.keycloakAdminUser(),
-                stack.keycloakAdminPassword(), Duration.ofSeconds(30))) {
+        try (KeycloakRealmSetup admin = admin()) {
             assertThat(admin.userExists(ReferenceTenant.REALM, refused)).isFalse();
         }
         // and retrying a run without failed accounts does nothing
@@ -361,8 +359,7 @@ class OperatorEdgesTest {
             es.refresh("user");
             es.refresh("usernotes");
         }
-        try (KeycloakRealmSetup admin = new KeycloakRealmSetup(stack.keycloakUrl(), stack.keycloakAdminUser(),
-                stack.keycloakAdminPassword(), Duration.ofSeconds(30))) {
+        try (KeycloakRealmSetup admin = admin()) {
             admin.importUsers(ReferenceTenant.REALM, List.of(new KeycloakUserSpec(gone, "left-behind", null, null,
                     null, true, Map.of(), List.of(), List.of())));
         }
@@ -377,8 +374,7 @@ class OperatorEdgesTest {
         assertThat(Files.readString(Path.of(csv.group(1)))).contains("user,elasticsearch,user," + gone)
                 .contains("user,elasticsearch,usernotes," + goneToo).contains("user,keycloak," + ReferenceTenant.REALM
                 + "," + gone);
-        try (KeycloakRealmSetup admin = new KeycloakRealmSetup(stack.keycloakUrl(), stack.keycloakAdminUser(),
-                stack.keycloakAdminPassword(), Duration.ofSeconds(30))) {
+        try (KeycloakRealmSetup admin = admin()) {
             assertThat(admin.countUsers(ReferenceTenant.REALM)).isEqualTo(realmUsers);
         }
 
@@ -388,8 +384,7 @@ class OperatorEdgesTest {
         assertThat(output.getAll().substring(before.length())).contains("Removed orphans");
         assertThat(count("SELECT count(*) FROM purge.step_log WHERE run_id = 0 AND action = 'DELETED' AND account_id IN"
                 + " ('" + gone + "', '" + goneToo + "')")).isEqualTo(3);
-        try (KeycloakRealmSetup admin = new KeycloakRealmSetup(stack.keycloakUrl(), stack.keycloakAdminUser(),
-                stack.keycloakAdminPassword(), Duration.ofSeconds(30))) {
+        try (KeycloakRealmSetup admin = admin()) {
             assertThat(admin.countUsers(ReferenceTenant.REALM)).isEqualTo(realmUsers - 1);
             assertThat(admin.userExists(ReferenceTenant.REALM, gone)).isFalse();
         }
@@ -513,6 +508,12 @@ class OperatorEdgesTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The local Keycloak's admin, to look at the realm as it is. */
+    static KeycloakRealmSetup admin() {
+        return new KeycloakRealmSetup(stack.keycloakUrl(), stack.keycloakAdminUser(), stack.keycloakAdminPassword(),
+                Duration.ofSeconds(30));
     }
 
     Map<String, Object> properties() {

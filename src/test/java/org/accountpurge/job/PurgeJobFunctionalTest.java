@@ -300,6 +300,100 @@ class PurgeJobFunctionalTest {
         assertThat(StoreSnapshot.take(TestStack.endpoints())).isEqualTo(uninterrupted);
     }
 
+    /**
+     * Crash anywhere: the purge, in its own process, is killed (SIGKILL) at six different moments — while retention
+     * is recorded; inside a chunk between Keycloak's lock-out and Elasticsearch; after a chunk committed; just after
+     * Keycloak deleted a chunk's users (around that chunk's commit); after two more chunks; as the orgs' steps
+     * begin — and after each kill it is restarted
+     * ({@code restart --after-crash}) until it completes. The stores end as after an uninterrupted run, and the step
+     * log's last word on every purged account and target is an outcome, never "started" or "failed".
+     */
+    @Test
+    void killedAtSixMomentsAndRestartedEachTimeTheRunEndsAsIfUninterrupted() throws Exception {
+        // given the end state of an uninterrupted run, and the tenant seeded afresh
+        Path csv = cleanupCsv();
+        StoreSnapshot uninterrupted = uninterruptedEndState(csv);
+        // each moment is reached by the execution the process being killed created ("NEW")
+        String latest = "(SELECT max(job_execution_id) FROM purge.batch_job_execution WHERE job_execution_id > NEW)";
+        List<String> moments = List.of(
+                "SELECT count(*) > 0 FROM purge.retention r JOIN purge.batch_job_execution e ON e.job_instance_id ="
+                        + " r.run_id WHERE e.job_execution_id = " + latest,
+                "elasticsearch hangs",
+                "SELECT count(*) >= 10 FROM purge.step_log WHERE job_execution_id = " + latest + " AND store ="
+                        + " 'postgres' AND target = 'users' AND action = 'DELETED'",
+                "SELECT count(*) >= 5 FROM purge.step_log WHERE job_execution_id = " + latest + " AND store ="
+                        + " 'keycloak' AND action = 'DELETED'",
+                "SELECT count(*) >= 20 FROM purge.step_log WHERE job_execution_id = " + latest + " AND store ="
+                        + " 'postgres' AND target = 'users' AND action = 'DELETED'",
+                "SELECT count(*) > 0 FROM purge.batch_step_execution WHERE step_name IN ('retainOrgs', 'purgeOrgs')"
+                        + " AND job_execution_id = " + latest);
+
+        // when the purge is killed at each moment, and restarted after each kill
+        Long execution = null;
+        int kills = 0;
+        boolean completed = false;
+        for (String moment : moments) {
+            if (moment.equals("elasticsearch hangs")) {
+                elasticsearch.hangAfterBulkRequests(6);
+            }
+            long before = jdbc.queryForObject("SELECT max(job_execution_id) FROM purge.batch_job_execution", Long.class);
+            Process purge = execution == null ? purgeProcess(csv) : restartProcess(execution);
+            boolean reached = moment.equals("elasticsearch hangs") ? elasticsearch.awaitHanging(Duration.ofMinutes(3))
+                    : awaitTrue(moment.replace("NEW", String.valueOf(before)), purge);
+            purge.destroyForcibly().waitFor(60, TimeUnit.SECONDS);
+            elasticsearch.heal();
+            assertThat(reached).as("the purge reached: " + moment + "\n" + Files.readString(Path.of(
+                    "target/killed-purge.log"))).isTrue();
+            execution = jdbc.queryForObject(latest.substring(1, latest.length() - 1)
+                    .replace("NEW", String.valueOf(before)), Long.class);
+            assertThat(execution).as("an execution of the run exists").isNotNull();
+            if (jobRepository.getJobExecution(execution).getStatus() == BatchStatus.COMPLETED) {
+                completed = true; // the last moment came too late: the run had ended
+                break;
+            }
+            kills++;
+        }
+        assertThat(kills).as("kills that hit a running purge").isGreaterThanOrEqualTo(5);
+        if (!completed) {
+            Process last = restartProcess(execution);
+            assertThat(last.waitFor(5, TimeUnit.MINUTES)).isTrue();
+            assertThat(last.exitValue()).as(Files.readString(Path.of("target/killed-purge.log"))).isZero();
+        }
+
+        // then the run completed, and the stores equal those of the uninterrupted run
+        long run = jdbc.queryForObject("SELECT job_instance_id FROM purge.batch_job_execution WHERE job_execution_id"
+                + " = (SELECT max(job_execution_id) FROM purge.batch_job_execution)", Long.class);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM purge.batch_job_execution WHERE job_instance_id = ?",
+                Long.class, run)).isGreaterThanOrEqualTo(kills + 1L);
+        assertThat(ids(run, "user", "PENDING")).isEmpty();
+        assertThat(StoreSnapshot.take(TestStack.endpoints())).isEqualTo(uninterrupted);
+        // and for every purged account and target the step log's last word is an outcome
+        assertThat(jdbc.queryForList("SELECT DISTINCT ON (l.account_id, l.store, l.target) l.account_id || ' ' ||"
+                + " l.store || ' ' || l.target || ' ' || l.action FROM purge.step_log l JOIN purge.candidate c ON"
+                + " c.run_id = l.run_id AND c.kind = l.kind AND c.account_id = l.account_id WHERE l.run_id = ? AND"
+                + " c.state = 'PURGED' AND l.target <> '*' ORDER BY l.account_id, l.store, l.target, l.id DESC",
+                String.class, run)).isNotEmpty().noneMatch(l -> l.endsWith(" STARTED") || l.endsWith(" FAILED"));
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM purge.step_log WHERE run_id = ? AND store = 'postgres'"
+                + " AND target = 'users' AND action = 'DELETED'", Long.class, run)).isEqualTo(ids(run, "user",
+                "PURGED").size());
+    }
+
+    /** Polls {@code sql} (one boolean) until it is true, or the process ends, or three minutes pass. */
+    boolean awaitTrue(String sql, Process process) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            try {
+                if (Boolean.TRUE.equals(jdbc.queryForObject(sql, Boolean.class))) {
+                    return true;
+                }
+            } catch (org.springframework.dao.DataAccessException notYet) {
+                // the purge schema may not be there yet
+            }
+            Thread.sleep(20);
+        }
+        return false;
+    }
+
     @Test
     void aDryRunTouchesNoStoreAndLeavesPendingWhatARealRunPurges() throws Exception {
         // given the cleanup CSV and the stores as they are
@@ -482,13 +576,25 @@ class PurgeJobFunctionalTest {
         return end;
     }
 
+    /** {@code restart --after-crash} of an execution from the command line in its own JVM (see purgeProcess). */
+    Process restartProcess(long execution) throws Exception {
+        return cliProcess("restart", "--config", "jobs-config/reference-tenant.yml", "--execution",
+                String.valueOf(execution), "--after-crash");
+    }
+
     /** {@code purge} from the command line in its own JVM, against the test stack and the Elasticsearch proxy. */
     Process purgeProcess(Path csv) throws Exception {
+        return cliProcess("purge", "--config", "jobs-config/reference-tenant.yml", "--input", csv.toString(),
+                "--new-run", "true");
+    }
+
+    Process cliProcess(String... argv) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Dpurge.job.chunk-size=10",
+        List<String> command = new ArrayList<>(List.of(java, "-Dpurge.job.chunk-size=10",
                 "-Dpurge.job.report-directory=target/purge-reports-test", "-cp", System.getProperty("java.class.path"),
-                "org.accountpurge.cli.Main", "purge", "--config", "jobs-config/reference-tenant.yml",
-                "--input", csv.toString(), "--new-run", "true");
+                "org.accountpurge.cli.Main"));
+        command.addAll(List.of(argv));
+        ProcessBuilder pb = new ProcessBuilder(command);
         TestStack.endpoints().asPurgeProperties().forEach((k, v) -> pb.environment().put(k, v.toString()));
         pb.environment().put("PURGE_ES_URL", elasticsearch.url());
         pb.environment().put("PURGE_KC_CLIENT_SECRET", SECRET);
