@@ -361,9 +361,12 @@ class OperatorEdgesTest {
         }
         try (KeycloakRealmSetup admin = admin()) {
             admin.importUsers(ReferenceTenant.REALM, List.of(new KeycloakUserSpec(gone, "left-behind", null, null,
-                    null, true, Map.of(), List.of(), List.of())));
+                    null, true, Map.of(), List.of(), List.of()), new KeycloakUserSpec(UUID.randomUUID().toString(),
+                    "staff-without-account", null, null, null, true, Map.of(),
+                    List.of(ReferenceTenant.KC_ROLE_PLATFORM_ADMIN), List.of())));
         }
-        long realmUsers = manifest.keycloakUsers() + 1;
+        // (a platform admin with no account is staff, not an orphan; nor is the purge client's service account)
+        long realmUsers = manifest.keycloakUsers() + 2;
 
         // when orphans are looked for, then exactly those are reported, and nothing is removed
         assertThat(cli("orphans", "--config", config().toString())).isZero();
