@@ -23,6 +23,8 @@ import org.accountpurge.store.postgres.TenantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
@@ -189,7 +191,7 @@ final class PurgeRun {
                 if (execution.getStatus().isRunning()) {
                     execution = operator.recover(execution);
                 }
-                failUnknownSteps(ctx.getBean(JdbcTemplate.class), execution);
+                failUnknownSteps(repository, execution);
                 try {
                     return report(ctx, config, operator.restart(execution));
                 } catch (Exception e) {
@@ -268,14 +270,8 @@ final class PurgeRun {
             }
             PurgeProperties.Job job = ctx.getBean(PurgeProperties.class).job();
             PurgeProperties.Input in = ctx.getBean(PurgeProperties.class).input();
-            csv = Path.of(job.reportDirectory(), "run-" + run + "-failed-" + Instant.now().toString()
-                    .replaceAll("[^0-9TZ]", "") + ".csv").toAbsolutePath();
-            try {
-                Files.createDirectories(csv.getParent());
-                Files.writeString(csv, in.idColumn() + "," + in.kindColumn() + "\n" + String.join("\n", rows) + "\n");
-            } catch (java.io.IOException e) {
-                throw new StartupException("cannot write " + csv + ": " + e.getMessage(), true);
-            }
+            csv = writeReportCsv(job, "run-" + run + "-failed",
+                    in.idColumn() + "," + in.kindColumn() + "\n" + String.join("\n", rows) + "\n");
             System.out.println("Retrying the " + rows.size() + " FAILED account(s) of run " + run + " as a new run of "
                     + csv);
         }
@@ -318,17 +314,10 @@ final class PurgeRun {
             try {
                 Orphans finder = new Orphans(ctx.getBean(TenantStores.class), ctx.getBean(PurgeProperties.class));
                 List<Orphans.Orphan> found = finder.find();
-                Path csv = Path.of(ctx.getBean(PurgeProperties.class).job().reportDirectory(), "orphans-"
-                        + Instant.now().toString().replaceAll("[^0-9TZ]", "") + ".csv").toAbsolutePath();
                 StringBuilder text = new StringBuilder("kind,store,target,account_id\n");
                 found.forEach(o -> text.append(o.kind()).append(',').append(o.store()).append(',').append(o.target())
                         .append(',').append(o.accountId()).append('\n'));
-                try {
-                    Files.createDirectories(csv.getParent());
-                    Files.writeString(csv, text);
-                } catch (java.io.IOException e) {
-                    throw new StartupException("cannot write " + csv + ": " + e.getMessage(), true);
-                }
+                Path csv = writeReportCsv(ctx.getBean(PurgeProperties.class).job(), "orphans", text.toString());
                 Map<String, Long> counts = new java.util.TreeMap<>();
                 found.forEach(o -> counts.merge(o.store() + " " + o.target(), 1L, Long::sum));
                 System.out.println("Orphans (their account is not in the database): " + (found.isEmpty() ? "none"
@@ -473,19 +462,37 @@ final class PurgeRun {
      * safe to redo: the chunk's bookkeeping (candidate states, database step log) commits with its rows, the reader
      * only reads PENDING candidates, and every store call is idempotent. Such steps are marked FAILED, and said so.
      */
-    private static void failUnknownSteps(JdbcTemplate jdbc, JobExecution execution) {
-        List<String> unknown = jdbc.queryForList("UPDATE purge.batch_step_execution SET status = 'FAILED', exit_code ="
-                + " 'FAILED' WHERE job_execution_id = ? AND status = 'UNKNOWN' RETURNING step_name", String.class,
-                execution.getId());
-        int job = jdbc.update("UPDATE purge.batch_job_execution SET status = 'FAILED' WHERE job_execution_id = ? AND"
-                + " status = 'UNKNOWN'", execution.getId());
-        if (!unknown.isEmpty() || job > 0) {
+    /** Writes a CSV of ids next to the run reports, named {@code <name>-<timestamp>.csv}; returns its path. */
+    private static Path writeReportCsv(PurgeProperties.Job job, String name, String text) {
+        Path csv = Path.of(job.reportDirectory(), name + "-" + Instant.now().toString().replaceAll("[^0-9TZ]", "")
+                + ".csv").toAbsolutePath();
+        try {
+            Files.createDirectories(csv.getParent());
+            Files.writeString(csv, text);
+            return csv;
+        } catch (java.io.IOException e) {
+            throw new StartupException("cannot write " + csv + ": " + e.getMessage(), true);
+        }
+    }
+
+    private static void failUnknownSteps(JobRepository repository, JobExecution execution) {
+        List<String> unknown = new ArrayList<>();
+        for (StepExecution step : execution.getStepExecutions()) {
+            if (step.getStatus() == BatchStatus.UNKNOWN) {
+                step.setStatus(BatchStatus.FAILED);
+                step.setExitStatus(ExitStatus.FAILED);
+                repository.update(step);
+                unknown.add(step.getStepName());
+            }
+        }
+        if (execution.getStatus() == BatchStatus.UNKNOWN || !unknown.isEmpty()) {
             System.out.println("Execution " + execution.getId() + (unknown.isEmpty() ? "" : ", step(s) " + unknown + ",")
                     + " ended with an unknown outcome (the database connection was lost during a commit or rollback);"
                     + " marked FAILED: the chunk is redone, every store call being idempotent.");
-            execution.getStepExecutions().stream().filter(s -> unknown.contains(s.getStepName()))
-                    .forEach(s -> s.setStatus(BatchStatus.FAILED));
-            execution.setStatus(BatchStatus.FAILED);
+            if (execution.getStatus() == BatchStatus.UNKNOWN) {
+                execution.setStatus(BatchStatus.FAILED);
+                repository.update(execution);
+            }
         }
     }
 
