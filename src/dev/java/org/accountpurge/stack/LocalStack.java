@@ -111,6 +111,42 @@ public final class LocalStack implements AutoCloseable {
         return pids;
     }
 
+    /**
+     * Freezes a server of this stack ("Elasticsearch" or "Keycloak") with SIGSTOP, process and descendants: it keeps
+     * its sockets open and accepts connections, but answers nothing, like a server stuck in a long GC or a frozen VM.
+     * Closing the returned handle thaws it (SIGCONT).
+     */
+    public AutoCloseable freeze(String server) {
+        List<String> pids = new ArrayList<>();
+        for (AutoCloseable c : started) {
+            if (c instanceof ServerProcess p && p.toString().equals(server)) {
+                pids.add(String.valueOf(p.pid()));
+                ProcessHandle.of(p.pid()).ifPresent(h -> h.descendants().forEach(d -> pids.add(String.valueOf(d.pid()))));
+            }
+        }
+        if (pids.isEmpty()) {
+            throw new StackException("no server named " + server + " in this stack", null);
+        }
+        signal("-STOP", pids);
+        return () -> signal("-CONT", pids);
+    }
+
+    private static void signal(String signal, List<String> pids) {
+        List<String> command = new ArrayList<>(List.of("kill", signal));
+        command.addAll(pids);
+        try {
+            int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
+            if (exit != 0) {
+                throw new StackException(String.join(" ", command) + " exited with " + exit, null);
+            }
+        } catch (IOException e) {
+            throw new StackException("cannot run " + String.join(" ", command), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException("interrupted while running " + String.join(" ", command), e);
+        }
+    }
+
     private void startAll() {
         Instant begin = Instant.now();
         try {

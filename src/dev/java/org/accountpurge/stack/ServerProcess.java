@@ -53,6 +53,11 @@ final class ServerProcess implements AutoCloseable {
         return log;
     }
 
+    @Override
+    public String toString() {
+        return name;
+    }
+
     /** Polls {@code url} until it answers 200, failing fast when the process dies. */
     void awaitHttpOk(String url, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);

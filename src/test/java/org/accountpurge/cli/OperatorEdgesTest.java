@@ -27,6 +27,7 @@ import org.accountpurge.seed.SeedManifest;
 import org.accountpurge.seed.TenantGenerator;
 import org.accountpurge.stack.StackEndpoints;
 import org.accountpurge.support.FlakyHttpProxy;
+import org.accountpurge.support.StoreSnapshot;
 import org.accountpurge.support.TestStack;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -292,6 +293,72 @@ class OperatorEdgesTest {
         assertThat(cli(printed.group(1).trim().split(" "))).isZero();
         assertThat(count("SELECT count(*) FROM purge.candidate WHERE run_id = " + run + " AND state = 'PENDING'"))
                 .isZero();
+    }
+
+    @Test
+    void keycloakFrozenMidRunFailsTheRunNamingItAndARestartFinishes(CapturedOutput output) throws Exception {
+        frozenMidRunThenRestarted("Keycloak", "keycloak failed on " + ReferenceTenant.REALM, output);
+    }
+
+    @Test
+    void elasticsearchFrozenMidRunFailsTheRunNamingItAndARestartFinishes(CapturedOutput output) throws Exception {
+        frozenMidRunThenRestarted("Elasticsearch", "elasticsearch failed on ", output);
+    }
+
+    /**
+     * A purge in its own process; once its first chunks are committed, the real server process is frozen (SIGSTOP);
+     * the run fails after its retries, naming the store; the server is thawed and the printed restart completes.
+     */
+    void frozenMidRunThenRestarted(String server, String named, CapturedOutput output) throws Exception {
+        // given a purge with 3 s timeouts, paced by Keycloak's rate limit so that it is still running when frozen
+        Path config = config("timeout: 30s", "timeout: 3s\n    max-calls-per-second: 20",
+                "request-timeout: 60s", "request-timeout: 3s");
+        Path csv = cleanupCsv();
+        StoreSnapshot before = StoreSnapshot.take(stack);
+        long executionsBefore = executions();
+        Process purge = purgeProcess(config, csv, "frozen-" + server + ".log");
+        Path log = Path.of("target", "frozen-" + server + ".log");
+        try {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+            while (executions() == executionsBefore || count("SELECT count(*) FROM purge.candidate WHERE run_id = "
+                    + latestRun() + " AND state = 'PURGED'") < 20) {
+                assertThat(purge.isAlive()).as(Files.readString(log)).isTrue();
+                assertThat(System.nanoTime()).as("20 accounts purged within 3 minutes").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            long run = latestRun();
+
+            // when the server is frozen mid-run
+            try (AutoCloseable frozen = TestStack.stack().freeze(server)) {
+                // then the run fails restartably after its retries, naming the store
+                assertThat(purge.waitFor(3, TimeUnit.MINUTES)).as("the purge ended while " + server + " was frozen")
+                        .isTrue();
+            }
+            String text = Files.readString(log);
+            assertThat(purge.exitValue()).as(text).isEqualTo(1);
+            assertThat(text).contains(named).contains("to finish it:");
+            assertThat(count("SELECT count(*) FROM purge.candidate WHERE run_id = " + run + " AND state = 'PENDING'"))
+                    .as("accounts left for the restart").isPositive();
+
+            // when the server is thawed and the printed restart command is run, then the run completes
+            Matcher printed = PRINTED_RESTART.matcher(text);
+            assertThat(printed.find()).isTrue();
+            assertThat(cli(printed.group(1).trim().split(" "))).as(output.getAll()).isZero();
+            assertThat(count("SELECT count(*) FROM purge.candidate WHERE run_id = " + run + " AND state IN"
+                    + " ('PENDING', 'FAILED')")).isZero();
+
+            // and exactly the purged accounts are gone: every other realm user is unchanged, every other user row kept
+            List<String> purged = jdbc.queryForList("SELECT account_id FROM purge.candidate WHERE run_id = ? AND"
+                    + " kind = 'user' AND state = 'PURGED'", String.class, run);
+            StoreSnapshot after = StoreSnapshot.take(stack);
+            Map<String, String> kept = new HashMap<>(before.users());
+            kept.keySet().removeAll(purged);
+            assertThat(after.users()).isEqualTo(kept);
+            assertThat(after.rows().get("users").stream().filter(row -> purged.stream().noneMatch(row::contains)))
+                    .hasSize(before.rows().get("users").size() - purged.size());
+        } finally {
+            purge.destroyForcibly();
+        }
     }
 
     @Test
