@@ -19,6 +19,7 @@ import org.accountpurge.purge.Orphans;
 import org.accountpurge.purge.TenantStores;
 import org.accountpurge.purge.Verification;
 import org.accountpurge.purge.Preflight;
+import org.accountpurge.store.postgres.TenantLease;
 import org.accountpurge.store.postgres.TenantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +41,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * Starts or restarts {@code accountPurgeJob} with a job configuration file, prints the run's summary and returns
  * the exit code: 0 completed, 1 failed (restartable), 2 nothing started (command line, configuration or a store
  * that cannot be used), 3 refused (another purge holds the tenant, an unfinished run, a changed input or
- * configuration). Every execution holds the tenant's lock ({@link TenantLock}) from before it is created to its end.
+ * configuration). Every execution holds the tenant's lock ({@link TenantLock}, through {@link TenantLease}, which the purge steps
+ * confirm before every chunk) from before it is created to its end.
  */
 final class PurgeRun {
 
@@ -116,11 +118,11 @@ final class PurgeRun {
         String sha256 = CsvCandidateReader.sha256(input);
         try (ConfigurableApplicationContext ctx = context(config, properties, Access.WRITE)) {
             JdbcTemplate jdbc = ctx.getBean(JdbcTemplate.class);
-            Optional<TenantLock> lock = lock(ctx);
+            Optional<TenantLease> lock = lock(ctx);
             if (lock.isEmpty()) {
                 return refusedByLock(ctx);
             }
-            try (TenantLock held = lock.get()) {
+            try (TenantLease held = lock.get()) {
                 Unfinished unfinished = unfinishedExecution(jdbc, sha256);
                 if (unfinished != null && !newRun && !dryRun) {
                     System.err.println("account-purge: execution " + unfinished.id() + " of this same input "
@@ -174,11 +176,11 @@ final class PurgeRun {
             if (execution == null) {
                 throw new Args.UsageException("there is no job execution " + executionId);
             }
-            Optional<TenantLock> lock = lock(ctx);
+            Optional<TenantLease> lock = lock(ctx);
             if (lock.isEmpty()) {
                 return refusedByLock(ctx);
             }
-            try (TenantLock held = lock.get()) {
+            try (TenantLease held = lock.get()) {
                 String refusal = restartRefusal(ctx, config, execution, afterCrash, configChanged);
                 if (refusal != null) {
                     System.err.println("account-purge: " + refusal);
@@ -307,7 +309,7 @@ final class PurgeRun {
      */
     static int orphans(Path config, boolean purge, Map<String, Object> properties) {
         try (ConfigurableApplicationContext ctx = context(config, properties, purge ? Access.WRITE : Access.READ_ONLY)) {
-            Optional<TenantLock> lock = purge ? lock(ctx) : Optional.empty();
+            Optional<TenantLease> lock = purge ? lock(ctx) : Optional.empty();
             if (purge && lock.isEmpty()) {
                 return refusedByLock(ctx);
             }
@@ -335,7 +337,7 @@ final class PurgeRun {
                 }
                 return COMPLETED;
             } finally {
-                lock.ifPresent(TenantLock::close);
+                lock.ifPresent(TenantLease::close);
             }
         }
     }
@@ -375,8 +377,9 @@ final class PurgeRun {
         return false;
     }
 
-    private static Optional<TenantLock> lock(ConfigurableApplicationContext ctx) {
-        return TenantLock.tryAcquire(ctx.getBean(javax.sql.DataSource.class), schema(ctx));
+    private static Optional<TenantLease> lock(ConfigurableApplicationContext ctx) {
+        TenantLease lease = ctx.getBean(TenantLease.class);
+        return lease.acquire() ? Optional.of(lease) : Optional.empty();
     }
 
     private static String schema(ConfigurableApplicationContext ctx) {

@@ -27,15 +27,18 @@ import org.accountpurge.retention.RetentionEvaluator;
 import org.accountpurge.retention.RetentionWriter;
 import org.accountpurge.store.postgres.JdbcSavepoints;
 import org.accountpurge.store.postgres.PostgresAccounts;
+import org.accountpurge.store.postgres.TenantLease;
 import org.accountpurge.store.postgres.TenantPlan;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.builder.SimpleJobBuilder;
 import org.springframework.batch.core.job.parameters.DefaultJobParametersValidator;
+import org.springframework.batch.core.listener.ItemWriteListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -60,7 +63,7 @@ class PurgeJobConfiguration {
     Job accountPurgeJob(JobRepository jobRepository, PlatformTransactionManager tm, PurgeProperties config,
                         ExecutionConfigRecorder executionConfigRecorder, Step validateConfiguration,
                         Step loadCandidates, Step verifyPurge, Step writeSummary, DataSource dataSource,
-                        TenantStores stores,
+                        TenantStores stores, TenantLease lease,
                         CandidateStore candidates, StepLog stepLog) {
         SimpleJobBuilder job = new JobBuilder("accountPurgeJob", jobRepository)
                 .validator(new DefaultJobParametersValidator(new String[] {"input", "input.sha256"},
@@ -75,8 +78,8 @@ class PurgeJobConfiguration {
                 return new AccountPurgeWriter.Setup(evaluator(stores, config, kind, postgres),
                         stores.forKind(kind, postgres));
             }, candidates, stepLog, new JdbcSavepoints(dataSource), FaultPolicy.of(config.job()));
-            job.next(kindStep("retain" + kind.plural(), kind, jobRepository, tm, config, dataSource, retain))
-                    .next(kindStep("purge" + kind.plural(), kind, jobRepository, tm, config, dataSource, purge));
+            job.next(kindStep("retain" + kind.plural(), kind, jobRepository, tm, config, dataSource, lease, retain))
+                    .next(kindStep("purge" + kind.plural(), kind, jobRepository, tm, config, dataSource, lease, purge));
         }
         return job.next(verifyPurge).next(writeSummary).build();
     }
@@ -86,13 +89,21 @@ class PurgeJobConfiguration {
         return new RetentionEvaluator(config.retentionFor(kind), postgres, stores.keycloak(kind).orElse(null));
     }
 
-    /** A chunk step over the run's pending candidates of one kind; reader and writer bind when the step starts. */
+    /**
+     * A chunk step over the run's pending candidates of one kind; reader and writer bind when the step starts. Before
+     * each chunk is written, the tenant's lock is confirmed.
+     */
     private static Step kindStep(String name, AccountKind kind, JobRepository jobRepository,
                                  PlatformTransactionManager tm, PurgeProperties config, DataSource dataSource,
-                                 ItemWriter<Candidate> writer) {
+                                 TenantLease lease, ItemWriter<Candidate> writer) {
         return new StepBuilder(name, jobRepository).<Candidate, Candidate>chunk(config.job().chunkSize())
                 .transactionManager(tm).reader(new PendingCandidates(kind, dataSource, config.job().chunkSize()))
-                .writer(writer).build();
+                .writer(writer).listener(new ItemWriteListener<Candidate>() {
+                    @Override
+                    public void beforeWrite(Chunk<? extends Candidate> items) {
+                        lease.confirm();
+                    }
+                }).build();
     }
 
     /** The configuration file each execution runs with, as the command line names it ({@code account-purge.*}). */

@@ -11,6 +11,7 @@ import org.accountpurge.store.elasticsearch.ElasticsearchStore;
 import org.accountpurge.store.keycloak.KeycloakAccounts;
 import org.accountpurge.store.postgres.DatabaseLookup;
 import org.accountpurge.store.postgres.ReadOnlyQueries;
+import org.accountpurge.store.postgres.TenantLease;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.context.annotation.Bean;
@@ -46,6 +47,12 @@ class StoresConfiguration {
     TenantStores tenantStores(PurgeProperties config, DataSource dataSource, ReadOnlyQueries readOnly,
                               Optional<ElasticsearchStore> elasticsearch, Optional<KeycloakAccounts> keycloak) {
         return new TenantStores(config, dataSource, readOnly, elasticsearch, keycloak);
+    }
+
+    /** The tenant's lock, taken by the command line around an execution and confirmed by the steps before each write. */
+    @Bean(destroyMethod = "close")
+    TenantLease tenantLease(DataSource dataSource, PurgeProperties config) {
+        return new TenantLease(dataSource, config.postgres().schema());
     }
 
     /** Retention and lookup queries run on read-only sessions of their own, never on the chunk's connection. */

@@ -12,11 +12,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
 import org.accountpurge.audit.RunSummary;
 import org.accountpurge.dev.SeedCommand;
 import org.accountpurge.seed.KeycloakRealmSetup;
@@ -26,18 +28,21 @@ import org.accountpurge.seed.ReferenceTenant;
 import org.accountpurge.seed.SeedManifest;
 import org.accountpurge.seed.TenantGenerator;
 import org.accountpurge.stack.StackEndpoints;
+import org.accountpurge.store.postgres.TenantLock;
 import org.accountpurge.support.FlakyHttpProxy;
 import org.accountpurge.support.StoreSnapshot;
 import org.accountpurge.support.TestStack;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /**
@@ -296,11 +301,13 @@ class OperatorEdgesTest {
     }
 
     @Test
+    @Tag("proof")
     void keycloakFrozenMidRunFailsTheRunNamingItAndARestartFinishes(CapturedOutput output) throws Exception {
         frozenMidRunThenRestarted("Keycloak", "keycloak failed on " + ReferenceTenant.REALM, output);
     }
 
     @Test
+    @Tag("proof")
     void elasticsearchFrozenMidRunFailsTheRunNamingItAndARestartFinishes(CapturedOutput output) throws Exception {
         frozenMidRunThenRestarted("Elasticsearch", "elasticsearch failed on ", output);
     }
@@ -311,22 +318,14 @@ class OperatorEdgesTest {
      */
     void frozenMidRunThenRestarted(String server, String named, CapturedOutput output) throws Exception {
         // given a purge with 3 s timeouts, paced by Keycloak's rate limit so that it is still running when frozen
-        Path config = config("timeout: 30s", "timeout: 3s\n    max-calls-per-second: 20",
-                "request-timeout: 60s", "request-timeout: 3s");
+        Path config = pacedConfig();
         Path csv = cleanupCsv();
         StoreSnapshot before = StoreSnapshot.take(stack);
         long executionsBefore = executions();
         Process purge = purgeProcess(config, csv, "frozen-" + server + ".log");
         Path log = Path.of("target", "frozen-" + server + ".log");
         try {
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-            while (executions() == executionsBefore || count("SELECT count(*) FROM purge.candidate WHERE run_id = "
-                    + latestRun() + " AND state = 'PURGED'") < 20) {
-                assertThat(purge.isAlive()).as(Files.readString(log)).isTrue();
-                assertThat(System.nanoTime()).as("20 accounts purged within 3 minutes").isLessThan(deadline);
-                Thread.sleep(50);
-            }
-            long run = latestRun();
+            long run = awaitPurged(purge, log, executionsBefore);
 
             // when the server is frozen mid-run
             try (AutoCloseable frozen = TestStack.stack().freeze(server)) {
@@ -356,6 +355,51 @@ class OperatorEdgesTest {
             assertThat(after.users()).isEqualTo(kept);
             assertThat(after.rows().get("users").stream().filter(row -> purged.stream().noneMatch(row::contains)))
                     .hasSize(before.rows().get("users").size() - purged.size());
+        } finally {
+            purge.destroyForcibly();
+        }
+    }
+
+    @Test
+    @Tag("proof")
+    void aPurgeWhoseLockWasTakenByAnotherProcessStopsBeforeItsNextChunkAndARestartFinishes() throws Exception {
+        // given a purge in its own process, past its first chunks
+        Path csv = cleanupCsv();
+        long executionsBefore = executions();
+        Process purge = purgeProcess(pacedConfig(), csv, "lock-lost.log");
+        Path log = Path.of("target", "lock-lost.log");
+        try {
+            long run = awaitPurged(purge, log, executionsBefore);
+
+            // when the database ends the session holding its lock, and another process takes the lock
+            // (again if the purge took it back first: it may, when nobody else holds it)
+            DataSource other = new DriverManagerDataSource(stack.jdbcUrl(), stack.jdbcUser(), stack.jdbcPassword());
+            Optional<TenantLock> lock = Optional.empty();
+            for (int attempt = 0; attempt < 5 && lock.isEmpty(); attempt++) {
+                assertThat(jdbc.queryForObject("SELECT bool_and(pg_terminate_backend(pid, 10000)) FROM pg_locks WHERE"
+                        + " locktype = 'advisory' AND granted AND objsubid = 2", Boolean.class)).isTrue();
+                lock = TenantLock.tryAcquire(other, "public");
+            }
+            try (TenantLock taken = lock.orElseThrow()) {
+                // then the purge stops before its next chunk, saying why
+                assertThat(purge.waitFor(3, TimeUnit.MINUTES)).isTrue();
+                String text = Files.readString(log);
+                assertThat(purge.exitValue()).as(text).isEqualTo(1);
+                assertThat(text).contains("the tenant's purge lock was lost").contains("to finish it:");
+                assertThat(count("SELECT count(*) FROM purge.candidate WHERE run_id = " + run
+                        + " AND state = 'PENDING'")).isPositive();
+
+                // and while the other process holds the lock, the restart is refused
+                Matcher printed = PRINTED_RESTART.matcher(text);
+                assertThat(printed.find()).isTrue();
+                assertThat(cli(printed.group(1).trim().split(" "))).isEqualTo(3);
+
+                // when the other process has ended, then the restart completes the run
+                taken.close();
+                assertThat(cli(printed.group(1).trim().split(" "))).isZero();
+            }
+            assertThat(count("SELECT count(*) FROM purge.candidate WHERE run_id = " + run + " AND state IN"
+                    + " ('PENDING', 'FAILED')")).isZero();
         } finally {
             purge.destroyForcibly();
         }
@@ -466,6 +510,7 @@ class OperatorEdgesTest {
     }
 
     @Test
+    @Tag("proof")
     void aCutDatabaseConnectionFailsTheRunNamingTheDatabaseAndARestartFinishes(CapturedOutput output) throws Exception {
         // given a purge in its own process, inside its first chunk (transaction open), held at Keycloak's lock-out
         Path config = config("timeout: 30s", "timeout: 300s");
@@ -603,6 +648,24 @@ class OperatorEdgesTest {
         }
         Path file = dir.resolve("job-" + UUID.randomUUID().toString().substring(0, 8) + ".yml");
         return Files.writeString(file, yaml);
+    }
+
+    /** 3 s timeouts, and Keycloak paced (20 calls/s) so that a purge of the cleanup CSV runs for a while. */
+    Path pacedConfig() throws Exception {
+        return config("timeout: 30s", "timeout: 3s\n    max-calls-per-second: 20",
+                "request-timeout: 60s", "request-timeout: 3s");
+    }
+
+    /** Waits until the purge process has created its execution and purged 20 accounts; returns its run. */
+    static long awaitPurged(Process purge, Path log, long executionsBefore) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (executions() == executionsBefore || count("SELECT count(*) FROM purge.candidate WHERE run_id = "
+                + latestRun() + " AND state = 'PURGED'") < 20) {
+            assertThat(purge.isAlive()).as(Files.readString(log)).isTrue();
+            assertThat(System.nanoTime()).as("20 accounts purged within 3 minutes").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        return latestRun();
     }
 
     Process purgeProcess(Path config, Path csv, String logName) throws Exception {

@@ -34,6 +34,7 @@ import org.accountpurge.support.StoreSnapshot;
 import org.accountpurge.support.TestStack;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -309,6 +310,7 @@ class PurgeJobFunctionalTest {
      * log's last word on every purged account and target is an outcome, never "started" or "failed".
      */
     @Test
+    @Tag("proof")
     void killedAtSixMomentsAndRestartedEachTimeTheRunEndsAsIfUninterrupted() throws Exception {
         // given the end state of an uninterrupted run, and the tenant seeded afresh
         Path csv = cleanupCsv();
@@ -498,6 +500,7 @@ class PurgeJobFunctionalTest {
      * {@code -Dpurge.property.seed=N}.
      */
     @Test
+    @Tag("proof")
     void retainedAccountsAreNeverTouchedWhateverTheTenantAndTheList() throws Exception {
         long master = Long.getLong("purge.property.seed", System.nanoTime());
         System.out.println("Property test master seed: " + master + " (-Dpurge.property.seed=" + master + ")");

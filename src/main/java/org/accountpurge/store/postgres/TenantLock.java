@@ -76,6 +76,22 @@ public final class TenantLock implements AutoCloseable {
         return holders;
     }
 
+    /** Whether this lock's session is alive and still holds the lock (a session that ended released it). */
+    boolean held() {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT count(*) FROM pg_locks WHERE pid ="
+                + " pg_backend_pid() AND locktype = 'advisory' AND granted AND classid = ?::bigint::oid AND objid ="
+                + " ?::bigint::oid AND objsubid = 2")) {
+            ps.setQueryTimeout(30);
+            ps.setLong(1, Integer.toUnsignedLong(TOOL_KEY));
+            ps.setLong(2, Integer.toUnsignedLong(tenantKey));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getLong(1) > 0;
+            }
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
     static int keyOf(String schema) {
         return schema.hashCode();
     }
