@@ -24,9 +24,15 @@ import org.keycloak.representations.userprofile.config.UPConfig;
  */
 public final class KeycloakRealmSetup implements AutoCloseable {
 
-    /** What the purge's service account may do: find, read, disable, log out and delete users; read role and group members. */
+    /**
+     * What the purge's service account may do: find, read, disable, log out and delete users; read role and group
+     * members; read login events (the nightly purge's activity veto).
+     */
     public static final List<String> PURGE_CLIENT_ROLES =
-            List.of("view-users", "query-users", "manage-users", "query-groups", "view-realm");
+            List.of("view-users", "query-users", "manage-users", "query-groups", "view-realm", "view-events");
+
+    /** A public client of the tenant realm through which a test logs a user in (direct grant), as the portal would. */
+    public static final String PORTAL_CLIENT = "portal-web";
 
     private static final int IMPORT_BATCH = 500;
 
@@ -55,6 +61,7 @@ public final class KeycloakRealmSetup implements AutoCloseable {
             RealmRepresentation rep = new RealmRepresentation();
             rep.setRealm(realm);
             rep.setEnabled(true);
+            rep.setEventsEnabled(true); // login events, kept without expiry: the activity veto reads them
             keycloak.realms().create(rep);
             RealmResource r = keycloak.realm(realm);
 
@@ -83,6 +90,14 @@ public final class KeycloakRealmSetup implements AutoCloseable {
             try (Response response = r.clients().create(client)) {
                 check(response, "create client");
                 clientUuid = idFromLocation(response);
+            }
+            ClientRepresentation portal = new ClientRepresentation();
+            portal.setClientId(PORTAL_CLIENT);
+            portal.setPublicClient(true);
+            portal.setStandardFlowEnabled(false);
+            portal.setDirectAccessGrantsEnabled(true);
+            try (Response response = r.clients().create(portal)) {
+                check(response, "create portal client");
             }
             String serviceUser = r.clients().get(clientUuid).getServiceAccountUser().getId();
             String realmManagement = r.clients().findByClientId("realm-management").get(0).getId();
@@ -123,6 +138,42 @@ public final class KeycloakRealmSetup implements AutoCloseable {
             } catch (RuntimeException e) {
                 throw translate("import users into " + realm, e);
             }
+        }
+    }
+
+    /**
+     * Gives the user a password and logs them in through the portal client (direct grant), as a returning user
+     * would: Keycloak records a LOGIN event and opens a session.
+     */
+    public void logIn(String realm, String userId, String keycloakUrl) {
+        String password = "pw-" + java.util.UUID.randomUUID();
+        try {
+            org.keycloak.representations.idm.CredentialRepresentation credential =
+                    new org.keycloak.representations.idm.CredentialRepresentation();
+            credential.setType(org.keycloak.representations.idm.CredentialRepresentation.PASSWORD);
+            credential.setTemporary(false);
+            credential.setValue(password);
+            keycloak.realm(realm).users().get(userId).resetPassword(credential);
+            String username = keycloak.realm(realm).users().get(userId).toRepresentation().getUsername();
+            java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(keycloakUrl + "/realms/" + realm
+                                    + "/protocol/openid-connect/token"))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=password&client_id="
+                                    + PORTAL_CLIENT + "&username=" + java.net.URLEncoder.encode(username,
+                                    java.nio.charset.StandardCharsets.UTF_8) + "&password=" + password)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new StoreException("keycloak", "log in answered HTTP " + response.statusCode() + ": "
+                        + response.body(), null);
+            }
+        } catch (java.io.IOException e) {
+            throw new StoreException("keycloak", "log in failed: " + e.getClass().getSimpleName(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("keycloak", "log in interrupted", e);
+        } catch (RuntimeException e) {
+            throw translate("log in " + userId + " to " + realm, e);
         }
     }
 

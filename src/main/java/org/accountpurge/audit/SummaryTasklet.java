@@ -29,7 +29,7 @@ public class SummaryTasklet implements Tasklet {
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
         JobExecution job = contribution.getStepExecution().getJobExecution();
         RunSummary summary = RunSummary.load(jdbc, job.getJobInstance().getInstanceId(), job.getId(), "COMPLETED",
-                isDryRun(job), job.getJobParameters().getString("input"));
+                isDryRun(job), org.accountpurge.candidate.CandidateSource.describe(job.getJobParameters()));
         Path file = summary.writeJson(directory);
         job.getExecutionContext().putString(SUMMARY_FILE, file.toString());
         return RepeatStatus.FINISHED;

@@ -10,6 +10,9 @@ import java.util.Set;
  *   purge --config FILE --input FILE [--new-run] [--dry-run]
  *                              run a purge job against the stores the configuration names (PURGE_* variables);
  *                              a dry run records candidates and retention and touches no store
+ *   nightly --config FILE [--run-date YYYY-MM-DD] [--dry-run]
+ *                              the inactivity purge of a date (default today, UTC): candidates from purge.selection,
+ *                              one real run per date
  *   restart --config FILE --execution ID [--after-crash] [--config-changed]
  *                              restart a failed execution: it finishes exactly the remaining work
  *                              (--after-crash: the execution's process died and it is still marked running;
@@ -35,6 +38,7 @@ public final class Main {
 
     private static final Map<String, Set<String>> COMMANDS = Map.of(
             "purge", Set.of("config", "input", "new-run", "dry-run"),
+            "nightly", Set.of("config", "run-date", "dry-run"),
             "restart", Set.of("config", "execution", "after-crash", "config-changed"),
             "status", Set.of("config", "execution"),
             "retry-failed", Set.of("config", "execution"),
@@ -44,10 +48,12 @@ public final class Main {
     /** Options that are flags, per command. */
     private static final Map<String, Set<String>> FLAGS = Map.of(
             "purge", Set.of("new-run", "dry-run"),
+            "nightly", Set.of("dry-run"),
             "restart", Set.of("after-crash", "config-changed"),
             "orphans", Set.of("purge"));
 
     private static final String USAGE = "commands: purge --config FILE --input FILE [--dry-run] [--new-run]"
+            + " | nightly --config FILE [--run-date YYYY-MM-DD] [--dry-run]"
             + " | restart --config FILE --execution ID [--after-crash] [--config-changed]"
             + " | status --config FILE --execution ID | retry-failed --config FILE --execution ID"
             + " | verify --config FILE --execution ID | orphans --config FILE [--purge]";
@@ -83,6 +89,8 @@ public final class Main {
         return switch (args.command()) {
             case "purge" -> PurgeRun.start(Path.of(required(args, "config")), Path.of(required(args, "input")),
                     args.flag("new-run"), args.flag("dry-run"), properties);
+            case "nightly" -> PurgeRun.nightly(Path.of(required(args, "config")), runDate(args), args.flag("dry-run"),
+                    properties);
             case "restart" -> PurgeRun.restart(Path.of(required(args, "config")), execution(args),
                     args.flag("after-crash"), args.flag("config-changed"), properties);
             case "status" -> PurgeRun.status(Path.of(required(args, "config")), execution(args), properties);
@@ -98,6 +106,19 @@ public final class Main {
         String command = System.getProperty("sun.java.command", "");
         String first = command.isBlank() ? "" : command.split(" ")[0];
         return "java -jar " + (first.endsWith(".jar") ? first : "target/account-purge.jar");
+    }
+
+    /** {@code --run-date}, default today (UTC). */
+    private static java.time.LocalDate runDate(Args args) {
+        String date = args.get("run-date", null);
+        if (date == null) {
+            return java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        }
+        try {
+            return java.time.LocalDate.parse(date);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new Args.UsageException("--run-date must be a date like 2026-11-25 (got '" + date + "')");
+        }
     }
 
     private static long execution(Args args) {

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.accountpurge.purge.Orphans;
 import org.accountpurge.purge.TenantStores;
 import org.accountpurge.purge.Verification;
 import org.accountpurge.purge.Preflight;
+import org.accountpurge.candidate.CandidateSource;
 import org.accountpurge.store.postgres.TenantLease;
 import org.accountpurge.store.postgres.TenantLock;
 import org.slf4j.Logger;
@@ -138,6 +140,78 @@ final class PurgeRun {
                 return report(ctx, config, launch(ctx, input, sha256, dryRun));
             }
         }
+    }
+
+    /**
+     * The inactivity purge of a run date ({@code purge.selection}): one real run per selection and date — a second
+     * launch while one runs is refused by the tenant's lock, after it completed by the job repository, and an
+     * unfinished one is pointed at its restart. Dry runs may be repeated.
+     */
+    static int nightly(Path config, LocalDate runDate, boolean dryRun, Map<String, Object> properties) {
+        try (ConfigurableApplicationContext ctx = context(config, properties, Access.WRITE)) {
+            PurgeProperties.Selection selection = ctx.getBean(PurgeProperties.class).selection();
+            if (selection == null) {
+                throw new StartupException(config + " has no purge.selection: the nightly purge selects its"
+                        + " candidates with it (a CSV is purged with: purge --input FILE)", true);
+            }
+            Optional<TenantLease> lock = lock(ctx);
+            if (lock.isEmpty()) {
+                return refusedByLock(ctx);
+            }
+            try (TenantLease held = lock.get()) {
+                if (!dryRun) {
+                    String refusal = nightAlreadyRun(ctx.getBean(JdbcTemplate.class), config, selection.name(),
+                            runDate);
+                    if (refusal != null) {
+                        System.err.println("account-purge: " + refusal);
+                        return REFUSED;
+                    }
+                }
+                if (!preflight(ctx)) {
+                    return NOT_STARTED;
+                }
+                JobParametersBuilder parameters = new JobParametersBuilder()
+                        .addString(CandidateSource.SELECTION, selection.name())
+                        .addString(CandidateSource.RUN_DATE, runDate.toString())
+                        .addString("dry.run", String.valueOf(dryRun));
+                if (dryRun) {
+                    parameters.addString("run.started", Instant.now().toString());
+                }
+                JobExecution execution;
+                try {
+                    execution = ctx.getBean(JobOperator.class).start(ctx.getBean("accountPurgeJob", Job.class),
+                            parameters.toJobParameters());
+                } catch (Exception e) {
+                    throw new JobLaunchException(e);
+                }
+                return report(ctx, config, execution);
+            }
+        }
+    }
+
+    /** Why the selection's real run of this date may not start: it ran, or it is unfinished; null when it may. */
+    private static String nightAlreadyRun(JdbcTemplate jdbc, Path config, String selection, LocalDate runDate) {
+        List<Unfinished> last = jdbc.query("""
+                SELECT e.job_execution_id, e.status FROM purge.batch_job_execution e
+                WHERE EXISTS (SELECT 1 FROM purge.batch_job_execution_params p WHERE p.job_execution_id =
+                              e.job_execution_id AND p.parameter_name = 'selection' AND p.parameter_value = ?)
+                  AND EXISTS (SELECT 1 FROM purge.batch_job_execution_params p WHERE p.job_execution_id =
+                              e.job_execution_id AND p.parameter_name = 'run.date' AND p.parameter_value = ?)
+                  AND EXISTS (SELECT 1 FROM purge.batch_job_execution_params p WHERE p.job_execution_id =
+                              e.job_execution_id AND p.parameter_name = 'dry.run' AND p.parameter_value = 'false')
+                ORDER BY 1 DESC LIMIT 1
+                """, (rs, n) -> new Unfinished(rs.getLong(1), rs.getString(2)), selection, runDate.toString());
+        if (last.isEmpty() || BatchStatus.valueOf(last.get(0).status()) == BatchStatus.ABANDONED) {
+            return null;
+        }
+        Unfinished execution = last.get(0);
+        if (BatchStatus.valueOf(execution.status()) == BatchStatus.COMPLETED) {
+            return "the " + selection + " purge of " + runDate + " already ran (execution " + execution.id()
+                    + ", COMPLETED): one run per date";
+        }
+        return "the " + selection + " purge of " + runDate + " did not complete (execution " + execution.id() + ", "
+                + execution.status() + "). Finish it with:\n  "
+                + restartCommand(config, execution.id(), execution.markedRunning());
     }
 
     /** Runs a new instance of the job on the input (synchronously) and returns its execution. */
@@ -389,10 +463,11 @@ final class PurgeRun {
     private static int refusedByLock(ConfigurableApplicationContext ctx) {
         JdbcTemplate jdbc = ctx.getBean(JdbcTemplate.class);
         List<String> running = jdbc.query("SELECT e.job_execution_id, e.status, date_trunc('second', e.start_time),"
-                + " (SELECT p.parameter_value FROM purge.batch_job_execution_params p WHERE p.job_execution_id ="
-                + " e.job_execution_id AND p.parameter_name = 'input') FROM purge.batch_job_execution e WHERE e.status"
-                + " IN ('STARTING', 'STARTED', 'STOPPING') ORDER BY 1 DESC", (rs, n) -> "execution " + rs.getLong(1)
-                + " (" + rs.getString(2) + " since " + rs.getString(3) + ", input " + rs.getString(4) + ")");
+                + " (SELECT string_agg(p.parameter_value, ' of ' ORDER BY p.parameter_name DESC) FROM"
+                + " purge.batch_job_execution_params p WHERE p.job_execution_id = e.job_execution_id AND"
+                + " p.parameter_name IN ('input', 'selection', 'run.date')) FROM purge.batch_job_execution e WHERE"
+                + " e.status IN ('STARTING', 'STARTED', 'STOPPING') ORDER BY 1 DESC", (rs, n) -> "execution "
+                + rs.getLong(1) + " (" + rs.getString(2) + " since " + rs.getString(3) + ", " + rs.getString(4) + ")");
         List<String> holders = TenantLock.holders(ctx.getBean(javax.sql.DataSource.class), schema(ctx));
         System.err.println("account-purge: another purge is running on this tenant (schema " + schema(ctx) + "): "
                 + (running.isEmpty() ? "no execution recorded yet" : String.join(", ", running))
@@ -404,7 +479,7 @@ final class PurgeRun {
     private static RunSummary summary(ConfigurableApplicationContext ctx, JobExecution execution) {
         return RunSummary.load(ctx.getBean(JdbcTemplate.class), execution.getJobInstance().getInstanceId(),
                 execution.getId(), execution.getStatus().name(), SummaryTasklet.isDryRun(execution),
-                execution.getJobParameters().getString("input"));
+                CandidateSource.describe(execution.getJobParameters()));
     }
 
     private record Unfinished(long id, String status) {

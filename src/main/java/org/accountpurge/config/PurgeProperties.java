@@ -34,6 +34,7 @@ public record PurgeProperties(
         @Valid @NotNull Edges edges,
         @NotNull @DefaultValue List<@Valid RetentionRule> retention,
         @Valid @NotNull @DefaultValue Input input,
+        @Valid Selection selection,
         @Valid Elasticsearch elasticsearch,
         @Valid Keycloak keycloak,
         @Valid @NotNull @DefaultValue Job job) {
@@ -226,6 +227,84 @@ public record PurgeProperties(
                       Double maxFailedShare) {
     }
 
+    /**
+     * Candidates chosen by the tenant's own inactivity rule (the {@code nightly} command) instead of a CSV: per kind,
+     * one read-only query selecting the account ids, with named cut-offs computed from the run date.
+     *
+     * @param name          names the selection in the job repository: a run is this name and a run date
+     * @param requireEvents refuse to start when the realm does not keep login events for the whole inactivity window
+     *                      (otherwise a warning: the veto then rests on sessions and the database column)
+     */
+    public record Selection(@NotBlank @Pattern(regexp = "[a-z0-9][a-z0-9-]{0,62}") @DefaultValue("nightly") String name,
+                            @Valid KindSelection user, @Valid KindSelection org,
+                            @DefaultValue("false") boolean requireEvents) {
+
+        /** The kind's selection, or null when this kind is not selected. */
+        public KindSelection of(AccountKind kind) {
+            return kind == AccountKind.USER ? user : org;
+        }
+
+        @AssertTrue(message = "name a selection for user and/or org (sql, cutoffs)")
+        public boolean isAnyKind() {
+            return user != null || org != null;
+        }
+    }
+
+    /**
+     * @param sql           one statement selecting the account ids (first column, the root id type), e.g. {@code
+     *                      SELECT id FROM users WHERE last_login_at < :inactive_before}; it runs read-only, paged by
+     *                      the tool (keyset on the id, never OFFSET); named parameters are the cut-offs and values
+     * @param cutoffs       named instants: the run date (00:00 UTC) minus an age ({@code 730d}, {@code P730D})
+     * @param values        named text values (a scope: a root org, a state), bound as text: cast in the SQL
+     * @param activitySince any login, token or session after the run date minus this keeps the account (reason
+     *                      {@code active-again}), checked again just before the account is locked out; default the
+     *                      youngest cut-off
+     */
+    public record KindSelection(@NotBlank String sql, @NotNull @DefaultValue List<@Valid Cutoff> cutoffs,
+                                @NotNull @DefaultValue List<@Valid Value> values, Duration activitySince) {
+
+        private static final java.util.regex.Pattern PARAMETER =
+                java.util.regex.Pattern.compile("(?<![:\\w]):([A-Za-z_][A-Za-z0-9_]*)");
+
+        /** The named parameters the SQL uses. */
+        public java.util.Set<String> parameters() {
+            java.util.Set<String> names = new java.util.TreeSet<>();
+            java.util.regex.Matcher m = PARAMETER.matcher(sql == null ? "" : sql);
+            while (m.find()) {
+                names.add(m.group(1));
+            }
+            return names;
+        }
+
+        /** The age before the run date after which activity keeps an account; null when nothing defines it. */
+        public Duration activityAge() {
+            return activitySince != null ? activitySince
+                    : cutoffs.stream().map(Cutoff::age).filter(java.util.Objects::nonNull).min(Duration::compareTo)
+                            .orElse(null);
+        }
+
+        @AssertTrue(message = "the sql must be exactly one statement")
+        public boolean isSingleStatement() {
+            return sql == null || SqlText.singleStatement(sql) != null;
+        }
+
+        @AssertTrue(message = "every :name in the sql must be a cutoff or a value, and every cutoff and value must be"
+                + " used in the sql")
+        public boolean isEveryParameterDefined() {
+            java.util.Set<String> defined = new java.util.TreeSet<>();
+            cutoffs.forEach(c -> defined.add(c.name()));
+            values.forEach(v -> defined.add(v.name()));
+            return sql == null || parameters().equals(defined);
+        }
+    }
+
+    /** @param age how long before the run date (00:00 UTC): {@code 730d}, {@code P730D}, {@code 36h} */
+    public record Cutoff(@NotBlank @Pattern(regexp = "[a-z][a-z0-9_]{0,62}") String name, @NotNull Duration age) {
+    }
+
+    public record Value(@NotBlank @Pattern(regexp = "[a-z][a-z0-9_]{0,62}") String name, @NotNull String value) {
+    }
+
     public List<RetentionRule> retentionFor(AccountKind kind) {
         return retention.stream().filter(r -> r.appliesTo() == kind).toList();
     }
@@ -240,6 +319,13 @@ public record PurgeProperties(
         return roots == null || retention.stream().allMatch(r -> r.appliesTo() == null || roots.of(r.appliesTo()) != null)
                 && (elasticsearch == null || elasticsearch.indexes() == null
                 || elasticsearch.indexes().stream().allMatch(i -> i.appliesTo() == null || roots.of(i.appliesTo()) != null));
+    }
+
+    @AssertTrue(message = "a selection may only name a kind named under purge.roots")
+    public boolean isEverySelectedKindConfigured() {
+        return roots == null || selection == null
+                || roots.kinds().containsAll(java.util.Arrays.stream(AccountKind.values())
+                        .filter(k -> selection.of(k) != null).toList());
     }
 
     @AssertTrue(message = "keycloak-role and keycloak-group retention rules need the purge.keycloak section")

@@ -1,6 +1,7 @@
 package org.accountpurge.job;
 
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -10,12 +11,14 @@ import org.accountpurge.audit.SummaryTasklet;
 import org.accountpurge.candidate.AccountKind;
 import org.accountpurge.candidate.Candidate;
 import org.accountpurge.candidate.CandidateScreen;
+import org.accountpurge.candidate.CandidateSource;
 import org.accountpurge.candidate.CandidateStore;
 import org.accountpurge.candidate.CandidateWriter;
 import org.accountpurge.candidate.CsvCandidateReader;
 import org.accountpurge.candidate.IdFormat;
 import org.accountpurge.candidate.InputRow;
 import org.accountpurge.candidate.PendingCandidates;
+import org.accountpurge.candidate.SelectionReader;
 import org.accountpurge.config.PurgeProperties;
 import org.accountpurge.purge.AccountPurgeWriter;
 import org.accountpurge.purge.FaultPolicy;
@@ -33,12 +36,12 @@ import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.builder.SimpleJobBuilder;
-import org.springframework.batch.core.job.parameters.DefaultJobParametersValidator;
 import org.springframework.batch.core.listener.ItemWriteListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.Chunk;
+import org.springframework.batch.infrastructure.item.ItemStreamReader;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -66,16 +69,16 @@ class PurgeJobConfiguration {
                         TenantStores stores, TenantLease lease,
                         CandidateStore candidates, StepLog stepLog) {
         SimpleJobBuilder job = new JobBuilder("accountPurgeJob", jobRepository)
-                .validator(new DefaultJobParametersValidator(new String[] {"input", "input.sha256"},
-                        new String[] {"run.started", "dry.run"}))
+                .validator(new CandidateSource())
                 .listener(executionConfigRecorder)
                 .start(validateConfiguration).next(loadCandidates);
         for (AccountKind kind : config.kinds()) {
             RetentionWriter retain = new RetentionWriter(kind, () -> evaluator(stores, config, kind, stores.postgres(kind)),
                     candidates);
-            AccountPurgeWriter purge = new AccountPurgeWriter(kind, () -> {
+            AccountPurgeWriter purge = new AccountPurgeWriter(kind, parameters -> {
                 PostgresAccounts postgres = stores.postgres(kind);
-                return new AccountPurgeWriter.Setup(evaluator(stores, config, kind, postgres),
+                return new AccountPurgeWriter.Setup(evaluator(stores, config, kind, postgres)
+                        .then(stores.activity(kind, CandidateSource.runDate(parameters))),
                         stores.forKind(kind, postgres));
             }, candidates, stepLog, new JdbcSavepoints(dataSource), FaultPolicy.of(config.job()));
             job.next(kindStep("retain" + kind.plural(), kind, jobRepository, tm, config, dataSource, lease, retain))
@@ -127,19 +130,29 @@ class PurgeJobConfiguration {
 
     @Bean
     Step loadCandidates(JobRepository jobRepository, PlatformTransactionManager tm, PurgeProperties config,
-                        CsvCandidateReader candidateCsvReader, CandidateScreen candidateScreen,
+                        ItemStreamReader<InputRow> candidateReader, CandidateScreen candidateScreen,
                         CandidateWriter candidateWriter) {
         return new StepBuilder("loadCandidates", jobRepository).<InputRow, InputRow>chunk(config.job().chunkSize())
-                .transactionManager(tm).reader(candidateCsvReader).processor(candidateScreen).writer(candidateWriter)
+                .transactionManager(tm).reader(candidateReader).processor(candidateScreen).writer(candidateWriter)
                 .build();
     }
 
+    /** The run's candidates: the CSV file, or the inactivity selection of the run date (keyset-paged). */
     @Bean
     @StepScope
-    CsvCandidateReader candidateCsvReader(PurgeProperties config, @Value("#{jobParameters['input']}") String input,
-                                          @Value("#{jobParameters['input.sha256']}") String sha256) {
-        PurgeProperties.Input in = config.input();
-        return new CsvCandidateReader(Path.of(input), sha256, in.idColumn(), in.kindColumn(), in.maxLineLength());
+    ItemStreamReader<InputRow> candidateReader(PurgeProperties config, TenantStores stores,
+                                               @Value("#{jobParameters['input']}") String input,
+                                               @Value("#{jobParameters['input.sha256']}") String sha256,
+                                               @Value("#{jobParameters['run.date']}") String runDate) {
+        if (runDate == null) {
+            PurgeProperties.Input in = config.input();
+            return new CsvCandidateReader(Path.of(input), sha256, in.idColumn(), in.kindColumn(), in.maxLineLength());
+        }
+        Map<AccountKind, SelectionReader.Pages> pages = new LinkedHashMap<>();
+        for (AccountKind kind : config.kinds()) {
+            stores.selection(kind, LocalDate.parse(runDate)).ifPresent(query -> pages.put(kind, query::page));
+        }
+        return new SelectionReader(pages, Math.max(config.job().chunkSize(), 500));
     }
 
     @Bean

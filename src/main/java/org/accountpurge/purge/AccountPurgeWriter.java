@@ -6,7 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import org.springframework.batch.core.job.parameters.JobParameters;
 import org.accountpurge.audit.StepLog;
 import org.accountpurge.candidate.AccountKind;
 import org.accountpurge.candidate.Candidate;
@@ -54,7 +56,7 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
     }
 
     private final AccountKind kind;
-    private final Supplier<Setup> setup;
+    private final Function<JobParameters, Setup> setup;
     private final CandidateStore candidates;
     private final StepLog stepLog;
     private final Savepoints savepoints;
@@ -68,10 +70,10 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
     private long total;
 
     /**
-     * @param setup      called when each step execution starts
+     * @param setup      called when each step execution starts, with the run's parameters
      * @param savepoints marks in the chunk's transaction, to undo the database work of a failed account
      */
-    public AccountPurgeWriter(AccountKind kind, Supplier<Setup> setup, CandidateStore candidates, StepLog stepLog,
+    public AccountPurgeWriter(AccountKind kind, Function<JobParameters, Setup> setup, CandidateStore candidates, StepLog stepLog,
                               Savepoints savepoints, FaultPolicy policy) {
         this.kind = kind;
         this.setup = setup;
@@ -87,7 +89,7 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
                 step.getJobExecution().getId(), kind);
         dryRun = "true".equals(step.getJobExecution().getJobParameters().getString("dry.run"));
         timings = step.getExecutionContext();
-        stores = setup.get();
+        stores = setup.apply(step.getJobExecution().getJobParameters());
         progress = new Progress(kind, dryRun);
         total = -1;
     }

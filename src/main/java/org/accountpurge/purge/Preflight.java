@@ -1,5 +1,8 @@
 package org.accountpurge.purge;
 
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.nio.file.Files;
@@ -109,7 +112,41 @@ public class Preflight implements Tasklet {
                         + config.keycloak().clientId() + " (purge.keycloak): " + e.getMessage());
             }
         });
+        if (config.selection() != null) {
+            selectionProblems(problems);
+        }
         return problems;
+    }
+
+    /** The selection queries run; the realm can show users' activity over the inactivity window. */
+    private void selectionProblems(List<String> problems) {
+        for (AccountKind kind : stores.kinds()) {
+            try {
+                stores.selection(kind, LocalDate.now(ZoneOffset.UTC)).ifPresent(query -> query.page(null, 1));
+            } catch (StoreException e) {
+                problems.add("purge.selection." + kind + ".sql does not run (" + e.errorType() + " " + rootMessage(e)
+                        + ")");
+            }
+        }
+        PurgeProperties.KindSelection users = config.selection().user();
+        if (users == null || users.activityAge() == null) {
+            return;
+        }
+        stores.keycloak(AccountKind.USER).ifPresent(keycloak -> {
+            String events;
+            try {
+                events = keycloak.eventsProblem(users.activityAge());
+            } catch (StoreException e) {
+                problems.add("the activity veto cannot read realm " + config.keycloak().realm() + "'s events: "
+                        + e.getMessage() + " (grant the purge client's service account realm-management view-events)");
+                return;
+            }
+            if (events != null && config.selection().requireEvents()) {
+                problems.add(events + " (purge.selection.require-events is true)");
+            } else if (events != null) {
+                log.warn("Activity veto: {}", events);
+            }
+        });
     }
 
     private static void describe(AccountKind kind, DeletePlan plan) {

@@ -1,5 +1,9 @@
 package org.accountpurge.purge;
 
+import org.accountpurge.retention.ActivityCheck;
+import org.accountpurge.retention.RetentionCheck;
+import org.accountpurge.store.postgres.SelectionQuery;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -47,6 +51,32 @@ public final class TenantStores {
      */
     public PostgresAccounts postgres(AccountKind kind) {
         return new PostgresAccounts(dataSource, readOnly, TenantPlan.read(dataSource, config, kind));
+    }
+
+    /** The kind's inactivity selection on a run date; empty when the configuration selects no such accounts. */
+    public Optional<SelectionQuery> selection(AccountKind kind, java.time.LocalDate runDate) {
+        PurgeProperties.KindSelection selection = config.selection() == null ? null : config.selection().of(kind);
+        if (selection == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new SelectionQuery(readOnly, selection, TenantPlan.idType(dataSource, config, kind), runDate));
+    }
+
+    /**
+     * The nightly veto for a run ({@link ActivityCheck}): nothing for a CSV run (null run date) or a kind without a
+     * selection; otherwise the selection asked again and, for users, Keycloak's events and sessions after the
+     * cut-off.
+     */
+    public RetentionCheck activity(AccountKind kind, java.time.LocalDate runDate) {
+        Optional<SelectionQuery> selection = runDate == null ? Optional.empty() : selection(kind, runDate);
+        if (selection.isEmpty()) {
+            return ids -> java.util.Map.of();
+        }
+        SelectionQuery query = selection.get();
+        java.time.Instant cutoff = query.activityCutoff();
+        return new ActivityCheck(query::stillSelected, cutoff == null ? null
+                : keycloak(kind).<java.util.function.Function<List<String>, java.util.Set<String>>>map(
+                        kc -> ids -> kc.activeSince(ids, cutoff)).orElse(null));
     }
 
     /** The realm, for users when the tenant has one. */

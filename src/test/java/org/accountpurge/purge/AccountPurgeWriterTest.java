@@ -196,7 +196,8 @@ class AccountPurgeWriterTest {
             }
         };
         AccountPurgeWriter writer = new AccountPurgeWriter(AccountKind.USER,
-                () -> new AccountPurgeWriter.Setup(retention, List.of(stores)), candidates, log, savepoints, policy);
+                parameters -> new AccountPurgeWriter.Setup(retention, List.of(stores)), candidates, log, savepoints,
+                policy);
         writer.beforeStep(MetaDataInstanceFactory.createStepExecution(new JobParametersBuilder()
                 .addString("dry.run", String.valueOf(dryRun)).toJobParameters()));
         return writer;

@@ -181,6 +181,63 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
         });
     }
 
+    /** Keycloak events that show a user was active: an interactive login, a code exchanged, a token refreshed. */
+    static final List<String> ACTIVITY_EVENTS = List.of("LOGIN", "CODE_TO_TOKEN", "REFRESH_TOKEN");
+
+    /**
+     * The accounts whose Keycloak user was active after {@code since}: an activity event of that user (when the realm
+     * stores events) or any session, online or offline. When Keycloak cannot answer for an account, the call fails
+     * (the chunk fails before anything of it is touched, and is retried or restarted): a doubt never purges.
+     */
+    public Set<String> activeSince(List<String> accountIds, java.time.Instant since) {
+        List<String> offlineClients = call("clients with offline sessions", () -> resource().getClientSessionStats()
+                .stream().filter(stat -> !"0".equals(String.valueOf(stat.getOrDefault("offline", "0"))))
+                .map(stat -> stat.get("id")).filter(java.util.Objects::nonNull).toList());
+        String day = java.time.LocalDate.ofInstant(since, java.time.ZoneOffset.UTC).toString();
+        Map<String, TargetOutcome> found = forEachUser(accountIds, kcId -> {
+            rate.acquire(2 + offlineClients.size());
+            boolean active = resource().getEvents(ACTIVITY_EVENTS, null, kcId, day, null, null, 0, 1).stream()
+                    .anyMatch(e -> e.getTime() >= since.toEpochMilli());
+            UserResource user = resource().users().get(kcId);
+            active = active || !user.getUserSessions().isEmpty()
+                    || offlineClients.stream().anyMatch(client -> !user.getOfflineSessions(client).isEmpty());
+            return active ? TargetOutcome.present(1) : TargetOutcome.absent();
+        });
+        Set<String> active = new HashSet<>();
+        found.forEach((id, outcome) -> {
+            if (outcome.action() == TargetOutcome.Action.FAILED) {
+                throw new StoreException(STORE, "reading the activity of users in realm " + realm + " failed: "
+                        + outcome.errorClass() + " (nothing of the chunk was touched)", null, outcome.errorClass());
+            }
+            if (outcome.action() != TargetOutcome.Action.ABSENT) {
+                active.add(id);
+            }
+        });
+        return active;
+    }
+
+    /**
+     * Why the realm's events cannot show activity over {@code window} (events not stored, or kept for less), or null
+     * when they can.
+     */
+    public String eventsProblem(Duration window) {
+        org.keycloak.representations.idm.RealmEventsConfigRepresentation events = call("the realm's events settings",
+                () -> resource().getRealmEventsConfig());
+        if (!Boolean.TRUE.equals(events.isEventsEnabled())) {
+            return "realm " + realm + " stores no login events: only sessions and the database column show activity";
+        }
+        List<String> types = events.getEnabledEventTypes();
+        if (types != null && !types.isEmpty() && !types.containsAll(ACTIVITY_EVENTS)) {
+            return "realm " + realm + " does not store all of " + ACTIVITY_EVENTS + " events";
+        }
+        Long expiration = events.getEventsExpiration();
+        if (expiration != null && expiration > 0 && Duration.ofSeconds(expiration).compareTo(window) < 0) {
+            return "realm " + realm + " keeps events for " + Duration.ofSeconds(expiration).toDays() + " days, less"
+                    + " than the inactivity window of " + window.toDays() + " days";
+        }
+        return null;
+    }
+
     /** Deletes each account's Keycloak user: DELETED, ABSENT (404) or FAILED per account. */
     private Map<String, TargetOutcome> delete(List<String> accountIds) {
         return forEachUser(accountIds, kcId -> {

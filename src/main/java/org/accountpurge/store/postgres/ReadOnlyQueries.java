@@ -1,5 +1,11 @@
 package org.accountpurge.store.postgres;
 
+import java.util.Map;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
@@ -48,6 +54,38 @@ public final class ReadOnlyQueries implements AutoCloseable {
     /** As {@link #ids}, the first two columns of each row (rows with a null left out). */
     public List<String[]> pairs(String sql, List<String> ids) {
         return query(sql, ids, 2);
+    }
+
+    /**
+     * Runs one statement with named parameters ({@code :name}; a {@code String[]} value is bound as {@code text[]})
+     * and returns the first column of each row as text (nulls left out).
+     */
+    public List<String> named(String sql, Map<String, Object> parameters) {
+        String statement = SqlText.singleStatement(sql);
+        if (statement == null) {
+            throw new StoreException(PostgresAccounts.STORE, "a configured query must be exactly one statement", null,
+                    "not_a_single_statement");
+        }
+        try (Connection c = pool.getConnection()) {
+            try {
+                MapSqlParameterSource source = new MapSqlParameterSource();
+                for (Map.Entry<String, Object> p : parameters.entrySet()) {
+                    source.addValue(p.getKey(), p.getValue() instanceof String[] array
+                            ? c.createArrayOf("text", array) : p.getValue());
+                }
+                List<String> result = new NamedParameterJdbcTemplate(new SingleConnectionDataSource(c, true))
+                        .query(statement, source, (rs, n) -> rs.getString(1));
+                return result.stream().filter(java.util.Objects::nonNull).toList();
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            throw new StoreException(PostgresAccounts.STORE, "read-only query failed: " + e.getSQLState(), e);
+        } catch (DataAccessException e) {
+            String state = e.getMostSpecificCause() instanceof SQLException cause ? cause.getSQLState() : "?";
+            throw new StoreException(PostgresAccounts.STORE, "read-only query failed: " + state, e,
+                    e.getMostSpecificCause().getClass().getSimpleName() + " " + state);
+        }
     }
 
     private List<String[]> query(String sql, List<String> ids, int columns) {

@@ -1,0 +1,246 @@
+package org.accountpurge.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.accountpurge.dev.SeedCommand;
+import org.accountpurge.retention.ActivityCheck;
+import org.accountpurge.seed.KeycloakRealmSetup;
+import org.accountpurge.seed.ReferenceTenant;
+import org.accountpurge.stack.StackEndpoints;
+import org.accountpurge.support.FlakyHttpProxy;
+import org.accountpurge.support.TestStack;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+
+/**
+ * The nightly inactivity purge ({@code nightly}, {@code jobs-config/nightly-inactive.yml}) on the real stack, through
+ * the command line: the selection, the dry run, the activity veto for a user who logs in through Keycloak and one
+ * whose last-login column moves between selection and purge, one real run per date.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class NightlyPurgeTest {
+
+    static final int USERS = 300;
+    static final int ORGS = 20;
+    static final long SEED = 23;
+    static final String SECRET = "test-" + Long.toHexString(System.nanoTime());
+    static final String KC_USER_UPDATE = "PUT /admin/realms/[^/]+/users/[^/]+";
+    static final String SELECTED = "SELECT id::text FROM users WHERE (last_login_at IS NULL AND created_at < ?)"
+            + " OR last_login_at < ?";
+
+    static StackEndpoints stack;
+    static FlakyHttpProxy keycloak;
+    static JdbcTemplate jdbc;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void proxy() throws Exception {
+        stack = TestStack.endpoints();
+        keycloak = new FlakyHttpProxy(stack.keycloakUrl());
+        jdbc = new JdbcTemplate(new SingleConnectionDataSource(stack.jdbcUrl(), stack.jdbcUser(), stack.jdbcPassword(),
+                true));
+    }
+
+    @AfterAll
+    static void closeProxy() {
+        keycloak.close();
+    }
+
+    @BeforeEach
+    void seed() {
+        keycloak.heal();
+        SeedCommand.seed(TestStack.stack(), USERS, ORGS, SEED, SECRET, null);
+    }
+
+    @Test
+    void theInactiveArePurgedAndWhoeverCameBackBeforeTheirChunkIsKept(CapturedOutput output) throws Exception {
+        // given the users the reference selection selects on the run date, as the database has them now
+        LocalDate runDate = LocalDate.parse("2026-11-20");
+        Set<String> selected = selected(runDate);
+        assertThat(selected).hasSizeGreaterThan(50);
+
+        // when the nightly purge of that date runs dry, then it purges nothing and says how many it would
+        assertThat(cli("nightly", "--config", config().toString(), "--run-date", runDate.toString(), "--dry-run"))
+                .isZero();
+        long dryRun = latestRun();
+        Set<String> wouldPurge = ids(dryRun, "user", "PENDING");
+        assertThat(wouldPurge).isNotEmpty().isSubsetOf(selected);
+        assertThat(ids(dryRun, "user", "RETAINED")).isNotEmpty();
+        assertThat(count("SELECT count(*) FROM users")).isEqualTo(USERS);
+
+        // when the real run is held at its first Keycloak lock-out, and meanwhile two users it would purge in a later
+        // chunk come back: one logs in through Keycloak, the other's last-login column is updated by the platform
+        // (the last ids: the purge takes its candidates in id order; only an enabled user can log in)
+        List<String> later = new ArrayList<>(wouldPurge);
+        later.sort(java.util.Comparator.reverseOrder());
+        String loggedIn;
+        Map<String, Object> loggedInBefore;
+        Map<String, Object> columnMovedBefore;
+        try (KeycloakRealmSetup admin = admin()) {
+            loggedIn = later.stream().filter(id -> Boolean.TRUE.equals(admin.describeUser(ReferenceTenant.REALM, id)
+                    .get("enabled"))).findFirst().orElseThrow();
+            later.remove(loggedIn);
+            loggedInBefore = admin.describeUser(ReferenceTenant.REALM, loggedIn);
+            columnMovedBefore = admin.describeUser(ReferenceTenant.REALM, later.get(0));
+        }
+        String columnMoved = later.get(0);
+        keycloak.hangAfter(KC_USER_UPDATE, 0);
+        Process nightly = nightlyProcess(runDate);
+        try {
+            assertThat(keycloak.awaitHanging(Duration.ofMinutes(3))).as(log()).isTrue();
+            try (KeycloakRealmSetup admin = admin()) {
+                admin.logIn(ReferenceTenant.REALM, loggedIn, stack.keycloakUrl());
+            }
+            jdbc.update("UPDATE users SET last_login_at = now() WHERE id = ?::uuid", columnMoved);
+            keycloak.heal();
+
+            // then the run completes, and both are kept as active-again, untouched
+            assertThat(nightly.waitFor(5, TimeUnit.MINUTES)).isTrue();
+            assertThat(nightly.exitValue()).as(log()).isZero();
+        } finally {
+            nightly.destroyForcibly();
+        }
+        long run = latestRun();
+        assertThat(reasons(run, loggedIn)).containsExactly(ActivityCheck.ACTIVE_AGAIN);
+        assertThat(reasons(run, columnMoved)).containsExactly(ActivityCheck.ACTIVE_AGAIN);
+        try (KeycloakRealmSetup admin = admin()) {
+            assertThat(admin.describeUser(ReferenceTenant.REALM, loggedIn)).isEqualTo(loggedInBefore);
+            assertThat(admin.describeUser(ReferenceTenant.REALM, columnMoved)).isEqualTo(columnMovedBefore);
+        }
+        assertThat(count("SELECT count(*) FROM users WHERE id IN ('" + loggedIn + "', '" + columnMoved + "')"))
+                .isEqualTo(2);
+
+        // and exactly the dry run's accounts but those two are purged: gone from the database and the realm
+        Set<String> purged = ids(run, "user", "PURGED");
+        Set<String> expected = new HashSet<>(wouldPurge);
+        expected.removeAll(Set.of(loggedIn, columnMoved));
+        assertThat(purged).isEqualTo(expected);
+        assertThat(ids(run, "user", "RETAINED")).isEqualTo(union(ids(dryRun, "user", "RETAINED"),
+                Set.of(loggedIn, columnMoved)));
+        assertThat(count("SELECT count(*) FROM users")).isEqualTo(USERS - purged.size());
+        try (KeycloakRealmSetup admin = admin()) {
+            assertThat(purged.stream().filter(id -> admin.userExists(ReferenceTenant.REALM, id))).isEmpty();
+        }
+        assertThat(output.getAll()).doesNotContain("@mail.example.org");
+
+        // when the same date is launched again, then it is refused: one real run per date
+        String before = output.getAll();
+        assertThat(cli("nightly", "--config", config().toString(), "--run-date", runDate.toString())).isEqualTo(3);
+        assertThat(output.getAll().substring(before.length())).contains("purge of " + runDate + " already ran");
+    }
+
+    @Test
+    void aWrongRunDateOrAConfigurationWithoutSelectionStartsNothing(CapturedOutput output) throws Exception {
+        long executions = count("SELECT count(*) FROM purge.batch_job_execution");
+        assertThat(cli("nightly", "--config", config().toString(), "--run-date", "25/11/2026")).isEqualTo(2);
+        assertThat(output.getAll()).contains("--run-date must be a date like 2026-11-25 (got '25/11/2026')");
+        assertThat(cli("nightly", "--config", "jobs-config/reference-tenant.yml")).isEqualTo(2);
+        assertThat(output.getAll()).contains("has no purge.selection");
+        Path unknownParameter = Files.writeString(dir.resolve("bad.yml"), Files.readString(config())
+                .replace("last_login_at < :last_login_before", "last_login_at < :last_login_befor"));
+        assertThat(cli("nightly", "--config", unknownParameter.toString())).isEqualTo(2);
+        assertThat(output.getAll()).contains("every :name in the sql must be a cutoff or a value");
+        assertThat(count("SELECT count(*) FROM purge.batch_job_execution")).isEqualTo(executions);
+        assertThat(count("SELECT count(*) FROM users")).isEqualTo(USERS);
+    }
+
+    // --- helpers ---
+
+    /** The users the reference selection selects on the run date (created a year before it, last login two years). */
+    static Set<String> selected(LocalDate runDate) {
+        Timestamp midnight = Timestamp.from(runDate.atStartOfDay().toInstant(ZoneOffset.UTC));
+        Timestamp yearBefore = Timestamp.from(midnight.toInstant().minus(Duration.ofDays(365)));
+        Timestamp twoYearsBefore = Timestamp.from(midnight.toInstant().minus(Duration.ofDays(730)));
+        return new HashSet<>(jdbc.queryForList(SELECTED, String.class, yearBefore, twoYearsBefore));
+    }
+
+    static Set<String> ids(long run, String kind, String state) {
+        return new HashSet<>(jdbc.queryForList("SELECT account_id FROM purge.candidate WHERE run_id = ? AND kind = ?"
+                + " AND state = ?", String.class, run, kind, state));
+    }
+
+    static List<String> reasons(long run, String id) {
+        return jdbc.queryForList("SELECT reason FROM purge.retention WHERE run_id = ? AND account_id = ?",
+                String.class, run, id);
+    }
+
+    static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new HashSet<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    static long count(String sql) {
+        Long n = jdbc.queryForObject(sql, Long.class);
+        return n == null ? 0 : n;
+    }
+
+    static long latestRun() {
+        return count("SELECT job_instance_id FROM purge.batch_job_execution WHERE job_execution_id = (SELECT"
+                + " max(job_execution_id) FROM purge.batch_job_execution)");
+    }
+
+    static KeycloakRealmSetup admin() {
+        return new KeycloakRealmSetup(stack.keycloakUrl(), stack.keycloakAdminUser(), stack.keycloakAdminPassword(),
+                Duration.ofSeconds(30));
+    }
+
+    int cli(String... argv) throws Exception {
+        return Main.execute(argv, properties());
+    }
+
+    Map<String, Object> properties() {
+        Map<String, Object> p = new HashMap<>(stack.asPurgeProperties());
+        p.put("PURGE_KC_URL", keycloak.url());
+        p.put("PURGE_KC_CLIENT_SECRET", SECRET);
+        return p;
+    }
+
+    /** The nightly configuration with chunks of 10, Keycloak's timeout long enough to be held, reports under target. */
+    Path config() throws Exception {
+        Path file = dir.resolve("nightly.yml");
+        if (!Files.exists(file)) {
+            Files.writeString(file, Files.readString(Path.of("jobs-config/nightly-inactive.yml"))
+                    .replace("chunk-size: 100", "chunk-size: 10").replace("timeout: 30s", "timeout: 300s")
+                    .replace("report-directory: target/purge-reports", "report-directory: target/purge-reports-test"));
+        }
+        return file;
+    }
+
+    Process nightlyProcess(LocalDate runDate) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                "org.accountpurge.cli.Main", "nightly", "--config", config().toString(), "--run-date",
+                runDate.toString());
+        properties().forEach((k, v) -> pb.environment().put(k, v.toString()));
+        return pb.redirectErrorStream(true).redirectOutput(Path.of("target", "nightly.log").toFile()).start();
+    }
+
+    static String log() throws Exception {
+        Path log = Path.of("target", "nightly.log");
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+}
