@@ -29,12 +29,13 @@ import tools.jackson.databind.json.JsonMapper;
  *                   no verification has completed for the run
  * @param configChangedAt executions that ran with a configuration changed from the one before (restart with
  *                   --config-changed)
+ * @param guardOverridden the blast-radius guard an operator overrode (--override-guard): execution and what exceeded
  */
 public record RunSummary(long runId, long jobExecutionId, String status, boolean dryRun, String input,
                          Map<String, Map<String, Long>> candidates, Map<String, Long> rejected,
                          Map<String, Map<String, Long>> retained, Map<String, Map<String, Map<String, Long>>> stores,
                          long failedAttempts, long pending, long notFound, long failed, long residue,
-                         List<Long> configChangedAt) {
+                         List<Long> configChangedAt, List<String> guardOverridden) {
 
     public static RunSummary load(JdbcTemplate jdbc, long runId, long jobExecutionId, String status, boolean dryRun,
                                   String input) {
@@ -79,9 +80,14 @@ public record RunSummary(long runId, long jobExecutionId, String status, boolean
         Long residue = verified == null || verified == 0 || !Boolean.TRUE.equals(residueTable) ? Long.valueOf(-1)
                 : jdbc.queryForObject("SELECT count(DISTINCT (kind, account_id)) FROM purge.residue WHERE run_id = ?",
                 Long.class, runId);
+        Boolean guardTable = jdbc.queryForObject("SELECT to_regclass('purge.guard_override') IS NOT NULL",
+                Boolean.class);
+        List<String> overridden = !Boolean.TRUE.equals(guardTable) ? List.of() : jdbc.queryForList("SELECT 'execution '"
+                + " || job_execution_id || ': ' || exceeded FROM purge.guard_override WHERE run_id = ? ORDER BY"
+                + " overridden_at", String.class, runId);
         return new RunSummary(runId, jobExecutionId, status, dryRun, input, candidates, rejected, retained, stores,
                 failures == null ? 0 : failures, pending, notFound, failed, residue == null ? 0 : residue,
-                ExecutionConfigRecorder.changedAt(jdbc, runId));
+                ExecutionConfigRecorder.changedAt(jdbc, runId), overridden);
     }
 
     /** Writes the summary as JSON into {@code directory} and returns the file. */
@@ -132,6 +138,9 @@ public record RunSummary(long runId, long jobExecutionId, String status, boolean
         }
         if (!configChangedAt.isEmpty()) {
             lines.add("  configuration changed (restart with --config-changed) at execution(s): " + configChangedAt);
+        }
+        for (String override : guardOverridden) {
+            lines.add("  blast-radius guard overridden (--override-guard) at " + override);
         }
         return lines;
     }

@@ -7,13 +7,13 @@ import java.util.Set;
 /**
  * Command line of account-purge.
  * <pre>
- *   purge --config FILE --input FILE [--new-run] [--dry-run]
+ *   purge --config FILE --input FILE [--new-run] [--dry-run] [--override-guard]
  *                              run a purge job against the stores the configuration names (PURGE_* variables);
  *                              a dry run records candidates and retention and touches no store
- *   nightly --config FILE [--run-date YYYY-MM-DD] [--dry-run]
+ *   nightly --config FILE [--run-date YYYY-MM-DD] [--dry-run] [--override-guard]
  *                              the inactivity purge of a date (default today, UTC): candidates from purge.selection,
  *                              one real run per date
- *   restart --config FILE --execution ID [--after-crash] [--config-changed]
+ *   restart --config FILE --execution ID [--after-crash] [--config-changed] [--override-guard]
  *                              restart a failed execution: it finishes exactly the remaining work
  *                              (--after-crash: the execution's process died and it is still marked running;
  *                              --config-changed: the job configuration was changed on purpose since)
@@ -26,6 +26,7 @@ import java.util.Set;
  *   orphans --config FILE [--purge]
  *                              documents and realm users whose account is not in the database; --purge removes them
  * </pre>
+ * --override-guard: go on although the candidates exceed purge.guard (max-accounts, max-share); recorded.
  * Exit code 4: the run completed but left accounts FAILED (a store refused them for good; see the summary).
  * <pre>
  * </pre>
@@ -37,9 +38,9 @@ import java.util.Set;
 public final class Main {
 
     private static final Map<String, Set<String>> COMMANDS = Map.of(
-            "purge", Set.of("config", "input", "new-run", "dry-run"),
-            "nightly", Set.of("config", "run-date", "dry-run"),
-            "restart", Set.of("config", "execution", "after-crash", "config-changed"),
+            "purge", Set.of("config", "input", "new-run", "dry-run", "override-guard"),
+            "nightly", Set.of("config", "run-date", "dry-run", "override-guard"),
+            "restart", Set.of("config", "execution", "after-crash", "config-changed", "override-guard"),
             "status", Set.of("config", "execution"),
             "retry-failed", Set.of("config", "execution"),
             "verify", Set.of("config", "execution"),
@@ -47,14 +48,14 @@ public final class Main {
 
     /** Options that are flags, per command. */
     private static final Map<String, Set<String>> FLAGS = Map.of(
-            "purge", Set.of("new-run", "dry-run"),
-            "nightly", Set.of("dry-run"),
-            "restart", Set.of("after-crash", "config-changed"),
+            "purge", Set.of("new-run", "dry-run", "override-guard"),
+            "nightly", Set.of("dry-run", "override-guard"),
+            "restart", Set.of("after-crash", "config-changed", "override-guard"),
             "orphans", Set.of("purge"));
 
     private static final String USAGE = "commands: purge --config FILE --input FILE [--dry-run] [--new-run]"
-            + " | nightly --config FILE [--run-date YYYY-MM-DD] [--dry-run]"
-            + " | restart --config FILE --execution ID [--after-crash] [--config-changed]"
+            + " [--override-guard] | nightly --config FILE [--run-date YYYY-MM-DD] [--dry-run] [--override-guard]"
+            + " | restart --config FILE --execution ID [--after-crash] [--config-changed] [--override-guard]"
             + " | status --config FILE --execution ID | retry-failed --config FILE --execution ID"
             + " | verify --config FILE --execution ID | orphans --config FILE [--purge]";
 
@@ -88,11 +89,11 @@ public final class Main {
     private static int run(Args args, Map<String, Object> properties) throws Exception {
         return switch (args.command()) {
             case "purge" -> PurgeRun.start(Path.of(required(args, "config")), Path.of(required(args, "input")),
-                    args.flag("new-run"), args.flag("dry-run"), properties);
+                    args.flag("new-run"), args.flag("dry-run"), args.flag("override-guard"), properties);
             case "nightly" -> PurgeRun.nightly(Path.of(required(args, "config")), runDate(args), args.flag("dry-run"),
-                    properties);
+                    args.flag("override-guard"), properties);
             case "restart" -> PurgeRun.restart(Path.of(required(args, "config")), execution(args),
-                    args.flag("after-crash"), args.flag("config-changed"), properties);
+                    args.flag("after-crash"), args.flag("config-changed"), args.flag("override-guard"), properties);
             case "status" -> PurgeRun.status(Path.of(required(args, "config")), execution(args), properties);
             case "retry-failed" -> PurgeRun.retryFailed(Path.of(required(args, "config")), execution(args), properties);
             case "verify" -> PurgeRun.verify(Path.of(required(args, "config")), execution(args), properties);

@@ -113,12 +113,13 @@ final class PurgeRun {
         }
     }
 
-    static int start(Path config, Path input, boolean newRun, boolean dryRun, Map<String, Object> properties) {
+    static int start(Path config, Path input, boolean newRun, boolean dryRun, boolean overrideGuard,
+                     Map<String, Object> properties) {
         if (!Files.isRegularFile(input)) {
             throw new Args.UsageException("input file " + input + " does not exist");
         }
         String sha256 = CsvCandidateReader.sha256(input);
-        try (ConfigurableApplicationContext ctx = context(config, properties, Access.WRITE)) {
+        try (ConfigurableApplicationContext ctx = context(config, properties, guard(overrideGuard), Access.WRITE)) {
             JdbcTemplate jdbc = ctx.getBean(JdbcTemplate.class);
             Optional<TenantLease> lock = lock(ctx);
             if (lock.isEmpty()) {
@@ -147,8 +148,9 @@ final class PurgeRun {
      * launch while one runs is refused by the tenant's lock, after it completed by the job repository, and an
      * unfinished one is pointed at its restart. Dry runs may be repeated.
      */
-    static int nightly(Path config, LocalDate runDate, boolean dryRun, Map<String, Object> properties) {
-        try (ConfigurableApplicationContext ctx = context(config, properties, Access.WRITE)) {
+    static int nightly(Path config, LocalDate runDate, boolean dryRun, boolean overrideGuard,
+                       Map<String, Object> properties) {
+        try (ConfigurableApplicationContext ctx = context(config, properties, guard(overrideGuard), Access.WRITE)) {
             PurgeProperties.Selection selection = ctx.getBean(PurgeProperties.class).selection();
             if (selection == null) {
                 throw new StartupException(config + " has no purge.selection: the nightly purge selects its"
@@ -242,9 +244,9 @@ final class PurgeRun {
      *                      mark it failed first. Safe: it is only done while this process holds the tenant's lock.
      * @param configChanged the job configuration differs from the one the run's last execution used, on purpose
      */
-    static int restart(Path config, long executionId, boolean afterCrash, boolean configChanged,
+    static int restart(Path config, long executionId, boolean afterCrash, boolean configChanged, boolean overrideGuard,
                        Map<String, Object> properties) {
-        try (ConfigurableApplicationContext ctx = context(config, properties, Access.WRITE)) {
+        try (ConfigurableApplicationContext ctx = context(config, properties, guard(overrideGuard), Access.WRITE)) {
             JobRepository repository = ctx.getBean(JobRepository.class);
             JobExecution execution = repository.getJobExecution(executionId);
             if (execution == null) {
@@ -351,7 +353,7 @@ final class PurgeRun {
             System.out.println("Retrying the " + rows.size() + " FAILED account(s) of run " + run + " as a new run of "
                     + csv);
         }
-        return start(config, csv, true, false, properties);
+        return start(config, csv, true, false, false, properties);
     }
 
     /**
@@ -449,6 +451,11 @@ final class PurgeRun {
         }
         System.err.println("account-purge: nothing was started; fix these first:\n  - " + String.join("\n  - ", problems));
         return false;
+    }
+
+    /** {@code --override-guard}: the blast-radius guard lets this execution go on, and records it. */
+    private static Map<String, Object> guard(boolean override) {
+        return override ? Map.of("account-purge.override-guard", "true") : Map.of();
     }
 
     private static Optional<TenantLease> lock(ConfigurableApplicationContext ctx) {

@@ -35,6 +35,7 @@ public record PurgeProperties(
         @NotNull @DefaultValue List<@Valid RetentionRule> retention,
         @Valid @NotNull @DefaultValue Input input,
         @Valid Selection selection,
+        @Valid @NotNull @DefaultValue Guard guard,
         @Valid Elasticsearch elasticsearch,
         @Valid Keycloak keycloak,
         @Valid @NotNull @DefaultValue Job job) {
@@ -259,9 +260,12 @@ public record PurgeProperties(
      * @param activitySince any login, token or session after the run date minus this keeps the account (reason
      *                      {@code active-again}), checked again just before the account is locked out; default the
      *                      youngest cut-off
+     * @param scopeSql      one statement counting the accounts in scope (the same named parameters), the base of
+     *                      {@code purge.guard.max-share}; default all rows of the kind's root table
      */
     public record KindSelection(@NotBlank String sql, @NotNull @DefaultValue List<@Valid Cutoff> cutoffs,
-                                @NotNull @DefaultValue List<@Valid Value> values, Duration activitySince) {
+                                @NotNull @DefaultValue List<@Valid Value> values, Duration activitySince,
+                                String scopeSql) {
 
         private static final java.util.regex.Pattern PARAMETER =
                 java.util.regex.Pattern.compile("(?<![:\\w]):([A-Za-z_][A-Za-z0-9_]*)");
@@ -283,9 +287,10 @@ public record PurgeProperties(
                             .orElse(null);
         }
 
-        @AssertTrue(message = "the sql must be exactly one statement")
+        @AssertTrue(message = "the sql and the scope-sql must each be exactly one statement")
         public boolean isSingleStatement() {
-            return sql == null || SqlText.singleStatement(sql) != null;
+            return (sql == null || SqlText.singleStatement(sql) != null)
+                    && (scopeSql == null || SqlText.singleStatement(scopeSql) != null);
         }
 
         @AssertTrue(message = "every :name in the sql must be a cutoff or a value, and every cutoff and value must be"
@@ -296,6 +301,19 @@ public record PurgeProperties(
             values.forEach(v -> defined.add(v.name()));
             return sql == null || parameters().equals(defined);
         }
+    }
+
+    /**
+     * The blast-radius guard: a run with more candidates of a kind than this fails before anything is deleted, saying
+     * by how much; {@code --override-guard} lets an operator go on knowingly (recorded in {@code purge.guard_override}).
+     *
+     * @param maxAccounts most candidates of one kind in a run; none when unset
+     * @param maxShare    most candidates of one kind as a share (0..1) of the kind's accounts in scope (the
+     *                    selection's scope-sql, or all rows of the root table); none when unset
+     */
+    public record Guard(@Min(0) Integer maxAccounts,
+                        @jakarta.validation.constraints.DecimalMin("0") @jakarta.validation.constraints.DecimalMax("1")
+                        Double maxShare) {
     }
 
     /** @param age how long before the run date (00:00 UTC): {@code 730d}, {@code P730D}, {@code 36h} */

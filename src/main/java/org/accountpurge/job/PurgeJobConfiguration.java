@@ -21,6 +21,7 @@ import org.accountpurge.candidate.PendingCandidates;
 import org.accountpurge.candidate.SelectionReader;
 import org.accountpurge.config.PurgeProperties;
 import org.accountpurge.purge.AccountPurgeWriter;
+import org.accountpurge.purge.BlastRadius;
 import org.accountpurge.purge.FaultPolicy;
 import org.accountpurge.purge.Preflight;
 import org.accountpurge.purge.TenantStores;
@@ -50,7 +51,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * {@code accountPurgeJob}: validateConfiguration, loadCandidates, then for each configured kind of account (users
+ * {@code accountPurgeJob}: validateConfiguration, loadCandidates, checkBlastRadius, then for each configured kind
+ * of account (users
  * first, so that members purged in the same run no longer hold their orgs back) retain&lt;Kind&gt; and
  * purge&lt;Kind&gt;, then verifyPurge (every purged account gone from every store?) and writeSummary. The run's
  * identity is its job instance: candidates, retention and step log
@@ -65,13 +67,13 @@ class PurgeJobConfiguration {
     @Bean
     Job accountPurgeJob(JobRepository jobRepository, PlatformTransactionManager tm, PurgeProperties config,
                         ExecutionConfigRecorder executionConfigRecorder, Step validateConfiguration,
-                        Step loadCandidates, Step verifyPurge, Step writeSummary, DataSource dataSource,
+                        Step loadCandidates, Step checkBlastRadius, Step verifyPurge, Step writeSummary, DataSource dataSource,
                         TenantStores stores, TenantLease lease,
                         CandidateStore candidates, StepLog stepLog) {
         SimpleJobBuilder job = new JobBuilder("accountPurgeJob", jobRepository)
                 .validator(new CandidateSource())
                 .listener(executionConfigRecorder)
-                .start(validateConfiguration).next(loadCandidates);
+                .start(validateConfiguration).next(loadCandidates).next(checkBlastRadius);
         for (AccountKind kind : config.kinds()) {
             RetentionWriter retain = new RetentionWriter(kind, () -> evaluator(stores, config, kind, stores.postgres(kind)),
                     candidates);
@@ -167,6 +169,15 @@ class PurgeJobConfiguration {
     @StepScope
     CandidateWriter candidateWriter(CandidateStore candidates, @Value(RUN_ID) long runId) {
         return new CandidateWriter(runId, candidates);
+    }
+
+    /** Too many candidates of a kind (purge.guard) fail the run here, before anything is deleted. */
+    @Bean
+    Step checkBlastRadius(JobRepository jobRepository, PlatformTransactionManager tm, PurgeProperties config,
+                          TenantStores stores, CandidateStore candidates, JdbcTemplate jdbc,
+                          @Value("${account-purge.override-guard:false}") boolean override) {
+        return new StepBuilder("checkBlastRadius", jobRepository)
+                .tasklet(new BlastRadius(config.guard(), stores, candidates, jdbc, override), tm).build();
     }
 
     /** After a real run's purge steps: is every purged account gone from every store? */

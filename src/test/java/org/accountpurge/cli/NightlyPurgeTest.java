@@ -153,6 +153,70 @@ class NightlyPurgeTest {
     }
 
     @Test
+    void theBlastRadiusGuardStopsTheRunBeforeAnyDeletionAndAnOverrideIsRecorded(CapturedOutput output)
+            throws Exception {
+        // given a guard of at most 50 user candidates and 20 % of the users
+        Path config = Files.writeString(dir.resolve("guarded.yml"), Files.readString(config())
+                .replace("\n  job:\n", "\n  guard:\n    max-accounts: 50\n    max-share: 0.2\n  job:\n"));
+        LocalDate runDate = LocalDate.parse("2026-11-21");
+        int selected = selected(runDate).size();
+        long realmUsers;
+        try (KeycloakRealmSetup admin = admin()) {
+            realmUsers = admin.countUsers(ReferenceTenant.REALM);
+        }
+
+        // when the nightly purge runs, then it fails before anything is deleted, saying by how much
+        assertThat(cli("nightly", "--config", config.toString(), "--run-date", runDate.toString())).isEqualTo(1);
+        assertThat(output.getAll()).contains("blast-radius guard: " + selected + " user candidates exceed"
+                + " purge.guard.max-accounts 50 by " + (selected - 50))
+                .contains(selected + " of " + USERS + " user accounts in scope").contains("max-share 20.0% (60)");
+        assertThat(count("SELECT count(*) FROM users")).isEqualTo(USERS);
+        try (KeycloakRealmSetup admin = admin()) {
+            assertThat(admin.countUsers(ReferenceTenant.REALM)).isEqualTo(realmUsers);
+        }
+        long run = latestRun();
+        assertThat(count("SELECT count(*) FROM purge.step_log WHERE run_id = " + run)).isZero();
+
+        // when the printed restart is run with --override-guard, then the run completes and the override is recorded
+        java.util.regex.Matcher printed = java.util.regex.Pattern
+                .compile("java -jar \\S+ (restart --config \\S+ --execution \\d+)").matcher(output.getAll());
+        assertThat(printed.find()).isTrue();
+        List<String> restart = new ArrayList<>(List.of(printed.group(1).split(" ")));
+        restart.add("--override-guard");
+        assertThat(cli(restart.toArray(String[]::new))).isZero();
+        assertThat(output.getAll()).contains("blast-radius guard overridden (--override-guard) at execution");
+        assertThat(count("SELECT count(*) FROM purge.guard_override WHERE run_id = " + run + " AND kind = 'user'"
+                + " AND candidates = " + selected)).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM purge.candidate WHERE run_id = " + run + " AND state = 'PENDING'"))
+                .isZero();
+    }
+
+    @Test
+    void twoLaunchesOfTheSameNightAtOnceOnePurgesTheOtherIsRefused() throws Exception {
+        // given two processes launching the same night's purge at the same moment
+        LocalDate runDate = LocalDate.parse("2026-11-22");
+        Process first = nightlyProcess(runDate, "nightly-first.log");
+        Process second = nightlyProcess(runDate, "nightly-second.log");
+        try {
+            // when both end
+            assertThat(first.waitFor(5, TimeUnit.MINUTES)).isTrue();
+            assertThat(second.waitFor(5, TimeUnit.MINUTES)).isTrue();
+
+            // then one purged and the other was refused (the lock while it ran, or the completed run after)
+            assertThat(List.of(first.exitValue(), second.exitValue())).as(log("nightly-first.log")
+                    + log("nightly-second.log")).containsExactlyInAnyOrder(0, 3);
+        } finally {
+            first.destroyForcibly();
+            second.destroyForcibly();
+        }
+        assertThat(count("SELECT count(DISTINCT e.job_instance_id) FROM purge.batch_job_execution e JOIN"
+                + " purge.batch_job_execution_params p USING (job_execution_id) WHERE p.parameter_name = 'run.date'"
+                + " AND p.parameter_value = '" + runDate + "'")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM purge.candidate WHERE run_id = " + latestRun() + " AND state ="
+                + " 'PENDING'")).isZero();
+    }
+
+    @Test
     void aWrongRunDateOrAConfigurationWithoutSelectionStartsNothing(CapturedOutput output) throws Exception {
         long executions = count("SELECT count(*) FROM purge.batch_job_execution");
         assertThat(cli("nightly", "--config", config().toString(), "--run-date", "25/11/2026")).isEqualTo(2);
@@ -231,16 +295,24 @@ class NightlyPurgeTest {
     }
 
     Process nightlyProcess(LocalDate runDate) throws Exception {
+        return nightlyProcess(runDate, "nightly.log");
+    }
+
+    Process nightlyProcess(LocalDate runDate, String logName) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 "org.accountpurge.cli.Main", "nightly", "--config", config().toString(), "--run-date",
                 runDate.toString());
         properties().forEach((k, v) -> pb.environment().put(k, v.toString()));
-        return pb.redirectErrorStream(true).redirectOutput(Path.of("target", "nightly.log").toFile()).start();
+        return pb.redirectErrorStream(true).redirectOutput(Path.of("target", logName).toFile()).start();
     }
 
     static String log() throws Exception {
-        Path log = Path.of("target", "nightly.log");
+        return log("nightly.log");
+    }
+
+    static String log(String name) throws Exception {
+        Path log = Path.of("target", name);
         return Files.exists(log) ? Files.readString(log) : "";
     }
 }

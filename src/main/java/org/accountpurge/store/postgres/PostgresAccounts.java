@@ -75,6 +75,13 @@ public final class PostgresAccounts implements AccountStore {
         return new HashSet<>(readOnly.ids(bindIds(sql), ids));
     }
 
+    /** How many accounts of this kind the tenant has: the rows of the root table. */
+    public long count() {
+        List<String> n = readOnly.ids("SELECT count(*)::text FROM " + PlanStatements.quote(plan.schema()) + "."
+                + PlanStatements.quote(plan.plan().root().table()), List.of());
+        return Long.parseLong(n.get(0));
+    }
+
     /** Those of {@code ids} that are an account of this kind now (ids not of the root id's form are not). */
     public Set<String> existing(List<String> ids) {
         org.accountpurge.candidate.IdFormat format = new org.accountpurge.candidate.IdFormat(plan.idType());

@@ -67,6 +67,15 @@ public final class SelectionQuery {
                 + " ANY(CAST(:_ids AS text[])::" + idType + "[])", p));
     }
 
+    /** How many accounts are in the selection's scope (its scope-sql); empty when it names none. */
+    public java.util.OptionalLong scopeCount() {
+        if (selection.scopeSql() == null) {
+            return java.util.OptionalLong.empty();
+        }
+        List<String> n = readOnly.named(selection.scopeSql(), parameters);
+        return java.util.OptionalLong.of(n.isEmpty() ? 0 : Long.parseLong(n.get(0).trim()));
+    }
+
     private String body() {
         return SqlText.singleStatement(selection.sql());
     }
