@@ -28,6 +28,7 @@ import java.util.Set;
  * </pre>
  * --override-guard: go on although the candidates exceed purge.guard (max-accounts, max-share); recorded.
  * Exit code 4: the run completed but left accounts FAILED (a store refused them for good; see the summary).
+ * Exit code 5: the run's window (purge.job.window) closed: the execution is STOPPED between chunks, restartable.
  * <pre>
  * </pre>
  * Flags ({@code --dry-run}, {@code --new-run}, {@code --after-crash}, {@code --config-changed}) take no value or

@@ -55,6 +55,7 @@ final class PurgeRun {
     static final int NOT_STARTED = 2;
     static final int REFUSED = 3;
     static final int COMPLETED_WITH_FAILED_ACCOUNTS = 4;
+    static final int STOPPED_BY_WINDOW = 5;
 
     /** Whether the command may write: read-only commands run no migration and use read-only connections. */
     enum Access { WRITE, READ_ONLY }
@@ -161,6 +162,13 @@ final class PurgeRun {
                 return refusedByLock(ctx);
             }
             try (TenantLease held = lock.get()) {
+                PurgeProperties.Window window = ctx.getBean(PurgeProperties.class).job().window();
+                if (!dryRun && window != null) {
+                    Integer stopped = earlierNightStopped(ctx, config, selection.name(), runDate, window);
+                    if (stopped != null) {
+                        return stopped;
+                    }
+                }
                 if (!dryRun) {
                     String refusal = nightAlreadyRun(ctx.getBean(JdbcTemplate.class), config, selection.name(),
                             runDate);
@@ -188,6 +196,52 @@ final class PurgeRun {
                 }
                 return report(ctx, config, execution);
             }
+        }
+    }
+
+    /**
+     * A real run of an earlier date that its window stopped: resumed first (its exit code returned when it does not
+     * complete), or abandoned when the window says {@code fresh}. Null when tonight's run may go on.
+     */
+    private static Integer earlierNightStopped(ConfigurableApplicationContext ctx, Path config, String selection,
+                                               LocalDate runDate, PurgeProperties.Window window) {
+        List<Long> stopped = ctx.getBean(JdbcTemplate.class).queryForList("""
+                SELECT e.job_execution_id FROM purge.batch_job_execution e
+                WHERE e.job_execution_id IN (SELECT max(job_execution_id) FROM purge.batch_job_execution
+                                             GROUP BY job_instance_id)
+                  AND e.status = 'STOPPED'
+                  AND EXISTS (SELECT 1 FROM purge.batch_job_execution_params p WHERE p.job_execution_id =
+                              e.job_execution_id AND p.parameter_name = 'selection' AND p.parameter_value = ?)
+                  AND EXISTS (SELECT 1 FROM purge.batch_job_execution_params p WHERE p.job_execution_id =
+                              e.job_execution_id AND p.parameter_name = 'run.date' AND p.parameter_value < ?)
+                  AND EXISTS (SELECT 1 FROM purge.batch_job_execution_params p WHERE p.job_execution_id =
+                              e.job_execution_id AND p.parameter_name = 'dry.run' AND p.parameter_value = 'false')
+                ORDER BY 1 DESC LIMIT 1
+                """, Long.class, selection, runDate.toString());
+        if (stopped.isEmpty()) {
+            return null;
+        }
+        JobOperator operator = ctx.getBean(JobOperator.class);
+        JobExecution execution = ctx.getBean(JobRepository.class).getJobExecution(stopped.get(0));
+        String night = CandidateSource.describe(execution.getJobParameters());
+        try {
+            if (!window.resumes()) {
+                operator.abandon(execution);
+                System.out.println("The " + night + " run stopped by its window (execution " + execution.getId()
+                        + ") is abandoned (purge.job.window.next-night: fresh); tonight's selection takes its"
+                        + " remaining accounts again if they are still inactive");
+                return null;
+            }
+            System.out.println("Resuming the " + night + " run stopped by its window (execution "
+                    + execution.getId() + ", purge.job.window.next-night: resume)");
+            if (!preflight(ctx)) {
+                return NOT_STARTED;
+            }
+            JobExecution resumed = operator.restart(execution);
+            int code = report(ctx, config, resumed);
+            return resumed.getStatus() == BatchStatus.COMPLETED ? null : code;
+        } catch (Exception e) {
+            throw new JobLaunchException(e);
         }
     }
 
@@ -520,7 +574,16 @@ final class PurgeRun {
         String file = execution.getExecutionContext().containsKey(SummaryTasklet.SUMMARY_FILE)
                 ? execution.getExecutionContext().getString(SummaryTasklet.SUMMARY_FILE)
                 : summary.writeJson(Path.of(ctx.getBean(PurgeProperties.class).job().reportDirectory())).toString();
-        if (execution.getStatus() != BatchStatus.COMPLETED) {
+        PurgeProperties.Window window = ctx.getBean(PurgeProperties.class).job().window();
+        boolean windowClosed = execution.getStatus() == BatchStatus.STOPPED && window != null
+                && !Instant.now().isBefore(window.closesAfter(execution.getStartTime()
+                .atZone(java.time.ZoneId.systemDefault()).toInstant()));
+        if (windowClosed) {
+            lines.add("  stopped: the run's window closed at " + window.closesAt() + " " + window.zone() + "; every"
+                    + " chunk is whole (" + (window.resumes() ? "the next nightly resumes it" : "the next nightly"
+                    + " starts fresh") + ")");
+            lines.add("  to go on now: " + restartCommand(config, execution.getId(), false));
+        } else if (execution.getStatus() != BatchStatus.COMPLETED) {
             lines.add("  the run did not complete: " + cause(execution));
             if (restartable(execution)) {
                 lines.add("  to finish it: " + restartCommand(config, execution.getId(), false));
@@ -531,7 +594,7 @@ final class PurgeRun {
         if (execution.getStatus() == BatchStatus.COMPLETED) {
             return summary.failed() > 0 ? COMPLETED_WITH_FAILED_ACCOUNTS : COMPLETED;
         }
-        return FAILED;
+        return windowClosed ? STOPPED_BY_WINDOW : FAILED;
     }
 
     /** The whole command to paste: how this program was started, the configuration, the execution. */

@@ -218,6 +218,7 @@ public record PurgeProperties(
      * @param retryBackoff      wait before the first retry, doubled before each next one
      * @param maxFailedAccounts accounts a run may leave FAILED (a store refused them for good) before it fails
      * @param maxFailedShare    the same as a share (0..1) of the kind's candidates in the run; none when unset
+     * @param window            when executions must stop (restartable); none when unset
      */
     public record Job(@Min(1) @Max(5000) @DefaultValue("100") int chunkSize,
                       @NotBlank @DefaultValue("target/purge-reports") String reportDirectory,
@@ -225,7 +226,53 @@ public record PurgeProperties(
                       @NotNull @DefaultValue("1s") Duration retryBackoff,
                       @Min(0) @DefaultValue("50") int maxFailedAccounts,
                       @jakarta.validation.constraints.DecimalMin("0") @jakarta.validation.constraints.DecimalMax("1")
-                      Double maxFailedShare) {
+                      Double maxFailedShare,
+                      @Valid Window window) {
+    }
+
+    /**
+     * A time window for executions: once the wall clock passes {@code closesAt} (its next occurrence after the
+     * execution started), the execution stops after its current chunk: STOPPED, restartable (exit code 5).
+     *
+     * @param closesAt  {@code HH:mm} or {@code HH:mm:ss}, in {@code zone}
+     * @param zone      a time zone id ({@code UTC}, {@code Asia/Kolkata})
+     * @param nextNight what {@code nightly} does with a run of an earlier date that its window stopped: {@code resume}
+     *                  it first (then tonight's run, if the window is still open), or start {@code fresh} (the stopped
+     *                  run is abandoned; its accounts are still inactive, so tonight's selection takes them again)
+     */
+    public record Window(@NotBlank String closesAt, @NotBlank @DefaultValue("UTC") String zone,
+                         @NotBlank @Pattern(regexp = "resume|fresh") @DefaultValue("resume") String nextNight) {
+
+        public java.time.LocalTime closingTime() {
+            return java.time.LocalTime.parse(closesAt);
+        }
+
+        public java.time.ZoneId zoneId() {
+            return java.time.ZoneId.of(zone);
+        }
+
+        public boolean resumes() {
+            return "resume".equals(nextNight);
+        }
+
+        /** When an execution that started at {@code start} must stop: the next {@code closesAt} after it. */
+        public java.time.Instant closesAfter(java.time.Instant start) {
+            java.time.ZonedDateTime started = start.atZone(zoneId());
+            java.time.ZonedDateTime closes = started.with(closingTime());
+            return (closes.isAfter(started) ? closes : closes.plusDays(1)).toInstant();
+        }
+
+        @AssertTrue(message = "closes-at is a time of day (HH:mm or HH:mm:ss) and zone a time zone id (UTC,"
+                + " Europe/Berlin)")
+        public boolean isReadable() {
+            try {
+                closingTime();
+                zoneId();
+                return true;
+            } catch (RuntimeException e) {
+                return closesAt == null || zone == null;
+            }
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.accountpurge.job;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,6 +25,7 @@ import org.accountpurge.purge.AccountPurgeWriter;
 import org.accountpurge.purge.BlastRadius;
 import org.accountpurge.purge.FaultPolicy;
 import org.accountpurge.purge.Preflight;
+import org.accountpurge.purge.RunWindow;
 import org.accountpurge.purge.TenantStores;
 import org.accountpurge.purge.Verification;
 import org.accountpurge.purge.VerifyTasklet;
@@ -52,11 +54,9 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * {@code accountPurgeJob}: validateConfiguration, loadCandidates, checkBlastRadius, then for each configured kind
- * of account (users
- * first, so that members purged in the same run no longer hold their orgs back) retain&lt;Kind&gt; and
- * purge&lt;Kind&gt;, then verifyPurge (every purged account gone from every store?) and writeSummary. The run's
- * identity is its job instance: candidates, retention and step log
- * rows are keyed by its id. Each kind step gets its kind explicitly; its reader and writer bind to the execution when
+ * of account (users first, so that members purged in the same run no longer hold their orgs back) retain&lt;Kind&gt;
+ * and purge&lt;Kind&gt;, then verifyPurge (every purged account gone from every store?) and writeSummary. The run's
+ * identity is its job instance: candidates, retention and step log rows are keyed by its id. Each kind step gets its kind explicitly; its reader and writer bind to the execution when
  * the step starts.
  */
 @Configuration(proxyBeanMethods = false)
@@ -96,19 +96,23 @@ class PurgeJobConfiguration {
 
     /**
      * A chunk step over the run's pending candidates of one kind; reader and writer bind when the step starts. Before
-     * each chunk is written, the tenant's lock is confirmed.
+     * each chunk is written, the tenant's lock is confirmed; after each, the run's window (when it has one).
      */
     private static Step kindStep(String name, AccountKind kind, JobRepository jobRepository,
                                  PlatformTransactionManager tm, PurgeProperties config, DataSource dataSource,
                                  TenantLease lease, ItemWriter<Candidate> writer) {
-        return new StepBuilder(name, jobRepository).<Candidate, Candidate>chunk(config.job().chunkSize())
+        var step = new StepBuilder(name, jobRepository).<Candidate, Candidate>chunk(config.job().chunkSize())
                 .transactionManager(tm).reader(new PendingCandidates(kind, dataSource, config.job().chunkSize()))
                 .writer(writer).listener(new ItemWriteListener<Candidate>() {
                     @Override
                     public void beforeWrite(Chunk<? extends Candidate> items) {
                         lease.confirm();
                     }
-                }).build();
+                });
+        if (config.job().window() != null) {
+            step.listener(new RunWindow(config.job().window(), Clock.systemUTC()));
+        }
+        return step.build();
     }
 
     /** The configuration file each execution runs with, as the command line names it ({@code account-purge.*}). */

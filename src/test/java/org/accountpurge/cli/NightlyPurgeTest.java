@@ -217,6 +217,52 @@ class NightlyPurgeTest {
     }
 
     @Test
+    void theWindowStopsTheRunBetweenChunksAndTheNextNightResumesItFirst(CapturedOutput output) throws Exception {
+        // given a window that closes 40 s from now, and a nightly purge held at its first Keycloak lock-out
+        java.time.LocalTime closes = java.time.LocalTime.now(ZoneOffset.UTC).plusSeconds(40).withNano(0);
+        Path config = Files.writeString(dir.resolve("window.yml"), Files.readString(config())
+                .replace("\n  job:\n", "\n  job:\n    window: { closes-at: \"" + closes + "\", zone: UTC,"
+                        + " next-night: resume }\n"));
+        LocalDate night = LocalDate.parse("2026-11-23");
+        keycloak.hangAfter(KC_USER_UPDATE, 0);
+        Process nightly = nightlyProcess(night, "window.log", config);
+        long run;
+        try {
+            assertThat(keycloak.awaitHanging(Duration.ofMinutes(3))).as(log("window.log")).isTrue();
+            run = latestRun();
+
+            // when the window closes while the chunk is held, and then Keycloak answers
+            while (!java.time.LocalTime.now(ZoneOffset.UTC).isAfter(closes.plusSeconds(1))) {
+                Thread.sleep(200);
+            }
+            keycloak.heal();
+
+            // then the run stops after that chunk: STOPPED, exit code 5, the chunk whole, the rest pending
+            assertThat(nightly.waitFor(3, TimeUnit.MINUTES)).isTrue();
+            assertThat(nightly.exitValue()).as(log("window.log")).isEqualTo(5);
+        } finally {
+            nightly.destroyForcibly();
+        }
+        assertThat(log("window.log")).contains("stopped: the run's window closed at " + closes + " UTC");
+        assertThat(ids(run, "user", "PURGED")).hasSize(10);
+        assertThat(ids(run, "user", "PENDING")).isNotEmpty();
+        assertThat(count("SELECT count(*) FROM purge.batch_job_execution WHERE job_instance_id = " + run
+                + " AND status = 'STOPPED'")).isEqualTo(1);
+
+        // when the next night's purge is launched (after closing time: its window is open until tomorrow's)
+        assertThat(cli("nightly", "--config", config.toString(), "--run-date", night.plusDays(1).toString()))
+                .isZero();
+
+        // then it first resumed and finished the stopped night, then ran its own
+        assertThat(output.getAll()).contains("Resuming the selection nightly-inactive of " + night
+                + " run stopped by its window");
+        assertThat(ids(run, "user", "PENDING")).isEmpty();
+        assertThat(latestRun()).isNotEqualTo(run);
+        assertThat(count("SELECT count(*) FROM purge.batch_job_execution WHERE job_instance_id = " + latestRun()
+                + " AND status = 'COMPLETED'")).isEqualTo(1);
+    }
+
+    @Test
     void aWrongRunDateOrAConfigurationWithoutSelectionStartsNothing(CapturedOutput output) throws Exception {
         long executions = count("SELECT count(*) FROM purge.batch_job_execution");
         assertThat(cli("nightly", "--config", config().toString(), "--run-date", "25/11/2026")).isEqualTo(2);
@@ -299,9 +345,13 @@ class NightlyPurgeTest {
     }
 
     Process nightlyProcess(LocalDate runDate, String logName) throws Exception {
+        return nightlyProcess(runDate, logName, config());
+    }
+
+    Process nightlyProcess(LocalDate runDate, String logName, Path config) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "org.accountpurge.cli.Main", "nightly", "--config", config().toString(), "--run-date",
+                "org.accountpurge.cli.Main", "nightly", "--config", config.toString(), "--run-date",
                 runDate.toString());
         properties().forEach((k, v) -> pb.environment().put(k, v.toString()));
         return pb.redirectErrorStream(true).redirectOutput(Path.of("target", logName).toFile()).start();
