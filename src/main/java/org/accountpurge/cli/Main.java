@@ -1,6 +1,7 @@
 package org.accountpurge.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -25,6 +26,8 @@ import java.util.Set;
  *                              check now that a run's purged accounts are gone from every store (read-only)
  *   orphans --config FILE [--purge]
  *                              documents and realm users whose account is not in the database; --purge removes them
+ *   schedule --config FILE     long-lived: the nightly purge at each time of purge.schedule.cron, one at a time;
+ *                              SIGTERM stops a run in progress after its chunk and ends the process
  * </pre>
  * --override-guard: go on although the candidates exceed purge.guard (max-accounts, max-share); recorded.
  * Exit code 4: the run completed but left accounts FAILED (a store refused them for good; see the summary).
@@ -38,17 +41,18 @@ import java.util.Set;
  */
 public final class Main {
 
-    private static final Map<String, Set<String>> COMMANDS = Map.of(
+    static final Map<String, Set<String>> COMMANDS = Map.of(
             "purge", Set.of("config", "input", "new-run", "dry-run", "override-guard"),
             "nightly", Set.of("config", "run-date", "dry-run", "override-guard"),
             "restart", Set.of("config", "execution", "after-crash", "config-changed", "override-guard"),
             "status", Set.of("config", "execution"),
             "retry-failed", Set.of("config", "execution"),
             "verify", Set.of("config", "execution"),
-            "orphans", Set.of("config", "purge"));
+            "orphans", Set.of("config", "purge"),
+            "schedule", Set.of("config"));
 
     /** Options that are flags, per command. */
-    private static final Map<String, Set<String>> FLAGS = Map.of(
+    static final Map<String, Set<String>> FLAGS = Map.of(
             "purge", Set.of("new-run", "dry-run", "override-guard"),
             "nightly", Set.of("dry-run", "override-guard"),
             "restart", Set.of("after-crash", "config-changed", "override-guard"),
@@ -58,13 +62,42 @@ public final class Main {
             + " [--override-guard] | nightly --config FILE [--run-date YYYY-MM-DD] [--dry-run] [--override-guard]"
             + " | restart --config FILE --execution ID [--after-crash] [--config-changed] [--override-guard]"
             + " | status --config FILE --execution ID | retry-failed --config FILE --execution ID"
-            + " | verify --config FILE --execution ID | orphans --config FILE [--purge]";
+            + " | verify --config FILE --execution ID | orphans --config FILE [--purge] | schedule --config FILE";
 
     private Main() {
     }
 
     public static void main(String[] argv) throws Exception {
-        System.exit(execute(argv, Map.of()));
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopGracefully(done), "account-purge-sigterm"));
+        int code;
+        try {
+            code = execute(argv, Map.of());
+        } finally {
+            done.countDown();
+        }
+        System.exit(code);
+    }
+
+    /**
+     * On SIGTERM while a command works: no new scheduled run, the running execution stops after its current chunk
+     * (STOPPED, restartable), and the JVM waits for the command to end (up to 5 minutes) before it exits.
+     */
+    private static void stopGracefully(java.util.concurrent.CountDownLatch done) {
+        Schedule.requestStop();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
+        try {
+            while (done.getCount() > 0 && System.nanoTime() < deadline) {
+                List<Long> asked = PurgeRun.stopRunning();
+                if (!asked.isEmpty()) {
+                    System.err.println("account-purge: SIGTERM: execution(s) " + asked + " stop after the chunk in"
+                            + " progress (STOPPED, restartable)");
+                }
+                done.await(1, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -99,6 +132,7 @@ public final class Main {
             case "retry-failed" -> PurgeRun.retryFailed(Path.of(required(args, "config")), execution(args), properties);
             case "verify" -> PurgeRun.verify(Path.of(required(args, "config")), execution(args), properties);
             case "orphans" -> PurgeRun.orphans(Path.of(required(args, "config")), args.flag("purge"), properties);
+            case "schedule" -> Schedule.run(Path.of(required(args, "config")), properties);
             default -> throw new IllegalStateException(args.command());
         };
     }

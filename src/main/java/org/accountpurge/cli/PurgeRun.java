@@ -60,6 +60,36 @@ final class PurgeRun {
     /** Whether the command may write: read-only commands run no migration and use read-only connections. */
     enum Access { WRITE, READ_ONLY }
 
+    /** The application of the command in progress that may run a job, for a graceful stop on SIGTERM. */
+    private static final java.util.concurrent.atomic.AtomicReference<ConfigurableApplicationContext> WORKING =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    private static final java.util.Set<Long> STOP_ASKED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Asks the job executions this process runs to stop after their current chunk ({@link JobOperator#stop}): they
+     * end STOPPED, restartable. Returns the executions asked.
+     */
+    static List<Long> stopRunning() {
+        ConfigurableApplicationContext ctx = WORKING.get();
+        if (ctx == null || !ctx.isActive()) {
+            return List.of();
+        }
+        List<Long> asked = new ArrayList<>();
+        JobOperator operator = ctx.getBean(JobOperator.class);
+        for (Long id : ctx.getBean(org.accountpurge.purge.LocalExecutions.class).ids()) {
+            if (!STOP_ASKED.add(id)) {
+                continue;
+            }
+            try {
+                operator.stop(id);
+                asked.add(id);
+            } catch (Exception e) {
+                log.warn("Could not ask execution {} to stop: {}", id, e.toString());
+            }
+        }
+        return asked;
+    }
+
     private PurgeRun() {
     }
 
@@ -89,9 +119,14 @@ final class PurgeRun {
         }
         overrides.forEach((k, v) -> args.add("--" + k + "=" + v));
         try {
-            return new SpringApplicationBuilder(PurgeApplication.class).web(WebApplicationType.NONE)
-                    .properties(properties).listeners(new ConfigurationCheck(config)).logStartupInfo(false)
+            ConfigurableApplicationContext ctx = new SpringApplicationBuilder(PurgeApplication.class)
+                    .web(WebApplicationType.NONE).properties(properties).listeners(new ConfigurationCheck(config))
+                    .logStartupInfo(false).registerShutdownHook(false) // SIGTERM: Main stops the job first
                     .run(args.toArray(String[]::new));
+            if (access == Access.WRITE) {
+                WORKING.set(ctx);
+            }
+            return ctx;
         } catch (RuntimeException e) {
             log.debug("The application did not start", e);
             StartupFailure.Description why = StartupFailure.describe(e);
@@ -163,7 +198,7 @@ final class PurgeRun {
             }
             try (TenantLease held = lock.get()) {
                 PurgeProperties.Window window = ctx.getBean(PurgeProperties.class).job().window();
-                if (!dryRun && window != null) {
+                if (!dryRun) {
                     Integer stopped = earlierNightStopped(ctx, config, selection.name(), runDate, window);
                     if (stopped != null) {
                         return stopped;
@@ -200,8 +235,11 @@ final class PurgeRun {
     }
 
     /**
-     * A real run of an earlier date that its window stopped: resumed first (its exit code returned when it does not
-     * complete), or abandoned when the window says {@code fresh}. Null when tonight's run may go on.
+     * A real run of an earlier date that was stopped (its window closed, or SIGTERM): resumed first (its exit code
+     * returned when it does not complete), or abandoned when the window says {@code fresh}. Null when tonight's run
+     * may go on.
+     *
+     * @param window null when the configuration has none: stopped runs are resumed
      */
     private static Integer earlierNightStopped(ConfigurableApplicationContext ctx, Path config, String selection,
                                                LocalDate runDate, PurgeProperties.Window window) {
@@ -225,15 +263,15 @@ final class PurgeRun {
         JobExecution execution = ctx.getBean(JobRepository.class).getJobExecution(stopped.get(0));
         String night = CandidateSource.describe(execution.getJobParameters());
         try {
-            if (!window.resumes()) {
+            if (window != null && !window.resumes()) {
                 operator.abandon(execution);
-                System.out.println("The " + night + " run stopped by its window (execution " + execution.getId()
+                System.out.println("The " + night + " run that was stopped (execution " + execution.getId()
                         + ") is abandoned (purge.job.window.next-night: fresh); tonight's selection takes its"
                         + " remaining accounts again if they are still inactive");
                 return null;
             }
-            System.out.println("Resuming the " + night + " run stopped by its window (execution "
-                    + execution.getId() + ", purge.job.window.next-night: resume)");
+            System.out.println("Resuming the " + night + " run that was stopped (execution " + execution.getId()
+                    + "), before tonight's");
             if (!preflight(ctx)) {
                 return NOT_STARTED;
             }
@@ -582,6 +620,11 @@ final class PurgeRun {
             lines.add("  stopped: the run's window closed at " + window.closesAt() + " " + window.zone() + "; every"
                     + " chunk is whole (" + (window.resumes() ? "the next nightly resumes it" : "the next nightly"
                     + " starts fresh") + ")");
+            lines.add("  to go on now: " + restartCommand(config, execution.getId(), false));
+        } else if (execution.getStatus() == BatchStatus.STOPPED) {
+            lines.add("  stopped on request (SIGTERM, or a stop): every chunk is whole"
+                    + (CandidateSource.runDate(execution.getJobParameters()) == null ? ""
+                    : "; the next nightly of its selection resumes it"));
             lines.add("  to go on now: " + restartCommand(config, execution.getId(), false));
         } else if (execution.getStatus() != BatchStatus.COMPLETED) {
             lines.add("  the run did not complete: " + cause(execution));

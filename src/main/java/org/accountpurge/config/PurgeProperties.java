@@ -36,6 +36,7 @@ public record PurgeProperties(
         @Valid @NotNull @DefaultValue Input input,
         @Valid Selection selection,
         @Valid @NotNull @DefaultValue Guard guard,
+        @Valid Schedule schedule,
         @Valid Elasticsearch elasticsearch,
         @Valid Keycloak keycloak,
         @Valid @NotNull @DefaultValue Job job) {
@@ -361,6 +362,25 @@ public record PurgeProperties(
     public record Guard(@Min(0) Integer maxAccounts,
                         @jakarta.validation.constraints.DecimalMin("0") @jakarta.validation.constraints.DecimalMax("1")
                         Double maxShare) {
+    }
+
+    /**
+     * When the long-lived {@code schedule} command runs the nightly purge.
+     *
+     * @param cron Spring's six-field cron expression (second minute hour day month weekday), e.g. {@code 0 30 1 * * *}
+     * @param zone the time zone of the expression and of the run date
+     */
+    public record Schedule(@NotBlank String cron, @NotBlank @DefaultValue("UTC") String zone) {
+
+        @AssertTrue(message = "cron is a Spring cron expression of six fields (0 30 1 * * *) and zone a time zone id")
+        public boolean isReadable() {
+            try {
+                java.time.ZoneId.of(zone);
+                return org.springframework.scheduling.support.CronExpression.isValidExpression(cron);
+            } catch (RuntimeException e) {
+                return cron == null || zone == null;
+            }
+        }
     }
 
     /** @param age how long before the run date (00:00 UTC): {@code 730d}, {@code P730D}, {@code 36h} */

@@ -11,6 +11,7 @@ import org.accountpurge.audit.StepLog;
 import org.accountpurge.audit.SummaryTasklet;
 import org.accountpurge.candidate.AccountKind;
 import org.accountpurge.candidate.Candidate;
+import org.accountpurge.candidate.CandidateReader;
 import org.accountpurge.candidate.CandidateScreen;
 import org.accountpurge.candidate.CandidateSource;
 import org.accountpurge.candidate.CandidateStore;
@@ -24,6 +25,7 @@ import org.accountpurge.config.PurgeProperties;
 import org.accountpurge.purge.AccountPurgeWriter;
 import org.accountpurge.purge.BlastRadius;
 import org.accountpurge.purge.FaultPolicy;
+import org.accountpurge.purge.LocalExecutions;
 import org.accountpurge.purge.Preflight;
 import org.accountpurge.purge.RunWindow;
 import org.accountpurge.purge.TenantStores;
@@ -44,7 +46,6 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.Chunk;
-import org.springframework.batch.infrastructure.item.ItemStreamReader;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -66,13 +67,14 @@ class PurgeJobConfiguration {
 
     @Bean
     Job accountPurgeJob(JobRepository jobRepository, PlatformTransactionManager tm, PurgeProperties config,
-                        ExecutionConfigRecorder executionConfigRecorder, Step validateConfiguration,
+                        ExecutionConfigRecorder executionConfigRecorder, LocalExecutions localExecutions,
+                        Step validateConfiguration,
                         Step loadCandidates, Step checkBlastRadius, Step verifyPurge, Step writeSummary, DataSource dataSource,
                         TenantStores stores, TenantLease lease,
                         CandidateStore candidates, StepLog stepLog) {
         SimpleJobBuilder job = new JobBuilder("accountPurgeJob", jobRepository)
                 .validator(new CandidateSource())
-                .listener(executionConfigRecorder)
+                .listener(executionConfigRecorder).listener(localExecutions)
                 .start(validateConfiguration).next(loadCandidates).next(checkBlastRadius);
         for (AccountKind kind : config.kinds()) {
             RetentionWriter retain = new RetentionWriter(kind, () -> evaluator(stores, config, kind, stores.postgres(kind)),
@@ -123,6 +125,12 @@ class PurgeJobConfiguration {
         return new ExecutionConfigRecorder(jdbc, file, sha256);
     }
 
+    /** The executions this process runs: a SIGTERM stops them after their current chunk. */
+    @Bean
+    LocalExecutions localExecutions() {
+        return new LocalExecutions();
+    }
+
     @Bean
     Preflight preflight(PurgeProperties config, TenantStores stores) {
         return new Preflight(config, stores);
@@ -136,7 +144,7 @@ class PurgeJobConfiguration {
 
     @Bean
     Step loadCandidates(JobRepository jobRepository, PlatformTransactionManager tm, PurgeProperties config,
-                        ItemStreamReader<InputRow> candidateReader, CandidateScreen candidateScreen,
+                        CandidateReader candidateReader, CandidateScreen candidateScreen,
                         CandidateWriter candidateWriter) {
         return new StepBuilder("loadCandidates", jobRepository).<InputRow, InputRow>chunk(config.job().chunkSize())
                 .transactionManager(tm).reader(candidateReader).processor(candidateScreen).writer(candidateWriter)
@@ -146,19 +154,20 @@ class PurgeJobConfiguration {
     /** The run's candidates: the CSV file, or the inactivity selection of the run date (keyset-paged). */
     @Bean
     @StepScope
-    ItemStreamReader<InputRow> candidateReader(PurgeProperties config, TenantStores stores,
+    CandidateReader candidateReader(PurgeProperties config, TenantStores stores,
                                                @Value("#{jobParameters['input']}") String input,
                                                @Value("#{jobParameters['input.sha256']}") String sha256,
                                                @Value("#{jobParameters['run.date']}") String runDate) {
         if (runDate == null) {
             PurgeProperties.Input in = config.input();
-            return new CsvCandidateReader(Path.of(input), sha256, in.idColumn(), in.kindColumn(), in.maxLineLength());
+            return new CandidateReader(new CsvCandidateReader(Path.of(input), sha256, in.idColumn(), in.kindColumn(),
+                    in.maxLineLength()));
         }
         Map<AccountKind, SelectionReader.Pages> pages = new LinkedHashMap<>();
         for (AccountKind kind : config.kinds()) {
             stores.selection(kind, LocalDate.parse(runDate)).ifPresent(query -> pages.put(kind, query::page));
         }
-        return new SelectionReader(pages, Math.max(config.job().chunkSize(), 500));
+        return new CandidateReader(new SelectionReader(pages, Math.max(config.job().chunkSize(), 500)));
     }
 
     @Bean

@@ -255,11 +255,85 @@ class NightlyPurgeTest {
 
         // then it first resumed and finished the stopped night, then ran its own
         assertThat(output.getAll()).contains("Resuming the selection nightly-inactive of " + night
-                + " run stopped by its window");
+                + " run that was stopped");
         assertThat(ids(run, "user", "PENDING")).isEmpty();
         assertThat(latestRun()).isNotEqualTo(run);
         assertThat(count("SELECT count(*) FROM purge.batch_job_execution WHERE job_instance_id = " + latestRun()
                 + " AND status = 'COMPLETED'")).isEqualTo(1);
+    }
+
+    @Test
+    void aSigtermStopsTheRunAfterItsChunkAndTheNextNightResumesIt(CapturedOutput output) throws Exception {
+        // given a nightly purge held at its first Keycloak lock-out
+        LocalDate night = LocalDate.parse("2026-10-10");
+        keycloak.hangAfter(KC_USER_UPDATE, 0);
+        Process nightly = nightlyProcess(night, "sigterm.log");
+        long run;
+        try {
+            assertThat(keycloak.awaitHanging(Duration.ofMinutes(3))).as(log("sigterm.log")).isTrue();
+            run = latestRun();
+
+            // when the process gets SIGTERM (a pod evicted, an operator's kill), and Keycloak answers again
+            nightly.destroy();
+            Thread.sleep(2000);
+            keycloak.heal();
+
+            // then it ends once the chunk in progress is done: STOPPED, that chunk whole, the rest pending
+            assertThat(nightly.waitFor(3, TimeUnit.MINUTES)).isTrue();
+        } finally {
+            nightly.destroyForcibly();
+        }
+        assertThat(log("sigterm.log")).contains("SIGTERM: execution(s) [").contains("stop after the chunk");
+        assertThat(count("SELECT count(*) FROM purge.batch_job_execution WHERE job_instance_id = " + run
+                + " AND status = 'STOPPED'")).as(log("sigterm.log")).isEqualTo(1);
+        assertThat(ids(run, "user", "PURGED")).hasSize(10);
+        assertThat(ids(run, "user", "PENDING")).isNotEmpty();
+        assertThat(count("SELECT count(*) FROM purge.step_log WHERE run_id = " + run + " AND action = 'STARTED' AND"
+                + " account_id NOT IN (SELECT account_id FROM purge.candidate WHERE run_id = " + run + " AND state ="
+                + " 'PURGED')")).as("no account of a chunk that was not done was started").isZero();
+
+        // when the next night's purge runs, then it resumes the stopped night first and completes it
+        assertThat(cli("nightly", "--config", config().toString(), "--run-date", night.plusDays(1).toString()))
+                .isZero();
+        assertThat(output.getAll()).contains("Resuming the selection nightly-inactive of " + night);
+        assertThat(ids(run, "user", "PENDING")).isEmpty();
+    }
+
+    @Test
+    void theScheduleRunsTheNightOnceAndEndsCleanlyOnSigterm() throws Exception {
+        // given the schedule command with a cron firing every 4 seconds
+        Path config = Files.writeString(dir.resolve("scheduled.yml"), Files.readString(config())
+                .replace("\n  job:\n", "\n  schedule: { cron: \"*/4 * * * * *\", zone: UTC }\n  job:\n"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                "org.accountpurge.cli.Main", "schedule", "--config", config.toString());
+        properties().forEach((k, v) -> pb.environment().put(k, v.toString()));
+        Process schedule = pb.redirectErrorStream(true).redirectOutput(Path.of("target", "schedule.log").toFile())
+                .start();
+        try {
+            // when it has run the night's purge and a later firing found that night done
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+            while (!log("schedule.log").contains("ended with exit code 3")) {
+                assertThat(schedule.isAlive()).as(log("schedule.log")).isTrue();
+                assertThat(System.nanoTime()).as(log("schedule.log")).isLessThan(deadline);
+                Thread.sleep(500);
+            }
+
+            // then SIGTERM ends it cleanly
+            schedule.destroy();
+            assertThat(schedule.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        } finally {
+            schedule.destroyForcibly();
+        }
+        String text = log("schedule.log");
+        assertThat(text).contains("ended with exit code 0").contains("already ran").contains("Stopped (SIGTERM)");
+        // and each night it ran has exactly one real run, completed
+        assertThat(count("SELECT count(*) FROM (SELECT p.parameter_value FROM purge.batch_job_execution e JOIN"
+                + " purge.batch_job_execution_params p USING (job_execution_id) WHERE p.parameter_name = 'run.date'"
+                + " AND p.parameter_value >= '" + LocalDate.now(ZoneOffset.UTC).minusDays(1) + "' GROUP BY 1 HAVING"
+                + " count(DISTINCT e.job_instance_id) <> 1) d")).isZero();
+        assertThat(count("SELECT count(*) FROM purge.candidate WHERE run_id = " + latestRun() + " AND state ="
+                + " 'PENDING'")).isZero();
     }
 
     @Test
