@@ -5,9 +5,9 @@ import org.springframework.batch.infrastructure.item.ItemStreamReader;
 
 /**
  * The run's candidate rows from the source its parameters name — the CSV file or the selection — as one concrete
- * type for the step-scoped reader of {@code loadCandidates}.
+ * type for the step-scoped reader of {@code loadCandidates} (not final: the step scope proxies it by subclassing).
  */
-public final class CandidateReader implements ItemStreamReader<InputRow> {
+public class CandidateReader implements ItemStreamReader<InputRow> {
 
     private final ItemStreamReader<InputRow> source;
 

@@ -66,6 +66,7 @@ class PurgeJobFunctionalTest {
 
     static final int USERS = 300;
     static final int ORGS = 20;
+    static final int CRASH_USERS = 2000;
     static final long SEED = 11;
     static final String SECRET = "test-" + Long.toHexString(System.nanoTime());
     static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
@@ -107,13 +108,20 @@ class PurgeJobFunctionalTest {
     Path dir;
 
     SeedManifest manifest;
+    int seeded;
     ReferenceTenant tenant;
 
     @BeforeEach
     void seed() {
+        seed(USERS);
+    }
+
+    /** Seeds the tenant afresh with {@code users} users; {@link #uninterruptedEndState} seeds the same size again. */
+    void seed(int users) {
         elasticsearch.heal();
-        manifest = SeedCommand.seed(TestStack.stack(), USERS, ORGS, SEED, SECRET, null);
-        tenant = TenantGenerator.generate(USERS, ORGS, SEED);
+        seeded = users;
+        manifest = SeedCommand.seed(TestStack.stack(), users, ORGS, SEED, SECRET, null);
+        tenant = TenantGenerator.generate(users, ORGS, SEED);
     }
 
     @Test
@@ -312,8 +320,10 @@ class PurgeJobFunctionalTest {
     @Test
     @Tag("proof")
     void killedAtSixMomentsAndRestartedEachTimeTheRunEndsAsIfUninterrupted() throws Exception {
-        // given the end state of an uninterrupted run, and the tenant seeded afresh
-        Path csv = cleanupCsv();
+        // given a tenant of 2 000 users, a list of every one of them, the end state of an uninterrupted run, and the
+        // tenant seeded afresh
+        seed(CRASH_USERS);
+        Path csv = everyUserCsv();
         StoreSnapshot uninterrupted = uninterruptedEndState(csv);
         // each moment is reached by the execution the process being killed created ("NEW")
         String latest = "(SELECT max(job_execution_id) FROM purge.batch_job_execution WHERE job_execution_id > NEW)";
@@ -378,6 +388,7 @@ class PurgeJobFunctionalTest {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM purge.step_log WHERE run_id = ? AND store = 'postgres'"
                 + " AND target = 'users' AND action = 'DELETED'", Long.class, run)).isEqualTo(ids(run, "user",
                 "PURGED").size());
+        assertThat(ids(run, "user", "PURGED")).as("a purge of a few thousand accounts").hasSizeGreaterThan(1500);
     }
 
     /** Polls {@code sql} (one boolean) until it is true, or the process ends, or three minutes pass. */
@@ -575,7 +586,7 @@ class PurgeJobFunctionalTest {
     StoreSnapshot uninterruptedEndState(Path csv) throws Exception {
         assertThat(run(csv).getStatus()).isEqualTo(BatchStatus.COMPLETED);
         StoreSnapshot end = StoreSnapshot.take(TestStack.endpoints());
-        seed();
+        seed(seeded);
         return end;
     }
 
@@ -608,6 +619,14 @@ class PurgeJobFunctionalTest {
     /** The seeded tenant's legacy-state cleanup CSV (the sample input's shape). */
     Path cleanupCsv() throws Exception {
         return write("cleanup.csv", SeedCommand.sampleCsv(tenant.legacyCleanupRows()));
+    }
+
+    /** Every user of the tenant (retained ones included) and the legacy cleanup's orgs. */
+    Path everyUserCsv() throws Exception {
+        List<String[]> rows = new ArrayList<>();
+        tenant.tables().get("users").rows().forEach(r -> rows.add(new String[] {r[0].toString(), "user"}));
+        tenant.legacyCleanupRows().stream().filter(r -> "org".equals(r[1])).forEach(rows::add);
+        return write("every-user.csv", SeedCommand.sampleCsv(rows));
     }
 
     Path write(String name, String content) throws Exception {

@@ -59,7 +59,12 @@ public record StoreSnapshot(Map<String, List<String>> rows, Map<String, Map<Stri
                     .POST(HttpRequest.BodyPublishers.noBody()).build());
             String body = send(http, HttpRequest.newBuilder(URI.create(stack.elasticsearchUrl() + "/" + index
                     + "/_search?size=10000")).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"query\":{\"match_all\":{}}}")).build());
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"query\":{\"match_all\":{}},"
+                            + "\"track_total_hits\":true}")).build());
+            long total = JSON.readTree(body).path("hits").path("total").path("value").asLong();
+            if (total > 10_000) {
+                throw new IOException(index + " holds " + total + " documents: more than one page of a snapshot");
+            }
             JsonNode hits = JSON.readTree(body).path("hits").path("hits");
             Map<String, String> byId = new TreeMap<>();
             hits.forEach(h -> byId.put(h.path("_id").asString(), h.path("_source").toString()));
