@@ -177,6 +177,17 @@ public final class KeycloakRealmSetup implements AutoCloseable {
         }
     }
 
+    /** Enables the user again, as a support engineer would. */
+    public void enable(String realm, String userId) {
+        try {
+            UserRepresentation enable = new UserRepresentation();
+            enable.setEnabled(true);
+            keycloak.realm(realm).users().get(userId).update(enable);
+        } catch (RuntimeException e) {
+            throw translate("enable " + userId + " in " + realm, e);
+        }
+    }
+
     /** Users of the realm, service-account users excluded. */
     public long countUsers(String realm) {
         try {

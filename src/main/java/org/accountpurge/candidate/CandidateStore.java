@@ -20,6 +20,10 @@ public class CandidateStore {
     /** A store refused the account for good (its error is in the step log); it is left locked out. */
     public static final String FAILED = "FAILED";
     public static final String NOT_FOUND = "NOT_FOUND";
+    /** Grace lifecycle: warned (or would be, in a dry run) this run, not purged. */
+    public static final String WARNED = "WARNED";
+    /** Grace lifecycle: disabled (or still disabled, waiting) this run, not purged. */
+    public static final String DISABLED = "DISABLED";
 
     private final JdbcTemplate jdbc;
 
@@ -109,6 +113,12 @@ public class CandidateStore {
             return ps;
         }, rs -> rs.next() ? rs.getInt(1) : 0);
         return notFound == null ? 0 : notFound;
+    }
+
+    /** Sets the state of accounts of the run (the grace lifecycle's WARNED and DISABLED). */
+    public void mark(long runId, AccountKind kind, List<String> accountIds, String state) {
+        jdbc.batchUpdate("UPDATE purge.candidate SET state = ? WHERE run_id = ? AND kind = ? AND account_id = ?",
+                accountIds.stream().map(id -> new Object[] {state, runId, kind.code(), id}).toList());
     }
 
     /** Marks accounts FAILED: a store refused them for good; a restart does not drive them again. */

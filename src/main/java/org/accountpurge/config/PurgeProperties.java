@@ -283,10 +283,11 @@ public record PurgeProperties(
      * @param name          names the selection in the job repository: a run is this name and a run date
      * @param requireEvents refuse to start when the realm does not keep login events for the whole inactivity window
      *                      (otherwise a warning: the veto then rests on sessions and the database column)
+     * @param lifecycle     a grace period for selected users: warn, later disable, later purge; none when unset
      */
     public record Selection(@NotBlank @Pattern(regexp = "[a-z0-9][a-z0-9-]{0,62}") @DefaultValue("nightly") String name,
                             @Valid KindSelection user, @Valid KindSelection org,
-                            @DefaultValue("false") boolean requireEvents) {
+                            @DefaultValue("false") boolean requireEvents, @Valid Lifecycle lifecycle) {
 
         /** The kind's selection, or null when this kind is not selected. */
         public KindSelection of(AccountKind kind) {
@@ -352,6 +353,33 @@ public record PurgeProperties(
     }
 
     /**
+     * The grace lifecycle of selected users, one step per night: a user selected for the first time is warned (a
+     * notice queued through {@code noticeSql}), {@code disableAfter} later disabled in Keycloak (reversible, data
+     * kept), {@code purgeAfter} after that purged — only while still selected, not retained and still disabled.
+     * Activity, retention or a re-enabled Keycloak user cancels the cycle.
+     *
+     * @param disableAfter from the warning to disabling
+     * @param purgeAfter   from disabling to the purge
+     * @param mode         {@code purge}, or {@code disable-only}: disabled accounts are never purged
+     * @param noticeSql    one statement run for each warned account in the chunk's transaction, with
+     *                     {@code :account_id}, {@code :disable_on} and {@code :purge_on} (dates), e.g. an insert into
+     *                     the platform's notification outbox; the tool never reads an address
+     */
+    public record Lifecycle(@NotNull Duration disableAfter, @NotNull Duration purgeAfter,
+                            @NotBlank @Pattern(regexp = "purge|disable-only") @DefaultValue("purge") String mode,
+                            @NotBlank String noticeSql) {
+
+        public boolean purges() {
+            return "purge".equals(mode);
+        }
+
+        @AssertTrue(message = "notice-sql must be exactly one statement using :account_id")
+        public boolean isNoticeUsable() {
+            return noticeSql == null || SqlText.singleStatement(noticeSql) != null && noticeSql.contains(":account_id");
+        }
+    }
+
+    /**
      * The blast-radius guard: a run with more candidates of a kind than this fails before anything is deleted, saying
      * by how much; {@code --override-guard} lets an operator go on knowingly (recorded in {@code purge.guard_override}).
      *
@@ -411,6 +439,12 @@ public record PurgeProperties(
         return roots == null || selection == null
                 || roots.kinds().containsAll(java.util.Arrays.stream(AccountKind.values())
                         .filter(k -> selection.of(k) != null).toList());
+    }
+
+    @AssertTrue(message = "purge.selection.lifecycle needs purge.keycloak (it disables users there) and a user"
+            + " selection")
+    public boolean isLifecycleUsable() {
+        return selection == null || selection.lifecycle() == null || keycloak != null && selection.user() != null;
     }
 
     @AssertTrue(message = "keycloak-role and keycloak-group retention rules need the purge.keycloak section")

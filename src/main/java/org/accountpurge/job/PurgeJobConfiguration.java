@@ -22,6 +22,9 @@ import org.accountpurge.candidate.InputRow;
 import org.accountpurge.candidate.PendingCandidates;
 import org.accountpurge.candidate.SelectionReader;
 import org.accountpurge.config.PurgeProperties;
+import org.accountpurge.lifecycle.LifecycleStore;
+import org.accountpurge.lifecycle.LifecycleTasklet;
+import org.accountpurge.lifecycle.LifecycleWriter;
 import org.accountpurge.purge.AccountPurgeWriter;
 import org.accountpurge.purge.BlastRadius;
 import org.accountpurge.purge.FaultPolicy;
@@ -51,12 +54,14 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * {@code accountPurgeJob}: validateConfiguration, loadCandidates, checkBlastRadius, then for each configured kind
  * of account (users first, so that members purged in the same run no longer hold their orgs back) retain&lt;Kind&gt;
- * and purge&lt;Kind&gt;, then verifyPurge (every purged account gone from every store?) and writeSummary. The run's
+ * (with a grace lifecycle, users: advanceLifecycleUsers between them and closeLifecycleUsers after) and
+ * purge&lt;Kind&gt;, then verifyPurge (every purged account gone from every store?) and writeSummary. The run's
  * identity is its job instance: candidates, retention and step log rows are keyed by its id. Each kind step gets its kind explicitly; its reader and writer bind to the execution when
  * the step starts.
  */
@@ -70,7 +75,7 @@ class PurgeJobConfiguration {
                         ExecutionConfigRecorder executionConfigRecorder, LocalExecutions localExecutions,
                         Step validateConfiguration,
                         Step loadCandidates, Step checkBlastRadius, Step verifyPurge, Step writeSummary, DataSource dataSource,
-                        TenantStores stores, TenantLease lease,
+                        TenantStores stores, TenantLease lease, JdbcTemplate jdbc,
                         CandidateStore candidates, StepLog stepLog) {
         SimpleJobBuilder job = new JobBuilder("accountPurgeJob", jobRepository)
                 .validator(new CandidateSource())
@@ -85,8 +90,23 @@ class PurgeJobConfiguration {
                         .then(stores.activity(kind, CandidateSource.runDate(parameters))),
                         stores.forKind(kind, postgres));
             }, candidates, stepLog, new JdbcSavepoints(dataSource), FaultPolicy.of(config.job()));
-            job.next(kindStep("retain" + kind.plural(), kind, jobRepository, tm, config, dataSource, lease, retain))
-                    .next(kindStep("purge" + kind.plural(), kind, jobRepository, tm, config, dataSource, lease, purge));
+            job.next(kindStep("retain" + kind.plural(), kind, jobRepository, tm, config, dataSource, lease, retain));
+            PurgeProperties.Selection selection = config.selection();
+            boolean lifecycle = selection != null && selection.lifecycle() != null && kind == AccountKind.USER;
+            if (lifecycle) {
+                LifecycleWriter advance = new LifecycleWriter(kind, selection, parameters -> new LifecycleWriter.Setup(
+                        evaluator(stores, config, kind, stores.postgres(kind))
+                                .then(stores.activity(kind, CandidateSource.runDate(parameters))),
+                        stores.keycloak(kind).orElseThrow()), candidates, new LifecycleStore(jdbc), stepLog,
+                        new NamedParameterJdbcTemplate(dataSource));
+                job.next(kindStep("advanceLifecycle" + kind.plural(), kind, jobRepository, tm, config, dataSource,
+                        lease, advance));
+            }
+            job.next(kindStep("purge" + kind.plural(), kind, jobRepository, tm, config, dataSource, lease, purge));
+            if (lifecycle) {
+                job.next(new StepBuilder("closeLifecycle" + kind.plural(), jobRepository)
+                        .tasklet(new LifecycleTasklet(kind, selection.name(), new LifecycleStore(jdbc)), tm).build());
+            }
         }
         return job.next(verifyPurge).next(writeSummary).build();
     }

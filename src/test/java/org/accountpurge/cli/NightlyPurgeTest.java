@@ -337,6 +337,76 @@ class NightlyPurgeTest {
     }
 
     @Test
+    void theGraceLifecycleWarnsThenDisablesThenPurgesAndAReEnabledOrActiveUserIsLeftAlone() throws Exception {
+        // given a grace lifecycle (disable 14 days after the warning, purge 30 days after that) whose notices go to
+        // an outbox table of the platform
+        jdbc.execute("CREATE TABLE notice_outbox (account_id uuid NOT NULL, disable_on date, purge_on date)");
+        Path config = Files.writeString(dir.resolve("lifecycle.yml"), Files.readString(config())
+                .replace("\n    name: nightly-inactive\n", "\n    name: nightly-grace\n    lifecycle:\n"
+                        + "      disable-after: 14d\n      purge-after: 30d\n      notice-sql: INSERT INTO"
+                        + " notice_outbox (account_id, disable_on, purge_on) VALUES (CAST(:account_id AS uuid),"
+                        + " :disable_on, :purge_on)\n"));
+        LocalDate warnDay = LocalDate.parse("2026-09-01");
+        Map<String, String> realmBefore;
+        try (KeycloakRealmSetup admin = admin()) {
+            realmBefore = admin.allUsers(ReferenceTenant.REALM);
+        }
+
+        // when the first night runs, then the selected users are warned: a notice each, nothing else changes
+        assertThat(cli("nightly", "--config", config.toString(), "--run-date", warnDay.toString())).isZero();
+        long first = latestRun();
+        Set<String> warned = ids(first, "user", "WARNED");
+        assertThat(warned).hasSizeGreaterThan(50).isSubsetOf(selected(warnDay));
+        assertThat(count("SELECT count(DISTINCT account_id) FROM notice_outbox WHERE disable_on = '2026-09-15' AND"
+                + " purge_on = '2026-10-15'")).isEqualTo(warned.size());
+        assertThat(ids(first, "user", "PURGED")).isEmpty();
+        assertThat(count("SELECT count(*) FROM users")).isEqualTo(USERS);
+        try (KeycloakRealmSetup admin = admin()) {
+            assertThat(admin.allUsers(ReferenceTenant.REALM)).isEqualTo(realmBefore);
+        }
+
+        // when the night 14 days later runs, then they are disabled in Keycloak, their data kept
+        assertThat(cli("nightly", "--config", config.toString(), "--run-date", warnDay.plusDays(14).toString()))
+                .isZero();
+        long second = latestRun();
+        assertThat(ids(second, "user", "DISABLED")).isEqualTo(warned);
+        assertThat(count("SELECT count(*) FROM users")).isEqualTo(USERS);
+        List<String> sorted = new ArrayList<>(warned);
+        sorted.sort(null);
+        String reEnabled;
+        String active;
+        try (KeycloakRealmSetup admin = admin()) {
+            assertThat(warned.stream().map(id -> admin.describeUser(ReferenceTenant.REALM, id))
+                    .filter(java.util.Objects::nonNull).filter(user -> Boolean.TRUE.equals(user.get("enabled"))))
+                    .isEmpty();
+            reEnabled = sorted.stream().filter(id -> admin.describeUser(ReferenceTenant.REALM, id) != null)
+                    .findFirst().orElseThrow();
+            active = sorted.stream().filter(id -> !id.equals(reEnabled)).findFirst().orElseThrow();
+            // and meanwhile support enables one again, and another comes back (the platform's column)
+            admin.enable(ReferenceTenant.REALM, reEnabled);
+        }
+        jdbc.update("UPDATE users SET last_login_at = now() WHERE id = ?::uuid", active);
+
+        // when the night 30 days after that runs, then the still disabled, still inactive ones are purged
+        assertThat(cli("nightly", "--config", config.toString(), "--run-date", warnDay.plusDays(44).toString()))
+                .isZero();
+        long third = latestRun();
+        Set<String> expected = new HashSet<>(warned);
+        expected.removeAll(Set.of(reEnabled, active));
+        assertThat(ids(third, "user", "PURGED")).isEqualTo(expected);
+        assertThat(count("SELECT count(*) FROM users")).isEqualTo(USERS - expected.size());
+        // and the re-enabled and the active one are left alone, their cycles cancelled with the reason
+        assertThat(reasons(third, reEnabled)).containsExactly("re-enabled");
+        assertThat(jdbc.queryForList("SELECT account_id || ' ' || state || ' ' || reason FROM purge.lifecycle WHERE"
+                + " selection = 'nightly-grace' AND state = 'CANCELLED'", String.class))
+                .contains(reEnabled + " CANCELLED re-enabled", active + " CANCELLED no-longer-selected");
+        assertThat(count("SELECT count(*) FROM users WHERE id IN ('" + reEnabled + "', '" + active + "')"))
+                .isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM purge.lifecycle WHERE selection = 'nightly-grace' AND state ="
+                + " 'PURGED' AND purged_on = '2026-10-15'")).isEqualTo(expected.size());
+    }
+
+    @Test
     void aWrongRunDateOrAConfigurationWithoutSelectionStartsNothing(CapturedOutput output) throws Exception {
         long executions = count("SELECT count(*) FROM purge.batch_job_execution");
         assertThat(cli("nightly", "--config", config().toString(), "--run-date", "25/11/2026")).isEqualTo(2);

@@ -119,7 +119,8 @@ class KeycloakByColumnTenantTest {
         // then it completed; the approver (FK), the administrator (SQL) and the supervisor (Keycloak role) stay
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         assertThat(execution.getStepExecutions().stream().map(s -> s.getStepName()).toList()).containsExactly(
-                "validateConfiguration", "loadCandidates", "retainUsers", "purgeUsers", "verifyPurge", "writeSummary");
+                "validateConfiguration", "loadCandidates", "checkBlastRadius", "retainUsers", "purgeUsers", "verifyPurge",
+                "writeSummary");
         long run = execution.getJobInstance().getInstanceId();
         List<Long> purged = List.of(1L, 2L, 3L, 4L, 6L, 8L, 10L);
         assertThat(jdbc.queryForList("SELECT account_id::bigint FROM purge.candidate WHERE run_id = ? AND state = 'PURGED'"

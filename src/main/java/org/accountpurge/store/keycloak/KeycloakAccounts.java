@@ -216,6 +216,26 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
         return active;
     }
 
+    /** The accounts (of {@code accountIds}) whose Keycloak user exists and is enabled; a failed call throws. */
+    public Set<String> enabledAmong(List<String> accountIds) {
+        Map<String, TargetOutcome> found = forEachUser(accountIds, kcId -> {
+            rate.acquire(1);
+            return Boolean.TRUE.equals(resource().users().get(kcId).toRepresentation().isEnabled())
+                    ? TargetOutcome.present(1) : TargetOutcome.absent();
+        });
+        Set<String> enabled = new HashSet<>();
+        found.forEach((id, outcome) -> {
+            if (outcome.action() == TargetOutcome.Action.FAILED) {
+                throw new StoreException(STORE, "reading whether users of realm " + realm + " are enabled failed: "
+                        + outcome.errorClass(), null, outcome.errorClass());
+            }
+            if (outcome.action() == TargetOutcome.Action.PRESENT) {
+                enabled.add(id);
+            }
+        });
+        return enabled;
+    }
+
     /**
      * Why the realm's events cannot show activity over {@code window} (events not stored, or kept for less), or null
      * when they can.

@@ -1,0 +1,185 @@
+package org.accountpurge.lifecycle;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.accountpurge.audit.StepLog;
+import org.accountpurge.candidate.AccountKind;
+import org.accountpurge.candidate.Candidate;
+import org.accountpurge.candidate.CandidateSource;
+import org.accountpurge.candidate.CandidateStore;
+import org.accountpurge.config.PurgeProperties;
+import org.accountpurge.purge.PurgeFailedException;
+import org.accountpurge.retention.RetentionCheck;
+import org.accountpurge.store.StoreOutcomes;
+import org.accountpurge.store.TargetOutcome;
+import org.accountpurge.store.keycloak.KeycloakAccounts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.infrastructure.item.Chunk;
+import org.springframework.batch.infrastructure.item.ItemWriter;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+
+/**
+ * Moves a chunk of selected users one step along the grace lifecycle ({@link GraceLifecycle}), before the purge step:
+ * retention and the activity veto first (as at purge time); then the new ones are warned (the notice statement, in
+ * the chunk's transaction), those warned long enough are disabled in Keycloak (step log: DISABLED), those disabled
+ * long enough stay PENDING for the purge step, the others wait; a user the lifecycle disabled whose Keycloak user was
+ * enabled again is retained ({@code re-enabled}) and the cycle cancelled. A CSV run (no run date) passes through; a
+ * dry run records what it would do in the candidate states and touches nothing else.
+ */
+public class LifecycleWriter implements ItemWriter<Candidate>, StepExecutionListener {
+
+    public static final String REENABLED = "re-enabled";
+    private static final Logger log = LoggerFactory.getLogger(LifecycleWriter.class);
+
+    /** What a step needs: the checks of purge time, and the realm. */
+    public record Setup(RetentionCheck retention, KeycloakAccounts keycloak) {
+    }
+
+    private final AccountKind kind;
+    private final String selection;
+    private final GraceLifecycle rule;
+    private final String noticeSql;
+    private final Function<JobParameters, Setup> setup;
+    private final CandidateStore candidates;
+    private final LifecycleStore lifecycle;
+    private final StepLog stepLog;
+    private final NamedParameterJdbcTemplate jdbc;
+
+    private Setup stores;
+    private StepLog.Context context;
+    private LocalDate runDate;
+    private boolean dryRun;
+    /** Accounts this step execution moved, per step (for the log at its end). */
+    private final Map<GraceLifecycle.Step, Long> counts = new EnumMap<>(GraceLifecycle.Step.class);
+
+    public LifecycleWriter(AccountKind kind, PurgeProperties.Selection selection, Function<JobParameters, Setup> setup,
+                           CandidateStore candidates, LifecycleStore lifecycle, StepLog stepLog,
+                           NamedParameterJdbcTemplate jdbc) {
+        this.kind = kind;
+        this.selection = selection.name();
+        this.rule = new GraceLifecycle(selection.lifecycle());
+        this.noticeSql = selection.lifecycle().noticeSql();
+        this.setup = setup;
+        this.candidates = candidates;
+        this.lifecycle = lifecycle;
+        this.stepLog = stepLog;
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public void beforeStep(StepExecution step) {
+        JobParameters parameters = step.getJobExecution().getJobParameters();
+        context = new StepLog.Context(step.getJobExecution().getJobInstance().getInstanceId(),
+                step.getJobExecution().getId(), kind);
+        runDate = CandidateSource.runDate(parameters);
+        dryRun = "true".equals(parameters.getString("dry.run"));
+        stores = runDate == null ? null : setup.apply(parameters);
+        counts.clear();
+    }
+
+    @Override
+    public org.springframework.batch.core.ExitStatus afterStep(StepExecution step) {
+        if (runDate != null) {
+            log.info("Grace lifecycle of {} accounts on {}{}: warned {} (disabled from {} unless active), disabled {}"
+                    + " (purged from {} if still inactive and disabled), cycles cancelled as re-enabled {}", kind,
+                    runDate, dryRun ? " (dry run: nothing done)" : "", counts.getOrDefault(GraceLifecycle.Step.WARN,
+                    0L), rule.disableOn(runDate), counts.getOrDefault(GraceLifecycle.Step.DISABLE, 0L),
+                    rule.purgeOnceDisabled(runDate), counts.getOrDefault(GraceLifecycle.Step.CANCEL_REENABLED, 0L));
+        }
+        return null;
+    }
+
+    @Override
+    public void write(Chunk<? extends Candidate> chunk) {
+        if (runDate == null) {
+            return; // a CSV run: no lifecycle
+        }
+        List<String> ids = new ArrayList<>(chunk.getItems().stream().map(Candidate::accountId).toList());
+        Map<String, Set<String>> retained = stores.retention().reasons(ids);
+        if (!retained.isEmpty()) {
+            candidates.retain(context.runId(), kind, retained);
+            ids.removeAll(retained.keySet());
+        }
+        Map<String, GraceLifecycle.Standing> standings = lifecycle.standings(selection, kind, ids);
+        List<String> disabledNow = ids.stream().filter(id -> standings.containsKey(id)
+                && LifecycleStore.DISABLED.equals(standings.get(id).state())).toList();
+        Set<String> enabled = disabledNow.isEmpty() ? Set.of() : stores.keycloak().enabledAmong(disabledNow);
+        Map<GraceLifecycle.Step, List<String>> steps = new EnumMap<>(GraceLifecycle.Step.class);
+        for (String id : ids) {
+            steps.computeIfAbsent(rule.next(standings.get(id), runDate, enabled.contains(id)), s -> new ArrayList<>())
+                    .add(id);
+        }
+        List<String> warn = steps.getOrDefault(GraceLifecycle.Step.WARN, List.of());
+        List<String> disable = steps.getOrDefault(GraceLifecycle.Step.DISABLE, List.of());
+        List<String> reEnabled = steps.getOrDefault(GraceLifecycle.Step.CANCEL_REENABLED, List.of());
+        if (!reEnabled.isEmpty()) {
+            Map<String, Set<String>> reasons = new LinkedHashMap<>();
+            reEnabled.forEach(id -> reasons.put(id, Set.of(REENABLED)));
+            candidates.retain(context.runId(), kind, reasons);
+        }
+        List<String> waiting = new ArrayList<>(warn);
+        waiting.addAll(steps.getOrDefault(GraceLifecycle.Step.WAIT_WARNED, List.of()));
+        candidates.mark(context.runId(), kind, waiting, CandidateStore.WARNED);
+        List<String> disabled = new ArrayList<>(disable);
+        disabled.addAll(steps.getOrDefault(GraceLifecycle.Step.WAIT_DISABLED, List.of()));
+        candidates.mark(context.runId(), kind, disabled, CandidateStore.DISABLED);
+        if (dryRun) {
+            steps.forEach((step, list) -> counts.merge(step, (long) list.size(), Long::sum));
+            return;
+        }
+        if (!reEnabled.isEmpty()) {
+            Map<String, String> reasons = new LinkedHashMap<>();
+            reEnabled.forEach(id -> reasons.put(id, REENABLED));
+            lifecycle.cancelled(selection, kind, reasons, runDate, context.runId());
+            log.debug("{} {} account(s) re-enabled in Keycloak since the lifecycle disabled them: cycle cancelled",
+                    reEnabled.size(), kind);
+            counts.merge(GraceLifecycle.Step.CANCEL_REENABLED, (long) reEnabled.size(), Long::sum);
+        }
+        if (!warn.isEmpty()) {
+            for (String id : warn) {
+                jdbc.update(noticeSql, new MapSqlParameterSource().addValue("account_id", id)
+                        .addValue("disable_on", java.sql.Date.valueOf(rule.disableOn(runDate)))
+                        .addValue("purge_on", java.sql.Date.valueOf(rule.purgeOn(runDate))));
+            }
+            lifecycle.warned(selection, kind, warn, runDate, context.runId());
+            log.debug("{} {} account(s) warned: notice queued, disabled from {} unless active again", warn.size(),
+                    kind, rule.disableOn(runDate));
+            counts.merge(GraceLifecycle.Step.WARN, (long) warn.size(), Long::sum);
+        }
+        if (!disable.isEmpty()) {
+            disable(disable);
+        }
+    }
+
+    /** Disables the Keycloak users (reversible: data kept), step log DISABLED; any failure fails the chunk. */
+    private void disable(List<String> ids) {
+        KeycloakAccounts keycloak = stores.keycloak();
+        stepLog.started(context, keycloak.name(), ids);
+        StoreOutcomes outcomes = keycloak.lockOut(ids);
+        outcomes.byTarget().forEach((target, perAccount) -> stepLog.committed(context, keycloak.name(), target,
+                perAccount));
+        for (Map<String, TargetOutcome> perAccount : outcomes.byTarget().values()) {
+            for (Map.Entry<String, TargetOutcome> e : perAccount.entrySet()) {
+                if (e.getValue().isFailure()) {
+                    throw new PurgeFailedException(keycloak.name(), keycloak.target(), 1, e.getValue().errorClass()
+                            + " while disabling for the grace lifecycle", null);
+                }
+            }
+        }
+        lifecycle.disabled(selection, kind, ids, runDate, context.runId());
+        log.debug("{} {} account(s) disabled in Keycloak (grace lifecycle); purged from {} if still inactive and"
+                + " disabled", ids.size(), kind, rule.purgeOnceDisabled(runDate));
+        counts.merge(GraceLifecycle.Step.DISABLE, (long) ids.size(), Long::sum);
+    }
+}
