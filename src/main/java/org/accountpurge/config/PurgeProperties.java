@@ -367,7 +367,7 @@ public record PurgeProperties(
      */
     public record Lifecycle(@NotNull Duration disableAfter, @NotNull Duration purgeAfter,
                             @NotBlank @Pattern(regexp = "purge|disable-only") @DefaultValue("purge") String mode,
-                            @NotBlank String noticeSql) {
+                            String noticeSql, @Valid Mail mail) {
 
         public boolean purges() {
             return "purge".equals(mode);
@@ -376,6 +376,27 @@ public record PurgeProperties(
         @AssertTrue(message = "notice-sql must be exactly one statement using :account_id")
         public boolean isNoticeUsable() {
             return noticeSql == null || SqlText.singleStatement(noticeSql) != null && noticeSql.contains(":account_id");
+        }
+
+        @AssertTrue(message = "a lifecycle warns: give notice-sql, mail, or both")
+        public boolean isNoticeGiven() {
+            return noticeSql != null || mail != null;
+        }
+    }
+
+    /**
+     * The warning by mail, through {@code spring.mail.*} (the platform's SMTP relay). {@code {disable_on}} and
+     * {@code {purge_on}} in the subject and text are replaced by the dates; nothing else of the user is used.
+     *
+     * @param emailSql one read-only statement selecting (account id, address) for {@code :ids}; addresses are never
+     *                 logged
+     */
+    public record Mail(@NotBlank String from, @NotBlank String subject, @NotBlank String text,
+                       @NotBlank String emailSql) {
+
+        @AssertTrue(message = "email-sql must be exactly one statement using :ids")
+        public boolean isEmailSqlUsable() {
+            return emailSql == null || SqlText.singleStatement(emailSql) != null && emailSql.contains(":ids");
         }
     }
 

@@ -25,6 +25,7 @@ import org.accountpurge.config.PurgeProperties;
 import org.accountpurge.lifecycle.LifecycleStore;
 import org.accountpurge.lifecycle.LifecycleTasklet;
 import org.accountpurge.lifecycle.LifecycleWriter;
+import org.accountpurge.lifecycle.MailNotice;
 import org.accountpurge.purge.AccountPurgeWriter;
 import org.accountpurge.purge.BlastRadius;
 import org.accountpurge.purge.FaultPolicy;
@@ -36,8 +37,10 @@ import org.accountpurge.purge.Verification;
 import org.accountpurge.purge.VerifyTasklet;
 import org.accountpurge.retention.RetentionEvaluator;
 import org.accountpurge.retention.RetentionWriter;
+import org.accountpurge.store.postgres.DatabaseLookup;
 import org.accountpurge.store.postgres.JdbcSavepoints;
 import org.accountpurge.store.postgres.PostgresAccounts;
+import org.accountpurge.store.postgres.ReadOnlyQueries;
 import org.accountpurge.store.postgres.TenantLease;
 import org.accountpurge.store.postgres.TenantPlan;
 import org.springframework.batch.core.configuration.annotation.StepScope;
@@ -50,11 +53,13 @@ import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
@@ -75,7 +80,8 @@ class PurgeJobConfiguration {
                         ExecutionConfigRecorder executionConfigRecorder, LocalExecutions localExecutions,
                         Step validateConfiguration,
                         Step loadCandidates, Step checkBlastRadius, Step verifyPurge, Step writeSummary, DataSource dataSource,
-                        TenantStores stores, TenantLease lease, JdbcTemplate jdbc,
+                        TenantStores stores, TenantLease lease, JdbcTemplate jdbc, ReadOnlyQueries readOnly,
+                        ObjectProvider<JavaMailSender> mailSender,
                         CandidateStore candidates, StepLog stepLog) {
         SimpleJobBuilder job = new JobBuilder("accountPurgeJob", jobRepository)
                 .validator(new CandidateSource())
@@ -98,7 +104,8 @@ class PurgeJobConfiguration {
                         evaluator(stores, config, kind, stores.postgres(kind))
                                 .then(stores.activity(kind, CandidateSource.runDate(parameters))),
                         stores.keycloak(kind).orElseThrow()), candidates, new LifecycleStore(jdbc), stepLog,
-                        new NamedParameterJdbcTemplate(dataSource));
+                        new NamedParameterJdbcTemplate(dataSource), mailNotice(selection.lifecycle(), mailSender,
+                        dataSource, readOnly, config));
                 job.next(kindStep("advanceLifecycle" + kind.plural(), kind, jobRepository, tm, config, dataSource,
                         lease, advance));
             }
@@ -109,6 +116,21 @@ class PurgeJobConfiguration {
             }
         }
         return job.next(verifyPurge).next(writeSummary).build();
+    }
+
+    /** The lifecycle's warning by mail, when configured: it needs spring.mail.host (the platform's SMTP relay). */
+    private static MailNotice mailNotice(PurgeProperties.Lifecycle lifecycle, ObjectProvider<JavaMailSender> sender,
+                                         DataSource dataSource, ReadOnlyQueries readOnly, PurgeProperties config) {
+        if (lifecycle.mail() == null) {
+            return null;
+        }
+        JavaMailSender mail = sender.getIfAvailable();
+        if (mail == null) {
+            throw new IllegalStateException("purge.selection.lifecycle.mail needs an SMTP server: set spring.mail.host"
+                    + " (and spring.mail.port, username, password)");
+        }
+        return new MailNotice(mail, lifecycle.mail(), new DatabaseLookup(dataSource, readOnly, config,
+                AccountKind.USER, lifecycle.mail().emailSql()));
     }
 
     private static RetentionEvaluator evaluator(TenantStores stores, PurgeProperties config, AccountKind kind,

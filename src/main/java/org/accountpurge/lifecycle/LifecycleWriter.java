@@ -32,7 +32,7 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 /**
  * Moves a chunk of selected users one step along the grace lifecycle ({@link GraceLifecycle}), before the purge step:
  * retention and the activity veto first (as at purge time); then the new ones are warned (the notice statement, in
- * the chunk's transaction), those warned long enough are disabled in Keycloak (step log: DISABLED), those disabled
+ * the chunk's transaction, and/or a mail), those warned long enough are disabled in Keycloak (step log: DISABLED), those disabled
  * long enough stay PENDING for the purge step, the others wait; a user the lifecycle disabled whose Keycloak user was
  * enabled again is retained ({@code re-enabled}) and the cycle cancelled. A CSV run (no run date) passes through; a
  * dry run records what it would do in the candidate states and touches nothing else.
@@ -55,6 +55,7 @@ public class LifecycleWriter implements ItemWriter<Candidate>, StepExecutionList
     private final LifecycleStore lifecycle;
     private final StepLog stepLog;
     private final NamedParameterJdbcTemplate jdbc;
+    private final MailNotice mail;
 
     private Setup stores;
     private StepLog.Context context;
@@ -62,10 +63,12 @@ public class LifecycleWriter implements ItemWriter<Candidate>, StepExecutionList
     private boolean dryRun;
     /** Accounts this step execution moved, per step (for the log at its end). */
     private final Map<GraceLifecycle.Step, Long> counts = new EnumMap<>(GraceLifecycle.Step.class);
+    private long mailed;
 
+    /** @param mail the warning by mail; null when the lifecycle warns through notice-sql only */
     public LifecycleWriter(AccountKind kind, PurgeProperties.Selection selection, Function<JobParameters, Setup> setup,
                            CandidateStore candidates, LifecycleStore lifecycle, StepLog stepLog,
-                           NamedParameterJdbcTemplate jdbc) {
+                           NamedParameterJdbcTemplate jdbc, MailNotice mail) {
         this.kind = kind;
         this.selection = selection.name();
         this.rule = new GraceLifecycle(selection.lifecycle());
@@ -75,6 +78,7 @@ public class LifecycleWriter implements ItemWriter<Candidate>, StepExecutionList
         this.lifecycle = lifecycle;
         this.stepLog = stepLog;
         this.jdbc = jdbc;
+        this.mail = mail;
     }
 
     @Override
@@ -86,16 +90,18 @@ public class LifecycleWriter implements ItemWriter<Candidate>, StepExecutionList
         dryRun = "true".equals(parameters.getString("dry.run"));
         stores = runDate == null ? null : setup.apply(parameters);
         counts.clear();
+        mailed = 0;
     }
 
     @Override
     public org.springframework.batch.core.ExitStatus afterStep(StepExecution step) {
         if (runDate != null) {
-            log.info("Grace lifecycle of {} accounts on {}{}: warned {} (disabled from {} unless active), disabled {}"
-                    + " (purged from {} if still inactive and disabled), cycles cancelled as re-enabled {}", kind,
-                    runDate, dryRun ? " (dry run: nothing done)" : "", counts.getOrDefault(GraceLifecycle.Step.WARN,
-                    0L), rule.disableOn(runDate), counts.getOrDefault(GraceLifecycle.Step.DISABLE, 0L),
-                    rule.purgeOnceDisabled(runDate), counts.getOrDefault(GraceLifecycle.Step.CANCEL_REENABLED, 0L));
+            log.info("Grace lifecycle of {} accounts on {}{}: warned {} (disabled from {} unless active; mails sent:"
+                    + " {}), disabled {} (purged from {} if still inactive and disabled), cycles cancelled as"
+                    + " re-enabled {}", kind, runDate, dryRun ? " (dry run: nothing done)" : "",
+                    counts.getOrDefault(GraceLifecycle.Step.WARN, 0L), rule.disableOn(runDate), mailed,
+                    counts.getOrDefault(GraceLifecycle.Step.DISABLE, 0L), rule.purgeOnceDisabled(runDate),
+                    counts.getOrDefault(GraceLifecycle.Step.CANCEL_REENABLED, 0L));
         }
         return null;
     }
@@ -147,10 +153,13 @@ public class LifecycleWriter implements ItemWriter<Candidate>, StepExecutionList
             counts.merge(GraceLifecycle.Step.CANCEL_REENABLED, (long) reEnabled.size(), Long::sum);
         }
         if (!warn.isEmpty()) {
-            for (String id : warn) {
+            for (String id : noticeSql == null ? List.<String>of() : warn) {
                 jdbc.update(noticeSql, new MapSqlParameterSource().addValue("account_id", id)
                         .addValue("disable_on", java.sql.Date.valueOf(rule.disableOn(runDate)))
                         .addValue("purge_on", java.sql.Date.valueOf(rule.purgeOn(runDate))));
+            }
+            if (mail != null) {
+                mailed += mail.send(warn, rule.disableOn(runDate), rule.purgeOn(runDate));
             }
             lifecycle.warned(selection, kind, warn, runDate, context.runId());
             log.debug("{} {} account(s) warned: notice queued, disabled from {} unless active again", warn.size(),

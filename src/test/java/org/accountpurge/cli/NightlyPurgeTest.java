@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +20,7 @@ import org.accountpurge.seed.KeycloakRealmSetup;
 import org.accountpurge.seed.ReferenceTenant;
 import org.accountpurge.stack.StackEndpoints;
 import org.accountpurge.support.FlakyHttpProxy;
+import org.accountpurge.support.ProxiedStack;
 import org.accountpurge.support.TestStack;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /**
  * The nightly inactivity purge ({@code nightly}, {@code jobs-config/nightly-inactive.yml}) on the real stack, through
@@ -49,6 +48,7 @@ class NightlyPurgeTest {
     static final String SELECTED = "SELECT id::text FROM users WHERE (last_login_at IS NULL AND created_at < ?)"
             + " OR last_login_at < ?";
 
+    static ProxiedStack proxied;
     static StackEndpoints stack;
     static FlakyHttpProxy keycloak;
     static JdbcTemplate jdbc;
@@ -58,15 +58,15 @@ class NightlyPurgeTest {
 
     @BeforeAll
     static void proxy() throws Exception {
-        stack = TestStack.endpoints();
-        keycloak = new FlakyHttpProxy(stack.keycloakUrl());
-        jdbc = new JdbcTemplate(new SingleConnectionDataSource(stack.jdbcUrl(), stack.jdbcUser(), stack.jdbcPassword(),
-                true));
+        proxied = ProxiedStack.open();
+        stack = proxied.stack();
+        keycloak = proxied.keycloak();
+        jdbc = proxied.jdbc();
     }
 
     @AfterAll
     static void closeProxy() {
-        keycloak.close();
+        proxied.close();
     }
 
     @BeforeEach
@@ -263,7 +263,8 @@ class NightlyPurgeTest {
     }
 
     @Test
-    void aSigtermStopsTheRunAfterItsChunkAndTheNextNightResumesIt(CapturedOutput output) throws Exception {
+    void aSigtermStopsTheRunAfterItsChunkAndANextNightThatStartsFreshAbandonsIt(CapturedOutput output)
+            throws Exception {
         // given a nightly purge held at its first Keycloak lock-out
         LocalDate night = LocalDate.parse("2026-10-10");
         keycloak.hangAfter(KC_USER_UPDATE, 0);
@@ -292,11 +293,18 @@ class NightlyPurgeTest {
                 + " account_id NOT IN (SELECT account_id FROM purge.candidate WHERE run_id = " + run + " AND state ="
                 + " 'PURGED')")).as("no account of a chunk that was not done was started").isZero();
 
-        // when the next night's purge runs, then it resumes the stopped night first and completes it
-        assertThat(cli("nightly", "--config", config().toString(), "--run-date", night.plusDays(1).toString()))
+        // when the next night's purge runs with a window that says "fresh" (resuming is the default, see the window
+        // test), then the stopped night is abandoned and tonight's selection takes its remaining accounts
+        Set<String> left = ids(run, "user", "PENDING");
+        Path fresh = Files.writeString(dir.resolve("fresh.yml"), Files.readString(config()).replace("\n  job:\n",
+                "\n  job:\n    window: { closes-at: \"" + java.time.LocalTime.now(ZoneOffset.UTC).minusHours(1)
+                        .withNano(0) + "\", zone: UTC, next-night: fresh }\n"));
+        assertThat(cli("nightly", "--config", fresh.toString(), "--run-date", night.plusDays(1).toString()))
                 .isZero();
-        assertThat(output.getAll()).contains("Resuming the selection nightly-inactive of " + night);
-        assertThat(ids(run, "user", "PENDING")).isEmpty();
+        assertThat(output.getAll()).contains("is abandoned (purge.job.window.next-night: fresh)");
+        assertThat(count("SELECT count(*) FROM purge.batch_job_execution WHERE job_instance_id = " + run
+                + " AND status = 'ABANDONED'")).isEqualTo(1);
+        assertThat(ids(latestRun(), "user", "PURGED")).containsAll(left);
     }
 
     @Test
@@ -337,15 +345,24 @@ class NightlyPurgeTest {
     }
 
     @Test
-    void theGraceLifecycleWarnsThenDisablesThenPurgesAndAReEnabledOrActiveUserIsLeftAlone() throws Exception {
+    void theGraceLifecycleWarnsThenDisablesThenPurgesAndAReEnabledOrActiveUserIsLeftAlone(CapturedOutput output)
+            throws Exception {
         // given a grace lifecycle (disable 14 days after the warning, purge 30 days after that) whose notices go to
-        // an outbox table of the platform
+        // an outbox table of the platform and by mail, through an SMTP server in this JVM
         jdbc.execute("CREATE TABLE notice_outbox (account_id uuid NOT NULL, disable_on date, purge_on date)");
+        com.icegreen.greenmail.util.GreenMail smtp = new com.icegreen.greenmail.util.GreenMail(
+                com.icegreen.greenmail.util.ServerSetupTest.SMTP.dynamicPort());
+        smtp.start();
         Path config = Files.writeString(dir.resolve("lifecycle.yml"), Files.readString(config())
+                .replace("\nspring:\n", "\nspring:\n  mail:\n    host: 127.0.0.1\n    port: "
+                        + smtp.getSmtp().getPort() + "\n")
                 .replace("\n    name: nightly-inactive\n", "\n    name: nightly-grace\n    lifecycle:\n"
                         + "      disable-after: 14d\n      purge-after: 30d\n      notice-sql: INSERT INTO"
                         + " notice_outbox (account_id, disable_on, purge_on) VALUES (CAST(:account_id AS uuid),"
-                        + " :disable_on, :purge_on)\n"));
+                        + " :disable_on, :purge_on)\n      mail:\n        from: noreply@portal.example.org\n"
+                        + "        subject: Your account will be disabled on {disable_on}\n"
+                        + "        text: Sign in before {disable_on} to keep it; otherwise it is deleted on"
+                        + " {purge_on}.\n        email-sql: SELECT id, email FROM users WHERE id = ANY(:ids)\n"));
         LocalDate warnDay = LocalDate.parse("2026-09-01");
         Map<String, String> realmBefore;
         try (KeycloakRealmSetup admin = admin()) {
@@ -359,6 +376,19 @@ class NightlyPurgeTest {
         assertThat(warned).hasSizeGreaterThan(50).isSubsetOf(selected(warnDay));
         assertThat(count("SELECT count(DISTINCT account_id) FROM notice_outbox WHERE disable_on = '2026-09-15' AND"
                 + " purge_on = '2026-10-15'")).isEqualTo(warned.size());
+        // and a mail to each warned user's address, with the dates; no address in the output
+        jakarta.mail.internet.MimeMessage[] mails = smtp.getReceivedMessages();
+        Set<String> recipients = new HashSet<>();
+        for (jakarta.mail.internet.MimeMessage mail : mails) {
+            assertThat(mail.getSubject()).isEqualTo("Your account will be disabled on 2026-09-15");
+            assertThat(com.icegreen.greenmail.util.GreenMailUtil.getBody(mail)).contains("deleted on 2026-10-15");
+            recipients.add(mail.getAllRecipients()[0].toString());
+        }
+        assertThat(recipients).isEqualTo(new HashSet<>(jdbc.queryForList("SELECT email FROM users WHERE email IS"
+                + " NOT NULL AND id::text = ANY(?)", String.class, (Object) warned.toArray(String[]::new))));
+        assertThat(mails).hasSize(recipients.size());
+        smtp.stop();
+        assertThat(output.getAll()).doesNotContain("@mail.example.org").contains("mails sent: " + mails.length);
         assertThat(ids(first, "user", "PURGED")).isEmpty();
         assertThat(count("SELECT count(*) FROM users")).isEqualTo(USERS);
         try (KeycloakRealmSetup admin = admin()) {
@@ -467,10 +497,7 @@ class NightlyPurgeTest {
     }
 
     Map<String, Object> properties() {
-        Map<String, Object> p = new HashMap<>(stack.asPurgeProperties());
-        p.put("PURGE_KC_URL", keycloak.url());
-        p.put("PURGE_KC_CLIENT_SECRET", SECRET);
-        return p;
+        return proxied.properties(SECRET);
     }
 
     /** The nightly configuration with chunks of 10, Keycloak's timeout long enough to be held, reports under target. */

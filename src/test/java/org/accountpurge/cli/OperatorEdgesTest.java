@@ -30,6 +30,7 @@ import org.accountpurge.seed.TenantGenerator;
 import org.accountpurge.stack.StackEndpoints;
 import org.accountpurge.store.postgres.TenantLock;
 import org.accountpurge.support.FlakyHttpProxy;
+import org.accountpurge.support.ProxiedStack;
 import org.accountpurge.support.StoreSnapshot;
 import org.accountpurge.support.TestStack;
 import org.junit.jupiter.api.AfterAll;
@@ -43,7 +44,6 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
-import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /**
  * The paths an operator takes every day, through the command line on the real stack: wrong option values, a dry run
@@ -62,6 +62,7 @@ class OperatorEdgesTest {
     static final String KC_USER_UPDATE = "PUT /admin/realms/[^/]+/users/[^/]+";
     static final Pattern PRINTED_RESTART = Pattern.compile("java -jar \\S+ (restart --config \\S+ --execution \\d+[^\\n]*)");
 
+    static ProxiedStack proxied;
     static StackEndpoints stack;
     static FlakyHttpProxy keycloak;
     static JdbcTemplate jdbc;
@@ -73,15 +74,15 @@ class OperatorEdgesTest {
 
     @BeforeAll
     static void proxy() throws Exception {
-        stack = TestStack.endpoints();
-        keycloak = new FlakyHttpProxy(stack.keycloakUrl());
-        jdbc = new JdbcTemplate(new SingleConnectionDataSource(stack.jdbcUrl(), stack.jdbcUser(), stack.jdbcPassword(),
-                true));
+        proxied = ProxiedStack.open();
+        stack = proxied.stack();
+        keycloak = proxied.keycloak();
+        jdbc = proxied.jdbc();
     }
 
     @AfterAll
     static void closeProxy() {
-        keycloak.close();
+        proxied.close();
     }
 
     @BeforeEach
@@ -632,10 +633,7 @@ class OperatorEdgesTest {
     }
 
     Map<String, Object> properties() {
-        Map<String, Object> p = new HashMap<>(stack.asPurgeProperties());
-        p.put("PURGE_KC_URL", keycloak.url());
-        p.put("PURGE_KC_CLIENT_SECRET", SECRET);
-        return p;
+        return proxied.properties(SECRET);
     }
 
     /** The reference configuration with chunks of 10, reports under target, and the given text replacements. */

@@ -14,7 +14,7 @@ class GraceLifecycleTest {
 
     static final LocalDate WARNED_ON = LocalDate.parse("2026-09-01");
     final GraceLifecycle purging = new GraceLifecycle(new PurgeProperties.Lifecycle(Duration.ofDays(14),
-            Duration.ofDays(30), "purge", "INSERT INTO outbox VALUES (:account_id)"));
+            Duration.ofDays(30), "purge", "INSERT INTO outbox VALUES (:account_id)", null));
 
     @Test
     void anAccountGoesFromWarnedToDisabledToPurgedAsTheGracePeriodsEnd() {
@@ -40,7 +40,7 @@ class GraceLifecycleTest {
     @Test
     void disableOnlyNeverPurgesAndAGraceOfPartDaysCountsWholeNights() {
         GraceLifecycle disableOnly = new GraceLifecycle(new PurgeProperties.Lifecycle(Duration.ofHours(36),
-                Duration.ofDays(1), "disable-only", "INSERT INTO outbox VALUES (:account_id)"));
+                Duration.ofDays(1), "disable-only", "INSERT INTO outbox VALUES (:account_id)", null));
         Standing warned = new Standing(LifecycleStore.WARNED, WARNED_ON, null);
         assertThat(disableOnly.next(warned, WARNED_ON.plusDays(1), true)).isEqualTo(Step.WAIT_WARNED);
         assertThat(disableOnly.next(warned, WARNED_ON.plusDays(2), true)).isEqualTo(Step.DISABLE);
