@@ -41,15 +41,56 @@ import java.util.Set;
  */
 public final class Main {
 
-    static final Map<String, Set<String>> COMMANDS = Map.of(
-            "purge", Set.of("config", "input", "new-run", "dry-run", "override-guard"),
-            "nightly", Set.of("config", "run-date", "dry-run", "override-guard"),
-            "restart", Set.of("config", "execution", "after-crash", "config-changed", "override-guard"),
-            "status", Set.of("config", "execution"),
-            "retry-failed", Set.of("config", "execution"),
-            "verify", Set.of("config", "execution"),
-            "orphans", Set.of("config", "purge"),
-            "schedule", Set.of("config"));
+    static final Map<String, Set<String>> COMMANDS = Map.ofEntries(
+            Map.entry("purge", Set.of("config", "input", "new-run", "dry-run", "override-guard")),
+            Map.entry("nightly", Set.of("config", "run-date", "dry-run", "override-guard")),
+            Map.entry("restart", Set.of("config", "execution", "after-crash", "config-changed", "override-guard")),
+            Map.entry("status", Set.of("config", "execution")),
+            Map.entry("retry-failed", Set.of("config", "execution")),
+            Map.entry("verify", Set.of("config", "execution")),
+            Map.entry("orphans", Set.of("config", "purge")),
+            Map.entry("schedule", Set.of("config")),
+            Map.entry("list", Set.of("config", "limit")),
+            Map.entry("stop", Set.of("config", "execution")),
+            Map.entry("abandon", Set.of("config", "execution", "reason")),
+            Map.entry("failed", Set.of("config", "execution")));
+
+    /** {@code --help} of each command (and of the program, key ""). */
+    static final Map<String, String> HELP = Map.ofEntries(
+            Map.entry("purge", "purge --config FILE --input FILE [--dry-run] [--new-run] [--override-guard]\n"
+                    + "  Purges the accounts a CSV lists (account_id, kind). --dry-run records candidates and retention"
+                    + " and touches no store; --new-run starts over although an unfinished run of the file exists;"
+                    + " --override-guard goes on past purge.guard (recorded)."),
+            Map.entry("nightly", "nightly --config FILE [--run-date YYYY-MM-DD] [--dry-run] [--override-guard]\n"
+                    + "  The inactivity purge of a date (default today, UTC): candidates from purge.selection; one real"
+                    + " run per date; resumes a stopped earlier night first (purge.job.window.next-night)."),
+            Map.entry("restart", "restart --config FILE --execution ID [--after-crash] [--config-changed]"
+                    + " [--override-guard]\n  Finishes exactly the remaining work of a FAILED or STOPPED execution."
+                    + " --after-crash: its process died and it is still marked running; --config-changed: the"
+                    + " configuration was changed on purpose (recorded)."),
+            Map.entry("status", "status --config FILE --execution ID\n  What a run did so far; read-only (no"
+                    + " migration, no write, no lock), answers during a purge."),
+            Map.entry("list", "list --config FILE [--limit N]\n  The last N executions (default 20), one line each:"
+                    + " run, input or selection, status, start, end, accounts per state. Read-only."),
+            Map.entry("stop", "stop --config FILE --execution ID\n  Asks a running execution (in any process, on any"
+                    + " machine) to stop after its chunk in progress: it ends STOPPED, restartable."),
+            Map.entry("abandon", "abandon --config FILE --execution ID --reason TEXT\n  Gives a failed or stopped"
+                    + " execution up for good (ABANDONED, never restarted); who and why are recorded."),
+            Map.entry("failed", "failed --config FILE --execution ID\n  The accounts the run left FAILED, with the"
+                    + " store, target and error of each. Read-only."),
+            Map.entry("retry-failed", "retry-failed --config FILE --execution ID\n  Purges the FAILED accounts of a"
+                    + " completed run again, as a new run."),
+            Map.entry("verify", "verify --config FILE --execution ID\n  Checks now that a run's purged accounts are"
+                    + " gone from every store. Read-only."),
+            Map.entry("orphans", "orphans --config FILE [--purge]\n  Documents and realm users whose account is not"
+                    + " in the database; --purge removes them."),
+            Map.entry("schedule", "schedule --config FILE\n  Long-lived: the nightly purge at each time of"
+                    + " purge.schedule.cron, one at a time; SIGTERM stops a run after its chunk and ends."),
+            Map.entry("", "account-purge: removes inactive accounts from PostgreSQL, Elasticsearch and Keycloak.\n"
+                    + "Commands: purge, nightly, restart, status, list, stop, abandon, failed, retry-failed, verify,"
+                    + " orphans, schedule; COMMAND --help for one.\nExit codes: 0 completed; 1 failed (restartable);"
+                    + " 2 nothing started (command line, configuration, preflight); 3 refused; 4 completed with"
+                    + " FAILED accounts; 5 stopped by its window."));
 
     /** Options that are flags, per command. */
     static final Map<String, Set<String>> FLAGS = Map.of(
@@ -62,7 +103,10 @@ public final class Main {
             + " [--override-guard] | nightly --config FILE [--run-date YYYY-MM-DD] [--dry-run] [--override-guard]"
             + " | restart --config FILE --execution ID [--after-crash] [--config-changed] [--override-guard]"
             + " | status --config FILE --execution ID | retry-failed --config FILE --execution ID"
-            + " | verify --config FILE --execution ID | orphans --config FILE [--purge] | schedule --config FILE";
+            + " | verify --config FILE --execution ID | orphans --config FILE [--purge] | schedule --config FILE"
+            + " | list --config FILE [--limit N] | stop --config FILE --execution ID"
+            + " | abandon --config FILE --execution ID --reason TEXT | failed --config FILE --execution ID"
+            + " | COMMAND --help";
 
     private Main() {
     }
@@ -106,6 +150,11 @@ public final class Main {
      * @param properties fill the job configuration's ${...} placeholders (tests); the environment does otherwise
      */
     public static int execute(String[] argv, Map<String, Object> properties) throws Exception {
+        if (java.util.Arrays.asList(argv).contains("--help") || argv.length == 1 && "help".equals(argv[0])) {
+            String command = argv.length > 0 && HELP.containsKey(argv[0]) ? argv[0] : "";
+            System.out.println(HELP.get(command));
+            return PurgeRun.COMPLETED;
+        }
         Args args;
         try {
             args = Args.parse(argv, COMMANDS, FLAGS.getOrDefault(argv.length == 0 ? "" : argv[0], Set.of()));
@@ -133,6 +182,12 @@ public final class Main {
             case "verify" -> PurgeRun.verify(Path.of(required(args, "config")), execution(args), properties);
             case "orphans" -> PurgeRun.orphans(Path.of(required(args, "config")), args.flag("purge"), properties);
             case "schedule" -> Schedule.run(Path.of(required(args, "config")), properties);
+            case "list" -> Operations.list(Path.of(required(args, "config")), args.integer("limit", 20, 1, 10_000),
+                    properties);
+            case "stop" -> Operations.stop(Path.of(required(args, "config")), execution(args), properties);
+            case "abandon" -> Operations.abandon(Path.of(required(args, "config")), execution(args),
+                    args.get("reason", null), properties);
+            case "failed" -> Operations.failed(Path.of(required(args, "config")), execution(args), properties);
             default -> throw new IllegalStateException(args.command());
         };
     }

@@ -407,6 +407,69 @@ class OperatorEdgesTest {
     }
 
     @Test
+    void aStopFromAnotherProcessEndsTheRunStoppedAndAnAbandonWithAReasonEndsItForGood(CapturedOutput output)
+            throws Exception {
+        // given a purge in its own process, held inside its first chunk at Keycloak's lock-out
+        Path config = config("timeout: 30s", "timeout: 300s");
+        Path csv = cleanupCsv();
+        keycloak.hangAfter(KC_USER_UPDATE, 0);
+        Process purge = purgeProcess(config, csv, "stopped.log");
+        long execution;
+        try {
+            assertThat(keycloak.awaitHanging(Duration.ofMinutes(3))).as("the purge reached Keycloak").isTrue();
+            execution = latestExecution();
+
+            // when `stop` is run from here (another process), and Keycloak answers again
+            assertThat(cli("stop", "--config", config.toString(), "--execution", String.valueOf(execution)))
+                    .isZero();
+            assertThat(output.getAll()).contains("Execution " + execution + " is asked to stop");
+            keycloak.heal();
+
+            // then the purge ends once its chunk is done: STOPPED, that chunk whole, the rest pending
+            assertThat(purge.waitFor(3, TimeUnit.MINUTES)).isTrue();
+            assertThat(Files.readString(Path.of("target", "stopped.log"))).contains("stopped on request");
+        } finally {
+            purge.destroyForcibly();
+        }
+        long run = runOf(execution);
+        assertThat(jdbc.queryForObject("SELECT status FROM purge.batch_job_execution WHERE job_execution_id = ?",
+                String.class, execution)).isEqualTo("STOPPED");
+        assertThat(count("SELECT count(*) FROM purge.candidate WHERE run_id = " + run + " AND state = 'PURGED'"))
+                .isEqualTo(10);
+        // and `list` shows it, and a second stop has nothing to stop
+        String before = output.getAll();
+        assertThat(cli("list", "--config", config.toString(), "--limit", "3")).isZero();
+        assertThat(output.getAll().substring(before.length())).contains("execution " + execution + "  run " + run
+                + "  STOPPED  " + csv.toAbsolutePath()).contains("purged 10");
+        assertThat(cli("stop", "--config", config.toString(), "--execution", String.valueOf(execution)))
+                .isEqualTo(3);
+
+        // when it is abandoned without a reason, then nothing happens; with one, it is ABANDONED for good, recorded
+        assertThat(cli("abandon", "--config", config.toString(), "--execution", String.valueOf(execution)))
+                .isEqualTo(2);
+        assertThat(cli("abandon", "--config", config.toString(), "--execution", String.valueOf(execution),
+                "--reason", "the list was the wrong state")).isZero();
+        assertThat(jdbc.queryForObject("SELECT status || ' ' || exit_message FROM purge.batch_job_execution WHERE"
+                + " job_execution_id = ?", String.class, execution)).startsWith("ABANDONED abandoned by ")
+                .endsWith(": the list was the wrong state");
+        assertThat(cli("restart", "--config", config.toString(), "--execution", String.valueOf(execution)))
+                .isEqualTo(3);
+    }
+
+    @Test
+    void everyCommandHasHelpAndTheProgramsHelpListsTheExitCodes(CapturedOutput output) throws Exception {
+        assertThat(Main.HELP.keySet()).containsAll(Main.COMMANDS.keySet());
+        for (String command : Main.COMMANDS.keySet()) {
+            String before = output.getAll();
+            assertThat(cli(command, "--help")).isZero();
+            assertThat(output.getAll().substring(before.length())).startsWith(command + " --config FILE");
+        }
+        assertThat(cli("--help")).isZero();
+        assertThat(output.getAll()).contains("Exit codes: 0 completed; 1 failed (restartable); 2 nothing started")
+                .contains("5 stopped by its window");
+    }
+
+    @Test
     void anAccountKeycloakRefusesForGoodIsFailedAndTheRestOfTheRunCompletes(CapturedOutput output) throws Exception {
         // given two users nothing retains, with Keycloak identities; Keycloak refuses (403) to delete the first
         List<String> free = new ArrayList<>(unretainedNeverLoggedIn());
@@ -439,9 +502,16 @@ class OperatorEdgesTest {
                 String.class, run, refused)).contains("keycloak DISABLED", "keycloak FAILED HTTP 403")
                 .anyMatch(l -> l.startsWith("elasticsearch DELETED")).noneMatch(l -> l.startsWith("postgres"));
 
+        // and `failed` lists it with the store, target and error
+        long execution = latestExecution();
+        String before = output.getAll();
+        assertThat(cli("failed", "--config", config().toString(), "--execution", String.valueOf(execution)))
+                .isZero();
+        assertThat(output.getAll().substring(before.length())).contains("1 FAILED account(s)")
+                .contains("user " + refused + "  keycloak " + ReferenceTenant.REALM + "  HTTP 403");
+
         // when Keycloak accepts again and the failed accounts of that execution are retried
         keycloak.heal();
-        long execution = latestExecution();
         assertThat(cli("retry-failed", "--config", config().toString(), "--execution", String.valueOf(execution)))
                 .isZero();
 
