@@ -177,6 +177,19 @@ public final class KeycloakRealmSetup implements AutoCloseable {
         }
     }
 
+    /** The realm's event store: on or off, and how long events are kept (null: no expiry). */
+    public void storeEvents(String realm, boolean enabled, Long expirationSeconds) {
+        try {
+            org.keycloak.representations.idm.RealmEventsConfigRepresentation events =
+                    keycloak.realm(realm).getRealmEventsConfig();
+            events.setEventsEnabled(enabled);
+            events.setEventsExpiration(expirationSeconds);
+            keycloak.realm(realm).updateRealmEventsConfig(events);
+        } catch (RuntimeException e) {
+            throw translate("configure the events of " + realm, e);
+        }
+    }
+
     /** Enables the user again, as a support engineer would. */
     public void enable(String realm, String userId) {
         try {

@@ -451,6 +451,38 @@ class NightlyPurgeTest {
         assertThat(count("SELECT count(*) FROM users")).isEqualTo(USERS);
     }
 
+    @Test
+    void aRealmThatKeepsLoginEventsTooBrieflyIsAWarningOrARefusalWhenEventsAreRequired(CapturedOutput output)
+            throws Exception {
+        // given a realm that keeps its events for one day, less than the 365-day inactivity window
+        try (KeycloakRealmSetup admin = admin()) {
+            admin.storeEvents(ReferenceTenant.REALM, true, 86_400L);
+        }
+        long executions = count("SELECT count(*) FROM purge.batch_job_execution");
+
+        // when a dry run starts, then preflight warns and it runs
+        assertThat(cli("nightly", "--config", config().toString(), "--run-date", "2026-11-19", "--dry-run")).isZero();
+        assertThat(output.getAll()).contains("Activity veto: realm " + ReferenceTenant.REALM + " keeps events for 1"
+                + " days, less than the inactivity window of 365 days");
+
+        // when the configuration demands events, then nothing starts, saying why
+        Path demanding = Files.writeString(dir.resolve("require-events.yml"), Files.readString(config())
+                .replace("\n    name: nightly-inactive\n", "\n    name: nightly-inactive\n    require-events: true\n"));
+        String before = output.getAll();
+        assertThat(cli("nightly", "--config", demanding.toString(), "--run-date", "2026-11-19")).isEqualTo(2);
+        assertThat(output.getAll().substring(before.length())).contains("keeps events for 1 days")
+                .contains("(purge.selection.require-events is true)");
+        // and a realm that stores no events at all is refused the same way
+        try (KeycloakRealmSetup admin = admin()) {
+            admin.storeEvents(ReferenceTenant.REALM, false, null);
+        }
+        before = output.getAll();
+        assertThat(cli("nightly", "--config", demanding.toString(), "--run-date", "2026-11-19")).isEqualTo(2);
+        assertThat(output.getAll().substring(before.length())).contains("stores no login events");
+        assertThat(count("SELECT count(*) FROM purge.batch_job_execution")).isEqualTo(executions + 1);
+        assertThat(count("SELECT count(*) FROM users")).isEqualTo(USERS);
+    }
+
     // --- helpers ---
 
     /** The users the reference selection selects on the run date (created a year before it, last login two years). */
