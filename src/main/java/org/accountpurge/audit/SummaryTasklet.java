@@ -1,6 +1,7 @@
 package org.accountpurge.audit;
 
 import java.nio.file.Path;
+import org.accountpurge.candidate.CandidateSource;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
@@ -22,7 +23,7 @@ public class SummaryTasklet implements Tasklet {
     }
 
     public static boolean isDryRun(JobExecution job) {
-        return "true".equals(job.getJobParameters().getString("dry.run"));
+        return CandidateSource.isDryRun(job.getJobParameters());
     }
 
     @Override

@@ -16,6 +16,12 @@ public final class CandidateSource implements JobParametersValidator {
     public static final String INPUT_SHA256 = "input.sha256";
     public static final String SELECTION = "selection";
     public static final String RUN_DATE = "run.date";
+    /** "true" for a dry run: candidates and retention recorded, no store touched. */
+    public static final String DRY_RUN = "dry.run";
+
+    public static boolean isDryRun(JobParameters parameters) {
+        return "true".equals(parameters.getString(DRY_RUN));
+    }
 
     /** The run date of a selection run; null for a CSV run. */
     public static LocalDate runDate(JobParameters parameters) {

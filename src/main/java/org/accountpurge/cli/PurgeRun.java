@@ -14,19 +14,18 @@ import org.accountpurge.PurgeApplication;
 import org.accountpurge.audit.ExecutionConfigRecorder;
 import org.accountpurge.audit.RunSummary;
 import org.accountpurge.audit.SummaryTasklet;
+import org.accountpurge.candidate.CandidateSource;
 import org.accountpurge.candidate.CsvCandidateReader;
 import org.accountpurge.config.PurgeProperties;
 import org.accountpurge.purge.Orphans;
+import org.accountpurge.purge.Preflight;
 import org.accountpurge.purge.TenantStores;
 import org.accountpurge.purge.Verification;
-import org.accountpurge.purge.Preflight;
-import org.accountpurge.candidate.CandidateSource;
 import org.accountpurge.store.postgres.TenantLease;
 import org.accountpurge.store.postgres.TenantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
-import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
@@ -34,6 +33,7 @@ import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -218,7 +218,7 @@ final class PurgeRun {
                 JobParametersBuilder parameters = new JobParametersBuilder()
                         .addString(CandidateSource.SELECTION, selection.name())
                         .addString(CandidateSource.RUN_DATE, runDate.toString())
-                        .addString("dry.run", String.valueOf(dryRun));
+                        .addString(CandidateSource.DRY_RUN, String.valueOf(dryRun));
                 if (dryRun) {
                     parameters.addString("run.started", Instant.now().toString());
                 }
@@ -315,7 +315,7 @@ final class PurgeRun {
                 .addString("input", input.toAbsolutePath().toString())
                 .addString("input.sha256", sha256)
                 .addString("run.started", Instant.now().toString())
-                .addString("dry.run", String.valueOf(dryRun))
+                .addString(CandidateSource.DRY_RUN, String.valueOf(dryRun))
                 .toJobParameters();
         try {
             return ctx.getBean(JobOperator.class).start(ctx.getBean("accountPurgeJob", Job.class), parameters);

@@ -34,7 +34,7 @@ public final class LifecycleTasklet implements Tasklet {
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
         JobExecution job = contribution.getStepExecution().getJobExecution();
         LocalDate runDate = CandidateSource.runDate(job.getJobParameters());
-        if (runDate == null || "true".equals(job.getJobParameters().getString("dry.run"))) {
+        if (runDate == null || CandidateSource.isDryRun(job.getJobParameters())) {
             return RepeatStatus.FINISHED;
         }
         long run = job.getJobInstance().getInstanceId();

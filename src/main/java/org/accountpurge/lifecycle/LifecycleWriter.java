@@ -87,7 +87,7 @@ public class LifecycleWriter implements ItemWriter<Candidate>, StepExecutionList
         context = new StepLog.Context(step.getJobExecution().getJobInstance().getInstanceId(),
                 step.getJobExecution().getId(), kind);
         runDate = CandidateSource.runDate(parameters);
-        dryRun = "true".equals(parameters.getString("dry.run"));
+        dryRun = CandidateSource.isDryRun(parameters);
         stores = runDate == null ? null : setup.apply(parameters);
         counts.clear();
         mailed = 0;

@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.springframework.batch.core.job.parameters.JobParameters;
 import org.accountpurge.audit.StepLog;
 import org.accountpurge.candidate.AccountKind;
 import org.accountpurge.candidate.Candidate;
+import org.accountpurge.candidate.CandidateSource;
 import org.accountpurge.candidate.CandidateStore;
 import org.accountpurge.retention.RetentionCheck;
 import org.accountpurge.store.AccountStore;
@@ -21,6 +21,7 @@ import org.accountpurge.store.StoreException;
 import org.accountpurge.store.StoreOutcomes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.Chunk;
@@ -87,7 +88,7 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
     public void beforeStep(StepExecution step) {
         context = new StepLog.Context(step.getJobExecution().getJobInstance().getInstanceId(),
                 step.getJobExecution().getId(), kind);
-        dryRun = "true".equals(step.getJobExecution().getJobParameters().getString("dry.run"));
+        dryRun = CandidateSource.isDryRun(step.getJobExecution().getJobParameters());
         timings = step.getExecutionContext();
         stores = setup.apply(step.getJobExecution().getJobParameters());
         progress = new Progress(kind, dryRun);

@@ -10,9 +10,9 @@ import org.accountpurge.config.PurgeProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
-import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -48,7 +48,7 @@ public final class BlastRadius implements Tasklet {
         }
         JobExecution job = contribution.getStepExecution().getJobExecution();
         long run = job.getJobInstance().getInstanceId();
-        boolean dryRun = "true".equals(job.getJobParameters().getString("dry.run"));
+        boolean dryRun = CandidateSource.isDryRun(job.getJobParameters());
         LocalDate runDate = CandidateSource.runDate(job.getJobParameters());
         List<String> exceeded = new ArrayList<>();
         for (AccountKind kind : stores.kinds()) {

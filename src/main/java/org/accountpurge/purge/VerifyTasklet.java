@@ -2,6 +2,7 @@ package org.accountpurge.purge;
 
 import java.util.List;
 import org.accountpurge.candidate.AccountKind;
+import org.accountpurge.candidate.CandidateSource;
 import org.accountpurge.candidate.CandidateStore;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.scope.context.ChunkContext;
@@ -36,7 +37,7 @@ public class VerifyTasklet implements Tasklet {
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
         JobExecution job = contribution.getStepExecution().getJobExecution();
-        if ("true".equals(job.getJobParameters().getString("dry.run"))) {
+        if (CandidateSource.isDryRun(job.getJobParameters())) {
             return RepeatStatus.FINISHED;
         }
         long run = job.getJobInstance().getInstanceId();
