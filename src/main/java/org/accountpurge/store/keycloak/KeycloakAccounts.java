@@ -194,46 +194,42 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
                 .stream().filter(stat -> !"0".equals(String.valueOf(stat.getOrDefault("offline", "0"))))
                 .map(stat -> stat.get("id")).filter(java.util.Objects::nonNull).toList());
         String day = java.time.LocalDate.ofInstant(since, java.time.ZoneOffset.UTC).toString();
-        Map<String, TargetOutcome> found = forEachUser(accountIds, kcId -> {
+        return accountsWhere(accountIds, "reading the activity of users", kcId -> {
             rate.acquire(2 + offlineClients.size());
             boolean active = resource().getEvents(ACTIVITY_EVENTS, null, kcId, day, null, null, 0, 1).stream()
                     .anyMatch(e -> e.getTime() >= since.toEpochMilli());
             UserResource user = resource().users().get(kcId);
-            active = active || !user.getUserSessions().isEmpty()
+            return active || !user.getUserSessions().isEmpty()
                     || offlineClients.stream().anyMatch(client -> !user.getOfflineSessions(client).isEmpty());
-            return active ? TargetOutcome.present(1) : TargetOutcome.absent();
         });
-        Set<String> active = new HashSet<>();
-        found.forEach((id, outcome) -> {
-            if (outcome.action() == TargetOutcome.Action.FAILED) {
-                throw new StoreException(STORE, "reading the activity of users in realm " + realm + " failed: "
-                        + outcome.errorClass() + " (nothing of the chunk was touched)", null, outcome.errorClass());
-            }
-            if (outcome.action() != TargetOutcome.Action.ABSENT) {
-                active.add(id);
-            }
-        });
-        return active;
     }
 
     /** The accounts (of {@code accountIds}) whose Keycloak user exists and is enabled; a failed call throws. */
     public Set<String> enabledAmong(List<String> accountIds) {
-        Map<String, TargetOutcome> found = forEachUser(accountIds, kcId -> {
+        return accountsWhere(accountIds, "reading whether users are enabled", kcId -> {
             rate.acquire(1);
-            return Boolean.TRUE.equals(resource().users().get(kcId).toRepresentation().isEnabled())
-                    ? TargetOutcome.present(1) : TargetOutcome.absent();
+            return Boolean.TRUE.equals(resource().users().get(kcId).toRepresentation().isEnabled());
         });
-        Set<String> enabled = new HashSet<>();
-        found.forEach((id, outcome) -> {
-            if (outcome.action() == TargetOutcome.Action.FAILED) {
-                throw new StoreException(STORE, "reading whether users of realm " + realm + " are enabled failed: "
-                        + outcome.errorClass(), null, outcome.errorClass());
-            }
-            if (outcome.action() == TargetOutcome.Action.PRESENT) {
-                enabled.add(id);
-            }
-        });
-        return enabled;
+    }
+
+    /**
+     * The accounts (of {@code accountIds}) for which {@code test} holds for one of their Keycloak users. Nothing is
+     * changed, so when Keycloak cannot answer for one account the whole call fails ({@code what} names it).
+     */
+    private Set<String> accountsWhere(List<String> accountIds, String what, Function<String, Boolean> test) {
+        Set<String> found = new HashSet<>();
+        forEachUser(accountIds, kcId -> test.apply(kcId) ? TargetOutcome.present(1) : TargetOutcome.absent())
+                .forEach((id, outcome) -> {
+                    if (outcome.isFailure()) {
+                        throw new StoreException(STORE, what + " of realm " + realm + " failed: "
+                                + outcome.errorClass() + " (nothing of the chunk was touched)", null,
+                                outcome.errorClass());
+                    }
+                    if (outcome.action() == TargetOutcome.Action.PRESENT) {
+                        found.add(id);
+                    }
+                });
+        return found;
     }
 
     /**
