@@ -101,9 +101,8 @@ class PurgeJobConfiguration {
             boolean lifecycle = selection != null && selection.lifecycle() != null && kind == AccountKind.USER;
             if (lifecycle) {
                 LifecycleWriter advance = new LifecycleWriter(kind, selection, parameters -> new LifecycleWriter.Setup(
-                        evaluator(stores, config, kind, stores.postgres(kind))
-                                .then(stores.activity(kind, CandidateSource.runDate(parameters))),
-                        stores.keycloak(kind).orElseThrow()), candidates, new LifecycleStore(jdbc), stepLog,
+                        evaluator(stores, config, kind, stores.postgres(kind)),
+                        stores.activity(kind, CandidateSource.runDate(parameters)), stores.keycloak(kind).orElseThrow()), candidates, new LifecycleStore(jdbc), stepLog,
                         new NamedParameterJdbcTemplate(dataSource), mailNotice(selection.lifecycle(), mailSender,
                         dataSource, readOnly, config));
                 job.next(kindStep("advanceLifecycle" + kind.plural(), kind, jobRepository, tm, config, dataSource,

@@ -31,19 +31,25 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
 /**
  * Moves a chunk of selected users one step along the grace lifecycle ({@link GraceLifecycle}), before the purge step:
- * retention and the activity veto first (as at purge time); then the new ones are warned (the notice statement, in
- * the chunk's transaction, and/or a mail), those warned long enough are disabled in Keycloak (step log: DISABLED), those disabled
- * long enough stay PENDING for the purge step, the others wait; a user the lifecycle disabled whose Keycloak user was
- * enabled again is retained ({@code re-enabled}) and the cycle cancelled. A CSV run (no run date) passes through; a
- * dry run records what it would do in the candidate states and touches nothing else.
+ * retention first; the activity veto only for the accounts the night is about to warn or disable (those to purge are
+ * vetoed by the purge step, the waiting ones are left as they are — a login while waiting is caught when their next
+ * step comes); the new ones are warned (the notice statement, in the chunk's transaction, and/or a mail), those
+ * warned long enough are disabled in Keycloak (step log: DISABLED), those disabled long enough stay PENDING for the
+ * purge step, the others wait; a user the lifecycle disabled whose Keycloak user was enabled again is retained
+ * ({@code re-enabled}) and the cycle cancelled. A CSV run (no run date) passes through; a dry run records what it
+ * would do in the candidate states and touches nothing else.
  */
 public class LifecycleWriter implements ItemWriter<Candidate>, StepExecutionListener {
 
     public static final String REENABLED = "re-enabled";
     private static final Logger log = LoggerFactory.getLogger(LifecycleWriter.class);
 
-    /** What a step needs: the checks of purge time, and the realm. */
-    public record Setup(RetentionCheck retention, KeycloakAccounts keycloak) {
+    /**
+     * What a step needs: the retention rules, the activity veto (asked only about the accounts the night acts on:
+     * those to warn or disable; those to purge are asked by the purge step, the waiting ones need nothing), and the
+     * realm.
+     */
+    public record Setup(RetentionCheck retention, RetentionCheck activity, KeycloakAccounts keycloak) {
     }
 
     private final AccountKind kind;
@@ -126,8 +132,18 @@ public class LifecycleWriter implements ItemWriter<Candidate>, StepExecutionList
             steps.computeIfAbsent(rule.next(standings.get(id), runDate, enabled.contains(id)), s -> new ArrayList<>())
                     .add(id);
         }
-        List<String> warn = steps.getOrDefault(GraceLifecycle.Step.WARN, List.of());
-        List<String> disable = steps.getOrDefault(GraceLifecycle.Step.DISABLE, List.of());
+        List<String> acting = new ArrayList<>(steps.getOrDefault(GraceLifecycle.Step.WARN, List.of()));
+        acting.addAll(steps.getOrDefault(GraceLifecycle.Step.DISABLE, List.of()));
+        Map<String, Set<String>> active = acting.isEmpty() ? Map.of() : stores.activity().reasons(acting);
+        if (!active.isEmpty()) {
+            candidates.retain(context.runId(), kind, active);
+        }
+        List<String> warn = steps.getOrDefault(GraceLifecycle.Step.WARN, List.of()).stream()
+                .filter(id -> !active.containsKey(id)).toList();
+        List<String> disable = steps.getOrDefault(GraceLifecycle.Step.DISABLE, List.of()).stream()
+                .filter(id -> !active.containsKey(id)).toList();
+        steps.put(GraceLifecycle.Step.WARN, warn);
+        steps.put(GraceLifecycle.Step.DISABLE, disable);
         List<String> reEnabled = steps.getOrDefault(GraceLifecycle.Step.CANCEL_REENABLED, List.of());
         if (!reEnabled.isEmpty()) {
             Map<String, Set<String>> reasons = new LinkedHashMap<>();
