@@ -162,7 +162,7 @@ final class PurgeRun {
                 return refusedByLock(ctx);
             }
             try (TenantLease held = lock.get()) {
-                Unfinished unfinished = unfinishedExecution(jdbc, sha256);
+                LastExecution unfinished = unfinishedExecution(jdbc, sha256);
                 if (unfinished != null && !newRun && !dryRun) {
                     System.err.println("account-purge: execution " + unfinished.id() + " of this same input "
                             + (unfinished.markedRunning() ? "was interrupted (it is marked " + unfinished.status()
@@ -243,24 +243,14 @@ final class PurgeRun {
      */
     private static Integer earlierNightStopped(ConfigurableApplicationContext ctx, Path config, String selection,
                                                LocalDate runDate, PurgeProperties.Window window) {
-        List<Long> stopped = ctx.getBean(JdbcTemplate.class).queryForList("""
-                SELECT e.job_execution_id FROM purge.batch_job_execution e
-                WHERE e.job_execution_id IN (SELECT max(job_execution_id) FROM purge.batch_job_execution
-                                             GROUP BY job_instance_id)
-                  AND e.status = 'STOPPED'
-                  AND EXISTS (SELECT 1 FROM purge.batch_job_execution_params p WHERE p.job_execution_id =
-                              e.job_execution_id AND p.parameter_name = 'selection' AND p.parameter_value = ?)
-                  AND EXISTS (SELECT 1 FROM purge.batch_job_execution_params p WHERE p.job_execution_id =
-                              e.job_execution_id AND p.parameter_name = 'run.date' AND p.parameter_value < ?)
-                  AND EXISTS (SELECT 1 FROM purge.batch_job_execution_params p WHERE p.job_execution_id =
-                              e.job_execution_id AND p.parameter_name = 'dry.run' AND p.parameter_value = 'false')
-                ORDER BY 1 DESC LIMIT 1
-                """, Long.class, selection, runDate.toString());
-        if (stopped.isEmpty()) {
+        LastExecution stopped = lastRealExecution(ctx.getBean(JdbcTemplate.class), true, "e.status = 'STOPPED' AND "
+                + parameter(CandidateSource.SELECTION) + " = ? AND " + parameter(CandidateSource.RUN_DATE) + " < ?",
+                selection, runDate.toString());
+        if (stopped == null) {
             return null;
         }
         JobOperator operator = ctx.getBean(JobOperator.class);
-        JobExecution execution = ctx.getBean(JobRepository.class).getJobExecution(stopped.get(0));
+        JobExecution execution = ctx.getBean(JobRepository.class).getJobExecution(stopped.id());
         String night = CandidateSource.describe(execution.getJobParameters());
         try {
             if (window != null && !window.resumes()) {
@@ -285,20 +275,11 @@ final class PurgeRun {
 
     /** Why the selection's real run of this date may not start: it ran, or it is unfinished; null when it may. */
     private static String nightAlreadyRun(JdbcTemplate jdbc, Path config, String selection, LocalDate runDate) {
-        List<Unfinished> last = jdbc.query("""
-                SELECT e.job_execution_id, e.status FROM purge.batch_job_execution e
-                WHERE EXISTS (SELECT 1 FROM purge.batch_job_execution_params p WHERE p.job_execution_id =
-                              e.job_execution_id AND p.parameter_name = 'selection' AND p.parameter_value = ?)
-                  AND EXISTS (SELECT 1 FROM purge.batch_job_execution_params p WHERE p.job_execution_id =
-                              e.job_execution_id AND p.parameter_name = 'run.date' AND p.parameter_value = ?)
-                  AND EXISTS (SELECT 1 FROM purge.batch_job_execution_params p WHERE p.job_execution_id =
-                              e.job_execution_id AND p.parameter_name = 'dry.run' AND p.parameter_value = 'false')
-                ORDER BY 1 DESC LIMIT 1
-                """, (rs, n) -> new Unfinished(rs.getLong(1), rs.getString(2)), selection, runDate.toString());
-        if (last.isEmpty() || BatchStatus.valueOf(last.get(0).status()) == BatchStatus.ABANDONED) {
+        LastExecution execution = lastRealExecution(jdbc, false, parameter(CandidateSource.SELECTION) + " = ? AND "
+                + parameter(CandidateSource.RUN_DATE) + " = ?", selection, runDate.toString());
+        if (execution == null || BatchStatus.valueOf(execution.status()) == BatchStatus.ABANDONED) {
             return null;
         }
-        Unfinished execution = last.get(0);
         if (BatchStatus.valueOf(execution.status()) == BatchStatus.COMPLETED) {
             return "the " + selection + " purge of " + runDate + " already ran (execution " + execution.id()
                     + ", COMPLETED): one run per date";
@@ -581,7 +562,8 @@ final class PurgeRun {
                 CandidateSource.describe(execution.getJobParameters()));
     }
 
-    private record Unfinished(long id, String status) {
+    /** An execution as the job repository has it: its id and status. */
+    private record LastExecution(long id, String status) {
         boolean markedRunning() {
             return BatchStatus.valueOf(status).isRunning();
         }
@@ -591,19 +573,28 @@ final class PurgeRun {
      * The last execution of a real (not dry) run of the same file, when that run never completed: failed, stopped,
      * or still marked running although its process is gone (the caller holds the tenant's lock).
      */
-    private static Unfinished unfinishedExecution(JdbcTemplate jdbc, String sha256) {
-        List<Unfinished> found = jdbc.query("""
-                SELECT e.job_execution_id, e.status FROM purge.batch_job_execution e
-                WHERE e.job_execution_id IN (SELECT max(job_execution_id) FROM purge.batch_job_execution
-                                             GROUP BY job_instance_id)
-                  AND e.status NOT IN ('COMPLETED', 'ABANDONED')
-                  AND EXISTS (SELECT 1 FROM purge.batch_job_execution_params p WHERE p.job_execution_id =
-                              e.job_execution_id AND p.parameter_name = 'input.sha256' AND p.parameter_value = ?)
-                  AND NOT EXISTS (SELECT 1 FROM purge.batch_job_execution_params d WHERE d.job_execution_id =
-                                  e.job_execution_id AND d.parameter_name = 'dry.run' AND d.parameter_value = 'true')
-                ORDER BY 1 DESC LIMIT 1
-                """, (rs, n) -> new Unfinished(rs.getLong(1), rs.getString(2)), sha256);
+    private static LastExecution unfinishedExecution(JdbcTemplate jdbc, String sha256) {
+        return lastRealExecution(jdbc, true, "e.status NOT IN ('COMPLETED', 'ABANDONED') AND "
+                + parameter(CandidateSource.INPUT_SHA256) + " = ?", sha256);
+    }
+
+    /**
+     * The newest execution of a real (not dry) run matching {@code where} (SQL on execution {@code e}, see
+     * {@link #parameter}); with {@code lastOfRun}, only each run's last execution is considered. Null when none.
+     */
+    private static LastExecution lastRealExecution(JdbcTemplate jdbc, boolean lastOfRun, String where, Object... args) {
+        List<LastExecution> found = jdbc.query("SELECT e.job_execution_id, e.status FROM purge.batch_job_execution e WHERE "
+                + (lastOfRun ? "e.job_execution_id IN (SELECT max(job_execution_id) FROM purge.batch_job_execution"
+                + " GROUP BY job_instance_id) AND " : "") + "coalesce(" + parameter(CandidateSource.DRY_RUN)
+                + ", 'false') <> 'true' AND " + where + " ORDER BY 1 DESC LIMIT 1",
+                (rs, n) -> new LastExecution(rs.getLong(1), rs.getString(2)), args);
         return found.isEmpty() ? null : found.get(0);
+    }
+
+    /** The value of a job parameter of execution {@code e}, as SQL. */
+    private static String parameter(String name) {
+        return "(SELECT p.parameter_value FROM purge.batch_job_execution_params p WHERE p.job_execution_id ="
+                + " e.job_execution_id AND p.parameter_name = '" + name + "')";
     }
 
     static int report(ConfigurableApplicationContext ctx, Path config, JobExecution execution) {
