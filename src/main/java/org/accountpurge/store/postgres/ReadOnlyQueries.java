@@ -61,11 +61,7 @@ public final class ReadOnlyQueries implements AutoCloseable {
      * and returns the first column of each row as text (nulls left out).
      */
     public List<String> named(String sql, Map<String, Object> parameters) {
-        String statement = SqlText.singleStatement(sql);
-        if (statement == null) {
-            throw new StoreException(PostgresAccounts.STORE, "a configured query must be exactly one statement", null,
-                    "not_a_single_statement");
-        }
+        String statement = single(sql);
         try (Connection c = pool.getConnection()) {
             try {
                 MapSqlParameterSource source = new MapSqlParameterSource();
@@ -89,11 +85,7 @@ public final class ReadOnlyQueries implements AutoCloseable {
     }
 
     private List<String[]> query(String sql, List<String> ids, int columns) {
-        String statement = SqlText.singleStatement(sql);
-        if (statement == null) {
-            throw new StoreException(PostgresAccounts.STORE, "a configured query must be exactly one statement", null,
-                    "not_a_single_statement");
-        }
+        String statement = single(sql);
         try (Connection c = pool.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement(statement)) {
                 int params = ps.getParameterMetaData().getParameterCount();
@@ -124,6 +116,16 @@ public final class ReadOnlyQueries implements AutoCloseable {
         } catch (SQLException e) {
             throw new StoreException(PostgresAccounts.STORE, "read-only query failed: " + e.getSQLState(), e);
         }
+    }
+
+    /** The one statement of a configured query; anything else is refused before it reaches the database. */
+    private static String single(String sql) {
+        String statement = SqlText.singleStatement(sql);
+        if (statement == null) {
+            throw new StoreException(PostgresAccounts.STORE, "a configured query must be exactly one statement", null,
+                    "not_a_single_statement");
+        }
+        return statement;
     }
 
     @Override
