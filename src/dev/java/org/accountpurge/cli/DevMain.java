@@ -118,7 +118,7 @@ public final class DevMain {
             }
             List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                     PRODUCT_JAR.toString(), "purge", "--config", "jobs-config/reference-tenant.yml", "--input",
-                    input.toString(), "--new-run");
+                    input.toString(), "--new-run", "--reason", "demo purge of the seeded sample tenant");
             System.out.println("Running: " + String.join(" ", command.subList(1, command.size())));
             ProcessBuilder purge = new ProcessBuilder(command).inheritIO();
             stack.endpoints().asPurgeProperties().forEach((k, v) -> purge.environment().put(k, String.valueOf(v)));

@@ -1,14 +1,10 @@
 package org.accountpurge.audit;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.springframework.jdbc.core.JdbcTemplate;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What a run did, from its bookkeeping tables: candidates per kind and state, rejected rows by reason, retained
@@ -88,21 +84,6 @@ public record RunSummary(long runId, long jobExecutionId, String status, boolean
         return new RunSummary(runId, jobExecutionId, status, dryRun, input, candidates, rejected, retained, stores,
                 failures == null ? 0 : failures, pending, notFound, failed, residue == null ? 0 : residue,
                 ExecutionConfigRecorder.changedAt(jdbc, runId), overridden);
-    }
-
-    /** Writes the summary as JSON into {@code directory} and returns the file. */
-    public Path writeJson(Path directory) {
-        String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-                .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC));
-        Path file = directory.resolve("purge-run-" + runId + "-execution-" + jobExecutionId + "-" + stamp + ".json")
-                .toAbsolutePath();
-        try {
-            Files.createDirectories(directory);
-            JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), this);
-            return file;
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot write the run summary to " + file, e);
-        }
     }
 
     /** A human-readable rendering, a line per fact. */

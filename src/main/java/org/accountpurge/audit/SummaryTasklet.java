@@ -9,7 +9,10 @@ import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-/** Last step: writes the run's JSON summary and leaves its path in the job execution context. */
+/**
+ * Last step: writes the execution's report folder ({@link ReportFolder}) and leaves the path of its
+ * {@code report.json} in the job execution context.
+ */
 public class SummaryTasklet implements Tasklet {
 
     public static final String SUMMARY_FILE = "summary.file";
@@ -31,8 +34,8 @@ public class SummaryTasklet implements Tasklet {
         JobExecution job = contribution.getStepExecution().getJobExecution();
         RunSummary summary = RunSummary.load(jdbc, job.getJobInstance().getInstanceId(), job.getId(), "COMPLETED",
                 isDryRun(job), org.accountpurge.candidate.CandidateSource.describe(job.getJobParameters()));
-        Path file = summary.writeJson(directory);
-        job.getExecutionContext().putString(SUMMARY_FILE, file.toString());
+        Path folder = ReportFolder.write(directory, RunReport.load(jdbc, summary), jdbc, true);
+        job.getExecutionContext().putString(SUMMARY_FILE, folder.resolve(ReportFolder.JSON).toString());
         return RepeatStatus.FINISHED;
     }
 }

@@ -8,7 +8,7 @@ import java.util.Set;
 /**
  * Command line of account-purge.
  * <pre>
- *   purge --config FILE --input FILE [--new-run] [--dry-run] [--override-guard]
+ *   purge --config FILE --input FILE --reason TEXT [--initiator NAME] [--new-run] [--dry-run] [--override-guard]
  *                              run a purge job against the stores the configuration names (PURGE_* variables);
  *                              a dry run records candidates and retention and touches no store
  *   nightly --config FILE [--run-date YYYY-MM-DD] [--dry-run] [--override-guard]
@@ -19,6 +19,8 @@ import java.util.Set;
  *                              (--after-crash: the execution's process died and it is still marked running;
  *                              --config-changed: the job configuration was changed on purpose since)
  *   status --config FILE --execution ID
+ *   report --config FILE --execution ID
+ *                              write an execution's report folder again (read-only)
  *                              what a run did so far (read-only: no migration, no write, no lock)
  *   retry-failed --config FILE --execution ID
  *                              purge the accounts a completed run left FAILED again, as a new run
@@ -29,6 +31,8 @@ import java.util.Set;
  *   schedule --config FILE     long-lived: the nightly purge at each time of purge.schedule.cron, one at a time;
  *                              SIGTERM stops a run in progress after its chunk and ends the process
  * </pre>
+ * --initiator (default the OS user) and --reason (required for a real CSV purge) are recorded with every execution
+ * a command starts (purge, nightly, restart, retry-failed, schedule) and printed in its report.
  * --override-guard: go on although the candidates exceed purge.guard (max-accounts, max-share); recorded.
  * Exit code 4: the run completed but left accounts FAILED (a store refused them for good; see the summary).
  * Exit code 5: the run's window (purge.job.window) closed: the execution is STOPPED between chunks, restartable.
@@ -42,30 +46,35 @@ import java.util.Set;
 public final class Main {
 
     static final Map<String, Set<String>> COMMANDS = Map.ofEntries(
-            Map.entry("purge", Set.of("config", "input", "new-run", "dry-run", "override-guard")),
-            Map.entry("nightly", Set.of("config", "run-date", "dry-run", "override-guard")),
-            Map.entry("restart", Set.of("config", "execution", "after-crash", "config-changed", "override-guard")),
+            Map.entry("purge", Set.of("config", "input", "new-run", "dry-run", "override-guard", "initiator", "reason")),
+            Map.entry("nightly", Set.of("config", "run-date", "dry-run", "override-guard", "initiator", "reason")),
+            Map.entry("restart", Set.of("config", "execution", "after-crash", "config-changed", "override-guard",
+                    "initiator", "reason")),
             Map.entry("status", Set.of("config", "execution")),
-            Map.entry("retry-failed", Set.of("config", "execution")),
+            Map.entry("retry-failed", Set.of("config", "execution", "initiator", "reason")),
             Map.entry("verify", Set.of("config", "execution")),
             Map.entry("orphans", Set.of("config", "purge")),
-            Map.entry("schedule", Set.of("config")),
+            Map.entry("schedule", Set.of("config", "initiator", "reason")),
             Map.entry("list", Set.of("config", "limit")),
             Map.entry("stop", Set.of("config", "execution")),
-            Map.entry("abandon", Set.of("config", "execution", "reason")),
-            Map.entry("failed", Set.of("config", "execution")));
+            Map.entry("abandon", Set.of("config", "execution", "reason", "initiator")),
+            Map.entry("failed", Set.of("config", "execution")),
+            Map.entry("report", Set.of("config", "execution")));
 
     /** {@code --help} of each command (and of the program, key ""). */
     static final Map<String, String> HELP = Map.ofEntries(
-            Map.entry("purge", "purge --config FILE --input FILE [--dry-run] [--new-run] [--override-guard]\n"
-                    + "  Purges the accounts a CSV lists (account_id, kind). --dry-run records candidates and retention"
+            Map.entry("purge", "purge --config FILE --input FILE --reason TEXT [--initiator NAME] [--dry-run] [--new-run]"
+                    + " [--override-guard]\n  Purges the accounts a CSV lists (account_id, kind). --reason (required"
+                    + " but for a dry run) and --initiator (default the OS user) are recorded with the run and in its"
+                    + " report. --dry-run records candidates and retention"
                     + " and touches no store; --new-run starts over although an unfinished run of the file exists;"
                     + " --override-guard goes on past purge.guard (recorded)."),
-            Map.entry("nightly", "nightly --config FILE [--run-date YYYY-MM-DD] [--dry-run] [--override-guard]\n"
+            Map.entry("nightly", "nightly --config FILE [--run-date YYYY-MM-DD] [--dry-run] [--override-guard]"
+                    + " [--initiator NAME] [--reason TEXT]\n"
                     + "  The inactivity purge of a date (default today, UTC): candidates from purge.selection; one real"
                     + " run per date; resumes a stopped earlier night first (purge.job.window.next-night)."),
             Map.entry("restart", "restart --config FILE --execution ID [--after-crash] [--config-changed]"
-                    + " [--override-guard]\n  Finishes exactly the remaining work of a FAILED or STOPPED execution."
+                    + " [--override-guard] [--initiator NAME] [--reason TEXT]\n  Finishes exactly the remaining work of a FAILED or STOPPED execution."
                     + " --after-crash: its process died and it is still marked running; --config-changed: the"
                     + " configuration was changed on purpose (recorded)."),
             Map.entry("status", "status --config FILE --execution ID\n  What a run did so far; read-only (no"
@@ -74,20 +83,23 @@ public final class Main {
                     + " run, input or selection, status, start, end, accounts per state. Read-only."),
             Map.entry("stop", "stop --config FILE --execution ID\n  Asks a running execution (in any process, on any"
                     + " machine) to stop after its chunk in progress: it ends STOPPED, restartable."),
-            Map.entry("abandon", "abandon --config FILE --execution ID --reason TEXT\n  Gives a failed or stopped"
+            Map.entry("abandon", "abandon --config FILE --execution ID --reason TEXT [--initiator NAME]\n  Gives a failed or stopped"
                     + " execution up for good (ABANDONED, never restarted); who and why are recorded."),
             Map.entry("failed", "failed --config FILE --execution ID\n  The accounts the run left FAILED, with the"
                     + " store, target and error of each. Read-only."),
-            Map.entry("retry-failed", "retry-failed --config FILE --execution ID\n  Purges the FAILED accounts of a"
+            Map.entry("report", "report --config FILE --execution ID\n  Writes the execution's report folder again"
+                    + " (report.json, report.html, CSVs of purged, retained, failed and rejected ids) under"
+                    + " purge.job.report-directory. Read-only; during a run it reports the progress so far."),
+            Map.entry("retry-failed", "retry-failed --config FILE --execution ID [--initiator NAME] [--reason TEXT]\n  Purges the FAILED accounts of a"
                     + " completed run again, as a new run."),
             Map.entry("verify", "verify --config FILE --execution ID\n  Checks now that a run's purged accounts are"
                     + " gone from every store. Read-only."),
             Map.entry("orphans", "orphans --config FILE [--purge]\n  Documents and realm users whose account is not"
                     + " in the database; --purge removes them."),
-            Map.entry("schedule", "schedule --config FILE\n  Long-lived: the nightly purge at each time of"
+            Map.entry("schedule", "schedule --config FILE [--initiator NAME] [--reason TEXT]\n  Long-lived: the nightly purge at each time of"
                     + " purge.schedule.cron, one at a time; SIGTERM stops a run after its chunk and ends."),
             Map.entry("", "account-purge: removes inactive accounts from PostgreSQL, Elasticsearch and Keycloak.\n"
-                    + "Commands: purge, nightly, restart, status, list, stop, abandon, failed, retry-failed, verify,"
+                    + "Commands: purge, nightly, restart, status, list, stop, abandon, failed, report, retry-failed, verify,"
                     + " orphans, schedule; COMMAND --help for one.\nExit codes: 0 completed; 1 failed (restartable);"
                     + " 2 nothing started (command line, configuration, preflight); 3 refused; 4 completed with"
                     + " FAILED accounts; 5 stopped by its window."));
@@ -99,13 +111,14 @@ public final class Main {
             "restart", Set.of("after-crash", "config-changed", "override-guard"),
             "orphans", Set.of("purge"));
 
-    private static final String USAGE = "commands: purge --config FILE --input FILE [--dry-run] [--new-run]"
+    private static final String USAGE = "commands: purge --config FILE --input FILE --reason TEXT [--dry-run] [--new-run]"
             + " [--override-guard] | nightly --config FILE [--run-date YYYY-MM-DD] [--dry-run] [--override-guard]"
             + " | restart --config FILE --execution ID [--after-crash] [--config-changed] [--override-guard]"
             + " | status --config FILE --execution ID | retry-failed --config FILE --execution ID"
             + " | verify --config FILE --execution ID | orphans --config FILE [--purge] | schedule --config FILE"
             + " | list --config FILE [--limit N] | stop --config FILE --execution ID"
             + " | abandon --config FILE --execution ID --reason TEXT | failed --config FILE --execution ID"
+            + " | report --config FILE --execution ID"
             + " | COMMAND --help";
 
     private Main() {
@@ -158,6 +171,9 @@ public final class Main {
         Args args;
         try {
             args = Args.parse(argv, COMMANDS, FLAGS.getOrDefault(argv.length == 0 ? "" : argv[0], Set.of()));
+            if (Attribution.COMMANDS.contains(args.command())) {
+                Attribution.set(args, PurgeRun.processName());
+            }
             return run(args, properties);
         } catch (Args.UsageException e) {
             System.err.println("account-purge: " + e.getMessage());
@@ -166,6 +182,8 @@ public final class Main {
         } catch (PurgeRun.StartupException e) {
             System.err.println("account-purge: " + e.getMessage());
             return e.exitCode();
+        } finally {
+            Attribution.clear();
         }
     }
 
@@ -186,8 +204,10 @@ public final class Main {
                     properties);
             case "stop" -> Operations.stop(Path.of(required(args, "config")), execution(args), properties);
             case "abandon" -> Operations.abandon(Path.of(required(args, "config")), execution(args),
-                    args.get("reason", null), properties);
+                    args.get("reason", null), args.get("initiator", System.getProperty("user.name", "unknown")),
+                    properties);
             case "failed" -> Operations.failed(Path.of(required(args, "config")), execution(args), properties);
+            case "report" -> Operations.report(Path.of(required(args, "config")), execution(args), properties);
             default -> throw new IllegalStateException(args.command());
         };
     }

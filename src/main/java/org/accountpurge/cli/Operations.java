@@ -18,7 +18,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * The operator's commands on executions, through the job repository (so they work from another terminal or machine):
  * {@code list} recent executions, {@code stop} a running one gracefully, {@code abandon} one for good with a reason,
- * {@code failed}: the accounts a run left FAILED, with the error of each.
+ * {@code failed}: the accounts a run left FAILED, with the error of each; {@code report}: an execution's report
+ * folder written again.
  */
 final class Operations {
 
@@ -84,7 +85,7 @@ final class Operations {
      * Gives an execution up for good (Spring Batch's ABANDONED: it can never be restarted), recording who and why in
      * its exit description. A running execution is refused; stop it first.
      */
-    static int abandon(Path config, long executionId, String reason, Map<String, Object> properties) {
+    static int abandon(Path config, long executionId, String reason, String by, Map<String, Object> properties) {
         if (reason == null || reason.isBlank()) {
             throw new Args.UsageException("abandon needs --reason (it is recorded with the execution)");
         }
@@ -107,7 +108,6 @@ final class Operations {
             } catch (Exception e) {
                 throw new PurgeRun.JobLaunchException(e);
             }
-            String by = System.getProperty("user.name", "unknown");
             execution.setExitStatus(new ExitStatus("ABANDONED", "abandoned by " + by + ": " + reason.strip()));
             repository.update(execution);
             System.out.println("Execution " + executionId + " (run " + execution.getJobInstance().getInstanceId()
@@ -135,6 +135,21 @@ final class Operations {
                     + " FAILED account(s) (kind id  store target  error):\n  " + String.join("\n  ", lines)
                     + "\nOnce the cause is fixed: " + Main.self() + " retry-failed --config " + config
                     + " --execution " + executionId));
+            return PurgeRun.COMPLETED;
+        }
+    }
+
+    /**
+     * Writes an execution's report folder again from the job repository (read-only: no lock, answers during a purge;
+     * a running execution gets a report of its progress so far).
+     */
+    static int report(Path config, long executionId, Map<String, Object> properties) {
+        try (ConfigurableApplicationContext ctx = PurgeRun.context(config, properties, PurgeRun.Access.READ_ONLY)) {
+            JobExecution execution = execution(ctx, executionId);
+            Path folder = PurgeRun.writeReport(ctx, PurgeRun.summary(ctx, execution), true);
+            System.out.println("Report of execution " + executionId + " (run " + execution.getJobInstance()
+                    .getInstanceId() + ", " + execution.getStatus() + "): " + folder.resolve("report.html")
+                    + " (and report.json, purged.csv, retained.csv, failed.csv, rejected.csv)");
             return PurgeRun.COMPLETED;
         }
     }

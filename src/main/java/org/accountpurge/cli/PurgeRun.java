@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.accountpurge.PurgeApplication;
 import org.accountpurge.audit.ExecutionConfigRecorder;
+import org.accountpurge.audit.ReportFolder;
+import org.accountpurge.audit.RunReport;
 import org.accountpurge.audit.RunSummary;
 import org.accountpurge.audit.SummaryTasklet;
 import org.accountpurge.candidate.CandidateSource;
@@ -118,11 +120,15 @@ final class PurgeRun {
             args.add("--spring.datasource.hikari.read-only=true");
         }
         overrides.forEach((k, v) -> args.add("--" + k + "=" + v));
+        ExecutionConfigRecorder.Who who = Attribution.current();
         try {
-            ConfigurableApplicationContext ctx = new SpringApplicationBuilder(PurgeApplication.class)
+            SpringApplicationBuilder builder = new SpringApplicationBuilder(PurgeApplication.class)
                     .web(WebApplicationType.NONE).properties(properties).listeners(new ConfigurationCheck(config))
-                    .logStartupInfo(false).registerShutdownHook(false) // SIGTERM: Main stops the job first
-                    .run(args.toArray(String[]::new));
+                    .logStartupInfo(false).registerShutdownHook(false); // SIGTERM: Main stops the job first
+            if (who != null) {
+                builder.initializers(c -> c.getBeanFactory().registerSingleton("executionWho", who));
+            }
+            ConfigurableApplicationContext ctx = builder.run(args.toArray(String[]::new));
             if (access == Access.WRITE) {
                 WORKING.set(ctx);
             }
@@ -556,7 +562,7 @@ final class PurgeRun {
         return REFUSED;
     }
 
-    private static RunSummary summary(ConfigurableApplicationContext ctx, JobExecution execution) {
+    static RunSummary summary(ConfigurableApplicationContext ctx, JobExecution execution) {
         return RunSummary.load(ctx.getBean(JdbcTemplate.class), execution.getJobInstance().getInstanceId(),
                 execution.getId(), execution.getStatus().name(), SummaryTasklet.isDryRun(execution),
                 CandidateSource.describe(execution.getJobParameters()));
@@ -600,9 +606,7 @@ final class PurgeRun {
     static int report(ConfigurableApplicationContext ctx, Path config, JobExecution execution) {
         RunSummary summary = summary(ctx, execution);
         List<String> lines = new ArrayList<>(summary.lines());
-        String file = execution.getExecutionContext().containsKey(SummaryTasklet.SUMMARY_FILE)
-                ? execution.getExecutionContext().getString(SummaryTasklet.SUMMARY_FILE)
-                : summary.writeJson(Path.of(ctx.getBean(PurgeProperties.class).job().reportDirectory())).toString();
+        Path folder = writeReport(ctx, summary, !execution.getExecutionContext().containsKey(SummaryTasklet.SUMMARY_FILE));
         PurgeProperties.Window window = ctx.getBean(PurgeProperties.class).job().window();
         boolean windowClosed = execution.getStatus() == BatchStatus.STOPPED && window != null
                 && !Instant.now().isBefore(window.closesAfter(execution.getStartTime()
@@ -623,12 +627,26 @@ final class PurgeRun {
                 lines.add("  to finish it: " + restartCommand(config, execution.getId(), false));
             }
         }
-        lines.add("Summary JSON: " + file);
+        lines.add("Report: " + folder.resolve(ReportFolder.HTML) + " (and report.json, CSVs of the account ids)");
         lines.forEach(System.out::println);
         if (execution.getStatus() == BatchStatus.COMPLETED) {
             return summary.failed() > 0 ? COMPLETED_WITH_FAILED_ACCOUNTS : COMPLETED;
         }
         return windowClosed ? STOPPED_BY_WINDOW : FAILED;
+    }
+
+    /**
+     * Writes the execution's report folder (again): the CSVs too unless the run's summary step wrote them already.
+     * Read in one read-only transaction, so that the CSVs stream.
+     */
+    static Path writeReport(ConfigurableApplicationContext ctx, RunSummary summary, boolean csvs) {
+        JdbcTemplate jdbc = ctx.getBean(JdbcTemplate.class);
+        org.springframework.transaction.support.TransactionTemplate tx =
+                new org.springframework.transaction.support.TransactionTemplate(
+                        ctx.getBean(org.springframework.transaction.PlatformTransactionManager.class));
+        tx.setReadOnly(true);
+        return tx.execute(status -> ReportFolder.write(Path.of(ctx.getBean(PurgeProperties.class).job()
+                .reportDirectory()), RunReport.load(jdbc, summary), jdbc, csvs));
     }
 
     /** The whole command to paste: how this program was started, the configuration, the execution. */
@@ -637,13 +655,6 @@ final class PurgeRun {
                 + (afterCrash ? " --after-crash" : "");
     }
 
-    /** The failure's own message: the innermost exception of ours (not the framework's wrapping of it). */
-    /**
-     * A chunk whose transaction ended with an unknown outcome (its database connection was lost while it committed
-     * or rolled back) leaves its step UNKNOWN, which Spring Batch will not restart. Here that outcome is known to be
-     * safe to redo: the chunk's bookkeeping (candidate states, database step log) commits with its rows, the reader
-     * only reads PENDING candidates, and every store call is idempotent. Such steps are marked FAILED, and said so.
-     */
     /** Writes a CSV of ids next to the run reports, named {@code <name>-<timestamp>.csv}; returns its path. */
     private static Path writeReportCsv(PurgeProperties.Job job, String name, String text) {
         Path csv = Path.of(job.reportDirectory(), name + "-" + Instant.now().toString().replaceAll("[^0-9TZ]", "")
@@ -657,6 +668,12 @@ final class PurgeRun {
         }
     }
 
+    /**
+     * A chunk whose transaction ended with an unknown outcome (its database connection was lost while it committed
+     * or rolled back) leaves its step UNKNOWN, which Spring Batch will not restart. Here that outcome is known to be
+     * safe to redo: the chunk's bookkeeping (candidate states, database step log) commits with its rows, the reader
+     * only reads PENDING candidates, and every store call is idempotent. Such steps are marked FAILED, and said so.
+     */
     private static void failUnknownSteps(JobRepository repository, JobExecution execution) {
         List<String> unknown = new ArrayList<>();
         for (StepExecution step : execution.getStepExecutions()) {
@@ -678,6 +695,7 @@ final class PurgeRun {
         }
     }
 
+    /** The failure's own message: the innermost exception of ours (not the framework's wrapping of it). */
     private static String cause(JobExecution execution) {
         List<Throwable> failures = execution.getAllFailureExceptions();
         if (failures.isEmpty()) {
@@ -704,7 +722,7 @@ final class PurgeRun {
     }
 
     /** This process as PostgreSQL shows it (application name): pid and host, so a lock holder can be found. */
-    private static String processName() {
+    static String processName() {
         String host;
         try {
             host = InetAddress.getLocalHost().getHostName();

@@ -158,12 +158,14 @@ class PurgeJobConfiguration {
         return step.build();
     }
 
-    /** The configuration file each execution runs with, as the command line names it ({@code account-purge.*}). */
+    /** The configuration file each execution runs with and who started it, as the command line says ({@code account-purge.*}). */
     @Bean
     ExecutionConfigRecorder executionConfigRecorder(JdbcTemplate jdbc,
                                                     @Value("${account-purge.config-file:}") String file,
-                                                    @Value("${account-purge.config-sha256:}") String sha256) {
-        return new ExecutionConfigRecorder(jdbc, file, sha256);
+                                                    @Value("${account-purge.config-sha256:}") String sha256,
+                                                    ObjectProvider<ExecutionConfigRecorder.Who> who) {
+        return new ExecutionConfigRecorder(jdbc, file, sha256,
+                who.getIfAvailable(() -> new ExecutionConfigRecorder.Who(null, null, null, null)));
     }
 
     /** The executions this process runs: a SIGTERM stops them after their current chunk. */

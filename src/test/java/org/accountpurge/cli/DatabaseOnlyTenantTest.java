@@ -37,7 +37,7 @@ class DatabaseOnlyTenantTest {
         Path input = Files.writeString(dir.resolve("people.csv"), csv);
 
         // when the purge runs
-        int exit = Main.execute(new String[] {"purge", "--config", CONFIG.toString(), "--input", input.toString()},
+        int exit = Main.execute(new String[] {"purge", "--config", CONFIG.toString(), "--input", input.toString(), "--reason", "case files cleanup"},
                 tenant.databaseProperties());
 
         // then it completed, touching only the database, and said so

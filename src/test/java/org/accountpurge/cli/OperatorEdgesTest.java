@@ -132,7 +132,7 @@ class OperatorEdgesTest {
         assertThat(count("SELECT count(*) FROM users")).isEqualTo(USERS);
 
         // when the real run of the same file follows, then it runs and completes
-        assertThat(cli("purge", "--config", config().toString(), "--input", csv.toString())).isZero();
+        assertThat(cli("purge", "--config", config().toString(), "--input", csv.toString(), "--reason", "ticket OPS-1")).isZero();
 
         // and the unknown id is reported as not found, not as purged
         String real = output.getAll().substring(dry.length());
@@ -181,10 +181,10 @@ class OperatorEdgesTest {
             // when the same file, or another file sharing accounts, is purged meanwhile, then both are refused,
             // naming the running execution
             String before = output.getAll();
-            assertThat(cli("purge", "--config", config.toString(), "--input", csv.toString())).isEqualTo(3);
+            assertThat(cli("purge", "--config", config.toString(), "--input", csv.toString(), "--reason", "ticket OPS-1")).isEqualTo(3);
             Path other = write("other.csv", "account_id,kind\n"
                     + manifest.userIds().get("legacyStateCandidates").get(0) + ",user\n");
-            assertThat(cli("purge", "--config", config.toString(), "--input", other.toString(), "--new-run"))
+            assertThat(cli("purge", "--config", config.toString(), "--input", other.toString(), "--new-run", "--reason", "ticket OPS-1"))
                     .isEqualTo(3);
             // and so is marking it crashed while its process lives
             assertThat(cli("restart", "--config", config.toString(), "--execution", String.valueOf(execution),
@@ -219,7 +219,7 @@ class OperatorEdgesTest {
 
         // when the same file is purged again, then it is refused and pointed at restart --after-crash
         String before = output.getAll();
-        assertThat(cli("purge", "--config", config.toString(), "--input", csv.toString())).isEqualTo(3);
+        assertThat(cli("purge", "--config", config.toString(), "--input", csv.toString(), "--reason", "ticket OPS-1")).isEqualTo(3);
         assertThat(output.getAll().substring(before.length())).contains("execution " + execution
                 + " of this same input was interrupted", "restart --config " + config + " --execution " + execution
                 + " --after-crash");
@@ -277,7 +277,7 @@ class OperatorEdgesTest {
 
         // when the purge runs
         long start = System.nanoTime();
-        int exit = cli("purge", "--config", config.toString(), "--input", csv.toString());
+        int exit = cli("purge", "--config", config.toString(), "--input", csv.toString(), "--reason", "ticket OPS-1");
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
 
         // then it fails restartably after its retries (one timeout per attempt for the chunk, not one per account)
@@ -480,7 +480,7 @@ class OperatorEdgesTest {
         keycloak.refuse("DELETE .*/users/" + refused, 403);
 
         // when the purge runs
-        int exit = cli("purge", "--config", config().toString(), "--input", csv.toString());
+        int exit = cli("purge", "--config", config().toString(), "--input", csv.toString(), "--reason", "ticket OPS-1");
 
         // then it completes, with exit code 4 and the failed account counted
         assertThat(exit).isEqualTo(4);
@@ -660,19 +660,19 @@ class OperatorEdgesTest {
         // when PURGE_PG_URL is not set, then it is named, with the key that needs it
         Map<String, Object> noDatabase = new HashMap<>(properties());
         noDatabase.remove("PURGE_PG_URL");
-        assertThat(Main.execute(new String[] {"purge", "--config", config().toString(), "--input", csv.toString()},
+        assertThat(Main.execute(new String[] {"purge", "--config", config().toString(), "--input", csv.toString(), "--reason", "ticket OPS-1"},
                 noDatabase)).isEqualTo(2);
         assertThat(output.getAll()).contains("PURGE_PG_URL is not set (spring.datasource.url refers to it");
 
         // when a value is wrong, then its key and the problem are named
         Path wrong = config("chunk-size: 10", "chunk-size: 0");
-        assertThat(cli("purge", "--config", wrong.toString(), "--input", csv.toString())).isEqualTo(2);
+        assertThat(cli("purge", "--config", wrong.toString(), "--input", csv.toString(), "--reason", "ticket OPS-1")).isEqualTo(2);
         assertThat(output.getAll()).contains("purge.job.chunk-size: must be greater than or equal to 1");
 
         // when the Keycloak client secret is wrong, then it says so before any execution is recorded
         Map<String, Object> wrongSecret = new HashMap<>(properties());
         wrongSecret.put("PURGE_KC_CLIENT_SECRET", "not-the-secret");
-        assertThat(Main.execute(new String[] {"purge", "--config", config().toString(), "--input", csv.toString()},
+        assertThat(Main.execute(new String[] {"purge", "--config", config().toString(), "--input", csv.toString(), "--reason", "ticket OPS-1"},
                 wrongSecret)).isEqualTo(2);
         assertThat(output.getAll()).contains("unauthorized client / wrong secret");
 
@@ -739,7 +739,7 @@ class OperatorEdgesTest {
     Process purgeProcess(Path config, Path csv, String logName) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "org.accountpurge.cli.Main", "purge", "--config", config.toString(), "--input", csv.toString());
+                "org.accountpurge.cli.Main", "purge", "--config", config.toString(), "--input", csv.toString(), "--reason", "ticket OPS-1");
         properties().forEach((k, v) -> pb.environment().put(k, v.toString()));
         Files.createDirectories(Path.of("target"));
         return pb.redirectErrorStream(true).redirectOutput(Path.of("target", logName).toFile()).start();

@@ -599,7 +599,7 @@ class PurgeJobFunctionalTest {
     /** {@code purge} from the command line in its own JVM, against the test stack and the Elasticsearch proxy. */
     Process purgeProcess(Path csv) throws Exception {
         return cliProcess("purge", "--config", "jobs-config/reference-tenant.yml", "--input", csv.toString(),
-                "--new-run", "true");
+                "--new-run", "true", "--reason", "crash test");
     }
 
     Process cliProcess(String... argv) throws Exception {

@@ -1,0 +1,118 @@
+package org.accountpurge.audit;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The folder of one execution's report, {@code <report-directory>/run-<R>-execution-<E>/}: {@code report.json},
+ * {@code report.html} (self-contained: no script, style sheet or font from elsewhere) and the account ids as CSV —
+ * {@code purged.csv}, {@code retained.csv} (with the reason), {@code failed.csv} (with the store, target and error of
+ * the last failure) and {@code rejected.csv} (input line and reason). Written again, it is replaced whole: each file is
+ * written next to its place and moved over it.
+ */
+public final class ReportFolder {
+
+    public static final String JSON = "report.json";
+    public static final String HTML = "report.html";
+
+    private ReportFolder() {
+    }
+
+    /** The folder of an execution's report under {@code root}. */
+    public static Path of(Path root, long runId, long executionId) {
+        return root.resolve("run-" + runId + "-execution-" + executionId).toAbsolutePath();
+    }
+
+    /**
+     * Writes the report and, with {@code csvs}, the CSVs of its run (they do not change once the run's last step has
+     * run); returns the folder.
+     */
+    public static Path write(Path root, RunReport report, JdbcTemplate jdbc, boolean csvs) {
+        long run = report.summary().runId();
+        Path folder = of(root, run, report.summary().jobExecutionId());
+        try {
+            Files.createDirectories(folder);
+            replace(folder.resolve(JSON), out -> JsonMapper.builder().build().writerWithDefaultPrettyPrinter()
+                    .writeValue(out, report));
+            replace(folder.resolve(HTML), out -> out.write(ReportHtml.render(report)));
+            if (!csvs) {
+                return folder;
+            }
+            csv(folder.resolve("purged.csv"), jdbc, List.of("kind", "account_id"), "SELECT kind, account_id FROM"
+                    + " purge.candidate WHERE run_id = ? AND state = 'PURGED' ORDER BY kind, account_id", run);
+            csv(folder.resolve("retained.csv"), jdbc, List.of("kind", "account_id", "reason"), "SELECT kind,"
+                    + " account_id, reason FROM purge.retention WHERE run_id = ? ORDER BY kind, account_id, reason", run);
+            csv(folder.resolve("failed.csv"), jdbc, List.of("kind", "account_id", "store", "target", "error_class"), """
+                    SELECT c.kind, c.account_id, l.store, l.target, l.error_class
+                      FROM purge.candidate c
+                      LEFT JOIN LATERAL (SELECT store, target, error_class FROM purge.step_log s
+                                          WHERE s.run_id = c.run_id AND s.kind = c.kind AND s.account_id = c.account_id
+                                            AND s.action = 'FAILED' ORDER BY s.id DESC LIMIT 1) l ON true
+                     WHERE c.run_id = ? AND c.state = 'FAILED' ORDER BY c.kind, c.account_id
+                    """, run);
+            csv(folder.resolve("rejected.csv"), jdbc, List.of("line", "reason"), "SELECT row_no, reason FROM"
+                    + " purge.rejected_row WHERE run_id = ? ORDER BY row_no", run);
+            return folder;
+        } catch (IOException | UncheckedIOException e) {
+            throw new IllegalStateException("Cannot write the report to " + folder + ": " + e.getMessage(), e);
+        }
+    }
+
+    private interface Content {
+        void write(BufferedWriter out) throws IOException;
+    }
+
+    private static void replace(Path file, Content content) throws IOException {
+        Path part = file.resolveSibling(file.getFileName() + ".part");
+        try (BufferedWriter out = Files.newBufferedWriter(part, StandardCharsets.UTF_8)) {
+            content.write(out);
+        }
+        Files.move(part, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Streams a query's rows into a CSV (RFC 4180 quoting; a cell a spreadsheet would run as a formula is defused). */
+    private static void csv(Path file, JdbcTemplate jdbc, List<String> header, String sql, long run) throws IOException {
+        replace(file, out -> {
+            out.write(String.join(",", header));
+            out.write("\r\n");
+            try {
+                jdbc.query(con -> {
+                    var statement = con.prepareStatement(sql);
+                    statement.setFetchSize(10_000);
+                    statement.setLong(1, run);
+                    return statement;
+                }, rs -> {
+                    try {
+                        for (int i = 1; i <= header.size(); i++) {
+                            if (i > 1) {
+                                out.write(',');
+                            }
+                            out.write(cell(rs.getString(i)));
+                        }
+                        out.write("\r\n");
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+        });
+    }
+
+    static String cell(String value) {
+        if (value == null) {
+            return "";
+        }
+        String text = !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
+        return text.matches("[^,\"\r\n]*") ? text : "\"" + text.replace("\"", "\"\"") + "\"";
+    }
+}
