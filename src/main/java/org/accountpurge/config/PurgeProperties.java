@@ -213,13 +213,16 @@ public record PurgeProperties(
     }
 
     /**
-     * @param reportDirectory   where each run's JSON summary is written
+     * @param reportDirectory   where each execution's report folder is written (run-R-execution-E)
      * @param retryAttempts     calls of a store for a transient error (timeout, refused connection, HTTP 429/5xx),
      *                          the first included; then the run fails, restartable
      * @param retryBackoff      wait before the first retry, doubled before each next one
      * @param maxFailedAccounts accounts a run may leave FAILED (a store refused them for good) before it fails
      * @param maxFailedShare    the same as a share (0..1) of the kind's candidates in the run; none when unset
      * @param window            when executions must stop (restartable); none when unset
+     * @param progress          live progress of each step: {@code auto} (a bar on a terminal, otherwise a line
+     *                          every {@code progressInterval}), {@code bar}, {@code log}, or {@code off}
+     * @param progressInterval  how often the progress line is logged when output is not a terminal
      */
     public record Job(@Min(1) @Max(5000) @DefaultValue("100") int chunkSize,
                       @NotBlank @DefaultValue("target/purge-reports") String reportDirectory,
@@ -228,7 +231,9 @@ public record PurgeProperties(
                       @Min(0) @DefaultValue("50") int maxFailedAccounts,
                       @jakarta.validation.constraints.DecimalMin("0") @jakarta.validation.constraints.DecimalMax("1")
                       Double maxFailedShare,
-                      @Valid Window window) {
+                      @Valid Window window,
+                      @NotBlank @Pattern(regexp = "auto|bar|log|off") @DefaultValue("auto") String progress,
+                      @NotNull @DefaultValue("30s") Duration progressInterval) {
     }
 
     /**

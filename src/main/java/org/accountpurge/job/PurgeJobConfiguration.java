@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.accountpurge.audit.ExecutionConfigRecorder;
+import org.accountpurge.audit.StepProgress;
 import org.accountpurge.audit.StepLog;
 import org.accountpurge.audit.SummaryTasklet;
 import org.accountpurge.candidate.AccountKind;
@@ -139,7 +140,8 @@ class PurgeJobConfiguration {
 
     /**
      * A chunk step over the run's pending candidates of one kind; reader and writer bind when the step starts. Before
-     * each chunk is written, the tenant's lock is confirmed; after each, the run's window (when it has one).
+     * each chunk is written, the tenant's lock is confirmed; after each, the progress is shown and the run's window
+     * checked (when it has one).
      */
     private static Step kindStep(String name, AccountKind kind, JobRepository jobRepository,
                                  PlatformTransactionManager tm, PurgeProperties config, DataSource dataSource,
@@ -151,7 +153,9 @@ class PurgeJobConfiguration {
                     public void beforeWrite(Chunk<? extends Candidate> items) {
                         lease.confirm();
                     }
-                });
+                })
+                .listener(new StepProgress(kind, new JdbcTemplate(dataSource), config.job().progress(),
+                        config.job().progressInterval()));
         if (config.job().window() != null) {
             step.listener(new RunWindow(config.job().window(), Clock.systemUTC()));
         }

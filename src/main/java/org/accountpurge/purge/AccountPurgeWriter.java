@@ -67,7 +67,6 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
     private Setup stores;
     private ExecutionContext timings;
     private boolean dryRun;
-    private Progress progress;
     private long total;
 
     /**
@@ -91,7 +90,6 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
         dryRun = CandidateSource.isDryRun(step.getJobExecution().getJobParameters());
         timings = step.getExecutionContext();
         stores = setup.apply(step.getJobExecution().getJobParameters());
-        progress = new Progress(kind, dryRun);
         total = -1;
     }
 
@@ -108,7 +106,6 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
             return;
         }
         if (dryRun) {
-            progress.add(ids.size(), 0);
             return;
         }
         for (AccountStore store : stores.stores()) {
@@ -133,8 +130,9 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
                 ids = database(ids, failed);
             }
         }
-        int notFound = ids.isEmpty() ? 0 : candidates.markDone(context.runId(), kind, ids);
-        progress.add(ids.size() - notFound, notFound);
+        if (!ids.isEmpty()) {
+            candidates.markDone(context.runId(), kind, ids);
+        }
         if (!failed.isEmpty()) {
             candidates.fail(context.runId(), kind, List.copyOf(failed.keySet()));
             failed.forEach((id, f) -> log.warn("{} account {} FAILED in {} {} ({}): left locked out, not purged", kind,
@@ -307,35 +305,5 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
                 stepLog.committed(context, store.name(), target, perAccount);
             }
         });
-    }
-
-    /** A progress line at most every {@link #INTERVAL}, whatever the chunk size: totals so far and the rate. */
-    private static final class Progress {
-        private static final long INTERVAL = java.time.Duration.ofSeconds(30).toNanos();
-        private final AccountKind kind;
-        private final boolean dryRun;
-        private final long start = System.nanoTime();
-        private long lastLog = start;
-        private long done;
-        private long notFound;
-
-        Progress(AccountKind kind, boolean dryRun) {
-            this.kind = kind;
-            this.dryRun = dryRun;
-        }
-
-        void add(long purged, long missing) {
-            done += purged;
-            notFound += missing;
-            long now = System.nanoTime();
-            if (now - lastLog >= INTERVAL) {
-                lastLog = now;
-                double seconds = Math.max(1, (now - start) / 1_000_000_000L);
-                log.info(dryRun ? "Dry run, {} accounts: {} would be purged so far ({} s)"
-                                : "Purging {} accounts: {} purged, {} not found in any store so far ({} s, {}/s)",
-                        kind, done, dryRun ? (long) seconds : notFound, (long) seconds,
-                        String.format("%.0f", (done + notFound) / seconds));
-            }
-        }
     }
 }

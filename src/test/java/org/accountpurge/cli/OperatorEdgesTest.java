@@ -152,10 +152,19 @@ class OperatorEdgesTest {
         }
         Path csv = write("many.csv", text.toString());
 
-        // when a dry run runs, then it logs no line per chunk
-        assertThat(cli("purge", "--config", config().toString(), "--input", csv.toString(), "--dry-run", "true"))
+        // when a dry run runs with progress lines every 300 ms (output is not a terminal: lines, not a bar)
+        Path config = config("report-directory: target/purge-reports-test",
+                "report-directory: target/purge-reports-test\n    progress-interval: 300ms");
+        assertThat(cli("purge", "--config", config.toString(), "--input", csv.toString(), "--dry-run", "true"))
                 .isZero();
-        assertThat(output.getAll().lines().filter(l -> l.contains("Dry run")).count()).isLessThan(5);
+
+        // then each step says its total at the start, then done/total, rate and time left by time, not per chunk
+        List<String> lines = output.getAll().lines().filter(l -> l.contains("retainUsers: ")).toList();
+        assertThat(lines.get(0)).contains("retainUsers: 1000 user account(s) to go");
+        assertThat(lines.get(lines.size() - 1)).containsPattern("retainUsers: 1000/1000 user accounts \\(100.0%\\),"
+                + " [0-9.]+/s, done, 0 failed so far — COMPLETED");
+        assertThat(lines.size()).as("by time, not one per chunk of 10").isLessThan(60);
+        assertThat(output.getAll()).containsPattern("purgeUsers: [0-9]+/1000 user accounts");
         assertThat(output.getAll()).contains("would be purged by a real run: 1000");
     }
 

@@ -1,0 +1,130 @@
+package org.accountpurge.audit;
+
+import java.time.Duration;
+import java.util.Locale;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.accountpurge.candidate.AccountKind;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.listener.ChunkListener;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.infrastructure.item.Chunk;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Live progress of a step over a kind's pending candidates: accounts done of the total when the step started, the
+ * rate, the time left and the accounts FAILED so far. On a terminal a progress bar (refreshed at most twice a
+ * second); otherwise a log line every interval, whatever the chunk size, and one when the step ends.
+ */
+public final class StepProgress implements StepExecutionListener, ChunkListener<Object, Object> {
+
+    private static final Logger log = LoggerFactory.getLogger(StepProgress.class);
+
+    /** How progress is shown: {@code auto} is a bar on a terminal, log lines otherwise. */
+    public enum Mode { AUTO, BAR, LOG, OFF }
+
+    private final AccountKind kind;
+    private final JdbcTemplate jdbc;
+    private final Mode mode;
+    private final long intervalNanos;
+    private StepExecution step;
+    private long total;
+    private long start;
+    private long lastShown;
+    private ProgressBar bar;
+
+    public StepProgress(AccountKind kind, JdbcTemplate jdbc, String mode, Duration interval) {
+        this.kind = kind;
+        this.jdbc = jdbc;
+        this.mode = Mode.valueOf(mode.toUpperCase(Locale.ROOT));
+        this.intervalNanos = interval.toNanos();
+    }
+
+    @Override
+    public void beforeStep(StepExecution stepExecution) {
+        step = stepExecution;
+        start = System.nanoTime();
+        lastShown = start;
+        if (mode == Mode.OFF) {
+            return;
+        }
+        total = count("PENDING");
+        if (total == 0) {
+            return;
+        }
+        if (mode == Mode.BAR || mode == Mode.AUTO && System.console() != null) {
+            bar = new ProgressBarBuilder().setTaskName(step.getStepName()).setInitialMax(total)
+                    .setStyle(ProgressBarStyle.ASCII).setUnit(" accounts", 1).showSpeed().setUpdateIntervalMillis(500)
+                    .continuousUpdate().build();
+        } else {
+            log.info("{}: {} {} account(s) to go", step.getStepName(), total, kind);
+        }
+    }
+
+    @Override
+    public void afterChunk(Chunk<Object> chunk) {
+        if (step == null || total == 0 || mode == Mode.OFF) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (bar != null) {
+            if (now - lastShown >= 500_000_000L) {
+                lastShown = now;
+                bar.stepTo(Math.min(total, step.getReadCount()));
+                bar.setExtraMessage(failedSoFar());
+            }
+        } else if (now - lastShown >= intervalNanos) {
+            lastShown = now;
+            log.info(line(now));
+        }
+    }
+
+    @Override
+    public ExitStatus afterStep(StepExecution stepExecution) {
+        if (bar != null) {
+            bar.stepTo(Math.min(total, stepExecution.getReadCount()));
+            bar.setExtraMessage(failedSoFar());
+            bar.close();
+            bar = null;
+        } else if (total > 0 && mode != Mode.OFF) {
+            log.info(line(System.nanoTime()) + " — " + stepExecution.getStatus());
+        }
+        step = null;
+        return null;
+    }
+
+    /** "purgeUsers: 1200/20000 user accounts (6.0%), 85.3/s, about 3m 40s left, 2 failed so far". */
+    private String line(long now) {
+        long done = step.getReadCount();
+        double seconds = Math.max(0.001, (now - start) / 1e9);
+        double rate = done / seconds;
+        long left = Math.max(0, total - done);
+        String eta = rate <= 0 ? "time left unknown" : "about " + duration(Math.round(left / rate)) + " left";
+        return String.format(Locale.ROOT, "%s: %d/%d %s accounts (%.1f%%), %.1f/s, %s, %s", step.getStepName(), done,
+                total, kind.code(), 100.0 * done / total, rate, left == 0 ? "done" : eta, failedSoFar());
+    }
+
+    private String failedSoFar() {
+        return count("FAILED") + " failed so far";
+    }
+
+    private long count(String state) {
+        Long n = jdbc.queryForObject("SELECT count(*) FROM purge.candidate WHERE run_id = ? AND kind = ? AND state = ?",
+                Long.class, step.getJobExecution().getJobInstance().getInstanceId(), kind.code(), state);
+        return n == null ? 0 : n;
+    }
+
+    static String duration(long seconds) {
+        if (seconds < 60) {
+            return seconds + "s";
+        }
+        if (seconds < 3600) {
+            return seconds / 60 + "m " + seconds % 60 + "s";
+        }
+        return seconds / 3600 + "h " + seconds % 3600 / 60 + "m";
+    }
+}
