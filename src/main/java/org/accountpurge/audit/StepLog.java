@@ -5,9 +5,12 @@ import java.util.List;
 import java.util.Map;
 import org.accountpurge.candidate.AccountKind;
 import org.accountpurge.store.TargetOutcome;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -19,13 +22,19 @@ public class StepLog {
 
     public static final String STARTED = "STARTED";
 
+    /** Counter of accounts per kind, store, target and outcome: {@code account_purge_outcomes_total} in Prometheus. */
+    public static final String OUTCOMES = "account.purge.outcomes";
+
     private final JdbcTemplate jdbc;
     private final TransactionTemplate ownTransaction;
+    private final MeterRegistry meters;
 
-    public StepLog(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
+    /** @param meters where each outcome is counted once it is committed */
+    public StepLog(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.ownTransaction = new TransactionTemplate(transactionManager);
         this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.meters = meters;
     }
 
     /** Where the rows of one chunk go: the run (job instance), the execution, the kind of account. */
@@ -42,11 +51,23 @@ public class StepLog {
     /** Outcomes of an external store, committed now. */
     public void committed(Context ctx, String store, String target, Map<String, TargetOutcome> outcomes) {
         ownTransaction.executeWithoutResult(s -> insert(rows(ctx, store, target, outcomes)));
+        count(ctx, store, target, outcomes.values().stream().map(o -> o.action().name()).toList());
     }
 
     /** Outcomes of the tenant database, in the caller's (the chunk's) transaction. */
     public void inTransaction(Context ctx, String store, String target, Map<String, TargetOutcome> outcomes) {
         insert(rows(ctx, store, target, outcomes));
+        List<String> actions = outcomes.values().stream().map(o -> o.action().name()).toList();
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    count(ctx, store, target, actions);
+                }
+            });
+        } else {
+            count(ctx, store, target, actions);
+        }
     }
 
     /** A whole request failed for all these accounts; committed now. */
@@ -54,6 +75,15 @@ public class StepLog {
         List<Object[]> rows = new ArrayList<>();
         accountIds.forEach(id -> rows.add(row(ctx, id, store, target, TargetOutcome.Action.FAILED.name(), 0, errorClass)));
         ownTransaction.executeWithoutResult(s -> insert(rows));
+        count(ctx, store, target, java.util.Collections.nCopies(accountIds.size(), TargetOutcome.Action.FAILED.name()));
+    }
+
+    /** One increment per account and outcome, tagged kind, store, target and outcome. */
+    private void count(Context ctx, String store, String target, List<String> actions) {
+        Map<String, Long> perAction = new java.util.TreeMap<>();
+        actions.forEach(a -> perAction.merge(a.toLowerCase(java.util.Locale.ROOT), 1L, Long::sum));
+        perAction.forEach((action, n) -> meters.counter(OUTCOMES, "kind", ctx.kind().code(), "store", store, "target",
+                target, "outcome", action).increment(n));
     }
 
     private static List<Object[]> rows(Context ctx, String store, String target, Map<String, TargetOutcome> outcomes) {

@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.sql.DataSource;
+import io.micrometer.observation.ObservationRegistry;
 import org.accountpurge.audit.ExecutionConfigRecorder;
 import org.accountpurge.audit.StepProgress;
 import org.accountpurge.audit.StepLog;
@@ -83,7 +84,9 @@ class PurgeJobConfiguration {
                         Step loadCandidates, Step checkBlastRadius, Step verifyPurge, Step writeSummary, DataSource dataSource,
                         TenantStores stores, TenantLease lease, JdbcTemplate jdbc, ReadOnlyQueries readOnly,
                         ObjectProvider<JavaMailSender> mailSender,
-                        CandidateStore candidates, StepLog stepLog) {
+                        CandidateStore candidates, StepLog stepLog,
+                        ObjectProvider<ObservationRegistry> observations) {
+        ObservationRegistry observed = observations.getIfAvailable(() -> ObservationRegistry.NOOP);
         SimpleJobBuilder job = new JobBuilder("accountPurgeJob", jobRepository)
                 .validator(new CandidateSource())
                 .listener(executionConfigRecorder).listener(localExecutions)
@@ -97,7 +100,7 @@ class PurgeJobConfiguration {
                         .then(stores.activity(kind, CandidateSource.runDate(parameters))),
                         stores.forKind(kind, postgres));
             }, candidates, stepLog, new JdbcSavepoints(dataSource), FaultPolicy.of(config.job()));
-            job.next(kindStep("retain" + kind.plural(), kind, jobRepository, tm, config, dataSource, lease, retain));
+            job.next(kindStep("retain" + kind.plural(), kind, jobRepository, tm, config, dataSource, lease, retain, observed));
             PurgeProperties.Selection selection = config.selection();
             boolean lifecycle = selection != null && selection.lifecycle() != null && kind == AccountKind.USER;
             if (lifecycle) {
@@ -107,9 +110,9 @@ class PurgeJobConfiguration {
                         new NamedParameterJdbcTemplate(dataSource), mailNotice(selection.lifecycle(), mailSender,
                         dataSource, readOnly, config));
                 job.next(kindStep("advanceLifecycle" + kind.plural(), kind, jobRepository, tm, config, dataSource,
-                        lease, advance));
+                        lease, advance, observed));
             }
-            job.next(kindStep("purge" + kind.plural(), kind, jobRepository, tm, config, dataSource, lease, purge));
+            job.next(kindStep("purge" + kind.plural(), kind, jobRepository, tm, config, dataSource, lease, purge, observed));
             if (lifecycle) {
                 job.next(new StepBuilder("closeLifecycle" + kind.plural(), jobRepository)
                         .tasklet(new LifecycleTasklet(kind, selection.name(), new LifecycleStore(jdbc)), tm).build());
@@ -145,9 +148,9 @@ class PurgeJobConfiguration {
      */
     private static Step kindStep(String name, AccountKind kind, JobRepository jobRepository,
                                  PlatformTransactionManager tm, PurgeProperties config, DataSource dataSource,
-                                 TenantLease lease, ItemWriter<Candidate> writer) {
+                                 TenantLease lease, ItemWriter<Candidate> writer, ObservationRegistry observations) {
         var step = new StepBuilder(name, jobRepository).<Candidate, Candidate>chunk(config.job().chunkSize())
-                .transactionManager(tm).reader(new PendingCandidates(kind, dataSource, config.job().chunkSize()))
+                .transactionManager(tm).observationRegistry(observations).reader(new PendingCandidates(kind, dataSource, config.job().chunkSize()))
                 .writer(writer).listener(new ItemWriteListener<Candidate>() {
                     @Override
                     public void beforeWrite(Chunk<? extends Candidate> items) {

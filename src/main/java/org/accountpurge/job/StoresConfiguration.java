@@ -2,6 +2,8 @@ package org.accountpurge.job;
 
 import java.util.Optional;
 import javax.sql.DataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.accountpurge.audit.StepLog;
 import org.accountpurge.candidate.AccountKind;
 import org.accountpurge.candidate.CandidateStore;
@@ -14,6 +16,7 @@ import org.accountpurge.store.postgres.ReadOnlyQueries;
 import org.accountpurge.store.postgres.TenantLease;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -63,8 +66,9 @@ class StoresConfiguration {
     }
 
     @Bean
-    StepLog stepLog(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
-        return new StepLog(jdbc, transactionManager);
+    StepLog stepLog(JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
+                    ObjectProvider<MeterRegistry> meters) {
+        return new StepLog(jdbc, transactionManager, meters.getIfAvailable(SimpleMeterRegistry::new));
     }
 
     @Bean

@@ -2,6 +2,9 @@ package org.accountpurge.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,7 +78,19 @@ class RunReportTest {
         csv.append(admin).append(",user\n").append(UUID.randomUUID()).append(",user\n")
                 .append("not-an-id,user\n").append(users.get(0)).append(",user\n");
         Path input = Files.writeString(dir.resolve("cleanup.csv"), csv.toString());
-        Path config = config();
+        // and a Pushgateway (an HTTP server of the test that keeps what is pushed) configured in the job's file
+        List<String> pushed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HttpServer gateway = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        gateway.createContext("/", exchange -> {
+            pushed.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + "\n"
+                    + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        gateway.start();
+        Path config = Files.writeString(config(), "\nmanagement.prometheus.metrics.export.pushgateway:\n"
+                + "  enabled: true\n  address: 127.0.0.1:" + gateway.getAddress().getPort() + "\n",
+                java.nio.file.StandardOpenOption.APPEND);
 
         // when a purge without a reason is asked for, then it is refused before anything runs
         long before = count("SELECT count(*) FROM purge.batch_job_execution");
@@ -120,6 +135,18 @@ class RunReportTest {
         assertThat(Files.readAllLines(folder.resolve("rejected.csv"))).hasSize(1 + 2);
         assertThat(Files.readAllLines(folder.resolve("failed.csv"))).containsExactly("kind,account_id,store,target,"
                 + "error_class");
+
+        // and the run's metrics were pushed to the Pushgateway when the command ended: accounts per store, target
+        // and outcome, and Spring Batch's own step metrics
+        gateway.stop(0);
+        String last = pushed.get(pushed.size() - 1);
+        assertThat(last).startsWith("PUT /metrics/job/account-purge");
+        assertThat(last).containsPattern("account_purge_outcomes_total\\{[^}]*kind=\"user\"[^}]*outcome=\"deleted\""
+                + "[^}]*store=\"keycloak\"[^}]*} 30.0");
+        assertThat(last).containsPattern("account_purge_outcomes_total\\{[^}]*outcome=\"absent\"[^}]*"
+                + "store=\"postgres\",target=\"users\"[^}]*} 1.0");
+        assertThat(last).contains("spring_batch_step");
+        assertThat(last).doesNotContain(SECRET);
 
         // and in a real browser the page renders, runs nothing, and every figure on it equals the JSON's
         assertPageMatchesJson(folder, json, purged);
@@ -189,6 +216,7 @@ class RunReportTest {
     }
 
     Path config() throws Exception {
+        // (the job's own file: placeholders, then settings such as the Pushgateway's)
         String yaml = Files.readString(Path.of("jobs-config/reference-tenant.yml"))
                 .replace("chunk-size: 100", "chunk-size: 10")
                 .replace("report-directory: target/purge-reports", "report-directory: target/purge-reports-test");

@@ -275,7 +275,7 @@ class AccountPurgeWriterTest {
         final Map<String, TargetOutcome> committed = new LinkedHashMap<>();
 
         RecordingLog(List<String> journal) {
-            super(null, null);
+            super(null, null, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
             this.journal = journal;
         }
 
