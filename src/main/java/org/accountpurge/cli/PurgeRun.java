@@ -92,7 +92,19 @@ final class PurgeRun {
         return asked;
     }
 
+    /** The registry of the long-lived schedule command, that the contexts its thread creates count into. */
+    private static final ThreadLocal<io.micrometer.core.instrument.MeterRegistry> SHARED_METERS = new ThreadLocal<>();
+
     private PurgeRun() {
+    }
+
+    /** Contexts this thread creates from now on use {@code meters} (null: their own). */
+    static void shareMeters(io.micrometer.core.instrument.MeterRegistry meters) {
+        if (meters == null) {
+            SHARED_METERS.remove();
+        } else {
+            SHARED_METERS.set(meters);
+        }
     }
 
     /** The application with the job configuration imported; {@code properties} fill its ${...} placeholders. */
@@ -121,12 +133,16 @@ final class PurgeRun {
         }
         overrides.forEach((k, v) -> args.add("--" + k + "=" + v));
         ExecutionConfigRecorder.Who who = Attribution.current();
+        io.micrometer.core.instrument.MeterRegistry meters = SHARED_METERS.get();
         try {
             SpringApplicationBuilder builder = new SpringApplicationBuilder(PurgeApplication.class)
                     .web(WebApplicationType.NONE).properties(properties).listeners(new ConfigurationCheck(config))
                     .logStartupInfo(false).registerShutdownHook(false); // SIGTERM: Main stops the job first
             if (who != null) {
                 builder.initializers(c -> c.getBeanFactory().registerSingleton("executionWho", who));
+            }
+            if (meters != null) { // the schedule's registry: served by its endpoint, outlives this context
+                builder.initializers(c -> c.getBeanFactory().registerSingleton("prometheusMeterRegistry", meters));
             }
             ConfigurableApplicationContext ctx = builder.run(args.toArray(String[]::new));
             if (access == Access.WRITE) {

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.accountpurge.config.PurgeProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.scheduling.support.CronExpression;
 
@@ -18,7 +19,9 @@ import org.springframework.scheduling.support.CronExpression;
  * The long-lived {@code schedule} command: runs {@code nightly} for the day's date at each time of
  * {@code purge.schedule.cron}, one run after the other on this one thread (never two at once; another process is
  * refused by the tenant's lock, an already completed date by the job repository). SIGTERM ends it cleanly: a run in
- * progress stops after its current chunk (STOPPED, resumed by the next night), then the command returns.
+ * progress stops after its current chunk (STOPPED, resumed by the next night), then the command returns. While it
+ * lives it serves {@code /actuator/prometheus} (the counters of every night's run) and {@code /actuator/health} at
+ * {@code server.port}.
  */
 final class Schedule {
 
@@ -34,14 +37,29 @@ final class Schedule {
     }
 
     static int run(Path config, Map<String, Object> properties) throws InterruptedException {
-        PurgeProperties.Schedule schedule;
-        try (ConfigurableApplicationContext ctx = PurgeRun.context(config, properties, PurgeRun.Access.READ_ONLY)) {
-            schedule = ctx.getBean(PurgeProperties.class).schedule();
+        // the process's own context, open while it lives: it serves /actuator/prometheus and /actuator/health at
+        // server.port, and the registry every night's run counts into
+        try (ConfigurableApplicationContext ctx = PurgeRun.context(config, properties, Map.of(
+                "spring.main.web-application-type", "servlet", "spring.datasource.hikari.minimum-idle", "0"),
+                PurgeRun.Access.READ_ONLY)) {
+            PurgeProperties.Schedule schedule = ctx.getBean(PurgeProperties.class).schedule();
             if (schedule == null || ctx.getBean(PurgeProperties.class).selection() == null) {
                 throw new PurgeRun.StartupException(config + " needs purge.schedule (cron, zone) and purge.selection"
                         + " for the schedule command", true);
             }
+            System.out.println("Metrics: http://localhost:" + ctx.getEnvironment().getProperty("local.server.port")
+                    + "/actuator/prometheus (health: /actuator/health)");
+            PurgeRun.shareMeters(ctx.getBean(PrometheusMeterRegistry.class));
+            try {
+                return loop(config, schedule, properties);
+            } finally {
+                PurgeRun.shareMeters(null);
+            }
         }
+    }
+
+    private static int loop(Path config, PurgeProperties.Schedule schedule, Map<String, Object> properties)
+            throws InterruptedException {
         CronExpression cron = CronExpression.parse(schedule.cron());
         ZoneId zone = ZoneId.of(schedule.zone());
         System.out.println("Scheduled: the nightly purge of " + config + " at '" + schedule.cron() + "' (" + zone

@@ -2,6 +2,12 @@ package org.accountpurge.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -316,6 +322,7 @@ class NightlyPurgeTest {
         ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 "org.accountpurge.cli.Main", "schedule", "--config", config.toString());
         properties().forEach((k, v) -> pb.environment().put(k, v.toString()));
+        pb.environment().put("SERVER_PORT", "0"); // its metrics endpoint on a free port
         Process schedule = pb.redirectErrorStream(true).redirectOutput(Path.of("target", "schedule.log").toFile())
                 .start();
         try {
@@ -327,7 +334,17 @@ class NightlyPurgeTest {
                 Thread.sleep(500);
             }
 
-            // then SIGTERM ends it cleanly
+            // then while it lives it serves the counters of the night's run and Spring Batch's metrics to Prometheus
+            Matcher endpoint = Pattern.compile("Metrics: (http://\\S+/actuator/"
+                    + "prometheus)").matcher(log("schedule.log"));
+            assertThat(endpoint.find()).as(log("schedule.log")).isTrue();
+            HttpResponse<String> scrape = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(endpoint.group(1))).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(scrape.statusCode()).isEqualTo(200);
+            assertThat(scrape.body()).containsPattern("account_purge_outcomes_total\\{[^}]*outcome=\"deleted\""
+                    + "[^}]*store=\"postgres\",target=\"users\"[^}]*} [1-9]").contains("spring_batch_job");
+
+            // and SIGTERM ends it cleanly
             schedule.destroy();
             assertThat(schedule.waitFor(2, TimeUnit.MINUTES)).isTrue();
         } finally {
