@@ -25,7 +25,7 @@ final class Attribution {
      * (not dry) CSV purge needs a reason.
      */
     static void set(Args args, String process) {
-        String initiator = text(args, "initiator", System.getProperty("user.name", "unknown"), MAX_INITIATOR);
+        String initiator = initiator(args);
         String reason = text(args, "reason", null, MAX_REASON);
         if (reason == null && "purge".equals(args.command()) && !args.flag("dry-run")) {
             throw new Args.UsageException("purge needs --reason TEXT: why these accounts are removed (a ticket, a"
@@ -35,6 +35,11 @@ final class Attribution {
             reason = "scheduled nightly purge (purge.schedule)";
         }
         CURRENT.set(new ExecutionConfigRecorder.Who(initiator, reason, args.command(), process));
+    }
+
+    /** {@code --initiator}, checked; default the OS user. */
+    static String initiator(Args args) {
+        return text(args, "initiator", System.getProperty("user.name", "unknown"), MAX_INITIATOR);
     }
 
     static void clear() {

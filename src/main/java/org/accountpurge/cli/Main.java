@@ -204,8 +204,7 @@ public final class Main {
                     properties);
             case "stop" -> Operations.stop(Path.of(required(args, "config")), execution(args), properties);
             case "abandon" -> Operations.abandon(Path.of(required(args, "config")), execution(args),
-                    args.get("reason", null), args.get("initiator", System.getProperty("user.name", "unknown")),
-                    properties);
+                    args.get("reason", null), Attribution.initiator(args), properties);
             case "failed" -> Operations.failed(Path.of(required(args, "config")), execution(args), properties);
             case "report" -> Operations.report(Path.of(required(args, "config")), execution(args), properties);
             default -> throw new IllegalStateException(args.command());

@@ -26,7 +26,7 @@ final class Operations {
     private Operations() {
     }
 
-    /** One line per recent execution, newest first: run, what it purges, status, counts, start and end. */
+    /** One line per recent execution, newest first: run, what it purges, status, counts, start (by whom) and end. */
     static int list(Path config, int limit, Map<String, Object> properties) {
         try (ConfigurableApplicationContext ctx = PurgeRun.context(config, properties, PurgeRun.Access.READ_ONLY)) {
             JdbcTemplate jdbc = ctx.getBean(JdbcTemplate.class);
@@ -40,11 +40,13 @@ final class Operations {
                              WHERE p.job_execution_id = e.job_execution_id AND p.parameter_name = 'dry.run'),
                            (SELECT string_agg(lower(state) || ' ' || n, ', ' ORDER BY state)
                               FROM (SELECT state, count(*) AS n FROM purge.candidate c
-                                     WHERE c.run_id = e.job_instance_id GROUP BY state) s)
+                                     WHERE c.run_id = e.job_instance_id GROUP BY state) s),
+                           (SELECT c.initiator FROM purge.execution_config c WHERE c.job_execution_id = e.job_execution_id)
                       FROM purge.batch_job_execution e ORDER BY e.job_execution_id DESC LIMIT ?
                     """, (rs, n) -> "execution " + rs.getLong(1) + "  run " + rs.getLong(2) + "  " + rs.getString(3)
                     + ("true".equals(rs.getString(7)) ? " (dry run)" : "") + "  " + rs.getString(6) + "  started "
-                    + rs.getString(4) + (rs.getString(5) == null ? "" : ", ended " + rs.getString(5)) + "  accounts: "
+                    + rs.getString(4) + (rs.getString(9) == null ? "" : " by " + rs.getString(9))
+                    + (rs.getString(5) == null ? "" : ", ended " + rs.getString(5)) + "  accounts: "
                     + (rs.getString(8) == null ? "none" : rs.getString(8)), limit);
             System.out.println(lines.isEmpty() ? "No executions yet." : String.join("\n", lines));
             return PurgeRun.COMPLETED;

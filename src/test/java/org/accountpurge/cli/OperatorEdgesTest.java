@@ -449,7 +449,8 @@ class OperatorEdgesTest {
         String before = output.getAll();
         assertThat(cli("list", "--config", config.toString(), "--limit", "3")).isZero();
         assertThat(output.getAll().substring(before.length())).contains("execution " + execution + "  run " + run
-                + "  STOPPED  " + csv.toAbsolutePath()).contains("purged 10");
+                + "  STOPPED  " + csv.toAbsolutePath()).contains("purged 10")
+                .contains(" by " + System.getProperty("user.name") + ", ended ");
         assertThat(cli("stop", "--config", config.toString(), "--execution", String.valueOf(execution)))
                 .isEqualTo(3);
 
@@ -457,10 +458,10 @@ class OperatorEdgesTest {
         assertThat(cli("abandon", "--config", config.toString(), "--execution", String.valueOf(execution)))
                 .isEqualTo(2);
         assertThat(cli("abandon", "--config", config.toString(), "--execution", String.valueOf(execution),
-                "--reason", "the list was the wrong state")).isZero();
+                "--reason", "the list was the wrong state", "--initiator", "bob.oncall")).isZero();
         assertThat(jdbc.queryForObject("SELECT status || ' ' || exit_message FROM purge.batch_job_execution WHERE"
-                + " job_execution_id = ?", String.class, execution)).startsWith("ABANDONED abandoned by ")
-                .endsWith(": the list was the wrong state");
+                + " job_execution_id = ?", String.class, execution))
+                .isEqualTo("ABANDONED abandoned by bob.oncall: the list was the wrong state");
         assertThat(cli("restart", "--config", config.toString(), "--execution", String.valueOf(execution)))
                 .isEqualTo(3);
     }
