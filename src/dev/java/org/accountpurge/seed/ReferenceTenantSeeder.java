@@ -48,7 +48,22 @@ public final class ReferenceTenantSeeder {
         CompletableFuture<Void> es = CompletableFuture.runAsync(() -> writeElasticsearch(tenant));
         CompletableFuture<Void> kc = CompletableFuture.runAsync(() -> writeKeycloak(tenant, purgeClientSecret));
         try {
-            CompletableFuture.allOf(pg, es, kc).join();
+            CompletableFuture<Void> all = CompletableFuture.allOf(pg, es, kc);
+            while (true) { // a long seeding says what it is still waiting for, every 10 s
+                try {
+                    all.get(10, java.util.concurrent.TimeUnit.SECONDS);
+                    break;
+                } catch (java.util.concurrent.TimeoutException e) {
+                    System.err.println("  seeding " + users + " users, " + Duration.between(start, Instant.now())
+                            .toSeconds() + " s: postgres " + (pg.isDone() ? "done" : "writing") + ", elasticsearch "
+                            + (es.isDone() ? "done" : "indexing") + ", keycloak " + (kc.isDone() ? "done" : "importing"));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while seeding", e);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new java.util.concurrent.CompletionException(e.getCause());
+                }
+            }
         } catch (java.util.concurrent.CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }

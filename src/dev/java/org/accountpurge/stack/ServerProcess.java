@@ -58,9 +58,14 @@ final class ServerProcess implements AutoCloseable {
         return name;
     }
 
-    /** Polls {@code url} until it answers 200, failing fast when the process dies. */
+    /**
+     * Polls {@code url} until it answers 200, failing fast when the process dies; says every 10 s that it is still
+     * waiting, and how long it may wait.
+     */
     void awaitHttpOk(String url, Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
+        Instant start = Instant.now();
+        Instant deadline = start.plus(timeout);
+        Instant nextNote = start.plusSeconds(10);
         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build();
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
@@ -77,6 +82,11 @@ final class ServerProcess implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new StackException("Interrupted while waiting for " + name, e);
+            }
+            if (Instant.now().isAfter(nextNote)) {
+                nextNote = nextNote.plusSeconds(10);
+                System.err.println("  " + name + ": starting, " + Duration.between(start, Instant.now()).toSeconds()
+                        + " s of at most " + timeout.toSeconds() + " s (log: " + log + ")");
             }
             sleep(Duration.ofMillis(500));
         }

@@ -39,7 +39,39 @@ public record PurgeProperties(
         @Valid Schedule schedule,
         @Valid Elasticsearch elasticsearch,
         @Valid Keycloak keycloak,
-        @Valid @NotNull @DefaultValue Job job) {
+        @Valid @NotNull @DefaultValue Job job,
+        @Valid Events events,
+        @Valid Audit audit) {
+
+    /**
+     * @param idHashKey when set (from the environment: {@code ${PURGE_ID_HASH_KEY}}), a completed real run replaces
+     *                  the ids of the accounts it purged (or found nowhere) by {@code hmac:} + HMAC-SHA256(key,
+     *                  {@code kind:id}) in its tables (candidates, step log, residue) and report; at least 32
+     *                  characters. Never printed.
+     */
+    public record Audit(@jakarta.validation.constraints.Size(min = 32, message = "must be at least 32 characters")
+                        String idHashKey) {
+        @Override
+        public String toString() {
+            return "Audit[idHashKey=" + (idHashKey == null ? "none" : "(set)") + "]";
+        }
+
+        public boolean hashesIds() {
+            return idHashKey != null && !idHashKey.isBlank();
+        }
+    }
+
+    /**
+     * Deletion events (optional, off unless configured): one JSON event per purged account, inserted into an outbox
+     * table of the tenant database in the chunk's transaction, with the rows it describes, so that downstream
+     * services can clean their own data.
+     *
+     * @param table the outbox table, {@code name} or {@code schema.name}; it needs the columns {@code account_id
+     *              text}, {@code kind text} and {@code payload jsonb} (others need defaults)
+     */
+    public record Events(@NotBlank @Pattern(regexp = "[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?",
+            message = "must be a table name, or schema.table (letters, digits, underscores)") String table) {
+    }
 
     /** @param schema the tenant's schema: the foreign keys between its tables are read from the catalog */
     public record Postgres(@NotBlank @DefaultValue("public") String schema) {

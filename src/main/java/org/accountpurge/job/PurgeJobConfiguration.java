@@ -8,6 +8,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 import io.micrometer.observation.ObservationRegistry;
 import org.accountpurge.audit.ExecutionConfigRecorder;
+import org.accountpurge.audit.PurgedIdHashing;
 import org.accountpurge.audit.StepProgress;
 import org.accountpurge.audit.StepLog;
 import org.accountpurge.audit.SummaryTasklet;
@@ -68,7 +69,8 @@ import org.springframework.transaction.PlatformTransactionManager;
  * {@code accountPurgeJob}: validateConfiguration, loadCandidates, checkBlastRadius, then for each configured kind
  * of account (users first, so that members purged in the same run no longer hold their orgs back) retain&lt;Kind&gt;
  * (with a grace lifecycle, users: advanceLifecycleUsers between them and closeLifecycleUsers after) and
- * purge&lt;Kind&gt;, then verifyPurge (every purged account gone from every store?) and writeSummary. The run's
+ * purge&lt;Kind&gt;, then verifyPurge (every purged account gone from every store?), hashPurgedIds (with
+ * purge.audit.id-hash-key) and writeSummary. The run's
  * identity is its job instance: candidates, retention and step log rows are keyed by its id. Each kind step gets its kind explicitly; its reader and writer bind to the execution when
  * the step starts.
  */
@@ -98,7 +100,7 @@ class PurgeJobConfiguration {
                 PostgresAccounts postgres = stores.postgres(kind);
                 return new AccountPurgeWriter.Setup(evaluator(stores, config, kind, postgres)
                         .then(stores.activity(kind, CandidateSource.runDate(parameters))),
-                        stores.forKind(kind, postgres));
+                        stores.forKind(kind, postgres), stores.events().orElse(null));
             }, candidates, stepLog, new JdbcSavepoints(dataSource), FaultPolicy.of(config.job()));
             job.next(kindStep("retain" + kind.plural(), kind, jobRepository, tm, config, dataSource, lease, retain, observed));
             PurgeProperties.Selection selection = config.selection();
@@ -118,7 +120,12 @@ class PurgeJobConfiguration {
                         .tasklet(new LifecycleTasklet(kind, selection.name(), new LifecycleStore(jdbc)), tm).build());
             }
         }
-        return job.next(verifyPurge).next(writeSummary).build();
+        job.next(verifyPurge);
+        if (config.audit() != null && config.audit().hashesIds()) {
+            job.next(new StepBuilder("hashPurgedIds", jobRepository).tasklet(new PurgedIdHashing(jdbc,
+                    config.audit().idHashKey(), config.kinds()), tm).build());
+        }
+        return job.next(writeSummary).build();
     }
 
     /** The lifecycle's warning by mail, when configured: it needs spring.mail.host (the platform's SMTP relay). */

@@ -15,6 +15,7 @@ import org.accountpurge.candidate.CandidateSource;
 import org.accountpurge.candidate.CandidateStore;
 import org.accountpurge.retention.RetentionCheck;
 import org.accountpurge.store.AccountStore;
+import org.accountpurge.store.postgres.DeletionEvents;
 import org.accountpurge.store.ErrorClass;
 import org.accountpurge.store.Savepoints;
 import org.accountpurge.store.StoreException;
@@ -49,10 +50,17 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
 
     private static final Logger log = LoggerFactory.getLogger(AccountPurgeWriter.class);
 
-    /** What purges a chunk: the retention check and the stores (in any order: they are sorted by phase). */
-    public record Setup(RetentionCheck retention, List<AccountStore> stores) {
+    /**
+     * What purges a chunk: the retention check, the stores (in any order: they are sorted by phase) and the
+     * deletion-event outbox (null when none is configured).
+     */
+    public record Setup(RetentionCheck retention, List<AccountStore> stores, DeletionEvents events) {
         public Setup {
             stores = stores.stream().sorted(Comparator.comparing(AccountStore::phase)).toList();
+        }
+
+        public Setup(RetentionCheck retention, List<AccountStore> stores) {
+            this(retention, stores, null);
         }
     }
 
@@ -132,6 +140,9 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
         }
         if (!ids.isEmpty()) {
             candidates.markDone(context.runId(), kind, ids);
+            if (stores.events() != null) {
+                stores.events().write(context.runId(), kind, ids); // in the chunk's transaction, with the rows
+            }
         }
         if (!failed.isEmpty()) {
             candidates.fail(context.runId(), kind, List.copyOf(failed.keySet()));

@@ -66,6 +66,7 @@ public class Preflight implements Tasklet {
     public List<String> problems() {
         stores.describe().forEach(line -> log.info("Stores this purge touches: {}", line));
         List<String> problems = new ArrayList<>();
+        stores.events().map(org.accountpurge.store.postgres.DeletionEvents::problem).ifPresent(problems::add);
         for (AccountKind kind : stores.kinds()) {
             try {
                 PostgresAccounts accounts = stores.postgres(kind);

@@ -53,6 +53,12 @@ public final class TenantStores {
         return new PostgresAccounts(dataSource, readOnly, TenantPlan.read(dataSource, config, kind));
     }
 
+    /** The deletion-event outbox, when {@code purge.events} is configured. */
+    public Optional<org.accountpurge.store.postgres.DeletionEvents> events() {
+        return config.events() == null ? Optional.empty()
+                : Optional.of(new org.accountpurge.store.postgres.DeletionEvents(dataSource, config.events().table()));
+    }
+
     /** The kind's inactivity selection on a run date; empty when the configuration selects no such accounts. */
     public Optional<SelectionQuery> selection(AccountKind kind, java.time.LocalDate runDate) {
         PurgeProperties.KindSelection selection = config.selection() == null ? null : config.selection().of(kind);

@@ -36,9 +36,23 @@ class DatabaseOnlyTenantTest {
         csv.append("999,user\nabc,user\n11,org\n");
         Path input = Files.writeString(dir.resolve("people.csv"), csv);
 
-        // when the purge runs
-        int exit = Main.execute(new String[] {"purge", "--config", CONFIG.toString(), "--input", input.toString(), "--reason", "case files cleanup"},
-                tenant.databaseProperties());
+        // and deletion events configured into an outbox table that does not exist yet
+        Path config = Files.writeString(dir.resolve("with-events.yml"), Files.readString(CONFIG)
+                + "  events:\n    table: public.deletion_outbox\n");
+
+        // when the purge is asked for, then the preflight refuses, saying how to create the table; nothing ran
+        assertThat(Main.execute(new String[] {"purge", "--config", config.toString(), "--input", input.toString(),
+                "--reason", "case files cleanup"}, tenant.databaseProperties())).isEqualTo(2);
+        assertThat(output.getAll()).contains("purge.events.table public.deletion_outbox does not exist; create it");
+        assertThat(tenant.count("SELECT count(*) FROM person")).isEqualTo((long) CaseFilesTenant.PEOPLE);
+
+        // when the table is there and the purge runs
+        try (var c = tenant.connection(); var s = c.createStatement()) {
+            s.execute("CREATE TABLE deletion_outbox (id bigserial PRIMARY KEY, account_id text NOT NULL, kind text NOT"
+                    + " NULL, payload jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())");
+        }
+        int exit = Main.execute(new String[] {"purge", "--config", config.toString(), "--input", input.toString(),
+                "--reason", "case files cleanup"}, tenant.databaseProperties());
 
         // then it completed, touching only the database, and said so
         assertThat(exit).isZero();
@@ -64,6 +78,14 @@ class DatabaseOnlyTenantTest {
                 .contains("unknown kind (expected user)").contains("malformed user id");
         assertThat(tenant.count("SELECT count(*) FROM purge.candidate WHERE state = 'PURGED'")).isEqualTo(8);
 
+        // and the outbox holds one event per purged person — none for the one not found or the retained — each
+        // naming the account, its kind and the stores it was removed from
+        assertThat(tenant.ids("SELECT account_id::bigint FROM deletion_outbox ORDER BY 1")).containsExactlyElementsOf(
+                tenant.ids("SELECT account_id::bigint FROM purge.candidate WHERE state = 'PURGED' ORDER BY 1"));
+        assertThat(tenant.count("SELECT count(*) FROM deletion_outbox WHERE kind = 'user' AND payload->>'type' ="
+                + " 'account.purged' AND payload->>'accountId' = account_id AND payload->'stores' = '[\"postgres\"]'"
+                + " AND (payload->>'purgedAt')::timestamptz <= now()")).isEqualTo(8);
+
         // and the verification after the purge found nothing left
         assertThat(output.getAll()).contains("verification: nothing is left of the purged accounts in any store");
 
@@ -77,7 +99,7 @@ class DatabaseOnlyTenantTest {
         }
         long execution = tenant.count("SELECT max(job_execution_id) FROM purge.batch_job_execution");
         String before = output.getAll();
-        assertThat(Main.execute(new String[] {"verify", "--config", CONFIG.toString(), "--execution",
+        assertThat(Main.execute(new String[] {"verify", "--config", config.toString(), "--execution",
                 String.valueOf(execution)}, tenant.databaseProperties())).isEqualTo(1);
         assertThat(output.getAll().substring(before.length())).contains("left: user 1 in postgres person: 1")
                 .contains("left: user 1 in postgres case_file: 1").contains("1 purged account(s) still have data");

@@ -119,6 +119,16 @@ public final class CaseFilesTenant {
         return ids;
     }
 
+    public List<String> texts(String sql) throws SQLException {
+        List<String> texts = new ArrayList<>();
+        try (Connection c = connection(); Statement s = c.createStatement(); var rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                texts.add(rs.getString(1));
+            }
+        }
+        return texts;
+    }
+
     public long count(String sql) throws SQLException {
         try (Connection c = connection(); Statement s = c.createStatement(); var rs = s.executeQuery(sql)) {
             rs.next();
