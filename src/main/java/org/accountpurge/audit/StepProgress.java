@@ -33,6 +33,7 @@ public final class StepProgress implements StepExecutionListener, ChunkListener<
     private final long intervalNanos;
     private StepExecution step;
     private long total;
+    private long done;
     private long start;
     private long lastShown;
     private ProgressBar bar;
@@ -47,6 +48,7 @@ public final class StepProgress implements StepExecutionListener, ChunkListener<
     @Override
     public void beforeStep(StepExecution stepExecution) {
         step = stepExecution;
+        done = 0;
         start = System.nanoTime();
         lastShown = start;
         if (mode == Mode.OFF) {
@@ -65,17 +67,19 @@ public final class StepProgress implements StepExecutionListener, ChunkListener<
         }
     }
 
+    /** Counts the chunk's accounts itself: the step's own counts are brought up to date only after this call. */
     @Override
     public void afterChunk(Chunk<Object> chunk) {
         if (step == null || total == 0 || mode == Mode.OFF) {
             return;
         }
+        done += chunk.size();
         long now = System.nanoTime();
         if (bar != null) {
             if (now - lastShown >= 500_000_000L) {
                 lastShown = now;
-                bar.stepTo(Math.min(total, step.getReadCount()));
-                bar.setExtraMessage(failedSoFar());
+                bar.stepTo(Math.min(total, done));
+                bar.setExtraMessage(" | " + failedSoFar());
             }
         } else if (now - lastShown >= intervalNanos) {
             lastShown = now;
@@ -87,10 +91,11 @@ public final class StepProgress implements StepExecutionListener, ChunkListener<
     public ExitStatus afterStep(StepExecution stepExecution) {
         if (bar != null) {
             bar.stepTo(Math.min(total, stepExecution.getReadCount()));
-            bar.setExtraMessage(failedSoFar());
+            bar.setExtraMessage(" | " + failedSoFar());
             bar.close();
             bar = null;
         } else if (total > 0 && mode != Mode.OFF) {
+            done = stepExecution.getReadCount();
             log.info(line(System.nanoTime()) + " — " + stepExecution.getStatus());
         }
         step = null;
@@ -99,7 +104,6 @@ public final class StepProgress implements StepExecutionListener, ChunkListener<
 
     /** "purgeUsers: 1200/20000 user accounts (6.0%), 85.3/s, about 3m 40s left, 2 failed so far". */
     private String line(long now) {
-        long done = step.getReadCount();
         double seconds = Math.max(0.001, (now - start) / 1e9);
         double rate = done / seconds;
         long left = Math.max(0, total - done);

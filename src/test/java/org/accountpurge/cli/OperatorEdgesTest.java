@@ -164,6 +164,8 @@ class OperatorEdgesTest {
         assertThat(lines.get(lines.size() - 1)).containsPattern("retainUsers: 1000/1000 user accounts \\(100.0%\\),"
                 + " [0-9.]+/s, done, 0 failed so far — COMPLETED");
         assertThat(lines.size()).as("by time, not one per chunk of 10").isLessThan(60);
+        assertThat(lines).as("a line on the way").anyMatch(l -> l.matches(".*retainUsers: [1-9][0-9]{0,2}/1000 user"
+                + " accounts .* (about [0-9hms ]+ left|done), 0 failed so far"));
         assertThat(output.getAll()).containsPattern("purgeUsers: [0-9]+/1000 user accounts");
         assertThat(output.getAll()).contains("would be purged by a real run: 1000");
     }
