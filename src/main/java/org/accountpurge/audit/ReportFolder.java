@@ -50,14 +50,8 @@ public final class ReportFolder {
                     + " purge.candidate WHERE run_id = ? AND state = 'PURGED' ORDER BY kind, account_id", run);
             csv(folder.resolve("retained.csv"), jdbc, List.of("kind", "account_id", "reason"), "SELECT kind,"
                     + " account_id, reason FROM purge.retention WHERE run_id = ? ORDER BY kind, account_id, reason", run);
-            csv(folder.resolve("failed.csv"), jdbc, List.of("kind", "account_id", "store", "target", "error_class"), """
-                    SELECT c.kind, c.account_id, l.store, l.target, l.error_class
-                      FROM purge.candidate c
-                      LEFT JOIN LATERAL (SELECT store, target, error_class FROM purge.step_log s
-                                          WHERE s.run_id = c.run_id AND s.kind = c.kind AND s.account_id = c.account_id
-                                            AND s.action = 'FAILED' ORDER BY s.id DESC LIMIT 1) l ON true
-                     WHERE c.run_id = ? AND c.state = 'FAILED' ORDER BY c.kind, c.account_id
-                    """, run);
+            csv(folder.resolve("failed.csv"), jdbc, List.of("kind", "account_id", "store", "target", "error_class"),
+                    StepLog.FAILED_ACCOUNTS, run);
             csv(folder.resolve("rejected.csv"), jdbc, List.of("line", "reason"), "SELECT row_no, reason FROM"
                     + " purge.rejected_row WHERE run_id = ? ORDER BY row_no", run);
             return folder;

@@ -22,6 +22,19 @@ public class StepLog {
 
     public static final String STARTED = "STARTED";
 
+    /**
+     * The accounts of a run ({@code ?}) left FAILED — kind, account id, and the store, target and error class of the
+     * last failure the step log has for each — in kind and id order.
+     */
+    public static final String FAILED_ACCOUNTS = """
+            SELECT c.kind, c.account_id, l.store, l.target, l.error_class
+              FROM purge.candidate c
+              LEFT JOIN LATERAL (SELECT store, target, error_class FROM purge.step_log s
+                                  WHERE s.run_id = c.run_id AND s.kind = c.kind AND s.account_id = c.account_id
+                                    AND s.action = 'FAILED' ORDER BY s.id DESC LIMIT 1) l ON true
+             WHERE c.run_id = ? AND c.state = 'FAILED' ORDER BY c.kind, c.account_id
+            """;
+
     /** Counter of accounts per kind, store, target and outcome: {@code account_purge_outcomes_total} in Prometheus. */
     public static final String OUTCOMES = "account.purge.outcomes";
 

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.accountpurge.audit.StepLog;
 import org.accountpurge.candidate.CandidateSource;
 import org.accountpurge.config.PurgeProperties;
 import org.accountpurge.store.postgres.TenantLock;
@@ -124,14 +125,7 @@ final class Operations {
         try (ConfigurableApplicationContext ctx = PurgeRun.context(config, properties, PurgeRun.Access.READ_ONLY)) {
             JobExecution execution = execution(ctx, executionId);
             long run = execution.getJobInstance().getInstanceId();
-            List<String> lines = ctx.getBean(JdbcTemplate.class).query("""
-                    SELECT c.kind, c.account_id, l.store, l.target, l.error_class
-                      FROM purge.candidate c
-                      LEFT JOIN LATERAL (SELECT store, target, error_class FROM purge.step_log s
-                                          WHERE s.run_id = c.run_id AND s.kind = c.kind AND s.account_id = c.account_id
-                                            AND s.action = 'FAILED' ORDER BY s.id DESC LIMIT 1) l ON true
-                     WHERE c.run_id = ? AND c.state = 'FAILED' ORDER BY c.kind, c.account_id
-                    """, (rs, n) -> rs.getString(1) + " " + rs.getString(2) + "  " + rs.getString(3) + " "
+            List<String> lines = ctx.getBean(JdbcTemplate.class).query(StepLog.FAILED_ACCOUNTS, (rs, n) -> rs.getString(1) + " " + rs.getString(2) + "  " + rs.getString(3) + " "
                     + rs.getString(4) + "  " + rs.getString(5), run);
             System.out.println("Run " + run + ": " + (lines.isEmpty() ? "no FAILED accounts" : lines.size()
                     + " FAILED account(s) (kind id  store target  error):\n  " + String.join("\n  ", lines)
