@@ -191,7 +191,7 @@ public class LifecycleWriter implements ItemWriter<Candidate>, StepExecutionList
     private void disable(List<String> ids) {
         KeycloakAccounts keycloak = stores.keycloak();
         stepLog.started(context, keycloak.name(), ids);
-        StoreOutcomes outcomes = keycloak.lockOut(ids);
+        StoreOutcomes outcomes = keycloak.disable(ids);
         outcomes.byTarget().forEach((target, perAccount) -> stepLog.committed(context, keycloak.name(), target,
                 perAccount));
         for (Map<String, TargetOutcome> perAccount : outcomes.byTarget().values()) {

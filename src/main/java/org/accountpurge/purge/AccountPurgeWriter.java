@@ -31,17 +31,19 @@ import org.springframework.batch.infrastructure.item.ItemWriter;
 
 /**
  * Removes a chunk of accounts of one kind from every configured store, in the order that never strands an account:
- * retention is checked again (a chunk may have changed since the retain step); every store locks the accounts out
- * (Keycloak: disabled, sessions ended); then each store removes them, phase by phase — before the database
- * (Elasticsearch), in the chunk's transaction (the database rows), after it (the Keycloak user, before the
- * transaction commits) — and the candidates are marked done in that same transaction. Every outcome goes to the step
- * log. Each call is idempotent, so a restart simply does the chunk again.
+ * retention is checked again (a chunk may have changed since the retain step); the database rows are deleted in the
+ * chunk's transaction; before it commits, the login identity goes (the Keycloak user: one call per account), so the
+ * account can no longer log in, then every other store's data (Elasticsearch); the candidates are marked done in that
+ * same transaction. A refusal anywhere after the rows rolls them back to a savepoint: nothing is removed while the
+ * account can still log in, and the rows go only when everything else has gone. Every outcome goes to the step log.
+ * Each call is idempotent, so a restart simply does the chunk again.
  *
  * <p>Faults ({@link FaultPolicy}): a transient error (timeout, refused connection, HTTP 429/5xx) is retried with
  * backoff for the accounts it concerns, then fails the chunk and the step (restartable). An account a store refuses
- * for good (Keycloak 4xx for that user, a database error for its rows) does not stop the run: it is left locked out,
- * marked FAILED, and its database rows stay (rolled back to a savepoint when the refusal came after them); the rest
- * of the chunk goes on. Too many FAILED accounts fail the step.
+ * for good (Keycloak 4xx for that user, a database error for its rows) does not stop the run: it is marked FAILED and
+ * its database rows stay (rolled back to a savepoint when the refusal came after them) — refused by Keycloak, nothing
+ * of it is gone; refused by a later store, its login identity is gone already — and the rest of the chunk goes on. Too
+ * many FAILED accounts fail the step.
  *
  * <p>The stores and the retention rules are set up when the step starts ({@link Setup}), so the delete plan is the
  * database's as it is then; so are the run, the execution and whether it is a dry run.
@@ -122,15 +124,12 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
             }
         }
         Map<String, StoreOutcomes.Failure> failed = new LinkedHashMap<>();
-        for (AccountStore store : stores.stores()) {
-            ids = external(store, ids, store::lockOut, failed);
-        }
-        for (AccountStore store : phase(AccountStore.Phase.BEFORE_DATABASE)) {
-            ids = external(store, ids, store::remove, failed);
-        }
         Savepoints.Mark beforeDatabase = mark(ids);
         ids = database(ids, failed);
-        for (AccountStore store : phase(AccountStore.Phase.AFTER_DATABASE)) {
+        for (AccountStore store : stores.stores()) { // the login identity first, then the others; before the commit
+            if (store.phase() == AccountStore.Phase.IN_DATABASE_TRANSACTION) {
+                continue;
+            }
             int attempted = ids.size();
             ids = external(store, ids, store::remove, failed);
             if (ids.size() < attempted) { // refused after their rows went: put every row back, redo the others

@@ -4,9 +4,9 @@ import java.util.List;
 
 /**
  * One place an account's data lives (the tenant database, a search cluster, an identity provider), seen by the purge
- * for one kind of account. The purge writer walks the configured stores of a kind in order: every store's
- * {@link #lockOut}, then {@link #remove} phase by phase. A new store, or a strategy other than deletion, is one new
- * implementation of this interface.
+ * for one kind of account. The purge writer calls {@link #remove} of the configured stores of a kind phase by phase:
+ * the database rows in the chunk's transaction first, then — before it commits — the login identity, then the other
+ * stores. A new store, or a strategy other than deletion, is one new implementation of this interface.
  *
  * <p>Every call is idempotent (what is already gone is {@link TargetOutcome#absent()}), and answers per target and
  * account; a store that cannot answer at all throws {@link StoreException}.
@@ -15,12 +15,16 @@ public interface AccountStore {
 
     /** When a store's {@link #remove} runs relative to the chunk's database transaction. */
     enum Phase {
-        /** before the database rows go: a failure leaves every row in place */
-        BEFORE_DATABASE,
         /** inside the chunk's transaction: rolled back with it */
         IN_DATABASE_TRANSACTION,
-        /** after the rows are deleted, before the transaction commits: a failure rolls the rows back */
-        AFTER_DATABASE
+        /**
+         * the login identity, once the rows are deleted and before the transaction commits: a failure rolls the rows
+         * back (nothing of the account is gone); once it is gone the account can never log in again, so nothing is
+         * ever removed while the account can still be used
+         */
+        LOGIN_IDENTITY,
+        /** the other stores, after the login identity, before the transaction commits: a failure rolls the rows back */
+        AFTER_LOGIN_IDENTITY
     }
 
     /** The step log's name of the store: {@code postgres}, {@code elasticsearch}, {@code keycloak}. */
@@ -31,14 +35,6 @@ public interface AccountStore {
     /** What the step log says the store works on before anything is known per target (a realm, "*"). */
     default String target() {
         return "*";
-    }
-
-    /**
-     * Makes the accounts unusable before any of their data goes (a login identity is disabled and its sessions end).
-     * Most stores have nothing to lock: the default does nothing.
-     */
-    default StoreOutcomes lockOut(List<String> accountIds) {
-        return StoreOutcomes.none();
     }
 
     /** Removes everything the accounts have in this store. */

@@ -26,7 +26,7 @@ import org.springframework.batch.test.MetaDataInstanceFactory;
 
 /**
  * The writer's contract with the stores, with fake stores behind {@link AccountStore} (no server): the order of
- * lock-out and removal, the dry run, the purge-time retention check, retries of transient errors, accounts a store
+ * removal (database rows, then the login identity, then the rest, before the commit), the dry run, the purge-time retention check, retries of transient errors, accounts a store
  * refuses for good (FAILED, their rows kept, the others purged), the failure limit, and what a failing store leaves
  * in the log.
  */
@@ -38,21 +38,22 @@ class AccountPurgeWriterTest {
     FaultPolicy policy = new FaultPolicy(3, Duration.ZERO, 50, null);
 
     @Test
-    void locksEveryStoreOutFirstThenRemovesPhaseByPhaseAndMarksTheAccountsDone() {
+    void removesTheRowsThenTheLoginIdentityThenTheRestAndMarksTheAccountsDone() {
         // given the three stores, handed over in no particular order
-        AccountPurgeWriter writer = writer(false, ids -> Map.of(), new FakeStore("keycloak", AccountStore.Phase.AFTER_DATABASE,
-                journal, true), new FakeStore("postgres", AccountStore.Phase.IN_DATABASE_TRANSACTION, journal, false),
-                new FakeStore("elasticsearch", AccountStore.Phase.BEFORE_DATABASE, journal, false));
+        AccountPurgeWriter writer = writer(false, ids -> Map.of(), new FakeStore("elasticsearch",
+                AccountStore.Phase.AFTER_LOGIN_IDENTITY, journal, false), new FakeStore("keycloak",
+                AccountStore.Phase.LOGIN_IDENTITY, journal, true), new FakeStore("postgres",
+                AccountStore.Phase.IN_DATABASE_TRANSACTION, journal, false));
 
         // when a chunk of two accounts is written
         writer.write(chunk("a", "b"));
 
-        // then the external stores are logged as started, everything is locked out, then removed in phase order
-        assertThat(journal).containsExactly("log started elasticsearch [a, b]", "log started keycloak [a, b]",
-                "elasticsearch lockOut [a, b]", "postgres lockOut [a, b]", "keycloak lockOut [a, b]",
-                "log committed keycloak realm", "elasticsearch remove [a, b]", "log committed elasticsearch target",
-                "mark", "mark", "postgres remove [a, b]", "log in-transaction postgres target", "keycloak remove [a, b]",
-                "log committed keycloak realm", "markDone [a, b]");
+        // then the external stores are logged as started; the rows go in the transaction, then the Keycloak users
+        // (one call each, no separate lock-out), then the documents — all before the candidates are marked
+        assertThat(journal).containsExactly("log started keycloak [a, b]", "log started elasticsearch [a, b]",
+                "mark", "mark", "postgres remove [a, b]", "log in-transaction postgres target",
+                "keycloak remove [a, b]", "log committed keycloak realm", "elasticsearch remove [a, b]",
+                "log committed elasticsearch target", "markDone [a, b]");
     }
 
     @Test
@@ -73,27 +74,29 @@ class AccountPurgeWriterTest {
 
         writer.write(chunk("a", "b"));
 
-        assertThat(journal).containsExactly("retain {b=[content-creator]}", "postgres lockOut [a]", "mark", "mark",
-                "postgres remove [a]",
+        assertThat(journal).containsExactly("retain {b=[content-creator]}", "mark", "mark", "postgres remove [a]",
                 "log in-transaction postgres target", "markDone [a]");
     }
 
     @Test
     void anAccountKeycloakRefusesAfterItsRowsWentKeepsItsRowsAndIsFailedWhileTheOthersArePurged() {
         // given Keycloak refuses for good to delete account b (its rows are already deleted in the transaction)
-        FakeStore keycloak = new FakeStore("keycloak", AccountStore.Phase.AFTER_DATABASE, journal, true);
+        FakeStore keycloak = new FakeStore("keycloak", AccountStore.Phase.LOGIN_IDENTITY, journal, true);
         keycloak.failRemoveFor = "b";
         AccountPurgeWriter writer = writer(false, ids -> Map.of(),
-                new FakeStore("postgres", AccountStore.Phase.IN_DATABASE_TRANSACTION, journal, false), keycloak);
+                new FakeStore("postgres", AccountStore.Phase.IN_DATABASE_TRANSACTION, journal, false), keycloak,
+                new FakeStore("elasticsearch", AccountStore.Phase.AFTER_LOGIN_IDENTITY, journal, false));
 
         // when the chunk is written
         writer.write(chunk("a", "b"));
 
         // then the transaction goes back to before the database work, which is redone for a only
+        // and only a's documents go: nothing of b is removed anywhere
         assertThat(journal.subList(journal.indexOf("keycloak remove [a, b]"), journal.size())).containsExactly(
                 "keycloak remove [a, b]", "log committed keycloak realm", "rollback", "mark",
-                "postgres remove [a]", "log in-transaction postgres target", "markDone [a]", "fail [b]");
-        // and Keycloak's outcomes (a deleted, b refused) were committed; b stays locked out (disabled)
+                "postgres remove [a]", "log in-transaction postgres target", "elasticsearch remove [a]",
+                "log committed elasticsearch target", "markDone [a]", "fail [b]");
+        // and Keycloak's outcomes (a deleted, b refused) were committed
         assertThat(log.committed).containsEntry("keycloak/realm/b", TargetOutcome.failed("HTTP 403"))
                 .containsEntry("keycloak/realm/a", TargetOutcome.deleted(1));
     }
@@ -111,7 +114,7 @@ class AccountPurgeWriterTest {
                 return StoreOutcomes.of("target", outcomes(ids, TargetOutcome.deleted(1)));
             }
         };
-        FakeStore keycloak = new FakeStore("keycloak", AccountStore.Phase.AFTER_DATABASE, journal, true);
+        FakeStore keycloak = new FakeStore("keycloak", AccountStore.Phase.LOGIN_IDENTITY, journal, true);
         AccountPurgeWriter writer = writer(false, ids -> Map.of(), postgres, keycloak);
 
         writer.write(chunk("a", "b", "c"));
@@ -125,14 +128,14 @@ class AccountPurgeWriterTest {
 
     @Test
     void aTransientFailureIsRetriedForTheAccountsItConcerns() {
-        // given Keycloak times out on b's lock-out once
-        FakeStore keycloak = new FakeStore("keycloak", AccountStore.Phase.AFTER_DATABASE, journal, true) {
+        // given Keycloak times out on b's delete once
+        FakeStore keycloak = new FakeStore("keycloak", AccountStore.Phase.LOGIN_IDENTITY, journal, true) {
             int calls;
 
             @Override
-            public StoreOutcomes lockOut(List<String> ids) {
-                journal.add("keycloak lockOut " + ids);
-                Map<String, TargetOutcome> done = outcomes(ids, TargetOutcome.disabled());
+            public StoreOutcomes remove(List<String> ids) {
+                journal.add("keycloak remove " + ids);
+                Map<String, TargetOutcome> done = outcomes(ids, TargetOutcome.deleted(1));
                 if (calls++ == 0) {
                     done.put("b", TargetOutcome.failed("timeout"));
                 }
@@ -143,15 +146,14 @@ class AccountPurgeWriterTest {
 
         writer.write(chunk("a", "b"));
 
-        assertThat(journal).containsSubsequence("keycloak lockOut [a, b]", "keycloak lockOut [b]",
-                "keycloak remove [a, b]", "markDone [a, b]");
+        assertThat(journal).containsSubsequence("keycloak remove [a, b]", "keycloak remove [b]", "markDone [a, b]");
         assertThat(journal).doesNotContain("fail [b]");
     }
 
     @Test
     void moreFailedAccountsThanTheLimitFailTheChunk() {
         policy = new FaultPolicy(3, Duration.ZERO, 0, null);
-        FakeStore keycloak = new FakeStore("keycloak", AccountStore.Phase.AFTER_DATABASE, journal, true);
+        FakeStore keycloak = new FakeStore("keycloak", AccountStore.Phase.LOGIN_IDENTITY, journal, true);
         keycloak.failRemoveFor = "b";
         AccountPurgeWriter writer = writer(false, ids -> Map.of(), keycloak);
 
@@ -162,7 +164,7 @@ class AccountPurgeWriterTest {
     @Test
     void aStoreThatFailsAsAWholeIsLoggedFailedOnItsTargetWithWhatItHadDoneAndLaterStoresAreNotCalled() {
         // given Elasticsearch deletes from its first index, then stops answering on the second
-        FakeStore elasticsearch = new FakeStore("elasticsearch", AccountStore.Phase.BEFORE_DATABASE, journal, false) {
+        FakeStore elasticsearch = new FakeStore("elasticsearch", AccountStore.Phase.AFTER_LOGIN_IDENTITY, journal, false) {
             @Override
             public StoreOutcomes remove(List<String> ids) {
                 StoreOutcomes done = StoreOutcomes.of("user", outcomes(ids, TargetOutcome.deleted(1)));
@@ -170,15 +172,17 @@ class AccountPurgeWriterTest {
             }
         };
         FakeStore postgres = new FakeStore("postgres", AccountStore.Phase.IN_DATABASE_TRANSACTION, journal, false);
-        AccountPurgeWriter writer = writer(false, ids -> Map.of(), elasticsearch, postgres);
+        FakeStore later = new FakeStore("search-archive", AccountStore.Phase.AFTER_LOGIN_IDENTITY, journal, false);
+        AccountPurgeWriter writer = writer(false, ids -> Map.of(), elasticsearch, postgres, later);
 
         // when the chunk is written, Elasticsearch is tried three times (timeouts are retried), then the chunk fails
+        // (its database work rolls back with the chunk's transaction)
         assertThatThrownBy(() -> writer.write(chunk("a"))).isInstanceOf(PurgeFailedException.class)
                 .hasMessageContaining("elasticsearch failed on usernotes for 1 account(s): timeout after 3 attempts");
 
         assertThat(log.committed).containsEntry("elasticsearch/user/a", TargetOutcome.deleted(1))
                 .containsEntry("elasticsearch/usernotes/a", TargetOutcome.failed("timeout"));
-        assertThat(journal).doesNotContain("postgres remove [a]");
+        assertThat(journal).doesNotContain("search-archive remove [a]").doesNotContain("markDone [a]");
     }
 
     private AccountPurgeWriter writer(boolean dryRun, RetentionCheck retention, AccountStore... stores) {
@@ -217,7 +221,7 @@ class AccountPurgeWriterTest {
         return m;
     }
 
-    /** A store that records its calls; {@code locks} stores answer lock-out on target "realm". */
+    /** A store that records its calls; {@code realm} stores answer on target "realm". */
     static class FakeStore implements AccountStore {
         final String name;
         final Phase phase;
@@ -245,12 +249,6 @@ class AccountPurgeWriterTest {
         @Override
         public String target() {
             return locks ? "realm" : "*";
-        }
-
-        @Override
-        public StoreOutcomes lockOut(List<String> ids) {
-            journal.add(name + " lockOut " + ids);
-            return locks ? StoreOutcomes.of("realm", outcomes(ids, TargetOutcome.disabled())) : StoreOutcomes.none();
         }
 
         @Override

@@ -59,14 +59,14 @@ class KeycloakAccountsTest {
     private static void check(KeycloakAccounts kc, String accountId, String keycloakId, KeycloakRealmSetup admin) {
         try (kc) {
             // then the user is disabled but still there
-            assertThat(realm(kc, kc.lockOut(List.of(accountId)))).containsEntry(accountId, TargetOutcome.disabled());
+            assertThat(realm(kc, kc.disable(List.of(accountId)))).containsEntry(accountId, TargetOutcome.disabled());
             assertThat(admin.describeUser(ReferenceTenant.REALM, keycloakId)).containsEntry("enabled", false);
             assertThat(realm(kc, kc.verify(List.of(accountId)))).containsEntry(accountId, TargetOutcome.present(1));
             // then it is deleted, and deleting or locking out again is "already absent"
             assertThat(realm(kc, kc.remove(List.of(accountId)))).containsEntry(accountId, TargetOutcome.deleted(1));
             assertThat(admin.userExists(ReferenceTenant.REALM, keycloakId)).isFalse();
             assertThat(realm(kc, kc.remove(List.of(accountId)))).containsEntry(accountId, TargetOutcome.absent());
-            assertThat(realm(kc, kc.lockOut(List.of(accountId)))).containsEntry(accountId, TargetOutcome.absent());
+            assertThat(realm(kc, kc.disable(List.of(accountId)))).containsEntry(accountId, TargetOutcome.absent());
             assertThat(realm(kc, kc.verify(List.of(accountId)))).containsEntry(accountId, TargetOutcome.absent());
         }
     }

@@ -29,7 +29,7 @@ public final class ElasticsearchAccounts implements AccountStore {
 
     @Override
     public Phase phase() {
-        return Phase.BEFORE_DATABASE;
+        return Phase.AFTER_LOGIN_IDENTITY;
     }
 
     @Override

@@ -93,7 +93,7 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
 
     @Override
     public Phase phase() {
-        return Phase.AFTER_DATABASE;
+        return Phase.LOGIN_IDENTITY;
     }
 
     @Override
@@ -101,9 +101,12 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
         return realm;
     }
 
-    @Override
-    public StoreOutcomes lockOut(List<String> accountIds) {
-        return StoreOutcomes.of(realm, disable(accountIds));
+    /**
+     * Disables the accounts' users and ends their sessions (two calls per user; reversible, nothing is deleted): the
+     * grace lifecycle's disable step. The purge itself deletes the user in one call ({@link #remove}).
+     */
+    public StoreOutcomes disable(List<String> accountIds) {
+        return StoreOutcomes.of(realm, disableEach(accountIds));
     }
 
     @Override
@@ -169,7 +172,7 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
      * Disables each account's Keycloak user and ends its sessions: DISABLED, ABSENT or FAILED per account. Two
      * calls per user (Keycloak has no bulk API, so calls per user bound the purge); a missing user answers 404.
      */
-    private Map<String, TargetOutcome> disable(List<String> accountIds) {
+    private Map<String, TargetOutcome> disableEach(List<String> accountIds) {
         return forEachUser(accountIds, kcId -> {
             rate.acquire(2);
             UserResource user = resource().users().get(kcId);
