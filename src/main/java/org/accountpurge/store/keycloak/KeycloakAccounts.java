@@ -46,6 +46,9 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
     private static final int PAGE = 500;
 
     private final Keycloak keycloak;
+    /** The realm's client proxy, made once: a RESTEasy proxy costs CPU to build, on the machine Keycloak shares. */
+    private final RealmResource realmResource;
+    private final org.keycloak.admin.client.resource.UsersResource usersResource;
     private final String realm;
     private final UserMatch match;
     private final String attribute;
@@ -69,6 +72,8 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
             throw new IllegalArgumentException("user-match: database needs a lookup of Keycloak ids");
         }
         this.keycloak = KeycloakConnections.serviceAccount(url, realm, clientId, clientSecret, timeout, threads + 2);
+        this.realmResource = keycloak.realm(realm);
+        this.usersResource = realmResource.users();
         this.realm = realm;
         this.match = match;
         this.attribute = attribute;
@@ -120,7 +125,7 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
         return StoreOutcomes.of(realm, forEachUser(accountIds, kcId -> {
             rate.acquire(1);
             try {
-                resource().users().get(kcId).toRepresentation();
+                users().get(kcId).toRepresentation();
                 return TargetOutcome.present(1);
             } catch (jakarta.ws.rs.NotFoundException e) {
                 return TargetOutcome.absent();
@@ -146,7 +151,7 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
         for (int first = 0; ; first += PAGE) {
             int from = first;
             List<UserRepresentation> page = call("list users of realm " + realm,
-                    () -> resource().users().list(from, PAGE));
+                    () -> users().list(from, PAGE));
             batch.accept(page.stream().filter(u -> u.getServiceAccountClientId() == null
                             && (u.getUsername() == null || !u.getUsername().startsWith("service-account-")))
                     .map(this::memberKey).flatMap(Optional::stream).toList());
@@ -165,7 +170,7 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
 
     /** Fails with a {@link StoreException} unless the client can log in and read the realm's users. */
     public void checkAccess() {
-        call("read users of realm " + realm, () -> resource().users().count());
+        call("read users of realm " + realm, () -> users().count());
     }
 
     /**
@@ -175,7 +180,7 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
     private Map<String, TargetOutcome> disableEach(List<String> accountIds) {
         return forEachUser(accountIds, kcId -> {
             rate.acquire(2);
-            UserResource user = resource().users().get(kcId);
+            UserResource user = users().get(kcId);
             UserRepresentation disable = new UserRepresentation();
             disable.setEnabled(false);
             user.update(disable); // only the enabled flag: other fields are left as they are
@@ -201,7 +206,7 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
             rate.acquire(2 + offlineClients.size());
             boolean active = resource().getEvents(ACTIVITY_EVENTS, null, kcId, day, null, null, 0, 1).stream()
                     .anyMatch(e -> e.getTime() >= since.toEpochMilli());
-            UserResource user = resource().users().get(kcId);
+            UserResource user = users().get(kcId);
             return active || !user.getUserSessions().isEmpty()
                     || offlineClients.stream().anyMatch(client -> !user.getOfflineSessions(client).isEmpty());
         });
@@ -211,7 +216,7 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
     public Set<String> enabledAmong(List<String> accountIds) {
         return accountsWhere(accountIds, "reading whether users are enabled", kcId -> {
             rate.acquire(1);
-            return Boolean.TRUE.equals(resource().users().get(kcId).toRepresentation().isEnabled());
+            return Boolean.TRUE.equals(users().get(kcId).toRepresentation().isEnabled());
         });
     }
 
@@ -262,7 +267,7 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
     private Map<String, TargetOutcome> delete(List<String> accountIds) {
         return forEachUser(accountIds, kcId -> {
             rate.acquire(1);
-            try (Response response = resource().users().delete(kcId)) {
+            try (Response response = users().delete(kcId)) {
                 int status = response.getStatus();
                 if (status == 404) {
                     return TargetOutcome.absent();
@@ -356,8 +361,8 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
         }
         return switch (match) {
             case ID, DATABASE -> Optional.of(accountId); // a missing user answers 404 to the call itself
-            case USERNAME -> single(resource().users().searchByUsername(accountId, true), accountId);
-            case ATTRIBUTE -> single(resource().users().searchByAttributes(0, 2, null, true, true,
+            case USERNAME -> single(users().searchByUsername(accountId, true), accountId);
+            case ATTRIBUTE -> single(users().searchByAttributes(0, 2, null, true, true,
                     attribute + ":" + accountId), accountId);
         };
     }
@@ -446,7 +451,11 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
     }
 
     private RealmResource resource() {
-        return keycloak.realm(realm);
+        return realmResource;
+    }
+
+    private org.keycloak.admin.client.resource.UsersResource users() {
+        return usersResource;
     }
 
     private interface Call<T> {
