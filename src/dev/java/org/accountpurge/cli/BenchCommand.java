@@ -20,9 +20,11 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * {@code bench}: seeds a tenant of N users into a fresh local stack, purges every never-logged-in and inactive
- * user with the reference configuration, and prints wall time per step, throughput and the heap's peak use.
- * The figures to compare with the stores' raw speed (Keycloak, with no bulk API, bounds the whole purge).
+ * {@code bench}: seeds a tenant of N users into a fresh local stack; measures on accounts of their own a plain
+ * client deleting Keycloak users at the job's concurrency (Keycloak, with no bulk API, bounds the purge) and the
+ * naive one-account-at-a-time way; then purges the other never-logged-in and inactive users with the reference
+ * configuration and prints wall time per step, throughput, the ratios and the heap's peak use, and writes the
+ * figures as JSON under target/bench.
  */
 final class BenchCommand {
 
@@ -45,6 +47,19 @@ final class BenchCommand {
             List<String> candidates = new ArrayList<>(manifest.userIds().get("neverLoggedIn"));
             candidates.addAll(manifest.userIds().get("inactive"));
             candidates.sort(null);
+            // accounts of their own for the raw Keycloak delete and the naive baseline (never in the job's CSV)
+            List<String> withKeycloak = new ArrayList<>(candidates);
+            withKeycloak.removeAll(manifest.userIds().get("noKeycloak"));
+            for (String kind : List.of("contentCreators", "batchCreators", "mentors", "orgAdmins", "platformAdmins",
+                    "supportStaff", "groupOwners")) {
+                withKeycloak.removeAll(manifest.userIds().get(kind));
+            }
+            java.util.Collections.shuffle(withKeycloak, new java.util.Random(seed));
+            int sample = Math.max(20, Math.min(400, candidates.size() / 6));
+            List<String> rawSample = withKeycloak.subList(0, sample);
+            List<String> naiveSample = withKeycloak.subList(sample, sample + Math.max(10, sample / 8));
+            candidates.removeAll(rawSample);
+            candidates.removeAll(naiveSample);
             Path csv = Path.of("target/bench/candidates.csv");
             Files.createDirectories(csv.getParent());
             StringBuilder text = new StringBuilder("account_id,kind\n");
@@ -57,6 +72,10 @@ final class BenchCommand {
             Path config = Path.of("jobs-config/reference-tenant.yml");
             try (ConfigurableApplicationContext ctx = PurgeRun.context(config,
                     stackProperties(stack, secret), overrides, PurgeRun.Access.WRITE)) {
+                double rawKeycloak = BenchLimits.rawKeycloakDeletes(stack.endpoints().keycloakUrl(),
+                        org.accountpurge.seed.ReferenceTenant.REALM, org.accountpurge.seed.ReferenceTenant.PURGE_CLIENT_ID,
+                        secret, rawSample, ctx.getBean(org.accountpurge.config.PurgeProperties.class).keycloak().threads());
+                double naive = BenchLimits.naive(ctx.getBean(org.accountpurge.purge.TenantStores.class), naiveSample);
                 System.gc();
                 heapPools().forEach(MemoryPoolMXBean::resetPeakUsage);
                 long start = System.nanoTime();
@@ -92,9 +111,41 @@ final class BenchCommand {
                         rows, docs);
                 System.out.printf("  heap: peak used %d MiB of %d MiB max (sum of heap pools' peaks)%n",
                         peak >> 20, max >> 20);
+                StepExecution purgeStep = execution.getStepExecutions().stream()
+                        .filter(step -> step.getStepName().equals("purgeUsers")).findFirst().orElseThrow();
+                double purgeRate = purgeStep.getWriteCount() / Math.max(1e-3,
+                        Duration.between(purgeStep.getStartTime(), purgeStep.getEndTime()).toMillis() / 1000.0);
+                Map<String, Object> figures = new LinkedHashMap<>();
+                figures.put("users", users);
+                figures.put("chunkSize", chunkSize);
+                figures.put("cpus", Runtime.getRuntime().availableProcessors());
+                figures.put("purgeUsersPerSecond", round(purgeRate));
+                figures.put("jobUsersPerSecond", round(purged / seconds));
+                figures.put("rawKeycloakDeletesPerSecond", round(rawKeycloak));
+                figures.put("rawKeycloakSample", rawSample.size());
+                figures.put("naiveAccountsPerSecond", round(naive));
+                figures.put("naiveSample", naiveSample.size());
+                figures.put("ratioJobToRawKeycloakDelete", round(purgeRate / rawKeycloak));
+                figures.put("ratioJobToNaive", round(purgeRate / naive));
+                figures.put("peakHeapMiB", peak >> 20);
+                System.out.printf("  raw Keycloak DELETE user (plain client, %d threads, %d users): %.1f users/s%n",
+                        ctx.getBean(org.accountpurge.config.PurgeProperties.class).keycloak().threads(),
+                        rawSample.size(), rawKeycloak);
+                System.out.printf("  naive, one account at a time, every store for it alone (%d accounts): %.1f"
+                        + " accounts/s%n", naiveSample.size(), naive);
+                System.out.printf("  ratio job/raw-keycloak-delete: %.2f%n", purgeRate / rawKeycloak);
+                System.out.printf("  ratio job/naive: %.1f%n", purgeRate / naive);
+                Path json = Path.of("target/bench", "bench-" + java.time.Instant.now().toString()
+                        .replaceAll("[^0-9TZ]", "") + ".json");
+                org.accountpurge.dev.SeedCommand.writeJson(json, figures);
+                System.out.println("  figures: " + json.toAbsolutePath());
                 return PurgeRun.report(ctx, config, execution);
             }
         }
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 100) / 100.0;
     }
 
     private static long count(JdbcTemplate jdbc, String sql, long run) {

@@ -50,7 +50,7 @@ class NightlyPurgeTest {
     static final int ORGS = 20;
     static final long SEED = 23;
     static final String SECRET = "test-" + Long.toHexString(System.nanoTime());
-    static final String KC_USER_UPDATE = "PUT /admin/realms/[^/]+/users/[^/]+";
+    static final String KC_USER_DELETE = "DELETE /admin/realms/[^/]+/users/[^/]+";
     static final String SELECTED = "SELECT id::text FROM users WHERE (last_login_at IS NULL AND created_at < ?)"
             + " OR last_login_at < ?";
 
@@ -97,7 +97,7 @@ class NightlyPurgeTest {
         assertThat(ids(dryRun, "user", "RETAINED")).isNotEmpty();
         assertThat(count("SELECT count(*) FROM users")).isEqualTo(USERS);
 
-        // when the real run is held at its first Keycloak lock-out, and meanwhile two users it would purge in a later
+        // when the real run is held at its first Keycloak user delete, and meanwhile two users it would purge in a later
         // chunk come back: one logs in through Keycloak, the other's last-login column is updated by the platform
         // (the last ids: the purge takes its candidates in id order; only an enabled user can log in)
         List<String> later = new ArrayList<>(wouldPurge);
@@ -113,7 +113,7 @@ class NightlyPurgeTest {
             columnMovedBefore = admin.describeUser(ReferenceTenant.REALM, later.get(0));
         }
         String columnMoved = later.get(0);
-        keycloak.hangAfter(KC_USER_UPDATE, 0);
+        keycloak.hangAfter(KC_USER_DELETE, 0);
         Process nightly = nightlyProcess(runDate);
         try {
             assertThat(keycloak.awaitHanging(Duration.ofMinutes(3))).as(log()).isTrue();
@@ -224,13 +224,13 @@ class NightlyPurgeTest {
 
     @Test
     void theWindowStopsTheRunBetweenChunksAndTheNextNightResumesItFirst(CapturedOutput output) throws Exception {
-        // given a window that closes 40 s from now, and a nightly purge held at its first Keycloak lock-out
+        // given a window that closes 40 s from now, and a nightly purge held at its first Keycloak user delete
         java.time.LocalTime closes = java.time.LocalTime.now(ZoneOffset.UTC).plusSeconds(40).withNano(0);
         Path config = Files.writeString(dir.resolve("window.yml"), Files.readString(config())
                 .replace("\n  job:\n", "\n  job:\n    window: { closes-at: \"" + closes + "\", zone: UTC,"
                         + " next-night: resume }\n"));
         LocalDate night = LocalDate.parse("2026-11-23");
-        keycloak.hangAfter(KC_USER_UPDATE, 0);
+        keycloak.hangAfter(KC_USER_DELETE, 0);
         Process nightly = nightlyProcess(night, "window.log", config);
         long run;
         try {
@@ -271,9 +271,9 @@ class NightlyPurgeTest {
     @Test
     void aSigtermStopsTheRunAfterItsChunkAndANextNightThatStartsFreshAbandonsIt(CapturedOutput output)
             throws Exception {
-        // given a nightly purge held at its first Keycloak lock-out
+        // given a nightly purge held at its first Keycloak user delete
         LocalDate night = LocalDate.parse("2026-10-10");
-        keycloak.hangAfter(KC_USER_UPDATE, 0);
+        keycloak.hangAfter(KC_USER_DELETE, 0);
         Process nightly = nightlyProcess(night, "sigterm.log");
         long run;
         try {
