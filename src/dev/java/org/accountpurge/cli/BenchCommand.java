@@ -144,6 +144,48 @@ final class BenchCommand {
         }
     }
 
+    /**
+     * {@code bench --csv-lines N}: how fast a CSV of N lines (random ids) is loaded — the loadCandidates step alone
+     * (the blast-radius guard, set to one account, stops the run right after it) — and the heap's peak meanwhile.
+     */
+    static int csvLoad(long lines, long seed) throws Exception {
+        try (LocalStack stack = LocalStack.start(Path.of("target/stack"))) {
+            String secret = DevMain.randomSecret();
+            SeedCommand.seed(stack, 200, 10, seed, secret, null);
+            Path csv = Path.of("target/bench/load.csv");
+            Files.createDirectories(csv.getParent());
+            long t0 = System.nanoTime();
+            java.util.Random random = new java.util.Random(seed);
+            try (var out = Files.newBufferedWriter(csv)) {
+                out.write("account_id,kind\n");
+                for (long i = 0; i < lines; i++) {
+                    out.write(new java.util.UUID(random.nextLong(), random.nextLong()).toString());
+                    out.write(",user\n");
+                }
+            }
+            System.out.printf("CSV of %d lines (%d MiB) written in %.1f s%n", lines, Files.size(csv) >> 20,
+                    (System.nanoTime() - t0) / 1e9);
+            Map<String, Object> overrides = new LinkedHashMap<>();
+            overrides.put("purge.job.report-directory", "target/bench");
+            overrides.put("purge.guard.max-accounts", 1);
+            try (ConfigurableApplicationContext ctx = PurgeRun.context(Path.of("jobs-config/reference-tenant.yml"),
+                    stackProperties(stack, secret), overrides, PurgeRun.Access.WRITE)) {
+                System.gc();
+                heapPools().forEach(MemoryPoolMXBean::resetPeakUsage);
+                JobExecution execution = PurgeRun.launch(ctx, csv, CsvCandidateReader.sha256(csv), false);
+                long peak = heapPools().stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+                StepExecution load = execution.getStepExecutions().stream()
+                        .filter(step -> step.getStepName().equals("loadCandidates")).findFirst().orElseThrow();
+                double seconds = Duration.between(load.getStartTime(), load.getEndTime()).toMillis() / 1000.0;
+                System.out.printf("  loadCandidates: %d lines read, %d written in %.1f s: %.0f lines/s; heap peak %d MiB"
+                        + " of %d MiB max (the run then stops at the guard, as intended)%n", load.getReadCount(),
+                        load.getWriteCount(), seconds, load.getReadCount() / Math.max(seconds, 1e-3), peak >> 20,
+                        Runtime.getRuntime().maxMemory() >> 20);
+                return 0;
+            }
+        }
+    }
+
     private static double round(double value) {
         return Math.round(value * 100) / 100.0;
     }

@@ -255,6 +255,8 @@ public record PurgeProperties(
      * @param progress          live progress of each step: {@code auto} (a bar on a terminal, otherwise a line
      *                          every {@code progressInterval}), {@code bar}, {@code log}, or {@code off}
      * @param progressInterval  how often the progress line is logged when output is not a terminal
+     * @param loadChunkSize     input rows per transaction while the candidates are loaded (rows are small: large
+     *                          chunks keep the job repository's per-chunk bookkeeping out of the way)
      */
     public record Job(@Min(1) @Max(5000) @DefaultValue("100") int chunkSize,
                       @NotBlank @DefaultValue("target/purge-reports") String reportDirectory,
@@ -265,7 +267,8 @@ public record PurgeProperties(
                       Double maxFailedShare,
                       @Valid Window window,
                       @NotBlank @Pattern(regexp = "auto|bar|log|off") @DefaultValue("auto") String progress,
-                      @NotNull @DefaultValue("30s") Duration progressInterval) {
+                      @NotNull @DefaultValue("30s") Duration progressInterval,
+                      @Min(1) @Max(100000) @DefaultValue("5000") int loadChunkSize) {
     }
 
     /**

@@ -203,7 +203,7 @@ class PurgeJobConfiguration {
     Step loadCandidates(JobRepository jobRepository, PlatformTransactionManager tm, PurgeProperties config,
                         CandidateReader candidateReader, CandidateScreen candidateScreen,
                         CandidateWriter candidateWriter) {
-        return new StepBuilder("loadCandidates", jobRepository).<InputRow, InputRow>chunk(config.job().chunkSize())
+        return new StepBuilder("loadCandidates", jobRepository).<InputRow, InputRow>chunk(config.job().loadChunkSize())
                 .transactionManager(tm).reader(candidateReader).processor(candidateScreen).writer(candidateWriter)
                 .build();
     }

@@ -138,9 +138,15 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
             }
         }
         if (!ids.isEmpty()) {
-            candidates.markDone(context.runId(), kind, ids);
-            if (stores.events() != null) {
-                stores.events().write(context.runId(), kind, ids); // in the chunk's transaction, with the rows
+            try {
+                candidates.markDone(context.runId(), kind, ids);
+                if (stores.events() != null) {
+                    stores.events().write(context.runId(), kind, ids); // in the chunk's transaction, with the rows
+                }
+            } catch (org.springframework.dao.DataAccessException e) { // the database went away under the chunk
+                Throwable cause = e.getMostSpecificCause();
+                throw new PurgeFailedException("postgres", "*", ids.size(), cause instanceof java.sql.SQLException sql
+                        ? sql.getClass().getSimpleName() + " " + sql.getSQLState() : cause.getClass().getSimpleName(), e);
             }
         }
         if (!failed.isEmpty()) {
