@@ -50,29 +50,37 @@ public class CandidateStore {
             Object[] kinds = accepted.stream().map(InputRow::kind).toArray();
             Object[] ids = accepted.stream().map(InputRow::accountId).toArray();
             Object[] rowNos = accepted.stream().map(InputRow::rowNo).toArray();
-            jdbc.update(con -> {
+            // the rows this chunk inserted; the others are repeats of an account already there (the first wins)
+            java.util.Set<Long> inserted = new java.util.HashSet<>();
+            jdbc.query(con -> {
                 PreparedStatement ps = con.prepareStatement("INSERT INTO purge.candidate (run_id, kind, account_id, row_no)"
                         + " SELECT ?, t.kind, t.account_id, t.row_no FROM unnest(?::text[], ?::text[], ?::bigint[])"
-                        + " WITH ORDINALITY AS t(kind, account_id, row_no, ord) ORDER BY t.ord ON CONFLICT DO NOTHING");
+                        + " WITH ORDINALITY AS t(kind, account_id, row_no, ord) ORDER BY t.ord ON CONFLICT DO NOTHING"
+                        + " RETURNING row_no");
                 ps.setLong(1, runId);
                 ps.setArray(2, con.createArrayOf("text", kinds));
                 ps.setArray(3, con.createArrayOf("text", ids));
                 ps.setArray(4, con.createArrayOf("bigint", rowNos));
                 return ps;
-            });
-            Map<String, Long> first = new HashMap<>();
-            jdbc.query(con -> {
-                PreparedStatement ps = con.prepareStatement("SELECT c.kind, c.account_id, c.row_no FROM purge.candidate c"
-                        + " JOIN unnest(?::text[], ?::text[]) AS t(kind, account_id) USING (kind, account_id)"
-                        + " WHERE c.run_id = ?");
-                ps.setArray(1, con.createArrayOf("text", kinds));
-                ps.setArray(2, con.createArrayOf("text", ids));
-                ps.setLong(3, runId);
-                return ps;
             }, rs -> {
-                first.put(rs.getString(1) + "/" + rs.getString(2), rs.getLong(3));
+                inserted.add(rs.getLong(1));
             });
-            for (InputRow row : accepted) {
+            List<InputRow> repeats = accepted.stream().filter(row -> !inserted.contains(row.rowNo())).toList();
+            Map<String, Long> first = new HashMap<>();
+            if (!repeats.isEmpty()) { // rare: look up only those (by primary key), never the whole run
+                jdbc.query(con -> {
+                    PreparedStatement ps = con.prepareStatement("SELECT c.kind, c.account_id, c.row_no FROM"
+                            + " unnest(?::text[], ?::text[]) AS t(kind, account_id) JOIN purge.candidate c ON c.run_id"
+                            + " = ? AND c.kind = t.kind AND c.account_id = t.account_id");
+                    ps.setArray(1, con.createArrayOf("text", repeats.stream().map(InputRow::kind).toArray()));
+                    ps.setArray(2, con.createArrayOf("text", repeats.stream().map(InputRow::accountId).toArray()));
+                    ps.setLong(3, runId);
+                    return ps;
+                }, rs -> {
+                    first.put(rs.getString(1) + "/" + rs.getString(2), rs.getLong(3));
+                });
+            }
+            for (InputRow row : repeats) {
                 Long firstRow = first.get(row.kind() + "/" + row.accountId());
                 if (firstRow != null && firstRow != row.rowNo()) {
                     rejected.add(new Object[] {runId, row.rowNo(), "duplicate of line " + firstRow});
