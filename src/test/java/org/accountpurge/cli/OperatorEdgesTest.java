@@ -420,28 +420,11 @@ class OperatorEdgesTest {
     @Test
     void aStopFromAnotherProcessEndsTheRunStoppedAndAnAbandonWithAReasonEndsItForGood(CapturedOutput output)
             throws Exception {
-        // given a purge in its own process, held inside its first chunk at Keycloak
+        // given a purge in its own process, held inside its first chunk at Keycloak; when `stop` is run from here
+        // (another process) and Keycloak answers again, then the purge ends once its chunk is done
         Path config = config("timeout: 30s", "timeout: 300s");
         Path csv = cleanupCsv();
-        keycloak.hangAfter(KC_USER_DELETE, 0);
-        Process purge = purgeProcess(config, csv, "stopped.log");
-        long execution;
-        try {
-            assertThat(keycloak.awaitHanging(Duration.ofMinutes(3))).as("the purge reached Keycloak").isTrue();
-            execution = latestExecution();
-
-            // when `stop` is run from here (another process), and Keycloak answers again
-            assertThat(cli("stop", "--config", config.toString(), "--execution", String.valueOf(execution)))
-                    .isZero();
-            assertThat(output.getAll()).contains("Execution " + execution + " is asked to stop");
-            keycloak.heal();
-
-            // then the purge ends once its chunk is done: STOPPED, that chunk whole, the rest pending
-            assertThat(purge.waitFor(3, TimeUnit.MINUTES)).isTrue();
-            assertThat(Files.readString(Path.of("target", "stopped.log"))).contains("stopped on request");
-        } finally {
-            purge.destroyForcibly();
-        }
+        long execution = stoppedFromAnotherProcess(config, csv, output);
         long run = runOf(execution);
         assertThat(jdbc.queryForObject("SELECT status FROM purge.batch_job_execution WHERE job_execution_id = ?",
                 String.class, execution)).isEqualTo("STOPPED");
@@ -698,7 +681,59 @@ class OperatorEdgesTest {
         assertThat(count("SELECT count(*) FROM users")).isEqualTo(USERS);
     }
 
+    @Test
+    void aRunStoppedFromAnotherProcessIsRestartedToCompletion(CapturedOutput output) throws Exception {
+        // given a purge stopped by `stop` from another process after its first chunk
+        Path config = config("timeout: 30s", "timeout: 300s");
+        Path csv = cleanupCsv();
+        long execution = stoppedFromAnotherProcess(config, csv, output);
+        long run = runOf(execution);
+        long pending = count("SELECT count(*) FROM purge.candidate WHERE run_id = " + run + " AND kind = 'user' AND"
+                + " state = 'PENDING'");
+        assertThat(count("SELECT count(*) FROM purge.candidate WHERE run_id = " + run + " AND state = 'PURGED'"))
+                .isEqualTo(10);
+        assertThat(pending).isPositive();
+
+        // when it is restarted
+        assertThat(cli("restart", "--config", config.toString(), "--execution", String.valueOf(execution))).isZero();
+
+        // then the same run completes: nothing pending (users nor orgs), every user left pending purged or not found,
+        // each once
+        assertThat(latestRun()).isEqualTo(run);
+        assertThat(count("SELECT count(*) FROM purge.candidate WHERE run_id = " + run + " AND state = 'PENDING'"))
+                .isZero();
+        assertThat(count("SELECT count(*) FROM purge.candidate WHERE run_id = " + run + " AND kind = 'user' AND state"
+                + " IN ('PURGED', 'NOT_FOUND')")).isEqualTo(10 + pending);
+        assertThat(count("SELECT count(*) FROM (SELECT account_id FROM purge.step_log WHERE run_id = " + run
+                + " AND store = 'postgres' AND target = 'users' AND action = 'DELETED' GROUP BY 1 HAVING count(*) > 1)"
+                + " d")).as("no account deleted twice").isZero();
+        assertThat(jdbc.queryForObject("SELECT status FROM purge.batch_job_execution WHERE job_execution_id = ?",
+                String.class, latestExecution())).isEqualTo("COMPLETED");
+    }
+
     // --- helpers ---
+
+    /**
+     * Runs a purge in its own process, holds it inside its first chunk at Keycloak, asks it to stop with `stop` from
+     * this process, lets Keycloak answer again, and waits until it ended STOPPED; returns its execution.
+     */
+    long stoppedFromAnotherProcess(Path config, Path csv, CapturedOutput output) throws Exception {
+        keycloak.hangAfter(KC_USER_DELETE, 0);
+        Process purge = purgeProcess(config, csv, "stopped.log");
+        try {
+            assertThat(keycloak.awaitHanging(Duration.ofMinutes(3))).as("the purge reached Keycloak").isTrue();
+            long execution = latestExecution();
+            assertThat(cli("stop", "--config", config.toString(), "--execution", String.valueOf(execution)))
+                    .isZero();
+            assertThat(output.getAll()).contains("Execution " + execution + " is asked to stop");
+            keycloak.heal();
+            assertThat(purge.waitFor(3, TimeUnit.MINUTES)).isTrue();
+            assertThat(Files.readString(Path.of("target", "stopped.log"))).contains("stopped on request");
+            return execution;
+        } finally {
+            purge.destroyForcibly();
+        }
+    }
 
     int cli(String... argv) throws Exception {
         return Main.execute(argv, properties());
