@@ -113,6 +113,12 @@ final class BenchCommand {
                         org.accountpurge.seed.ReferenceTenant.REALM, org.accountpurge.seed.ReferenceTenant.PURGE_CLIENT_ID,
                         secret, rawSample, ctx.getBean(org.accountpurge.config.PurgeProperties.class).keycloak().threads());
                 double naive = BenchLimits.naive(ctx.getBean(org.accountpurge.purge.TenantStores.class), naiveSample);
+                // the same accounts' documents and rows (their Keycloak users are gone now), each store in one call
+                org.accountpurge.purge.TenantStores tenantStores = ctx.getBean(org.accountpurge.purge.TenantStores.class);
+                double rawElasticsearch = BenchLimits.rawStore(tenantStores, "elasticsearch", rawSample,
+                        ctx.getBean(org.springframework.transaction.PlatformTransactionManager.class));
+                double rawPostgres = BenchLimits.rawStore(tenantStores, "postgres", rawSample,
+                        ctx.getBean(org.springframework.transaction.PlatformTransactionManager.class));
                 StepExecution purgeStep = execution.getStepExecutions().stream()
                         .filter(step -> step.getStepName().equals("purgeUsers")).findFirst().orElseThrow();
                 double purgeRate = purgeStep.getWriteCount() / Math.max(1e-3,
@@ -125,6 +131,8 @@ final class BenchCommand {
                 figures.put("jobUsersPerSecond", round(purged / seconds));
                 figures.put("rawKeycloakDeletesPerSecond", round(rawKeycloak));
                 figures.put("rawKeycloakSample", rawSample.size());
+                figures.put("rawElasticsearchAccountsPerSecond", round(rawElasticsearch));
+                figures.put("rawPostgresAccountsPerSecond", round(rawPostgres));
                 figures.put("naiveAccountsPerSecond", round(naive));
                 figures.put("naiveSample", naiveSample.size());
                 figures.put("ratioJobToRawKeycloakDelete", round(purgeRate / rawKeycloak));
@@ -133,6 +141,9 @@ final class BenchCommand {
                 System.out.printf("  raw Keycloak DELETE user (plain client, %d threads, %d users): %.1f users/s%n",
                         ctx.getBean(org.accountpurge.config.PurgeProperties.class).keycloak().threads(),
                         rawSample.size(), rawKeycloak);
+                System.out.printf("  raw Elasticsearch, all %d accounts' documents in one call: %.1f accounts/s; raw"
+                        + " PostgreSQL, all their rows in one transaction: %.1f accounts/s%n", rawSample.size(),
+                        rawElasticsearch, rawPostgres);
                 System.out.printf("  naive, one account at a time, every store for it alone (%d accounts): %.1f"
                         + " accounts/s%n", naiveSample.size(), naive);
                 System.out.printf("  ratio job/raw-keycloak-delete: %.2f%n", purgeRate / rawKeycloak);

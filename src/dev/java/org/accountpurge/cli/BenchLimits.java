@@ -60,6 +60,21 @@ final class BenchLimits {
     }
 
     /**
+     * Accounts per second one store removes when given all {@code ids} in one call (set-based, no step log, no
+     * chunking); the database in one transaction.
+     */
+    static double rawStore(TenantStores stores, String name, List<String> ids,
+                           org.springframework.transaction.PlatformTransactionManager tm) {
+        PostgresAccounts postgres = stores.postgres(AccountKind.USER);
+        AccountStore store = stores.forKind(AccountKind.USER, postgres).stream().filter(s -> s.name().equals(name))
+                .findFirst().orElseThrow();
+        long start = System.nanoTime();
+        new org.springframework.transaction.support.TransactionTemplate(tm).executeWithoutResult(
+                status -> store.remove(ids));
+        return ids.size() / Math.max(1e-3, (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
      * Accounts per second the naive way: one account at a time, each store called for it alone (one statement per
      * table, one request per index, one Keycloak call), no batching, no concurrency.
      */
