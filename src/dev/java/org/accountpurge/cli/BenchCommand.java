@@ -55,106 +55,205 @@ final class BenchCommand {
                 withKeycloak.removeAll(manifest.userIds().get(kind));
             }
             java.util.Collections.shuffle(withKeycloak, new java.util.Random(seed));
-            int sample = Math.max(20, Math.min(400, candidates.size() / 6));
+            int sample = Math.max(30, Math.min(600, candidates.size() / 5));
             List<String> rawSample = withKeycloak.subList(0, sample);
             List<String> naiveSample = withKeycloak.subList(sample, sample + Math.max(10, sample / 8));
             candidates.removeAll(rawSample);
             candidates.removeAll(naiveSample);
-            Path csv = Path.of("target/bench/candidates.csv");
-            Files.createDirectories(csv.getParent());
-            StringBuilder text = new StringBuilder("account_id,kind\n");
-            candidates.forEach(id -> text.append(id).append(",user\n"));
-            Files.writeString(csv, text);
+            // half of the rest for the job without Keycloak (database + Elasticsearch only); not the accounts only a
+            // Keycloak rule retains: without Keycloak that job could not see why they stay
+            List<String> noKeycloak = new ArrayList<>(candidates);
+            for (String kind : List.of("platformAdmins", "supportStaff")) {
+                noKeycloak.removeAll(manifest.userIds().get(kind));
+            }
+            java.util.Collections.shuffle(noKeycloak, new java.util.Random(seed + 1));
+            noKeycloak = new ArrayList<>(noKeycloak.subList(0, noKeycloak.size() / 2));
+            noKeycloak.sort(null);
+            candidates.removeAll(noKeycloak);
+            Path csv = writeCsv(Path.of("target/bench/candidates.csv"), candidates);
+            Path noKeycloakCsv = writeCsv(Path.of("target/bench/candidates-no-keycloak.csv"), noKeycloak);
 
             Map<String, Object> overrides = new LinkedHashMap<>();
             overrides.put("purge.job.chunk-size", chunkSize);
             overrides.put("purge.job.report-directory", "target/bench");
             Path config = Path.of("jobs-config/reference-tenant.yml");
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("users", users);
+            figures.put("chunkSize", chunkSize);
+            figures.put("cpus", Runtime.getRuntime().availableProcessors());
+            System.out.printf("Benchmark: %d users, %d orgs seeded in %.1f s; %d candidates for the job, %d for the job"
+                    + " without Keycloak, chunk size %d%n", users, orgs, seeding.toMillis() / 1000.0, candidates.size(),
+                    noKeycloak.size(), chunkSize);
+            int exit;
+            double purgeRate;
+            double rawKeycloak;
+            double rawElasticsearch;
+            double rawPostgres;
+            double naive;
             try (ConfigurableApplicationContext ctx = PurgeRun.context(config,
                     stackProperties(stack, secret), overrides, PurgeRun.Access.WRITE)) {
-                System.gc();
-                heapPools().forEach(MemoryPoolMXBean::resetPeakUsage);
-                long start = System.nanoTime();
-                JobExecution execution = PurgeRun.launch(ctx, csv, CsvCandidateReader.sha256(csv), false);
-                Duration wall = Duration.ofNanos(System.nanoTime() - start);
-                long peak = heapPools().stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
-                long max = Runtime.getRuntime().maxMemory();
-                JdbcTemplate jdbc = ctx.getBean(JdbcTemplate.class);
-                long run = execution.getJobInstance().getInstanceId();
-                long purged = count(jdbc, "SELECT count(*) FROM purge.candidate WHERE run_id = ? AND state = 'PURGED'", run);
-                long rows = count(jdbc, "SELECT coalesce(sum(count), 0) FROM purge.step_log WHERE run_id = ?"
-                        + " AND store = 'postgres' AND action IN ('DELETED', 'NULLED')", run);
-                long docs = count(jdbc, "SELECT coalesce(sum(count), 0) FROM purge.step_log WHERE run_id = ?"
-                        + " AND store = 'elasticsearch' AND action = 'DELETED'", run);
-
-                System.out.printf("Benchmark: %d users, %d orgs seeded in %.1f s; %d candidates, chunk size %d%n",
-                        users, orgs, seeding.toMillis() / 1000.0, candidates.size(), chunkSize);
-                for (StepExecution step : execution.getStepExecutions()) {
-                    Duration d = Duration.between(step.getStartTime(), step.getEndTime());
-                    StringBuilder stores = new StringBuilder();
-                    for (String store : List.of("keycloak", "elasticsearch", "postgres")) {
-                        if (step.getExecutionContext().containsKey("ms." + store)) {
-                            stores.append(String.format("  %s %.1f s", store,
-                                    step.getExecutionContext().getLong("ms." + store) / 1000.0));
-                        }
-                    }
-                    System.out.printf("  step %-22s %8.1f s  read %6d  written %6d%s%n", step.getStepName(),
-                            d.toMillis() / 1000.0, step.getReadCount(), step.getWriteCount(), stores);
-                }
-                double seconds = Math.max(wall.toMillis(), 1) / 1000.0;
-                System.out.printf("  job %s in %.1f s: %d users purged (%.0f users/s); %d database rows deleted or"
-                        + " nulled, %d documents deleted%n", execution.getStatus(), seconds, purged, purged / seconds,
-                        rows, docs);
-                System.out.printf("  heap: peak used %d MiB of %d MiB max (sum of heap pools' peaks)%n",
-                        peak >> 20, max >> 20);
-                // the limits, measured after the job (on accounts of their own) so that every server is as warm as
-                // the job found it
-                double rawKeycloak = BenchLimits.rawKeycloakDeletes(stack.endpoints().keycloakUrl(),
+                int threads = ctx.getBean(org.accountpurge.config.PurgeProperties.class).keycloak().threads();
+                int third = rawSample.size() / 3;
+                // Keycloak deletes users slowly until its code is warm: 300 active users' Keycloak users go first
+                // (unmeasured; the job never sees them); then a plain client deleting Keycloak users before and after
+                // the job (Keycloak's speed drifts as it warms
+                // up and as the realm changes: the limit is the mean of both), and the purge's own client, all on
+                // accounts of their own
+                List<String> warmUp = new ArrayList<>(manifest.userIds().get("active"));
+                warmUp.retainAll(withKeycloakActive(manifest));
+                BenchLimits.rawKeycloakDeletes(stack.endpoints().keycloakUrl(),
                         org.accountpurge.seed.ReferenceTenant.REALM, org.accountpurge.seed.ReferenceTenant.PURGE_CLIENT_ID,
-                        secret, rawSample, ctx.getBean(org.accountpurge.config.PurgeProperties.class).keycloak().threads());
-                double naive = BenchLimits.naive(ctx.getBean(org.accountpurge.purge.TenantStores.class), naiveSample);
-                // the same accounts' documents and rows (their Keycloak users are gone now), each store in one call
-                org.accountpurge.purge.TenantStores tenantStores = ctx.getBean(org.accountpurge.purge.TenantStores.class);
-                double rawElasticsearch = BenchLimits.rawStore(tenantStores, "elasticsearch", rawSample,
-                        ctx.getBean(org.springframework.transaction.PlatformTransactionManager.class));
-                double rawPostgres = BenchLimits.rawStore(tenantStores, "postgres", rawSample,
-                        ctx.getBean(org.springframework.transaction.PlatformTransactionManager.class));
-                StepExecution purgeStep = execution.getStepExecutions().stream()
-                        .filter(step -> step.getStepName().equals("purgeUsers")).findFirst().orElseThrow();
-                double purgeRate = purgeStep.getWriteCount() / Math.max(1e-3,
-                        Duration.between(purgeStep.getStartTime(), purgeStep.getEndTime()).toMillis() / 1000.0);
-                Map<String, Object> figures = new LinkedHashMap<>();
-                figures.put("users", users);
-                figures.put("chunkSize", chunkSize);
-                figures.put("cpus", Runtime.getRuntime().availableProcessors());
+                        secret, warmUp.subList(0, Math.min(warmUp.size(), 300)), threads);
+                double plainBefore = BenchLimits.rawKeycloakDeletes(stack.endpoints().keycloakUrl(),
+                        org.accountpurge.seed.ReferenceTenant.REALM, org.accountpurge.seed.ReferenceTenant.PURGE_CLIENT_ID,
+                        secret, rawSample.subList(0, third), threads);
+                JobRun job = purge(ctx, csv, "job");
+                purgeRate = job.purgeRate();
                 figures.put("purgeUsersPerSecond", round(purgeRate));
-                figures.put("jobUsersPerSecond", round(purged / seconds));
-                figures.put("rawKeycloakDeletesPerSecond", round(rawKeycloak));
-                figures.put("rawKeycloakSample", rawSample.size());
-                figures.put("rawElasticsearchAccountsPerSecond", round(rawElasticsearch));
-                figures.put("rawPostgresAccountsPerSecond", round(rawPostgres));
-                figures.put("naiveAccountsPerSecond", round(naive));
-                figures.put("naiveSample", naiveSample.size());
-                figures.put("ratioJobToRawKeycloakDelete", round(purgeRate / rawKeycloak));
-                figures.put("ratioJobToNaive", round(purgeRate / naive));
-                figures.put("peakHeapMiB", peak >> 20);
-                System.out.printf("  raw Keycloak DELETE user (plain client, %d threads, %d users): %.1f users/s%n",
-                        ctx.getBean(org.accountpurge.config.PurgeProperties.class).keycloak().threads(),
-                        rawSample.size(), rawKeycloak);
+                figures.put("jobUsersPerSecond", round(job.jobRate()));
+                figures.put("peakHeapMiB", job.peakHeapMiB());
+                double plainAfter = BenchLimits.rawKeycloakDeletes(stack.endpoints().keycloakUrl(),
+                        org.accountpurge.seed.ReferenceTenant.REALM, org.accountpurge.seed.ReferenceTenant.PURGE_CLIENT_ID,
+                        secret, rawSample.subList(third, 2 * third), threads);
+                rawKeycloak = (plainBefore + plainAfter) / 2;
+                org.accountpurge.purge.TenantStores tenantStores = ctx.getBean(org.accountpurge.purge.TenantStores.class);
+                List<String> storeThird = rawSample.subList(2 * third, rawSample.size());
+                double keycloakStore = BenchLimits.rawStore(tenantStores, "keycloak", storeThird, null);
+                figures.put("rawKeycloakBeforeJobPerSecond", round(plainBefore));
+                figures.put("rawKeycloakAfterJobPerSecond", round(plainAfter));
+                figures.put("keycloakStoreOneCallPerSecond", round(keycloakStore));
+                System.out.printf("  raw Keycloak DELETE user (plain client, %d threads, %d users each): %.1f users/s"
+                        + " before the job, %.1f after; the limit: %.1f users/s%n", threads, third, plainBefore,
+                        plainAfter, rawKeycloak);
+                System.out.printf("  Keycloak through the purge's own client, %d users in one call: %.1f users/s%n",
+                        storeThird.size(), keycloakStore);
+                naive = BenchLimits.naive(tenantStores, naiveSample);
+                // the same accounts' documents and rows (their Keycloak users are gone now), each store in one call
+                var tm = ctx.getBean(org.springframework.transaction.PlatformTransactionManager.class);
+                rawElasticsearch = BenchLimits.rawStore(tenantStores, "elasticsearch", rawSample, tm);
+                rawPostgres = BenchLimits.rawStore(tenantStores, "postgres", rawSample, tm);
                 System.out.printf("  raw Elasticsearch, all %d accounts' documents in one call: %.1f accounts/s; raw"
                         + " PostgreSQL, all their rows in one transaction: %.1f accounts/s%n", rawSample.size(),
                         rawElasticsearch, rawPostgres);
                 System.out.printf("  naive, one account at a time, every store for it alone (%d accounts): %.1f"
                         + " accounts/s%n", naiveSample.size(), naive);
-                System.out.printf("  ratio job/raw-keycloak-delete: %.2f%n", purgeRate / rawKeycloak);
-                System.out.printf("  ratio job/naive: %.1f%n", purgeRate / naive);
-                Path json = Path.of("target/bench", "bench-" + java.time.Instant.now().toString()
-                        .replaceAll("[^0-9TZ]", "") + ".json");
-                org.accountpurge.dev.SeedCommand.writeJson(json, figures);
-                System.out.println("  figures: " + json.toAbsolutePath());
-                return PurgeRun.report(ctx, config, execution);
+                exit = PurgeRun.report(ctx, config, job.execution());
             }
+            // the same tenant with its Keycloak section (and the rules that need Keycloak) left out
+            Path noKeycloakConfig = withoutKeycloak(config, Path.of("target/bench/reference-tenant-no-keycloak.yml"));
+            double databaseAndElasticsearch;
+            try (ConfigurableApplicationContext ctx = PurgeRun.context(noKeycloakConfig,
+                    stackProperties(stack, secret), overrides, PurgeRun.Access.WRITE)) {
+                JobRun job = purge(ctx, noKeycloakCsv, "job without Keycloak");
+                databaseAndElasticsearch = job.purgeRate();
+                exit = Math.max(exit, PurgeRun.report(ctx, noKeycloakConfig, job.execution()));
+            }
+            double slowerRaw = Math.min(rawElasticsearch, rawPostgres);
+            figures.put("rawKeycloakDeletesPerSecond", round(rawKeycloak));
+            figures.put("rawKeycloakSample", rawSample.size());
+            figures.put("rawElasticsearchAccountsPerSecond", round(rawElasticsearch));
+            figures.put("rawPostgresAccountsPerSecond", round(rawPostgres));
+            figures.put("naiveAccountsPerSecond", round(naive));
+            figures.put("naiveSample", naiveSample.size());
+            figures.put("noKeycloakPurgeUsersPerSecond", round(databaseAndElasticsearch));
+            figures.put("ratioJobToRawKeycloakDelete", round(purgeRate / rawKeycloak));
+            figures.put("ratioJobToNaive", round(purgeRate / naive));
+            figures.put("ratioNoKeycloakJobToSlowerRawStore", round(databaseAndElasticsearch / slowerRaw));
+            System.out.printf("  ratio job/raw-keycloak-delete: %.2f%n", purgeRate / rawKeycloak);
+            System.out.printf("  ratio job/naive: %.1f%n", purgeRate / naive);
+            System.out.printf("  ratio job-without-keycloak/slower-raw-store (%s): %.2f%n",
+                    rawElasticsearch < rawPostgres ? "elasticsearch" : "postgres", databaseAndElasticsearch / slowerRaw);
+            Path json = Path.of("target/bench", "bench-" + java.time.Instant.now().toString()
+                    .replaceAll("[^0-9TZ]", "") + ".json");
+            org.accountpurge.dev.SeedCommand.writeJson(json, figures);
+            System.out.println("  figures: " + json.toAbsolutePath());
+            return exit;
         }
+    }
+
+    /** Active users with a Keycloak user and no role that retains them: their Keycloak users warm Keycloak up. */
+    private static java.util.Set<String> withKeycloakActive(SeedManifest manifest) {
+        java.util.Set<String> ids = new java.util.HashSet<>(manifest.userIds().get("active"));
+        ids.removeAll(manifest.userIds().get("noKeycloak"));
+        for (String kind : List.of("contentCreators", "batchCreators", "mentors", "orgAdmins", "platformAdmins",
+                "supportStaff", "groupOwners")) {
+            ids.removeAll(manifest.userIds().get(kind));
+        }
+        return ids;
+    }
+
+    private record JobRun(JobExecution execution, double purgeRate, double jobRate, long peakHeapMiB) {
+    }
+
+    /** Runs the job on {@code csv} and prints wall time per step (and per store inside the purge step). */
+    private static JobRun purge(ConfigurableApplicationContext ctx, Path csv, String label) throws Exception {
+        System.gc();
+        heapPools().forEach(MemoryPoolMXBean::resetPeakUsage);
+        long start = System.nanoTime();
+        JobExecution execution = PurgeRun.launch(ctx, csv, CsvCandidateReader.sha256(csv), false);
+        Duration wall = Duration.ofNanos(System.nanoTime() - start);
+        long peak = heapPools().stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+        long max = Runtime.getRuntime().maxMemory();
+        JdbcTemplate jdbc = ctx.getBean(JdbcTemplate.class);
+        long run = execution.getJobInstance().getInstanceId();
+        long purged = count(jdbc, "SELECT count(*) FROM purge.candidate WHERE run_id = ? AND state = 'PURGED'", run);
+        long rows = count(jdbc, "SELECT coalesce(sum(count), 0) FROM purge.step_log WHERE run_id = ?"
+                + " AND store = 'postgres' AND action IN ('DELETED', 'NULLED')", run);
+        long docs = count(jdbc, "SELECT coalesce(sum(count), 0) FROM purge.step_log WHERE run_id = ?"
+                + " AND store = 'elasticsearch' AND action = 'DELETED'", run);
+        System.out.println("  " + label + ":");
+        for (StepExecution step : execution.getStepExecutions()) {
+            Duration d = Duration.between(step.getStartTime(), step.getEndTime());
+            StringBuilder stores = new StringBuilder();
+            for (String store : List.of("keycloak", "elasticsearch", "postgres")) {
+                if (step.getExecutionContext().containsKey("ms." + store)) {
+                    stores.append(String.format("  %s %.1f s", store,
+                            step.getExecutionContext().getLong("ms." + store) / 1000.0));
+                }
+            }
+            System.out.printf("    step %-22s %8.1f s  read %6d  written %6d%s%n", step.getStepName(),
+                    d.toMillis() / 1000.0, step.getReadCount(), step.getWriteCount(), stores);
+        }
+        double seconds = Math.max(wall.toMillis(), 1) / 1000.0;
+        System.out.printf("    %s %s in %.1f s: %d users purged (%.0f users/s); %d database rows deleted or nulled, %d"
+                + " documents deleted%n", label, execution.getStatus(), seconds, purged, purged / seconds, rows, docs);
+        System.out.printf("    heap: peak used %d MiB of %d MiB max (sum of heap pools' peaks)%n", peak >> 20, max >> 20);
+        StepExecution purgeStep = execution.getStepExecutions().stream()
+                .filter(step -> step.getStepName().equals("purgeUsers")).findFirst().orElseThrow();
+        double purgeRate = purgeStep.getWriteCount() / Math.max(1e-3,
+                Duration.between(purgeStep.getStartTime(), purgeStep.getEndTime()).toMillis() / 1000.0);
+        System.out.printf("    purgeUsers: %.1f users/s%n", purgeRate);
+        return new JobRun(execution, purgeRate, purged / seconds, peak >> 20);
+    }
+
+    private static Path writeCsv(Path csv, List<String> ids) throws java.io.IOException {
+        Files.createDirectories(csv.getParent());
+        StringBuilder text = new StringBuilder("account_id,kind\n");
+        ids.forEach(id -> text.append(id).append(",user\n"));
+        Files.writeString(csv, text);
+        return csv;
+    }
+
+    /**
+     * The job configuration without its {@code purge.keycloak} section and without the retention rules that ask
+     * Keycloak (a tenant whose identity provider is not Keycloak).
+     */
+    @SuppressWarnings("unchecked")
+    static Path withoutKeycloak(Path config, Path out) throws java.io.IOException {
+        org.yaml.snakeyaml.Yaml yaml = new org.yaml.snakeyaml.Yaml();
+        Map<String, Object> root;
+        try (var in = Files.newBufferedReader(config)) {
+            root = yaml.load(in);
+        }
+        Map<String, Object> purge = (Map<String, Object>) root.get("purge");
+        purge.remove("keycloak");
+        List<Map<String, Object>> rules = (List<Map<String, Object>>) purge.get("retention");
+        if (rules != null) {
+            rules.removeIf(rule -> rule.containsKey("keycloak-role") || rule.containsKey("keycloak-group"));
+        }
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, "# derived by bench from " + config + ": no Keycloak\n" + yaml.dump(root));
+        return out;
     }
 
     /**
