@@ -286,16 +286,36 @@ final class BenchCommand {
                 heapPools().forEach(MemoryPoolMXBean::resetPeakUsage);
                 JobExecution execution = PurgeRun.launch(ctx, csv, CsvCandidateReader.sha256(csv), false);
                 long peak = heapPools().stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
-                StepExecution load = execution.getStepExecutions().stream()
-                        .filter(step -> step.getStepName().equals("loadCandidates")).findFirst().orElseThrow();
-                double seconds = Duration.between(load.getStartTime(), load.getEndTime()).toMillis() / 1000.0;
-                System.out.printf("  loadCandidates: %d lines read, %d written in %.1f s: %.0f lines/s; heap peak %d MiB"
-                        + " of %d MiB max (the run then stops at the guard, as intended)%n", load.getReadCount(),
-                        load.getWriteCount(), seconds, load.getReadCount() / Math.max(seconds, 1e-3), peak >> 20,
-                        Runtime.getRuntime().maxMemory() >> 20);
+                StepExecution load = step(execution, "loadCandidates");
+                StepExecution freeze = step(execution, "freezeCandidates");
+                double loading = seconds(load);
+                double freezing = seconds(freeze);
+                double seconds = loading + freezing;
+                System.out.printf("  loadCandidates: %d lines read in %.1f s; freezeCandidates: %d candidates in %.1f s;"
+                        + " together %.0f lines/s; heap peak %d MiB of %d MiB max (the run then stops at the guard, as"
+                        + " intended)%n", load.getReadCount(), loading, freeze.getWriteCount(), freezing,
+                        load.getReadCount() / Math.max(seconds, 1e-3), peak >> 20, Runtime.getRuntime().maxMemory() >> 20);
+                Map<String, Object> figures = new LinkedHashMap<>();
+                figures.put("csvLines", lines);
+                figures.put("loadSeconds", round(loading));
+                figures.put("freezeSeconds", round(freezing));
+                figures.put("linesPerSecond", round(load.getReadCount() / Math.max(seconds, 1e-3)));
+                figures.put("peakHeapMiB", peak >> 20);
+                figures.put("maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20);
+                org.accountpurge.dev.SeedCommand.writeJson(Path.of("target/bench", "csv-load-" + java.time.Instant.now()
+                        .toString().replaceAll("[^0-9TZ]", "") + ".json"), figures);
                 return 0;
             }
         }
+    }
+
+    private static StepExecution step(JobExecution execution, String name) {
+        return execution.getStepExecutions().stream().filter(step -> step.getStepName().equals(name)).findFirst()
+                .orElseThrow();
+    }
+
+    private static double seconds(StepExecution step) {
+        return Duration.between(step.getStartTime(), step.getEndTime()).toMillis() / 1000.0;
     }
 
     private static double round(double value) {

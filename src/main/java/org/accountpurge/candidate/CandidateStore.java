@@ -32,65 +32,70 @@ public class CandidateStore {
     }
 
     /**
-     * Accepts rows (the first occurrence of an account wins, within the chunk and across chunks) and rejects the
-     * rest with their reason, duplicates included. Set-based: two statements per chunk. Idempotent, so a chunk
-     * written again after a rollback gives the same result.
+     * Stages a chunk of input rows: the accepted ones are appended to the run's input (COPY, no lookup: duplicates are
+     * found by {@link #freeze}), the others rejected with their reason. Runs in the chunk's transaction, so a chunk
+     * rolled back leaves nothing and a restart goes on after the last committed one.
      */
-    public void accept(long runId, List<InputRow> rows) {
+    public void stage(long runId, List<InputRow> rows) {
         List<Object[]> rejected = new ArrayList<>();
-        List<InputRow> accepted = new ArrayList<>();
+        StringBuilder copy = new StringBuilder(rows.size() * 64);
         for (InputRow row : rows) {
             if (row.isRejected()) {
                 rejected.add(new Object[] {runId, row.rowNo(), row.rejection()});
             } else {
-                accepted.add(row);
+                copy.append(runId).append(',').append(row.rowNo()).append(',');
+                csvField(copy, row.kind()).append(',');
+                csvField(copy, row.accountId()).append('\n');
             }
         }
-        if (!accepted.isEmpty()) {
-            Object[] kinds = accepted.stream().map(InputRow::kind).toArray();
-            Object[] ids = accepted.stream().map(InputRow::accountId).toArray();
-            Object[] rowNos = accepted.stream().map(InputRow::rowNo).toArray();
-            // the rows this chunk inserted; the others are repeats of an account already there (the first wins)
-            java.util.Set<Long> inserted = new java.util.HashSet<>();
-            jdbc.query(con -> {
-                PreparedStatement ps = con.prepareStatement("INSERT INTO purge.candidate (run_id, kind, account_id, row_no)"
-                        + " SELECT ?, t.kind, t.account_id, t.row_no FROM unnest(?::text[], ?::text[], ?::bigint[])"
-                        + " WITH ORDINALITY AS t(kind, account_id, row_no, ord) ORDER BY t.ord ON CONFLICT DO NOTHING"
-                        + " RETURNING row_no");
-                ps.setLong(1, runId);
-                ps.setArray(2, con.createArrayOf("text", kinds));
-                ps.setArray(3, con.createArrayOf("text", ids));
-                ps.setArray(4, con.createArrayOf("bigint", rowNos));
-                return ps;
-            }, rs -> {
-                inserted.add(rs.getLong(1));
-            });
-            List<InputRow> repeats = accepted.stream().filter(row -> !inserted.contains(row.rowNo())).toList();
-            Map<String, Long> first = new HashMap<>();
-            if (!repeats.isEmpty()) { // rare: look up only those (by primary key), never the whole run
-                jdbc.query(con -> {
-                    PreparedStatement ps = con.prepareStatement("SELECT c.kind, c.account_id, c.row_no FROM"
-                            + " unnest(?::text[], ?::text[]) AS t(kind, account_id) JOIN purge.candidate c ON c.run_id"
-                            + " = ? AND c.kind = t.kind AND c.account_id = t.account_id");
-                    ps.setArray(1, con.createArrayOf("text", repeats.stream().map(InputRow::kind).toArray()));
-                    ps.setArray(2, con.createArrayOf("text", repeats.stream().map(InputRow::accountId).toArray()));
-                    ps.setLong(3, runId);
-                    return ps;
-                }, rs -> {
-                    first.put(rs.getString(1) + "/" + rs.getString(2), rs.getLong(3));
-                });
-            }
-            for (InputRow row : repeats) {
-                Long firstRow = first.get(row.kind() + "/" + row.accountId());
-                if (firstRow != null && firstRow != row.rowNo()) {
-                    rejected.add(new Object[] {runId, row.rowNo(), "duplicate of line " + firstRow});
+        if (!copy.isEmpty()) {
+            jdbc.execute((org.springframework.jdbc.core.ConnectionCallback<Long>) con -> {
+                try {
+                    return con.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyIn("COPY"
+                            + " purge.candidate_input (run_id, row_no, kind, account_id) FROM STDIN (FORMAT csv)",
+                            new java.io.StringReader(copy.toString()));
+                } catch (java.io.IOException e) {
+                    throw new java.sql.SQLException("COPY into purge.candidate_input failed", e);
                 }
-            }
+            });
         }
         if (!rejected.isEmpty()) {
             jdbc.batchUpdate("INSERT INTO purge.rejected_row (run_id, row_no, reason) VALUES (?, ?, ?)"
                     + " ON CONFLICT DO NOTHING", rejected);
         }
+    }
+
+    private static StringBuilder csvField(StringBuilder out, String value) {
+        return out.append('"').append(value.replace("\"", "\"\"")).append('"');
+    }
+
+    /**
+     * Freezes the run's candidate set from its staged input, in one transaction: each account once, from its first
+     * line, inserted sorted by id (so the primary key grows in order instead of at random); every later line of the
+     * same account rejected as "duplicate of line N"; the staged rows removed. Idempotent: nothing staged, nothing
+     * done. Returns the candidates added.
+     *
+     * @param sortMemory PostgreSQL {@code work_mem} for this transaction (the sort of the run's ids), e.g. 256MB
+     */
+    public long freeze(long runId, String sortMemory) {
+        jdbc.execute("SET LOCAL work_mem = '" + sortMemory.replace("'", "") + "'");
+        // candidates of the run already there: a run whose load was started by an earlier version
+        boolean earlier = Boolean.TRUE.equals(jdbc.queryForObject(
+                "SELECT EXISTS (SELECT 1 FROM purge.candidate WHERE run_id = ?)", Boolean.class, runId));
+        int added = jdbc.update("INSERT INTO purge.candidate (run_id, kind, account_id, row_no)"
+                + " SELECT DISTINCT ON (account_id COLLATE \"C\", kind) run_id, kind, account_id, row_no FROM purge.candidate_input"
+                + " WHERE run_id = ? ORDER BY account_id COLLATE \"C\", kind, row_no"
+                + (earlier ? " ON CONFLICT DO NOTHING" : ""), runId);
+        Long staged = jdbc.queryForObject("SELECT count(*) FROM purge.candidate_input WHERE run_id = ?", Long.class,
+                runId);
+        if (staged != null && staged > added) { // some lines repeat an account: reject them, naming the first line
+            jdbc.update("INSERT INTO purge.rejected_row (run_id, row_no, reason) SELECT s.run_id, s.row_no,"
+                    + " 'duplicate of line ' || c.row_no FROM purge.candidate_input s JOIN purge.candidate c"
+                    + " ON c.run_id = s.run_id AND c.kind = s.kind AND c.account_id = s.account_id"
+                    + " WHERE s.run_id = ? AND s.row_no <> c.row_no ON CONFLICT DO NOTHING", runId);
+        }
+        jdbc.update("DELETE FROM purge.candidate_input WHERE run_id = ?", runId);
+        return added;
     }
 
     /** Records every reason of each retained account and takes it out of the purge. */

@@ -4,7 +4,7 @@ import java.util.List;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 
-/** Freezes a chunk of screened rows into the run's candidate set (accepted) or its rejected rows. */
+/** Stages a chunk of screened rows: the accepted ones for {@code freezeCandidates}, the others as rejected rows. */
 public class CandidateWriter implements ItemWriter<InputRow> {
 
     private final long runId;
@@ -17,6 +17,6 @@ public class CandidateWriter implements ItemWriter<InputRow> {
 
     @Override
     public void write(Chunk<? extends InputRow> chunk) {
-        candidates.accept(runId, List.copyOf(chunk.getItems()));
+        candidates.stage(runId, List.copyOf(chunk.getItems()));
     }
 }

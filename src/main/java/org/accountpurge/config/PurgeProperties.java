@@ -257,6 +257,8 @@ public record PurgeProperties(
      * @param progressInterval  how often the progress line is logged when output is not a terminal
      * @param loadChunkSize     input rows per transaction while the candidates are loaded (rows are small: large
      *                          chunks keep the job repository's per-chunk bookkeeping out of the way)
+     * @param loadSortMemory    PostgreSQL {@code work_mem} of the one transaction that freezes the loaded candidates
+     *                          (it sorts the run's ids); more sorts in memory, less spills to disk
      */
     public record Job(@Min(1) @Max(5000) @DefaultValue("100") int chunkSize,
                       @NotBlank @DefaultValue("target/purge-reports") String reportDirectory,
@@ -268,7 +270,9 @@ public record PurgeProperties(
                       @Valid Window window,
                       @NotBlank @Pattern(regexp = "auto|bar|log|off") @DefaultValue("auto") String progress,
                       @NotNull @DefaultValue("30s") Duration progressInterval,
-                      @Min(1) @Max(100000) @DefaultValue("5000") int loadChunkSize) {
+                      @Min(1) @Max(100000) @DefaultValue("5000") int loadChunkSize,
+                      @NotBlank @Pattern(regexp = "[1-9][0-9]{0,6}(kB|MB|GB)", message = "must be a PostgreSQL memory"
+                              + " size such as 64MB or 1GB") @DefaultValue("256MB") String loadSortMemory) {
     }
 
     /**

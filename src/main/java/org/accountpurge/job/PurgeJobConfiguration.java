@@ -66,8 +66,8 @@ import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * {@code accountPurgeJob}: validateConfiguration, loadCandidates, checkBlastRadius, then for each configured kind
- * of account (users first, so that members purged in the same run no longer hold their orgs back) retain&lt;Kind&gt;
+ * {@code accountPurgeJob}: validateConfiguration, loadCandidates, freezeCandidates, checkBlastRadius, then for each
+ * configured kind of account (users first, so that members purged in the same run no longer hold their orgs back) retain&lt;Kind&gt;
  * (with a grace lifecycle, users: advanceLifecycleUsers between them and closeLifecycleUsers after) and
  * purge&lt;Kind&gt;, then verifyPurge (every purged account gone from every store?), hashPurgedIds (with
  * purge.audit.id-hash-key) and writeSummary. The run's
@@ -83,7 +83,8 @@ class PurgeJobConfiguration {
     Job accountPurgeJob(JobRepository jobRepository, PlatformTransactionManager tm, PurgeProperties config,
                         ExecutionConfigRecorder executionConfigRecorder, LocalExecutions localExecutions,
                         Step validateConfiguration,
-                        Step loadCandidates, Step checkBlastRadius, Step verifyPurge, Step writeSummary, DataSource dataSource,
+                        Step loadCandidates, Step freezeCandidates, Step checkBlastRadius, Step verifyPurge,
+                        Step writeSummary, DataSource dataSource,
                         TenantStores stores, TenantLease lease, JdbcTemplate jdbc, ReadOnlyQueries readOnly,
                         ObjectProvider<JavaMailSender> mailSender,
                         CandidateStore candidates, StepLog stepLog,
@@ -92,7 +93,8 @@ class PurgeJobConfiguration {
         SimpleJobBuilder job = new JobBuilder("accountPurgeJob", jobRepository)
                 .validator(new CandidateSource())
                 .listener(executionConfigRecorder).listener(localExecutions)
-                .start(validateConfiguration).next(loadCandidates).next(checkBlastRadius);
+                .start(validateConfiguration).next(loadCandidates).next(freezeCandidates)
+                .next(checkBlastRadius);
         for (AccountKind kind : config.kinds()) {
             RetentionWriter retain = new RetentionWriter(kind, () -> evaluator(stores, config, kind, stores.postgres(kind)),
                     candidates);
@@ -215,6 +217,17 @@ class PurgeJobConfiguration {
         return new StepBuilder("loadCandidates", jobRepository).<InputRow, InputRow>chunk(config.job().loadChunkSize())
                 .transactionManager(tm).reader(candidateReader).processor(candidateScreen).writer(candidateWriter)
                 .build();
+    }
+
+    /** The loaded rows become the run's candidate set, each account once (sorted, set-based, one transaction). */
+    @Bean
+    Step freezeCandidates(JobRepository jobRepository, PlatformTransactionManager tm, PurgeProperties config,
+                          CandidateStore candidates) {
+        return new StepBuilder("freezeCandidates", jobRepository).tasklet((contribution, chunk) -> {
+            long run = contribution.getStepExecution().getJobExecution().getJobInstance().getInstanceId();
+            contribution.incrementWriteCount(candidates.freeze(run, config.job().loadSortMemory()));
+            return org.springframework.batch.infrastructure.repeat.RepeatStatus.FINISHED;
+        }, tm).build();
     }
 
     /** The run's candidates: the CSV file, or the inactivity selection of the run date (keyset-paged). */

@@ -29,10 +29,11 @@ class JobConfigurationValidationTest {
     @Test
     void invalidValuesAreNamedByKey(CapturedOutput output) throws Exception {
         String yaml = Files.readString(Path.of("jobs-config/reference-tenant.yml"))
-                .replace("chunk-size: 100", "chunk-size: 0")
+                .replace("chunk-size: 100", "chunk-size: 0\n    load-sort-memory: 1TB; DROP TABLE users")
                 .replace("    - name: platform-admin\n", "    - name: Platform Admin!\n");
         assertThatThrownBy(() -> start(yaml))
                 .hasMessageContaining("purge.job.chunk-size: must be greater than or equal to 1")
+                .hasMessageContaining("purge.job.load-sort-memory: must be a PostgreSQL memory size")
                 .hasMessageContaining("purge.retention[3].name: must match")
                 .hasMessageNotContaining("Connection refused");
         assertThat(output.getAll()).doesNotContain("\tat org.");

@@ -26,7 +26,6 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
-import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.test.JobOperatorTestUtils;
 import org.springframework.batch.test.context.SpringBatchTest;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -85,14 +84,29 @@ class KeycloakByColumnTenantTest {
     @Autowired
     JdbcTemplate jdbc;
 
+    @Autowired
+    org.springframework.batch.core.launch.JobOperator jobOperator;
+
+    @Autowired
+    org.springframework.batch.core.repository.JobRepository jobRepository;
+
+    @Autowired
+    @org.springframework.beans.factory.annotation.Qualifier("loadCandidates")
+    org.springframework.batch.core.step.Step loadCandidates;
+
+    @Autowired
+    @org.springframework.beans.factory.annotation.Qualifier("freezeCandidates")
+    org.springframework.batch.core.step.Step freezeCandidates;
+
     @Test
-    void loadCandidatesFreezesTheAcceptedIdsOfTheOnlyKindThisTenantHas() throws Exception {
+    void loadingFreezesTheAcceptedIdsOfTheOnlyKindThisTenantHas() throws Exception {
         // given a CSV with two people, a duplicate and an org (a kind this tenant does not have)
         Path csv = Files.createTempFile("people", ".csv");
         Files.writeString(csv, "person_id,kind\n12,user\n0013,user\n12,user\n4,org\n");
 
-        // when only the loadCandidates step runs
-        JobExecution execution = jobOperatorTestUtils.startStep("loadCandidates", parameters(csv), new ExecutionContext());
+        // when only the loading steps run: loadCandidates (stages the rows) and freezeCandidates
+        JobExecution execution = jobOperator.start(new org.springframework.batch.core.job.builder.JobBuilder(
+                "accountPurgeJob", jobRepository).start(loadCandidates).next(freezeCandidates).build(), parameters(csv));
 
         // then the two people are candidates (ids normalised as bigint), the others rejected with a reason
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
@@ -119,7 +133,7 @@ class KeycloakByColumnTenantTest {
         // then it completed; the approver (FK), the administrator (SQL) and the supervisor (Keycloak role) stay
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         assertThat(execution.getStepExecutions().stream().map(s -> s.getStepName()).toList()).containsExactly(
-                "validateConfiguration", "loadCandidates", "checkBlastRadius", "retainUsers", "purgeUsers", "verifyPurge",
+                "validateConfiguration", "loadCandidates", "freezeCandidates", "checkBlastRadius", "retainUsers", "purgeUsers", "verifyPurge",
                 "writeSummary");
         long run = execution.getJobInstance().getInstanceId();
         List<Long> purged = List.of(1L, 2L, 3L, 4L, 6L, 8L, 10L);
