@@ -107,7 +107,7 @@ final class BenchCommand {
                 double plainBefore = BenchLimits.rawKeycloakDeletes(stack.endpoints().keycloakUrl(),
                         org.accountpurge.seed.ReferenceTenant.REALM, org.accountpurge.seed.ReferenceTenant.PURGE_CLIENT_ID,
                         secret, rawSample.subList(0, third), threads);
-                JobRun job = purge(ctx, csv, "job");
+                JobRun job = purge(ctx, stack, csv, "job");
                 purgeRate = job.purgeRate();
                 figures.put("purgeUsersPerSecond", round(purgeRate));
                 figures.put("jobUsersPerSecond", round(job.jobRate()));
@@ -144,7 +144,7 @@ final class BenchCommand {
             double databaseAndElasticsearch;
             try (ConfigurableApplicationContext ctx = PurgeRun.context(noKeycloakConfig,
                     stackProperties(stack, secret), overrides, PurgeRun.Access.WRITE)) {
-                JobRun job = purge(ctx, noKeycloakCsv, "job without Keycloak");
+                JobRun job = purge(ctx, stack, noKeycloakCsv, "job without Keycloak");
                 databaseAndElasticsearch = job.purgeRate();
                 exit = Math.max(exit, PurgeRun.report(ctx, noKeycloakConfig, job.execution()));
             }
@@ -186,12 +186,15 @@ final class BenchCommand {
     }
 
     /** Runs the job on {@code csv} and prints wall time per step (and per store inside the purge step). */
-    private static JobRun purge(ConfigurableApplicationContext ctx, Path csv, String label) throws Exception {
+    private static JobRun purge(ConfigurableApplicationContext ctx, LocalStack stack, Path csv, String label)
+            throws Exception {
         System.gc();
         heapPools().forEach(MemoryPoolMXBean::resetPeakUsage);
+        Map<String, Double> cpuBefore = CpuUse.now(stack);
         long start = System.nanoTime();
         JobExecution execution = PurgeRun.launch(ctx, csv, CsvCandidateReader.sha256(csv), false);
         Duration wall = Duration.ofNanos(System.nanoTime() - start);
+        String cpu = CpuUse.between(cpuBefore, CpuUse.now(stack));
         long peak = heapPools().stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
         long max = Runtime.getRuntime().maxMemory();
         JdbcTemplate jdbc = ctx.getBean(JdbcTemplate.class);
@@ -218,6 +221,8 @@ final class BenchCommand {
         System.out.printf("    %s %s in %.1f s: %d users purged (%.0f users/s); %d database rows deleted or nulled, %d"
                 + " documents deleted%n", label, execution.getStatus(), seconds, purged, purged / seconds, rows, docs);
         System.out.printf("    heap: peak used %d MiB of %d MiB max (sum of heap pools' peaks)%n", peak >> 20, max >> 20);
+        System.out.printf("    CPU used meanwhile (%d cores: %.0f s available): %s%n", Runtime.getRuntime()
+                .availableProcessors(), seconds * Runtime.getRuntime().availableProcessors(), cpu);
         StepExecution purgeStep = execution.getStepExecutions().stream()
                 .filter(step -> step.getStepName().equals("purgeUsers")).findFirst().orElseThrow();
         double purgeRate = purgeStep.getWriteCount() / Math.max(1e-3,
