@@ -57,9 +57,13 @@ final class BenchCommand {
             java.util.Collections.shuffle(withKeycloak, new java.util.Random(seed));
             int sample = Math.max(30, Math.min(600, candidates.size() / 5));
             List<String> rawSample = withKeycloak.subList(0, sample);
-            List<String> naiveSample = withKeycloak.subList(sample, sample + Math.max(10, sample / 8));
+            int naiveSize = Math.max(10, sample / 8);
+            List<String> naiveSample = withKeycloak.subList(sample, sample + naiveSize);
+            // the naive way for a tenant without Keycloak: the same, database and Elasticsearch only
+            List<String> naiveNoKeycloakSample = withKeycloak.subList(sample + naiveSize, sample + 2 * naiveSize);
             candidates.removeAll(rawSample);
             candidates.removeAll(naiveSample);
+            candidates.removeAll(naiveNoKeycloakSample);
             // half of the rest for the job without Keycloak (database + Elasticsearch only); not the accounts only a
             // Keycloak rule retains: without Keycloak that job could not see why they stay
             List<String> noKeycloak = new ArrayList<>(candidates);
@@ -90,6 +94,7 @@ final class BenchCommand {
             double rawElasticsearch;
             double rawPostgres;
             double naive;
+            double naiveNoKeycloak;
             try (ConfigurableApplicationContext ctx = PurgeRun.context(config,
                     stackProperties(stack, secret), overrides, PurgeRun.Access.WRITE)) {
                 int threads = ctx.getBean(org.accountpurge.config.PurgeProperties.class).keycloak().threads();
@@ -107,6 +112,10 @@ final class BenchCommand {
                 double plainBefore = BenchLimits.rawKeycloakDeletes(stack.endpoints().keycloakUrl(),
                         org.accountpurge.seed.ReferenceTenant.REALM, org.accountpurge.seed.ReferenceTenant.PURGE_CLIENT_ID,
                         secret, rawSample.subList(0, third), threads);
+                Map<String, Double> idleBefore = CpuUse.now(stack);
+                Thread.sleep(10_000);
+                System.out.printf("  CPU used by the idle stack in 10 s: %s%n", CpuUse.between(idleBefore,
+                        CpuUse.now(stack)));
                 JobRun job = purge(ctx, stack, csv, "job");
                 purgeRate = job.purgeRate();
                 figures.put("purgeUsersPerSecond", round(purgeRate));
@@ -127,7 +136,8 @@ final class BenchCommand {
                         plainAfter, rawKeycloak);
                 System.out.printf("  Keycloak through the purge's own client, %d users in one call: %.1f users/s%n",
                         storeThird.size(), keycloakStore);
-                naive = BenchLimits.naive(tenantStores, naiveSample);
+                naive = BenchLimits.naive(tenantStores, naiveSample, true);
+                naiveNoKeycloak = BenchLimits.naive(tenantStores, naiveNoKeycloakSample, false);
                 // the same accounts' documents and rows (their Keycloak users are gone now), each store in one call
                 var tm = ctx.getBean(org.springframework.transaction.PlatformTransactionManager.class);
                 rawElasticsearch = BenchLimits.rawStore(tenantStores, "elasticsearch", rawSample, tm);
@@ -136,7 +146,8 @@ final class BenchCommand {
                         + " PostgreSQL, all their rows in one transaction: %.1f accounts/s%n", rawSample.size(),
                         rawElasticsearch, rawPostgres);
                 System.out.printf("  naive, one account at a time, every store for it alone (%d accounts): %.1f"
-                        + " accounts/s%n", naiveSample.size(), naive);
+                        + " accounts/s; database and Elasticsearch only (%d accounts): %.1f accounts/s%n",
+                        naiveSample.size(), naive, naiveNoKeycloakSample.size(), naiveNoKeycloak);
                 exit = PurgeRun.report(ctx, config, job.execution());
             }
             // the same tenant with its Keycloak section (and the rules that need Keycloak) left out
@@ -155,12 +166,16 @@ final class BenchCommand {
             figures.put("rawPostgresAccountsPerSecond", round(rawPostgres));
             figures.put("naiveAccountsPerSecond", round(naive));
             figures.put("naiveSample", naiveSample.size());
+            figures.put("naiveNoKeycloakAccountsPerSecond", round(naiveNoKeycloak));
+            figures.put("ratioNoKeycloakJobToNaiveNoKeycloak", round(databaseAndElasticsearch / naiveNoKeycloak));
             figures.put("noKeycloakPurgeUsersPerSecond", round(databaseAndElasticsearch));
             figures.put("ratioJobToRawKeycloakDelete", round(purgeRate / rawKeycloak));
             figures.put("ratioJobToNaive", round(purgeRate / naive));
             figures.put("ratioNoKeycloakJobToSlowerRawStore", round(databaseAndElasticsearch / slowerRaw));
             System.out.printf("  ratio job/raw-keycloak-delete: %.2f%n", purgeRate / rawKeycloak);
             System.out.printf("  ratio job/naive: %.1f%n", purgeRate / naive);
+            System.out.printf("  ratio job-without-keycloak/naive-without-keycloak: %.1f%n",
+                    databaseAndElasticsearch / naiveNoKeycloak);
             System.out.printf("  ratio job-without-keycloak/slower-raw-store (%s): %.2f%n",
                     rawElasticsearch < rawPostgres ? "elasticsearch" : "postgres", databaseAndElasticsearch / slowerRaw);
             Path json = Path.of("target/bench", "bench-" + java.time.Instant.now().toString()

@@ -80,11 +80,13 @@ final class BenchLimits {
 
     /**
      * Accounts per second the naive way: one account at a time, each store called for it alone (one statement per
-     * table, one request per index, one Keycloak call), no batching, no concurrency.
+     * table, one request per index, one Keycloak call unless {@code withKeycloak} is false), no batching, no
+     * concurrency.
      */
-    static double naive(TenantStores stores, List<String> ids) {
+    static double naive(TenantStores stores, List<String> ids, boolean withKeycloak) {
         PostgresAccounts postgres = stores.postgres(AccountKind.USER);
-        List<AccountStore> all = stores.forKind(AccountKind.USER, postgres);
+        List<AccountStore> all = stores.forKind(AccountKind.USER, postgres).stream()
+                .filter(store -> withKeycloak || !store.name().equals("keycloak")).toList();
         long start = System.nanoTime();
         for (String id : ids) {
             for (AccountStore store : all) {

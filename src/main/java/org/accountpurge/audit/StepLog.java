@@ -67,19 +67,36 @@ public class StepLog {
         count(ctx, store, target, outcomes.values().stream().map(o -> o.action().name()).toList());
     }
 
+    /** Outcomes of an external store for every target of one call, committed now in one transaction (one batch). */
+    public void committed(Context ctx, String store, org.accountpurge.store.StoreOutcomes outcomes) {
+        List<Object[]> rows = new ArrayList<>();
+        outcomes.byTarget().forEach((target, perAccount) -> rows.addAll(rows(ctx, store, target, perAccount)));
+        ownTransaction.executeWithoutResult(s -> insert(rows));
+        outcomes.byTarget().forEach((target, perAccount) -> count(ctx, store, target,
+                perAccount.values().stream().map(o -> o.action().name()).toList()));
+    }
+
     /** Outcomes of the tenant database, in the caller's (the chunk's) transaction. */
     public void inTransaction(Context ctx, String store, String target, Map<String, TargetOutcome> outcomes) {
-        insert(rows(ctx, store, target, outcomes));
-        List<String> actions = outcomes.values().stream().map(o -> o.action().name()).toList();
+        inTransaction(ctx, store, org.accountpurge.store.StoreOutcomes.of(target, outcomes));
+    }
+
+    /** Outcomes of the tenant database for every target of one call, in the chunk's transaction (one batch). */
+    public void inTransaction(Context ctx, String store, org.accountpurge.store.StoreOutcomes outcomes) {
+        List<Object[]> rows = new ArrayList<>();
+        outcomes.byTarget().forEach((target, perAccount) -> rows.addAll(rows(ctx, store, target, perAccount)));
+        insert(rows);
+        Runnable counts = () -> outcomes.byTarget().forEach((target, perAccount) -> count(ctx, store, target,
+                perAccount.values().stream().map(o -> o.action().name()).toList()));
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCommit() {
-                    count(ctx, store, target, actions);
+                    counts.run();
                 }
             });
         } else {
-            count(ctx, store, target, actions);
+            counts.run();
         }
     }
 

@@ -313,13 +313,12 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
         }
     }
 
+    /** Every target's outcomes of one store call in one batch (and, outside the chunk's, one transaction). */
     private void record(AccountStore store, StoreOutcomes outcomes, boolean inTransaction) {
-        outcomes.byTarget().forEach((target, perAccount) -> {
-            if (inTransaction) {
-                stepLog.inTransaction(context, store.name(), target, perAccount);
-            } else {
-                stepLog.committed(context, store.name(), target, perAccount);
-            }
-        });
+        if (inTransaction) {
+            stepLog.inTransaction(context, store.name(), outcomes);
+        } else {
+            stepLog.committed(context, store.name(), outcomes);
+        }
     }
 }
