@@ -294,6 +294,16 @@ class AccountPurgeWriterTest {
         }
 
         @Override
+        public void committed(Context ctx, String store, StoreOutcomes outcomes) {
+            outcomes.byTarget().forEach((target, perAccount) -> committed(ctx, store, target, perAccount));
+        }
+
+        @Override
+        public void inTransaction(Context ctx, String store, StoreOutcomes outcomes) {
+            outcomes.byTarget().forEach((target, perAccount) -> inTransaction(ctx, store, target, perAccount));
+        }
+
+        @Override
         public void failed(Context ctx, String store, String target, List<String> accountIds, String errorClass) {
             accountIds.forEach(id -> committed.put(store + "/" + target + "/" + id, TargetOutcome.failed(errorClass)));
         }
