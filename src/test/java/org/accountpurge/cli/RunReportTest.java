@@ -127,6 +127,12 @@ class RunReportTest {
         assertThat(json.at("/totals/accounts purged").asLong()).isEqualTo(30);
         assertThat(json.at("/totals/input rows rejected").asLong()).isEqualTo(2);
 
+        // and the report was made on fresh statistics of the run's tables (a new run's ids are beyond stale ones,
+        // and the report's joins then run as nested loops)
+        assertThat(count("SELECT count(*) FROM pg_stat_user_tables WHERE schemaname = 'purge' AND relname IN"
+                + " ('candidate', 'step_log') AND last_analyze >= (SELECT start_time FROM purge.batch_job_execution"
+                + " WHERE job_execution_id = " + execution + ")")).isEqualTo(2);
+
         // and the CSVs list the accounts: purged, retained with the reason, rejected rows with theirs
         assertThat(Files.readAllLines(folder.resolve("purged.csv"))).hasSize(1 + 30).first()
                 .isEqualTo("kind,account_id");
