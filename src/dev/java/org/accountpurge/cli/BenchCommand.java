@@ -280,7 +280,7 @@ final class BenchCommand {
      * {@code bench --csv-lines N}: how fast a CSV of N lines (random ids) is loaded — the loadCandidates step alone
      * (the blast-radius guard, set to one account, stops the run right after it) — and the heap's peak meanwhile.
      */
-    static int csvLoad(long lines, long seed) throws Exception {
+    static int csvLoad(long lines, long seed, String sortMemory) throws Exception {
         try (LocalStack stack = LocalStack.start(Path.of("target/stack"))) {
             String secret = DevMain.randomSecret();
             SeedCommand.seed(stack, 200, 10, seed, secret, null);
@@ -300,6 +300,7 @@ final class BenchCommand {
             Map<String, Object> overrides = new LinkedHashMap<>();
             overrides.put("purge.job.report-directory", "target/bench");
             overrides.put("purge.guard.max-accounts", 1);
+            overrides.put("purge.job.load-sort-memory", sortMemory);
             try (ConfigurableApplicationContext ctx = PurgeRun.context(Path.of("jobs-config/reference-tenant.yml"),
                     stackProperties(stack, secret), overrides, PurgeRun.Access.WRITE)) {
                 System.gc();
@@ -311,12 +312,14 @@ final class BenchCommand {
                 double loading = seconds(load);
                 double freezing = seconds(freeze);
                 double seconds = loading + freezing;
-                System.out.printf("  loadCandidates: %d lines read in %.1f s; freezeCandidates: %d candidates in %.1f s;"
+                System.out.printf("  loadCandidates: %d lines read in %.1f s; freezeCandidates (sort memory " + sortMemory
+                        + "): %d candidates in %.1f s;"
                         + " together %.0f lines/s; heap peak %d MiB of %d MiB max (the run then stops at the guard, as"
                         + " intended)%n", load.getReadCount(), loading, freeze.getWriteCount(), freezing,
                         load.getReadCount() / Math.max(seconds, 1e-3), peak >> 20, Runtime.getRuntime().maxMemory() >> 20);
                 Map<String, Object> figures = new LinkedHashMap<>();
                 figures.put("csvLines", lines);
+                figures.put("loadSortMemory", sortMemory);
                 figures.put("loadSeconds", round(loading));
                 figures.put("freezeSeconds", round(freezing));
                 figures.put("linesPerSecond", round(load.getReadCount() / Math.max(seconds, 1e-3)));

@@ -22,7 +22,7 @@ import org.accountpurge.stack.StackEndpoints;
  *   stack [--seed]  start a local stack (and seed it), print how to connect to it, keep it up until Ctrl-C
  *   bench [--users N] [--chunk-size C] [--seed S]
  *                   seed N users into a fresh local stack, purge the inactive ones, print the figures
- *   bench --csv-lines N
+ *   bench --csv-lines N [--sort-memory 256MB]
  *                   load a CSV of N random ids (the loadCandidates step alone), print lines/s and the heap's peak
  *   sample-csv [--out FILE] [--users N --orgs M --seed S]
  *                   write the legacy-state cleanup CSV matching a seed
@@ -34,7 +34,7 @@ public final class DevMain {
     private static final Map<String, Set<String>> COMMANDS = Map.of(
             "demo", Set.of("users", "orgs", "seed"),
             "stack", Set.of("seed"),
-            "bench", Set.of("users", "chunk-size", "seed", "csv-lines"),
+            "bench", Set.of("users", "chunk-size", "seed", "csv-lines", "sort-memory"),
             "sample-csv", Set.of("out", "users", "orgs", "seed"));
     private static final Map<String, Set<String>> FLAGS = Map.of("stack", Set.of("seed"));
     private static final Path PRODUCT_JAR = Path.of("target/account-purge.jar");
@@ -81,7 +81,8 @@ public final class DevMain {
             }
             case "bench" -> {
                 if (args.get("csv-lines", null) != null) {
-                    return BenchCommand.csvLoad(args.integer("csv-lines", 0, 1, 100_000_000), seed);
+                    return BenchCommand.csvLoad(args.integer("csv-lines", 0, 1, 100_000_000), seed,
+                            args.get("sort-memory", "256MB"));
                 }
                 return BenchCommand.run(users, args.integer("chunk-size", 100, 1, 5000), seed);
             }

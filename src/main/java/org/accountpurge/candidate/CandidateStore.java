@@ -94,7 +94,17 @@ public class CandidateStore {
                     + " ON c.run_id = s.run_id AND c.kind = s.kind AND c.account_id = s.account_id"
                     + " WHERE s.run_id = ? AND s.row_no <> c.row_no ON CONFLICT DO NOTHING", runId);
         }
-        jdbc.update("DELETE FROM purge.candidate_input WHERE run_id = ?", runId);
+        // the staged rows go: the whole table when no other run is loading (TRUNCATE leaves no dead rows for vacuum),
+        // otherwise this run's; the lock keeps another run from staging rows in between
+        jdbc.execute("LOCK TABLE purge.candidate_input IN ACCESS EXCLUSIVE MODE");
+        boolean others = Boolean.TRUE.equals(jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM purge.candidate_input"
+                + " WHERE run_id < ?) OR EXISTS (SELECT 1 FROM purge.candidate_input WHERE run_id > ?)", Boolean.class,
+                runId, runId));
+        if (others) {
+            jdbc.update("DELETE FROM purge.candidate_input WHERE run_id = ?", runId);
+        } else {
+            jdbc.execute("TRUNCATE purge.candidate_input");
+        }
         return added;
     }
 

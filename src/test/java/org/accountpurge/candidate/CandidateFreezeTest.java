@@ -44,8 +44,11 @@ class CandidateFreezeTest {
 
     @Test
     void repeatsAcrossChunksAreRejectedNamingTheFirstLineAndFreezingAgainChangesNothing() {
-        // given two committed chunks: a repeat inside the second, one of the first's accounts again, a rejected row
+        // given two committed chunks: a repeat inside the second, one of the first's accounts again, a rejected row;
+        // and another run still loading
         long run = newRun();
+        long other = run - 1;
+        tx.executeWithoutResult(s -> candidates.stage(other, List.of(row(2, "user", "a"))));
         tx.executeWithoutResult(s -> candidates.stage(run, List.of(row(2, "user", "b"), row(3, "user", "a"),
                 row(4, "org", "a"), InputRow.rejected(5, "blank line"))));
         tx.executeWithoutResult(s -> candidates.stage(run, List.of(row(6, "user", "c"), row(7, "user", "a"),
@@ -62,6 +65,11 @@ class CandidateFreezeTest {
                 Map.entry(8L, "duplicate of line 6"));
         assertThat(jdbc.queryForObject("SELECT count(*) FROM purge.candidate_input WHERE run_id = ?", Long.class, run))
                 .isZero();
+        // and the other run's staged rows are still there; freezing it then empties the staging table
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM purge.candidate_input WHERE run_id = ?", Long.class, other))
+                .isEqualTo(1);
+        tx.execute(s -> candidates.freeze(other, "64MB"));
+        assertThat(candidateRows(other)).containsExactly(Map.entry("user/a", 2L));
 
         // and freezing again (a restarted step whose commit was not recorded) adds and rejects nothing
         assertThat((long) tx.execute(s -> candidates.freeze(run, "64MB"))).isZero();
