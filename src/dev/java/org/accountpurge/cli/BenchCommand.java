@@ -48,12 +48,7 @@ final class BenchCommand {
             candidates.addAll(manifest.userIds().get("inactive"));
             candidates.sort(null);
             // accounts of their own for the raw Keycloak delete and the naive baseline (never in the job's CSV)
-            List<String> withKeycloak = new ArrayList<>(candidates);
-            withKeycloak.removeAll(manifest.userIds().get("noKeycloak"));
-            for (String kind : List.of("contentCreators", "batchCreators", "mentors", "orgAdmins", "platformAdmins",
-                    "supportStaff", "groupOwners")) {
-                withKeycloak.removeAll(manifest.userIds().get(kind));
-            }
+            List<String> withKeycloak = withKeycloakNotRetained(manifest, candidates);
             java.util.Collections.shuffle(withKeycloak, new java.util.Random(seed));
             int sample = Math.max(30, Math.min(600, candidates.size() / 5));
             List<String> rawSample = withKeycloak.subList(0, sample);
@@ -101,17 +96,11 @@ final class BenchCommand {
                 int third = rawSample.size() / 3;
                 // Keycloak deletes users slowly until its code is warm: 300 active users' Keycloak users go first
                 // (unmeasured; the job never sees them); then a plain client deleting Keycloak users before and after
-                // the job (Keycloak's speed drifts as it warms
-                // up and as the realm changes: the limit is the mean of both), and the purge's own client, all on
-                // accounts of their own
-                List<String> warmUp = new ArrayList<>(manifest.userIds().get("active"));
-                warmUp.retainAll(withKeycloakActive(manifest));
-                BenchLimits.rawKeycloakDeletes(stack.endpoints().keycloakUrl(),
-                        org.accountpurge.seed.ReferenceTenant.REALM, org.accountpurge.seed.ReferenceTenant.PURGE_CLIENT_ID,
-                        secret, warmUp.subList(0, Math.min(warmUp.size(), 300)), threads);
-                double plainBefore = BenchLimits.rawKeycloakDeletes(stack.endpoints().keycloakUrl(),
-                        org.accountpurge.seed.ReferenceTenant.REALM, org.accountpurge.seed.ReferenceTenant.PURGE_CLIENT_ID,
-                        secret, rawSample.subList(0, third), threads);
+                // the job (Keycloak's speed drifts as it warms up and as the realm changes: the limit is the mean of
+                // both), and the purge's own client, all on accounts of their own
+                List<String> warmUp = withKeycloakNotRetained(manifest, manifest.userIds().get("active"));
+                rawKeycloakDeletes(stack, secret, warmUp.subList(0, Math.min(warmUp.size(), 300)), threads);
+                double plainBefore = rawKeycloakDeletes(stack, secret, rawSample.subList(0, third), threads);
                 Map<String, Double> idleBefore = CpuUse.now(stack);
                 Thread.sleep(10_000);
                 System.out.printf("  CPU used by the idle stack in 10 s: %s%n", CpuUse.between(idleBefore,
@@ -121,9 +110,7 @@ final class BenchCommand {
                 figures.put("purgeUsersPerSecond", round(purgeRate));
                 figures.put("jobUsersPerSecond", round(job.jobRate()));
                 figures.put("peakHeapMiB", job.peakHeapMiB());
-                double plainAfter = BenchLimits.rawKeycloakDeletes(stack.endpoints().keycloakUrl(),
-                        org.accountpurge.seed.ReferenceTenant.REALM, org.accountpurge.seed.ReferenceTenant.PURGE_CLIENT_ID,
-                        secret, rawSample.subList(third, 2 * third), threads);
+                double plainAfter = rawKeycloakDeletes(stack, secret, rawSample.subList(third, 2 * third), threads);
                 rawKeycloak = (plainBefore + plainAfter) / 2;
                 org.accountpurge.purge.TenantStores tenantStores = ctx.getBean(org.accountpurge.purge.TenantStores.class);
                 List<String> storeThird = rawSample.subList(2 * third, rawSample.size());
@@ -186,15 +173,22 @@ final class BenchCommand {
         }
     }
 
-    /** Active users with a Keycloak user and no role that retains them: their Keycloak users warm Keycloak up. */
-    private static java.util.Set<String> withKeycloakActive(SeedManifest manifest) {
-        java.util.Set<String> ids = new java.util.HashSet<>(manifest.userIds().get("active"));
-        ids.removeAll(manifest.userIds().get("noKeycloak"));
+    /** Of {@code ids}, the users with a Keycloak user and nothing that retains them, in the same order. */
+    private static List<String> withKeycloakNotRetained(SeedManifest manifest, List<String> ids) {
+        List<String> kept = new ArrayList<>(ids);
+        kept.removeAll(manifest.userIds().get("noKeycloak"));
         for (String kind : List.of("contentCreators", "batchCreators", "mentors", "orgAdmins", "platformAdmins",
                 "supportStaff", "groupOwners")) {
-            ids.removeAll(manifest.userIds().get(kind));
+            kept.removeAll(manifest.userIds().get(kind));
         }
-        return ids;
+        return kept;
+    }
+
+    /** Users a second a plain client deletes from the reference realm at {@code threads}. */
+    private static double rawKeycloakDeletes(LocalStack stack, String secret, List<String> ids, int threads)
+            throws Exception {
+        return BenchLimits.rawKeycloakDeletes(stack.endpoints().keycloakUrl(), org.accountpurge.seed.ReferenceTenant.REALM,
+                org.accountpurge.seed.ReferenceTenant.PURGE_CLIENT_ID, secret, ids, threads);
     }
 
     private record JobRun(JobExecution execution, double purgeRate, double jobRate, long peakHeapMiB) {

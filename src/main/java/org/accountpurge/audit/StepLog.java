@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.accountpurge.candidate.AccountKind;
+import org.accountpurge.store.StoreOutcomes;
 import org.accountpurge.store.TargetOutcome;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -61,42 +62,24 @@ public class StepLog {
         ownTransaction.executeWithoutResult(s -> insert(rows));
     }
 
-    /** Outcomes of an external store, committed now. */
-    public void committed(Context ctx, String store, String target, Map<String, TargetOutcome> outcomes) {
-        ownTransaction.executeWithoutResult(s -> insert(rows(ctx, store, target, outcomes)));
-        count(ctx, store, target, outcomes.values().stream().map(o -> o.action().name()).toList());
-    }
-
     /** Outcomes of an external store for every target of one call, committed now in one transaction (one batch). */
-    public void committed(Context ctx, String store, org.accountpurge.store.StoreOutcomes outcomes) {
-        List<Object[]> rows = new ArrayList<>();
-        outcomes.byTarget().forEach((target, perAccount) -> rows.addAll(rows(ctx, store, target, perAccount)));
-        ownTransaction.executeWithoutResult(s -> insert(rows));
-        outcomes.byTarget().forEach((target, perAccount) -> count(ctx, store, target,
-                perAccount.values().stream().map(o -> o.action().name()).toList()));
-    }
-
-    /** Outcomes of the tenant database, in the caller's (the chunk's) transaction. */
-    public void inTransaction(Context ctx, String store, String target, Map<String, TargetOutcome> outcomes) {
-        inTransaction(ctx, store, org.accountpurge.store.StoreOutcomes.of(target, outcomes));
+    public void committed(Context ctx, String store, StoreOutcomes outcomes) {
+        ownTransaction.executeWithoutResult(s -> insert(rows(ctx, store, outcomes)));
+        count(ctx, store, outcomes);
     }
 
     /** Outcomes of the tenant database for every target of one call, in the chunk's transaction (one batch). */
-    public void inTransaction(Context ctx, String store, org.accountpurge.store.StoreOutcomes outcomes) {
-        List<Object[]> rows = new ArrayList<>();
-        outcomes.byTarget().forEach((target, perAccount) -> rows.addAll(rows(ctx, store, target, perAccount)));
-        insert(rows);
-        Runnable counts = () -> outcomes.byTarget().forEach((target, perAccount) -> count(ctx, store, target,
-                perAccount.values().stream().map(o -> o.action().name()).toList()));
+    public void inTransaction(Context ctx, String store, StoreOutcomes outcomes) {
+        insert(rows(ctx, store, outcomes));
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCommit() {
-                    counts.run();
+                    count(ctx, store, outcomes);
                 }
             });
         } else {
-            counts.run();
+            count(ctx, store, outcomes);
         }
     }
 
@@ -116,9 +99,15 @@ public class StepLog {
                 target, "outcome", action).increment(n));
     }
 
-    private static List<Object[]> rows(Context ctx, String store, String target, Map<String, TargetOutcome> outcomes) {
+    private void count(Context ctx, String store, StoreOutcomes outcomes) {
+        outcomes.byTarget().forEach((target, perAccount) -> count(ctx, store, target,
+                perAccount.values().stream().map(o -> o.action().name()).toList()));
+    }
+
+    private static List<Object[]> rows(Context ctx, String store, StoreOutcomes outcomes) {
         List<Object[]> rows = new ArrayList<>();
-        outcomes.forEach((id, o) -> rows.add(row(ctx, id, store, target, o.action().name(), o.count(), o.errorClass())));
+        outcomes.byTarget().forEach((target, perAccount) -> perAccount.forEach((id, o) -> rows.add(row(ctx, id, store,
+                target, o.action().name(), o.count(), o.errorClass()))));
         return rows;
     }
 

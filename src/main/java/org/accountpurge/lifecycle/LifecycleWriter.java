@@ -192,8 +192,7 @@ public class LifecycleWriter implements ItemWriter<Candidate>, StepExecutionList
         KeycloakAccounts keycloak = stores.keycloak();
         stepLog.started(context, keycloak.name(), ids);
         StoreOutcomes outcomes = keycloak.disable(ids);
-        outcomes.byTarget().forEach((target, perAccount) -> stepLog.committed(context, keycloak.name(), target,
-                perAccount));
+        stepLog.committed(context, keycloak.name(), outcomes);
         for (Map<String, TargetOutcome> perAccount : outcomes.byTarget().values()) {
             for (Map.Entry<String, TargetOutcome> e : perAccount.entrySet()) {
                 if (e.getValue().isFailure()) {

@@ -100,10 +100,8 @@ public final class Orphans {
                         : new ElasticsearchAccounts(stores.elasticsearch().orElseThrow(), config.elasticsearch()
                         .indexesFor(where.kind()).stream().filter(i -> i.name().equals(where.target())).toList())
                         .remove(slice);
-                done.byTarget().forEach((target, perAccount) -> {
-                    stepLog.committed(context, where.store(), target, perAccount);
-                    all.put(target, perAccount);
-                });
+                stepLog.committed(context, where.store(), done);
+                done.byTarget().forEach(all::put);
             }
         });
         return all;
