@@ -34,10 +34,17 @@ final class BenchCommand {
         return p;
     }
 
+    /** Users seeded when {@code --users} is not given. */
+    static final int DEFAULT_USERS = 20_000;
+
     private BenchCommand() {
     }
 
-    static int run(int users, int chunkSize, long seed) throws Exception {
+    /**
+     * @param keycloakRate the purge's Keycloak calls a second ({@code purge.keycloak.max-calls-per-second}; 0: none):
+     *                     a limit below what Keycloak can do shows how much of the rest of the work hides behind it
+     */
+    static int run(int users, int chunkSize, long seed, int keycloakRate) throws Exception {
         int orgs = Math.max(4, users / 30);
         try (LocalStack stack = LocalStack.start(Path.of("target/stack"))) {
             String secret = DevMain.randomSecret();
@@ -69,20 +76,34 @@ final class BenchCommand {
             noKeycloak = new ArrayList<>(noKeycloak.subList(0, noKeycloak.size() / 2));
             noKeycloak.sort(null);
             candidates.removeAll(noKeycloak);
+            // an unmeasured job first, on accounts of its own: the purge JVM and Elasticsearch compile their code for
+            // deleting (JIT) while it runs, a cost a real purge of many accounts pays once (measured in a job of a few
+            // hundred accounts, it was most of the CPU used outside Keycloak)
+            List<String> warmUpJob = new ArrayList<>(candidates);
+            java.util.Collections.shuffle(warmUpJob, new java.util.Random(seed + 2));
+            warmUpJob = new ArrayList<>(warmUpJob.subList(0, Math.min(300, warmUpJob.size() / 4)));
+            warmUpJob.sort(null);
+            candidates.removeAll(warmUpJob);
             Path csv = writeCsv(Path.of("target/bench/candidates.csv"), candidates);
+            Path warmUpCsv = writeCsv(Path.of("target/bench/candidates-warm-up.csv"), warmUpJob);
             Path noKeycloakCsv = writeCsv(Path.of("target/bench/candidates-no-keycloak.csv"), noKeycloak);
 
             Map<String, Object> overrides = new LinkedHashMap<>();
             overrides.put("purge.job.chunk-size", chunkSize);
             overrides.put("purge.job.report-directory", "target/bench");
+            Map<String, Object> noKeycloakOverrides = new LinkedHashMap<>(overrides);
+            if (keycloakRate > 0) {
+                overrides.put("purge.keycloak.max-calls-per-second", keycloakRate);
+            }
             Path config = Path.of("jobs-config/reference-tenant.yml");
             Map<String, Object> figures = new LinkedHashMap<>();
             figures.put("users", users);
             figures.put("chunkSize", chunkSize);
+            figures.put("keycloakCallsPerSecondLimit", keycloakRate);
             figures.put("cpus", Runtime.getRuntime().availableProcessors());
             System.out.printf("Benchmark: %d users, %d orgs seeded in %.1f s; %d candidates for the job, %d for the job"
-                    + " without Keycloak, chunk size %d%n", users, orgs, seeding.toMillis() / 1000.0, candidates.size(),
-                    noKeycloak.size(), chunkSize);
+                    + " without Keycloak, %d for the warm-up job, chunk size %d%n", users, orgs,
+                    seeding.toMillis() / 1000.0, candidates.size(), noKeycloak.size(), warmUpJob.size(), chunkSize);
             int exit;
             double purgeRate;
             double rawKeycloak;
@@ -100,6 +121,7 @@ final class BenchCommand {
                 // both), and the purge's own client, all on accounts of their own
                 List<String> warmUp = withKeycloakNotRetained(manifest, manifest.userIds().get("active"));
                 rawKeycloakDeletes(stack, secret, warmUp.subList(0, Math.min(warmUp.size(), 300)), threads);
+                purge(ctx, stack, warmUpCsv, "warm-up job (" + warmUpJob.size() + " candidates, not measured)");
                 double plainBefore = rawKeycloakDeletes(stack, secret, rawSample.subList(0, third), threads);
                 Map<String, Double> idleBefore = CpuUse.now(stack);
                 Thread.sleep(10_000);
@@ -141,7 +163,7 @@ final class BenchCommand {
             Path noKeycloakConfig = withoutKeycloak(config, Path.of("target/bench/reference-tenant-no-keycloak.yml"));
             double databaseAndElasticsearch;
             try (ConfigurableApplicationContext ctx = PurgeRun.context(noKeycloakConfig,
-                    stackProperties(stack, secret), overrides, PurgeRun.Access.WRITE)) {
+                    stackProperties(stack, secret), noKeycloakOverrides, PurgeRun.Access.WRITE)) {
                 JobRun job = purge(ctx, stack, noKeycloakCsv, "job without Keycloak");
                 databaseAndElasticsearch = job.purgeRate();
                 exit = Math.max(exit, PurgeRun.report(ctx, noKeycloakConfig, job.execution()));
@@ -160,6 +182,11 @@ final class BenchCommand {
             figures.put("ratioJobToNaive", round(purgeRate / naive));
             figures.put("ratioNoKeycloakJobToSlowerRawStore", round(databaseAndElasticsearch / slowerRaw));
             System.out.printf("  ratio job/raw-keycloak-delete: %.2f%n", purgeRate / rawKeycloak);
+            if (keycloakRate > 0) { // one Keycloak call per purged account
+                figures.put("ratioJobToKeycloakRateLimit", round(purgeRate / keycloakRate));
+                System.out.printf("  ratio job/keycloak-rate-limit (%d calls/s): %.2f%n", keycloakRate,
+                        purgeRate / keycloakRate);
+            }
             System.out.printf("  ratio job/naive: %.1f%n", purgeRate / naive);
             System.out.printf("  ratio job-without-keycloak/naive-without-keycloak: %.1f%n",
                     databaseAndElasticsearch / naiveNoKeycloak);

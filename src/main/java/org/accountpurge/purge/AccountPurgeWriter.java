@@ -1,11 +1,16 @@
 package org.accountpurge.purge;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.accountpurge.audit.StepLog;
@@ -22,6 +27,7 @@ import org.accountpurge.store.StoreException;
 import org.accountpurge.store.StoreOutcomes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
@@ -33,8 +39,8 @@ import org.springframework.batch.infrastructure.item.ItemWriter;
  * Removes a chunk of accounts of one kind from every configured store, in the order that never strands an account:
  * retention is checked again (a chunk may have changed since the retain step); the database rows are deleted in the
  * chunk's transaction; before it commits, the login identity goes (the Keycloak user: one call per account), so the
- * account can no longer log in, then every other store's data (Elasticsearch); the candidates are marked done in that
- * same transaction. A refusal anywhere after the rows rolls them back to a savepoint: nothing is removed while the
+ * account can no longer log in, then every other store's data (Elasticsearch) — each account as soon as its Keycloak
+ * user is gone, while Keycloak works on the rest of the chunk; the candidates are marked done in that same transaction. A refusal anywhere after the rows rolls them back to a savepoint: nothing is removed while the
  * account can still log in, and the rows go only when everything else has gone. Every outcome goes to the step log.
  * Each call is idempotent, so a restart simply does the chunk again.
  *
@@ -51,6 +57,8 @@ import org.springframework.batch.infrastructure.item.ItemWriter;
 public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionListener {
 
     private static final Logger log = LoggerFactory.getLogger(AccountPurgeWriter.class);
+    /** A store that tells early hands a chunk's accounts to the next store in about this many batches. */
+    private static final int HANDOFF_PARTS = 4;
 
     /**
      * What purges a chunk: the retention check, the stores (in any order: they are sorted by phase) and the
@@ -78,6 +86,8 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
     private ExecutionContext timings;
     private boolean dryRun;
     private long total;
+    /** Runs the stores after the first outside the transaction, each on a thread of its own while a chunk is written. */
+    private ExecutorService stageThreads;
 
     /**
      * @param setup      called when each step execution starts, with the run's parameters
@@ -95,12 +105,23 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
 
     @Override
     public void beforeStep(StepExecution step) {
+        stageThreads = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "purge-" + kind.name().toLowerCase(java.util.Locale.ROOT) + "-store");
+            t.setDaemon(true);
+            return t;
+        });
         context = new StepLog.Context(step.getJobExecution().getJobInstance().getInstanceId(),
                 step.getJobExecution().getId(), kind);
         dryRun = CandidateSource.isDryRun(step.getJobExecution().getJobParameters());
         timings = step.getExecutionContext();
         stores = setup.apply(step.getJobExecution().getJobParameters());
         total = -1;
+    }
+
+    @Override
+    public ExitStatus afterStep(StepExecution step) {
+        stageThreads.shutdownNow();
+        return step.getExitStatus();
     }
 
     @Override
@@ -123,19 +144,14 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
                 stepLog.started(context, store.name(), ids);
             }
         }
-        Map<String, StoreOutcomes.Failure> failed = new LinkedHashMap<>();
+        Map<String, StoreOutcomes.Failure> failed = Collections.synchronizedMap(new LinkedHashMap<>());
         Savepoints.Mark beforeDatabase = mark(ids);
         ids = database(ids, failed);
-        for (AccountStore store : stores.stores()) { // the login identity first, then the others; before the commit
-            if (store.phase() == AccountStore.Phase.IN_DATABASE_TRANSACTION) {
-                continue;
-            }
-            int attempted = ids.size();
-            ids = external(store, ids, store::remove, failed);
-            if (ids.size() < attempted) { // refused after their rows went: put every row back, redo the others
-                rollbackTo(beforeDatabase, ids);
-                ids = database(ids, failed);
-            }
+        int attempted = ids.size();
+        ids = outside(ids, failed);
+        if (ids.size() < attempted) { // refused after their rows went: put every row back, redo the others
+            rollbackTo(beforeDatabase, ids);
+            ids = database(ids, failed);
         }
         if (!ids.isEmpty()) {
             try {
@@ -155,6 +171,75 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
                     id, f.store(), f.target(), f.errorClass()));
             checkLimit();
         }
+    }
+
+    /**
+     * The stores outside the chunk's transaction, the login identity first, before the commit. Each account goes to
+     * the next store as soon as the one before has removed it (a store that tells so early — Keycloak, per user —
+     * lets the next work meanwhile, in batches of a quarter of the chunk, on a thread of its own), so no account's
+     * data goes while its login identity is still there. Returns the accounts every store removed, in chunk order.
+     */
+    private List<String> outside(List<String> ids, Map<String, StoreOutcomes.Failure> failed) {
+        List<AccountStore> chain = stores.stores().stream()
+                .filter(s -> s.phase() != AccountStore.Phase.IN_DATABASE_TRANSACTION).toList();
+        if (chain.isEmpty() || ids.isEmpty()) {
+            return ids;
+        }
+        int batch = (ids.size() + HANDOFF_PARTS - 1) / HANDOFF_PARTS;
+        List<Handoff> handoffs = new ArrayList<>();
+        chain.forEach(s -> handoffs.add(new Handoff(batch)));
+        List<Future<?>> next = new ArrayList<>();
+        for (int i = 1; i < chain.size(); i++) {
+            AccountStore store = chain.get(i);
+            Handoff in = handoffs.get(i - 1);
+            Handoff out = handoffs.get(i);
+            next.add(stageThreads.submit(() -> {
+                try {
+                    for (List<String> taken = in.take(); taken != null; taken = in.take()) {
+                        stage(store, taken, out, failed);
+                    }
+                } finally {
+                    out.close();
+                }
+                return null;
+            }));
+        }
+        RuntimeException failure = null;
+        try {
+            stage(chain.get(0), ids, handoffs.get(0), failed);
+        } catch (RuntimeException e) {
+            failure = e;
+        } finally {
+            handoffs.get(0).close();
+        }
+        for (Future<?> stage : next) {
+            try {
+                stage.get();
+            } catch (ExecutionException e) {
+                if (failure == null) {
+                    failure = e.getCause() instanceof RuntimeException r ? r
+                            : new PurgeFailedException("a store failed: " + e.getCause(), e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                next.forEach(f -> f.cancel(true));
+                throw new PurgeFailedException("interrupted while the stores removed a chunk", e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        Set<String> removed = handoffs.get(handoffs.size() - 1).handed();
+        List<String> lost = ids.stream().filter(id -> !removed.contains(id) && !failed.containsKey(id)).toList();
+        if (!lost.isEmpty()) { // cannot happen: an account is handed on or failed; never mark such a chunk done
+            throw new PurgeFailedException(lost.size() + " account(s) of the chunk neither removed nor failed");
+        }
+        return ids.stream().filter(removed::contains).toList();
+    }
+
+    /** One store removes the accounts; those it removed go on to {@code out}, as soon as it tells. */
+    private void stage(AccountStore store, List<String> ids, Handoff out, Map<String, StoreOutcomes.Failure> failed) {
+        out.addAll(external(store, ids, pending -> store.remove(pending, out::add), failed));
     }
 
     private List<AccountStore> phase(AccountStore.Phase phase) {
@@ -297,7 +382,9 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
             return call.get();
         } finally {
             String key = "ms." + store.name();
-            timings.putLong(key, timings.getLong(key, 0L) + (System.nanoTime() - start) / 1_000_000);
+            synchronized (timings) { // stores of a chunk work at once, on threads of their own
+                timings.putLong(key, timings.getLong(key, 0L) + (System.nanoTime() - start) / 1_000_000);
+            }
         }
     }
 

@@ -12,4 +12,8 @@ public class PurgeFailedException extends RuntimeException {
     public PurgeFailedException(String message) {
         super(message);
     }
+
+    public PurgeFailedException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

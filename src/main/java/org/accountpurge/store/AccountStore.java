@@ -40,6 +40,16 @@ public interface AccountStore {
     /** Removes everything the accounts have in this store. */
     StoreOutcomes remove(List<String> accountIds);
 
+    /**
+     * {@link #remove}, telling {@code removed} of each account whose removal is done as soon as it is (from any thread,
+     * before the call returns), so that the next store can start on it while this one works on the others. An account
+     * that fails is never told. By default nothing is told early: the caller learns every outcome when the call
+     * returns.
+     */
+    default StoreOutcomes remove(List<String> accountIds, java.util.function.Consumer<String> removed) {
+        return remove(accountIds);
+    }
+
     /** What is left of the accounts in this store: per target, PRESENT with a count where something is left. */
     StoreOutcomes verify(List<String> accountIds);
 

@@ -32,7 +32,7 @@ import org.springframework.batch.test.MetaDataInstanceFactory;
  */
 class AccountPurgeWriterTest {
 
-    final List<String> journal = new ArrayList<>();
+    final List<String> journal = java.util.Collections.synchronizedList(new ArrayList<>());
     final RecordingLog log = new RecordingLog(journal);
     final RecordingCandidates candidates = new RecordingCandidates(journal);
     FaultPolicy policy = new FaultPolicy(3, Duration.ZERO, 50, null);
@@ -54,6 +54,67 @@ class AccountPurgeWriterTest {
                 "mark", "mark", "postgres remove [a, b]", "log in-transaction postgres target",
                 "keycloak remove [a, b]", "log committed keycloak realm", "elasticsearch remove [a, b]",
                 "log committed elasticsearch target", "markDone [a, b]");
+    }
+
+    @Test
+    void documentsGoAsSoonAsTheirLoginIdentityIsGoneWhileKeycloakWorksOnTheRestAndNeverBefore() throws Exception {
+        // given Keycloak tells of each user as it is deleted, refuses c for good, and after its fourth user waits
+        // (up to 10 s) for Elasticsearch to have started
+        java.util.Set<String> keycloakGone = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.CountDownLatch elasticsearchStarted = new java.util.concurrent.CountDownLatch(1);
+        List<List<String>> elasticsearchCalls = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> documentsBeforeLoginIdentity = java.util.Collections.synchronizedList(new ArrayList<>());
+        boolean[] overlapped = new boolean[1];
+        FakeStore keycloak = new FakeStore("keycloak", AccountStore.Phase.LOGIN_IDENTITY, journal, true) {
+            @Override
+            public StoreOutcomes remove(List<String> ids, java.util.function.Consumer<String> removed) {
+                Map<String, TargetOutcome> done = new LinkedHashMap<>();
+                for (String id : ids) {
+                    if (id.equals("c")) {
+                        done.put(id, TargetOutcome.failed("HTTP 403"));
+                        continue;
+                    }
+                    keycloakGone.add(id);
+                    done.put(id, TargetOutcome.deleted(1));
+                    removed.accept(id);
+                    if (done.size() == 4) {
+                        try {
+                            overlapped[0] = elasticsearchStarted.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                }
+                return StoreOutcomes.of("realm", done);
+            }
+        };
+        FakeStore elasticsearch = new FakeStore("elasticsearch", AccountStore.Phase.AFTER_LOGIN_IDENTITY, journal, false) {
+            @Override
+            public StoreOutcomes remove(List<String> ids) {
+                ids.stream().filter(id -> !keycloakGone.contains(id)).forEach(documentsBeforeLoginIdentity::add);
+                elasticsearchCalls.add(ids);
+                elasticsearchStarted.countDown();
+                return StoreOutcomes.of("target", outcomes(ids, TargetOutcome.deleted(1)));
+            }
+        };
+        AccountPurgeWriter writer = writer(false, ids -> Map.of(),
+                new FakeStore("postgres", AccountStore.Phase.IN_DATABASE_TRANSACTION, journal, false), keycloak,
+                elasticsearch);
+
+        // when a chunk of eight accounts is written
+        writer.write(chunk("a", "b", "c", "d", "e", "f", "g", "h"));
+
+        // then Elasticsearch started while Keycloak was still deleting, in batches, each account only once its
+        // Keycloak user was gone; c's documents were never touched
+        assertThat(overlapped[0]).as("Elasticsearch started before Keycloak returned").isTrue();
+        assertThat(documentsBeforeLoginIdentity).isEmpty();
+        assertThat(elasticsearchCalls).hasSizeGreaterThan(1);
+        assertThat(elasticsearchCalls.stream().flatMap(List::stream).sorted().toList())
+                .containsExactly("a", "b", "d", "e", "f", "g", "h");
+        // and c's rows were put back, the others' removed again and marked done, c failed
+        assertThat(journal.subList(journal.indexOf("rollback"), journal.size())).containsExactly("rollback", "mark",
+                "postgres remove [a, b, d, e, f, g, h]", "log in-transaction postgres target",
+                "markDone [a, b, d, e, f, g, h]", "fail [c]");
     }
 
     @Test
@@ -90,12 +151,12 @@ class AccountPurgeWriterTest {
         // when the chunk is written
         writer.write(chunk("a", "b"));
 
-        // then the transaction goes back to before the database work, which is redone for a only
-        // and only a's documents go: nothing of b is removed anywhere
+        // then only a's documents go, the transaction goes back to before the database work, which is redone for a
+        // only: nothing of b is removed anywhere
         assertThat(journal.subList(journal.indexOf("keycloak remove [a, b]"), journal.size())).containsExactly(
-                "keycloak remove [a, b]", "log committed keycloak realm", "rollback", "mark",
-                "postgres remove [a]", "log in-transaction postgres target", "elasticsearch remove [a]",
-                "log committed elasticsearch target", "markDone [a]", "fail [b]");
+                "keycloak remove [a, b]", "log committed keycloak realm", "elasticsearch remove [a]",
+                "log committed elasticsearch target", "rollback", "mark", "postgres remove [a]",
+                "log in-transaction postgres target", "markDone [a]", "fail [b]");
         // and Keycloak's outcomes (a deleted, b refused) were committed
         assertThat(log.committed).containsEntry("keycloak/realm/b", TargetOutcome.failed("HTTP 403"))
                 .containsEntry("keycloak/realm/a", TargetOutcome.deleted(1));

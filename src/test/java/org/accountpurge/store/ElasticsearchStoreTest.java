@@ -52,4 +52,57 @@ class ElasticsearchStoreTest {
             assertThat(es.countPerAccount("test-notes", "userId", List.of("a", "b", "d"))).isEmpty();
         }
     }
+
+    @Test
+    void deletesTheAccountsFromEveryIndexInOneSearchAndOneBulkPerPageAndNamesAnIndexThatRefuses() {
+        try (ElasticsearchStore es = new ElasticsearchStore(TestStack.endpoints().elasticsearchUrl(),
+                Duration.ofSeconds(5), Duration.ofSeconds(60));
+             SeedIndexes seed = new SeedIndexes(TestStack.endpoints().elasticsearchUrl())) {
+            // given an index by id (a, x), and two by field: 6 000 notes of a (more than a search page) and 2 of b,
+            // one course of b, one of x
+            seed.recreateIndex("multi-users", Map.of("name", "keyword"));
+            seed.recreateIndex("multi-notes", Map.of("userId", "keyword"));
+            seed.recreateIndex("multi-courses", Map.of("userId", "keyword"));
+            seed.bulkIndex("multi-users", List.of(Map.of("_id", "a", "name", "n"), Map.of("_id", "x", "name", "n")));
+            List<Map<String, Object>> notes = new ArrayList<>();
+            for (int i = 0; i < 6_000; i++) {
+                notes.add(Map.of("_id", "a-" + i, "userId", "a"));
+            }
+            notes.add(Map.of("_id", "b-0", "userId", "b"));
+            notes.add(Map.of("_id", "b-1", "userId", "b"));
+            seed.bulkIndex("multi-notes", notes);
+            seed.bulkIndex("multi-courses", List.of(Map.of("_id", "c-b", "userId", "b"), Map.of("_id", "c-x",
+                    "userId", "x")));
+            List.of("multi-users", "multi-notes", "multi-courses").forEach(seed::refresh);
+            Map<String, String> indexes = new java.util.LinkedHashMap<>();
+            indexes.put("multi-users", null);
+            indexes.put("multi-notes", "userId");
+            indexes.put("multi-courses", "userId");
+
+            // when a, b and c are deleted from all three
+            Map<String, Map<String, TargetOutcome>> done = es.deleteAccounts(indexes, List.of("a", "b", "c"));
+
+            // then each index counts per account, in the configured order; only x's documents are left
+            assertThat(done.keySet()).containsExactly("multi-users", "multi-notes", "multi-courses");
+            assertThat(done.get("multi-users")).containsEntry("a", TargetOutcome.deleted(1))
+                    .containsEntry("b", TargetOutcome.absent()).containsEntry("c", TargetOutcome.absent());
+            assertThat(done.get("multi-notes")).containsEntry("a", TargetOutcome.deleted(6_000))
+                    .containsEntry("b", TargetOutcome.deleted(2)).containsEntry("c", TargetOutcome.absent());
+            assertThat(done.get("multi-courses")).containsEntry("a", TargetOutcome.absent())
+                    .containsEntry("b", TargetOutcome.deleted(1));
+            List.of("multi-users", "multi-notes", "multi-courses").forEach(seed::refresh);
+            assertThat(seed.count("multi-users") + seed.count("multi-notes") + seed.count("multi-courses"))
+                    .isEqualTo(2);
+
+            // and an index matched by field that does not exist fails the call before anything is deleted, naming it
+            indexes.put("multi-missing", "userId");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> es.deleteAccounts(indexes, List.of("x")))
+                    .isInstanceOfSatisfying(StoreException.class, e -> {
+                        assertThat(e.target()).isEqualTo("multi-missing");
+                        assertThat(e.errorType()).isEqualTo("index_not_found_exception");
+                    });
+            List.of("multi-users", "multi-courses").forEach(seed::refresh);
+            assertThat(seed.count("multi-users") + seed.count("multi-courses")).isEqualTo(2);
+        }
+    }
 }

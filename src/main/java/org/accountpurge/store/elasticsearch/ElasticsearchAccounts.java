@@ -32,18 +32,14 @@ public final class ElasticsearchAccounts implements AccountStore {
         return Phase.AFTER_LOGIN_IDENTITY;
     }
 
+    /** Every index at once: one search for the indexes matched by a field, one bulk delete (see the client). */
     @Override
     public StoreOutcomes remove(List<String> accountIds) {
+        Map<String, String> fieldByIndex = new java.util.LinkedHashMap<>();
+        indexes.forEach(index -> fieldByIndex.put(index.name(),
+                index.match() == PurgeProperties.IndexMatch.ID ? null : index.field()));
         StoreOutcomes outcomes = StoreOutcomes.none();
-        for (PurgeProperties.Index index : indexes) {
-            try {
-                outcomes.put(index.name(), index.match() == PurgeProperties.IndexMatch.ID
-                        ? client.deleteByIds(index.name(), accountIds)
-                        : client.deleteByField(index.name(), index.field(), accountIds));
-            } catch (StoreException e) {
-                throw e.at(index.name(), outcomes);
-            }
-        }
+        client.deleteAccounts(fieldByIndex, accountIds).forEach(outcomes::put);
         return outcomes;
     }
 

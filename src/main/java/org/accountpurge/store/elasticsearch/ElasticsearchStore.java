@@ -99,6 +99,91 @@ public final class ElasticsearchStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes the accounts' documents from several indexes at once: one {@code _msearch} finds the documents of the
+     * indexes matched by a field, one {@code _bulk} deletes those and the documents of the indexes matched by id
+     * (index name → field; a null field: the document id is the account id). Per index and account as
+     * {@link #deleteByIds} and {@link #deleteByField}; a search an index refuses fails the call, naming the index.
+     */
+    public Map<String, Map<String, TargetOutcome>> deleteAccounts(Map<String, String> fieldByIndex,
+                                                                  List<String> accountIds) {
+        Map<String, Map<String, TargetOutcome>> outcomes = new LinkedHashMap<>();
+        List<String[]> docs = new ArrayList<>(); // index, document id, account id
+        List<String> byField = new ArrayList<>();
+        for (Map.Entry<String, String> index : fieldByIndex.entrySet()) {
+            Map<String, TargetOutcome> perAccount = new LinkedHashMap<>();
+            accountIds.forEach(id -> perAccount.put(id, TargetOutcome.absent()));
+            outcomes.put(index.getKey(), perAccount);
+            if (index.getValue() == null) {
+                accountIds.forEach(id -> docs.add(new String[] {index.getKey(), id, id}));
+            } else {
+                byField.add(index.getKey());
+            }
+        }
+        while (true) {
+            List<String> fullPages = new ArrayList<>();
+            if (!byField.isEmpty()) {
+                for (Map.Entry<String, List<String[]>> found
+                        : findByFields(byField, fieldByIndex, accountIds, outcomes).entrySet()) {
+                    found.getValue().forEach(d -> docs.add(new String[] {found.getKey(), d[0], d[1]}));
+                    if (found.getValue().size() >= PAGE_SIZE) {
+                        fullPages.add(found.getKey());
+                    }
+                }
+            }
+            long before = outcomes.values().stream().mapToLong(ElasticsearchStore::deleted).sum();
+            bulkDelete(docs, outcomes);
+            docs.clear();
+            boolean failed = outcomes.values().stream().flatMap(m -> m.values().stream())
+                    .anyMatch(TargetOutcome::isFailure);
+            if (fullPages.isEmpty() || failed) {
+                return outcomes;
+            }
+            if (outcomes.values().stream().mapToLong(ElasticsearchStore::deleted).sum() == before) {
+                throw new StoreException(STORE, "search on " + fullPages + " keeps finding documents that are gone",
+                        null, "search_not_converging");
+            }
+            fullPages.forEach(this::refresh); // only then does the next search miss what is deleted
+            byField = fullPages;
+        }
+    }
+
+    /** Up to a page of [document id, account id] per index, all indexes in one {@code _msearch}. */
+    private Map<String, List<String[]>> findByFields(List<String> indexes, Map<String, String> fieldByIndex,
+                                                     List<String> accountIds,
+                                                     Map<String, Map<String, TargetOutcome>> done) {
+        @SuppressWarnings("rawtypes")
+        co.elastic.clients.elasticsearch.core.MsearchResponse<Map> response = execute("search " + indexes,
+                () -> client.msearch(m -> {
+                    for (String index : indexes) {
+                        String field = fieldByIndex.get(index);
+                        m.searches(s -> s.header(h -> h.index(index)).body(b -> b.size(PAGE_SIZE)
+                                .query(terms(field, accountIds)).source(src -> src.filter(f -> f.includes(field)))));
+                    }
+                    return m;
+                }, Map.class));
+        Map<String, List<String[]>> found = new LinkedHashMap<>();
+        for (int i = 0; i < indexes.size(); i++) {
+            String index = indexes.get(i);
+            String field = fieldByIndex.get(index);
+            @SuppressWarnings("rawtypes")
+            co.elastic.clients.elasticsearch.core.msearch.MultiSearchResponseItem<Map> item = response.responses().get(i);
+            if (item.isFailure()) {
+                String type = item.failure().error().type();
+                org.accountpurge.store.StoreOutcomes partial = org.accountpurge.store.StoreOutcomes.none();
+                done.forEach(partial::put);
+                throw new StoreException(STORE, "search " + index + " failed: " + type, null, type).at(index, partial);
+            }
+            List<String[]> page = new ArrayList<>();
+            for (@SuppressWarnings("rawtypes") Hit<Map> hit : item.result().hits().hits()) {
+                Object owner = hit.source() == null ? null : hit.source().get(field);
+                page.add(new String[] {hit.id(), owner == null ? null : owner.toString()});
+            }
+            found.put(index, page);
+        }
+        return found;
+    }
+
     /** Makes every write so far visible to searches (deletes included): before counting what is left. */
     public void refresh(String index) {
         execute("refresh " + index, () -> client.indices().refresh(r -> r.index(index)));
@@ -188,15 +273,23 @@ public final class ElasticsearchStore implements AutoCloseable {
     }
 
     private void bulkDelete(String index, List<String[]> docs, Map<String, TargetOutcome> outcomes) {
+        List<String[]> inIndex = docs.stream().map(d -> new String[] {index, d[0], d[1]}).toList();
+        bulkDelete(inIndex, Map.of(index, outcomes));
+    }
+
+    /** Deletes [index, document id, account id] in bulks; each item's outcome is merged into its index's account. */
+    private void bulkDelete(List<String[]> docs, Map<String, Map<String, TargetOutcome>> outcomesByIndex) {
         for (int from = 0; from < docs.size(); from += BULK_SIZE) {
             List<String[]> slice = docs.subList(from, Math.min(docs.size(), from + BULK_SIZE));
             BulkRequest.Builder bulk = new BulkRequest.Builder();
-            slice.forEach(d -> bulk.operations(op -> op.delete(del -> del.index(index).id(d[0]))));
-            BulkResponse response = execute("bulk delete " + index, () -> client.bulk(bulk.build()));
+            slice.forEach(d -> bulk.operations(op -> op.delete(del -> del.index(d[0]).id(d[1]))));
+            BulkResponse response = execute("bulk delete " + slice.stream().map(d -> d[0]).distinct().toList(),
+                    () -> client.bulk(bulk.build()));
             List<BulkResponseItem> items = response.items();
             for (int i = 0; i < items.size(); i++) {
                 BulkResponseItem item = items.get(i);
-                String account = slice.get(i)[1];
+                String account = slice.get(i)[2];
+                Map<String, TargetOutcome> outcomes = outcomesByIndex.get(slice.get(i)[0]);
                 if (account == null || !outcomes.containsKey(account)) {
                     continue;
                 }

@@ -116,7 +116,13 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
 
     @Override
     public StoreOutcomes remove(List<String> accountIds) {
-        return StoreOutcomes.of(realm, delete(accountIds));
+        return remove(accountIds, id -> { });
+    }
+
+    /** Tells {@code removed} of each account as soon as its users are deleted (or found absent). */
+    @Override
+    public StoreOutcomes remove(List<String> accountIds, java.util.function.Consumer<String> removed) {
+        return StoreOutcomes.of(realm, delete(accountIds, removed));
     }
 
     /** Per account, whether a Keycloak user is still there (present 1) or not. */
@@ -264,8 +270,8 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
     }
 
     /** Deletes each account's Keycloak user: DELETED, ABSENT (404) or FAILED per account. */
-    private Map<String, TargetOutcome> delete(List<String> accountIds) {
-        return forEachUser(accountIds, kcId -> {
+    private Map<String, TargetOutcome> delete(List<String> accountIds, java.util.function.Consumer<String> removed) {
+        return forEachUser(accountIds, removed, kcId -> {
             rate.acquire(1);
             try (Response response = users().delete(kcId)) {
                 int status = response.getStatus();
@@ -285,8 +291,14 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
      * an account without one is ABSENT.
      */
     private Map<String, TargetOutcome> forEachUser(List<String> accountIds, Function<String, TargetOutcome> action) {
+        return forEachUser(accountIds, id -> { }, action);
+    }
+
+    /** ... telling {@code done} of each account whose outcome is not a failure, once all its users are done. */
+    private Map<String, TargetOutcome> forEachUser(List<String> accountIds, java.util.function.Consumer<String> done,
+                                                   Function<String, TargetOutcome> action) {
         Map<String, List<String>> known = match == UserMatch.DATABASE ? databaseIds(accountIds) : Map.of();
-        return each(accountIds, id -> {
+        return each(accountIds, done, id -> {
             List<String> kcIds = match == UserMatch.DATABASE ? known.getOrDefault(id, List.of())
                     : keycloakId(id).map(List::of).orElse(List.of());
             TargetOutcome outcome = TargetOutcome.absent();
@@ -389,30 +401,50 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
      * (FAILED {@code not_attempted}), and none waits past three timeouts: a frozen Keycloak fails the chunk in about
      * the configured timeout, not in one timeout per account.
      */
-    private Map<String, TargetOutcome> each(List<String> accountIds, Function<String, TargetOutcome> action) {
+    private Map<String, TargetOutcome> each(List<String> accountIds, java.util.function.Consumer<String> done,
+                                            Function<String, TargetOutcome> action) {
         AtomicReference<String> unreachable = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
         Map<String, Future<TargetOutcome>> futures = new LinkedHashMap<>();
         accountIds.forEach(id -> futures.put(id, pool.submit(() -> {
-            if (unreachable.get() != null) {
-                return TargetOutcome.failed(NOT_ATTEMPTED);
+            TargetOutcome outcome = attempt(id, unreachable, action);
+            if (!outcome.isFailure() && !answered.get()) { // not after the call gave up waiting for it
+                done.accept(id); // the user is gone: the account's other data may go
             }
-            try {
-                return withFreshToken(() -> action.apply(id));
-            } catch (WebApplicationException e) {
-                return e.getResponse().getStatus() == 404 ? TargetOutcome.absent()
-                        : TargetOutcome.failed("HTTP " + e.getResponse().getStatus());
-            } catch (ProcessingException e) {
-                WebApplicationException web = httpCause(e);
-                if (web != null) {
-                    return TargetOutcome.failed("HTTP " + web.getResponse().getStatus());
-                }
-                String error = transportError(e);
-                unreachable.compareAndSet(null, error);
-                return TargetOutcome.failed(error);
-            } catch (RuntimeException e) {
-                return TargetOutcome.failed(e.getClass().getSimpleName());
-            }
+            return outcome;
         })));
+        try {
+            return outcomes(futures, unreachable);
+        } finally {
+            answered.set(true);
+        }
+    }
+
+    private TargetOutcome attempt(String id, AtomicReference<String> unreachable,
+                                  Function<String, TargetOutcome> action) {
+        if (unreachable.get() != null) {
+            return TargetOutcome.failed(NOT_ATTEMPTED);
+        }
+        try {
+            return withFreshToken(() -> action.apply(id));
+        } catch (WebApplicationException e) {
+            return e.getResponse().getStatus() == 404 ? TargetOutcome.absent()
+                    : TargetOutcome.failed("HTTP " + e.getResponse().getStatus());
+        } catch (ProcessingException e) {
+            WebApplicationException web = httpCause(e);
+            if (web != null) {
+                return TargetOutcome.failed("HTTP " + web.getResponse().getStatus());
+            }
+            String error = transportError(e);
+            unreachable.compareAndSet(null, error);
+            return TargetOutcome.failed(error);
+        } catch (RuntimeException e) {
+            return TargetOutcome.failed(e.getClass().getSimpleName());
+        }
+    }
+
+    private Map<String, TargetOutcome> outcomes(Map<String, Future<TargetOutcome>> futures,
+                                                AtomicReference<String> unreachable) {
         long deadline = System.nanoTime() + 3 * timeout.toNanos();
         Map<String, TargetOutcome> outcomes = new LinkedHashMap<>();
         futures.forEach((id, f) -> {
