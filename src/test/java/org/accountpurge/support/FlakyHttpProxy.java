@@ -33,6 +33,8 @@ public final class FlakyHttpProxy implements AutoCloseable {
     private final AtomicInteger matchingRequests = new AtomicInteger();
     private volatile java.util.regex.Pattern trigger = java.util.regex.Pattern.compile("POST .*/_bulk");
     private volatile int failAfter = Integer.MAX_VALUE;
+    /** When set, only requests whose body names one of these count towards {@link #failAfter}. */
+    private volatile List<String> mentioned;
     private volatile boolean down;
     private volatile boolean hang;
     private volatile java.util.regex.Pattern refused;
@@ -67,10 +69,29 @@ public final class FlakyHttpProxy implements AutoCloseable {
     }
 
     /**
+     * Answer every request until an Elasticsearch search or bulk request names one of {@code texts} (account ids) in
+     * its body; from that one on, nothing but 503 until {@link #heal()}.
+     */
+    public void failWhenMentioned(java.util.Collection<String> texts) {
+        mentioned = List.copyOf(texts); // before the trigger: no request may count without it
+        trigger = java.util.regex.Pattern.compile("POST .*/(_bulk|_msearch)");
+        matchingRequests.set(0);
+        failAfter = 0;
+    }
+
+    /** Like {@link #failWhenMentioned}, but from then on every request hangs until {@link #heal()}. */
+    public void hangWhenMentioned(java.util.Collection<String> texts) {
+        hanging = new java.util.concurrent.CountDownLatch(1);
+        hang = true;
+        failWhenMentioned(texts);
+    }
+
+    /**
      * Answer the first {@code n} requests whose {@code METHOD path} matches {@code request} from now, then nothing
      * but 503 until {@link #heal()}.
      */
     public void failAfter(String request, int n) {
+        mentioned = null;
         trigger = java.util.regex.Pattern.compile(request);
         matchingRequests.set(0);
         failAfter = n;
@@ -99,6 +120,7 @@ public final class FlakyHttpProxy implements AutoCloseable {
 
     public void heal() {
         refused = null;
+        mentioned = null;
         failAfter = Integer.MAX_VALUE;
         down = false;
         hang = false;
@@ -114,7 +136,13 @@ public final class FlakyHttpProxy implements AutoCloseable {
                 exchange.sendResponseHeaders(refusedStatus, -1);
                 return;
             }
-            if (trigger.matcher(exchange.getRequestMethod() + " " + path).matches()
+            byte[] body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = in.readAllBytes();
+            }
+            List<String> naming = mentioned;
+            if (trigger.matcher(exchange.getRequestMethod() + " " + path).matches() && (naming == null
+                    || naming.stream().anyMatch(new String(body, java.nio.charset.StandardCharsets.UTF_8)::contains))
                     && matchingRequests.incrementAndGet() > failAfter) {
                 down = true;
             }
@@ -130,10 +158,6 @@ public final class FlakyHttpProxy implements AutoCloseable {
             if (down) {
                 exchange.sendResponseHeaders(503, -1);
                 return;
-            }
-            byte[] body;
-            try (InputStream in = exchange.getRequestBody()) {
-                body = in.readAllBytes();
             }
             String query = exchange.getRequestURI().getRawQuery();
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target + path + (query == null ? "" : "?" + query)))
