@@ -127,7 +127,9 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
     @Override
     public void write(Chunk<? extends Candidate> chunk) {
         List<String> ids = new ArrayList<>(chunk.getItems().stream().map(Candidate::accountId).toList());
+        long checking = System.nanoTime();
         Map<String, Set<String>> retained = stores.retention().reasons(ids);
+        addTime("retention", checking);
         if (!retained.isEmpty()) {
             candidates.retain(context.runId(), kind, retained);
             ids.removeAll(retained.keySet());
@@ -381,10 +383,15 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
         try {
             return call.get();
         } finally {
-            String key = "ms." + store.name();
-            synchronized (timings) { // stores of a chunk work at once, on threads of their own
-                timings.putLong(key, timings.getLong(key, 0L) + (System.nanoTime() - start) / 1_000_000);
-            }
+            addTime(store.name(), start);
+        }
+    }
+
+    /** Adds the milliseconds since {@code start} to {@code ms.<what>} of the step's execution context. */
+    private void addTime(String what, long start) {
+        String key = "ms." + what;
+        synchronized (timings) { // stores of a chunk work at once, on threads of their own
+            timings.putLong(key, timings.getLong(key, 0L) + (System.nanoTime() - start) / 1_000_000);
         }
     }
 
