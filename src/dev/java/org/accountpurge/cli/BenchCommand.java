@@ -76,9 +76,9 @@ final class BenchCommand {
             noKeycloak = new ArrayList<>(noKeycloak.subList(0, noKeycloak.size() / 2));
             noKeycloak.sort(null);
             candidates.removeAll(noKeycloak);
-            // an unmeasured job first, on accounts of its own: the purge JVM and Elasticsearch compile their code for
-            // deleting (JIT) while it runs, a cost a real purge of many accounts pays once (measured in a job of a few
-            // hundred accounts, it was most of the CPU used outside Keycloak)
+            // an unmeasured job first, on accounts of its own: the purge JVM compiles its code for deleting (JIT) while
+            // it runs, a cost a real purge of many accounts pays once (in a job of a few hundred accounts, most of the
+            // purge JVM's CPU)
             List<String> warmUpJob = new ArrayList<>(candidates);
             java.util.Collections.shuffle(warmUpJob, new java.util.Random(seed + 2));
             warmUpJob = new ArrayList<>(warmUpJob.subList(0, Math.min(300, warmUpJob.size() / 4)));

@@ -81,8 +81,7 @@ public final class FlakyHttpProxy implements AutoCloseable {
 
     /** Like {@link #failWhenMentioned}, but from then on every request hangs until {@link #heal()}. */
     public void hangWhenMentioned(java.util.Collection<String> texts) {
-        hanging = new java.util.concurrent.CountDownLatch(1);
-        hang = true;
+        hangFromNowOn();
         failWhenMentioned(texts);
     }
 
@@ -102,9 +101,13 @@ public final class FlakyHttpProxy implements AutoCloseable {
      * {@link #heal()}, after which the hanging requests go through.
      */
     public void hangAfter(String request, int n) {
+        hangFromNowOn();
+        failAfter(request, n);
+    }
+
+    private void hangFromNowOn() {
         hanging = new java.util.concurrent.CountDownLatch(1);
         hang = true;
-        failAfter(request, n);
     }
 
     /** Answers {@code status} (no body) to every request whose {@code METHOD path} matches, until {@link #heal()}. */

@@ -67,14 +67,7 @@ public final class ElasticsearchStore implements AutoCloseable {
      * or failed with the item's error type.
      */
     public Map<String, TargetOutcome> deleteByIds(String index, List<String> accountIds) {
-        Map<String, TargetOutcome> outcomes = new LinkedHashMap<>();
-        List<String[]> docs = new ArrayList<>();
-        for (String id : accountIds) {
-            outcomes.put(id, TargetOutcome.absent());
-            docs.add(new String[] {id, id});
-        }
-        bulkDelete(index, docs, outcomes);
-        return outcomes;
+        return deleteAccounts(java.util.Collections.singletonMap(index, null), accountIds).get(index);
     }
 
     /**
@@ -82,21 +75,7 @@ public final class ElasticsearchStore implements AutoCloseable {
      * _delete_by_query): search a page, bulk delete it by id, refresh, and search again until nothing matches.
      */
     public Map<String, TargetOutcome> deleteByField(String index, String field, List<String> accountIds) {
-        Map<String, TargetOutcome> outcomes = new LinkedHashMap<>();
-        accountIds.forEach(id -> outcomes.put(id, TargetOutcome.absent()));
-        while (true) {
-            List<String[]> docs = findByField(index, field, accountIds);
-            long before = deleted(outcomes);
-            bulkDelete(index, docs, outcomes);
-            if (docs.size() < PAGE_SIZE || outcomes.values().stream().anyMatch(TargetOutcome::isFailure)) {
-                return outcomes;
-            }
-            if (deleted(outcomes) == before) { // a full page and nothing deleted: searching again would loop forever
-                throw new StoreException(STORE, "search on " + index + " keeps finding documents that are gone", null,
-                        "search_not_converging");
-            }
-            refresh(index);
-        }
+        return deleteAccounts(Map.of(index, field), accountIds).get(index);
     }
 
     /**
@@ -139,7 +118,7 @@ public final class ElasticsearchStore implements AutoCloseable {
             if (fullPages.isEmpty() || failed) {
                 return outcomes;
             }
-            if (outcomes.values().stream().mapToLong(ElasticsearchStore::deleted).sum() == before) {
+            if (outcomes.values().stream().mapToLong(ElasticsearchStore::deleted).sum() == before) { // would loop forever
                 throw new StoreException(STORE, "search on " + fullPages + " keeps finding documents that are gone",
                         null, "search_not_converging");
             }
@@ -270,11 +249,6 @@ public final class ElasticsearchStore implements AutoCloseable {
             found.add(new String[] {hit.id(), owner == null ? null : owner.toString()});
         }
         return found;
-    }
-
-    private void bulkDelete(String index, List<String[]> docs, Map<String, TargetOutcome> outcomes) {
-        List<String[]> inIndex = docs.stream().map(d -> new String[] {index, d[0], d[1]}).toList();
-        bulkDelete(inIndex, Map.of(index, outcomes));
     }
 
     /** Deletes [index, document id, account id] in bulks; each item's outcome is merged into its index's account. */
