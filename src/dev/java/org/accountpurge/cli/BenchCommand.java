@@ -245,7 +245,7 @@ final class BenchCommand {
         for (StepExecution step : execution.getStepExecutions()) {
             Duration d = Duration.between(step.getStartTime(), step.getEndTime());
             StringBuilder stores = new StringBuilder();
-            for (String store : List.of("retention", "keycloak", "elasticsearch", "postgres")) {
+            for (String store : List.of("setup", "retention", "keycloak", "elasticsearch", "postgres", "steplog", "marks")) {
                 if (step.getExecutionContext().containsKey("ms." + store)) {
                     stores.append(String.format("  %s %.1f s", store,
                             step.getExecutionContext().getLong("ms." + store) / 1000.0));

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.accountpurge.candidate.AccountKind;
+import org.accountpurge.store.postgres.CopyIn;
 import org.accountpurge.store.StoreOutcomes;
 import org.accountpurge.store.TargetOutcome;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,6 +39,9 @@ public class StepLog {
 
     /** Counter of accounts per kind, store, target and outcome: {@code account_purge_outcomes_total} in Prometheus. */
     public static final String OUTCOMES = "account.purge.outcomes";
+
+    private static final List<String> COLUMNS = List.of("run_id", "job_execution_id", "kind", "account_id", "store",
+            "target", "action", "count", "error_class");
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate ownTransaction;
@@ -118,9 +122,6 @@ public class StepLog {
     }
 
     private void insert(List<Object[]> rows) {
-        if (!rows.isEmpty()) {
-            jdbc.batchUpdate("INSERT INTO purge.step_log (run_id, job_execution_id, kind, account_id, store, target,"
-                    + " action, count, error_class) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
-        }
+        CopyIn.rows(jdbc, "purge.step_log", COLUMNS, rows);
     }
 }

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.accountpurge.store.postgres.CopyIn;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -38,35 +39,19 @@ public class CandidateStore {
      */
     public void stage(long runId, List<InputRow> rows) {
         List<Object[]> rejected = new ArrayList<>();
-        StringBuilder copy = new StringBuilder(rows.size() * 64);
+        List<Object[]> accepted = new ArrayList<>(rows.size());
         for (InputRow row : rows) {
             if (row.isRejected()) {
                 rejected.add(new Object[] {runId, row.rowNo(), row.rejection()});
             } else {
-                copy.append(runId).append(',').append(row.rowNo()).append(',');
-                csvField(copy, row.kind()).append(',');
-                csvField(copy, row.accountId()).append('\n');
+                accepted.add(new Object[] {runId, row.rowNo(), row.kind(), row.accountId()});
             }
         }
-        if (!copy.isEmpty()) {
-            jdbc.execute((org.springframework.jdbc.core.ConnectionCallback<Long>) con -> {
-                try {
-                    return con.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyIn("COPY"
-                            + " purge.candidate_input (run_id, row_no, kind, account_id) FROM STDIN (FORMAT csv)",
-                            new java.io.StringReader(copy.toString()));
-                } catch (java.io.IOException e) {
-                    throw new java.sql.SQLException("COPY into purge.candidate_input failed", e);
-                }
-            });
-        }
+        CopyIn.rows(jdbc, "purge.candidate_input", List.of("run_id", "row_no", "kind", "account_id"), accepted);
         if (!rejected.isEmpty()) {
             jdbc.batchUpdate("INSERT INTO purge.rejected_row (run_id, row_no, reason) VALUES (?, ?, ?)"
                     + " ON CONFLICT DO NOTHING", rejected);
         }
-    }
-
-    private static StringBuilder csvField(StringBuilder out, String value) {
-        return out.append('"').append(value.replace("\"", "\"\"")).append('"');
     }
 
     /**

@@ -114,7 +114,9 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
                 step.getJobExecution().getId(), kind);
         dryRun = CandidateSource.isDryRun(step.getJobExecution().getJobParameters());
         timings = step.getExecutionContext();
+        long settingUp = System.nanoTime();
         stores = setup.apply(step.getJobExecution().getJobParameters());
+        addTime("setup", settingUp);
         total = -1;
     }
 
@@ -141,21 +143,25 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
         if (dryRun) {
             return;
         }
+        long logging = System.nanoTime();
         for (AccountStore store : stores.stores()) {
             if (store.phase() != AccountStore.Phase.IN_DATABASE_TRANSACTION) {
                 stepLog.started(context, store.name(), ids);
             }
         }
+        addTime("steplog", logging);
         Map<String, StoreOutcomes.Failure> failed = Collections.synchronizedMap(new LinkedHashMap<>());
         Savepoints.Mark beforeDatabase = mark(ids);
-        ids = database(ids, failed);
+        List<Runnable> rowsOutcomes = new ArrayList<>();
+        ids = database(ids, failed, rowsOutcomes::add);
         int attempted = ids.size();
-        ids = outside(ids, failed);
+        ids = outside(ids, failed, () -> rowsOutcomes.forEach(Runnable::run));
         if (ids.size() < attempted) { // refused after their rows went: put every row back, redo the others
             rollbackTo(beforeDatabase, ids);
-            ids = database(ids, failed);
+            ids = database(ids, failed, Runnable::run);
         }
         if (!ids.isEmpty()) {
+            long marking = System.nanoTime();
             try {
                 candidates.markDone(context.runId(), kind, ids);
                 if (stores.events() != null) {
@@ -165,6 +171,8 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
                 Throwable cause = e.getMostSpecificCause();
                 throw new PurgeFailedException("postgres", "*", ids.size(), cause instanceof java.sql.SQLException sql
                         ? sql.getClass().getSimpleName() + " " + sql.getSQLState() : cause.getClass().getSimpleName(), e);
+            } finally {
+                addTime("marks", marking);
             }
         }
         if (!failed.isEmpty()) {
@@ -176,24 +184,30 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
     }
 
     /**
-     * The stores outside the chunk's transaction, the login identity first, before the commit. Each account goes to
-     * the next store as soon as the one before has removed it (a store that tells so early — Keycloak, per user —
-     * lets the next work meanwhile, in batches of a quarter of the chunk, on a thread of its own), so no account's
-     * data goes while its login identity is still there. Returns the accounts every store removed, in chunk order.
+     * The stores outside the chunk's transaction, the login identity first, before the commit, each on a thread of
+     * its own while the chunk's thread does {@code meanwhile} (writes the database's outcomes to the step log, in the
+     * chunk's transaction). Each account goes to the next store as soon as the one before has removed it (a store
+     * that tells so early — Keycloak, per user — lets the next work meanwhile, in batches of a quarter of the chunk),
+     * so no account's data goes while its login identity is still there. Returns the accounts every store removed, in
+     * chunk order.
      */
-    private List<String> outside(List<String> ids, Map<String, StoreOutcomes.Failure> failed) {
+    private List<String> outside(List<String> ids, Map<String, StoreOutcomes.Failure> failed, Runnable meanwhile) {
         List<AccountStore> chain = stores.stores().stream()
                 .filter(s -> s.phase() != AccountStore.Phase.IN_DATABASE_TRANSACTION).toList();
         if (chain.isEmpty() || ids.isEmpty()) {
+            meanwhile.run();
             return ids;
         }
         int batch = (ids.size() + HANDOFF_PARTS - 1) / HANDOFF_PARTS;
+        Handoff all = new Handoff(ids.size());
+        all.addAll(ids);
+        all.close();
         List<Handoff> handoffs = new ArrayList<>();
         chain.forEach(s -> handoffs.add(new Handoff(batch)));
         List<Future<?>> next = new ArrayList<>();
-        for (int i = 1; i < chain.size(); i++) {
+        for (int i = 0; i < chain.size(); i++) {
             AccountStore store = chain.get(i);
-            Handoff in = handoffs.get(i - 1);
+            Handoff in = i == 0 ? all : handoffs.get(i - 1);
             Handoff out = handoffs.get(i);
             next.add(stageThreads.submit(() -> {
                 try {
@@ -208,11 +222,9 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
         }
         RuntimeException failure = null;
         try {
-            stage(chain.get(0), ids, handoffs.get(0), failed);
-        } catch (RuntimeException e) {
+            meanwhile.run();
+        } catch (RuntimeException e) { // the stores go on: what they did is recorded before the chunk fails
             failure = e;
-        } finally {
-            handoffs.get(0).close();
         }
         for (Future<?> stage : next) {
             try {
@@ -311,9 +323,12 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
 
     /**
      * The stores of the chunk's transaction remove the accounts; a refusal that is not transient is narrowed down to
-     * the accounts it concerns (each tried alone, between savepoints). Returns the accounts that may go on.
+     * the accounts it concerns (each tried alone, between savepoints). What each call did goes to the step log, in
+     * the chunk's transaction, through {@code log} (which may run it later, while the other stores work). Returns
+     * the accounts that may go on.
      */
-    private List<String> database(List<String> ids, Map<String, StoreOutcomes.Failure> failed) {
+    private List<String> database(List<String> ids, Map<String, StoreOutcomes.Failure> failed,
+                                  java.util.function.Consumer<Runnable> log) {
         List<String> remaining = ids;
         for (AccountStore store : phase(AccountStore.Phase.IN_DATABASE_TRANSACTION)) {
             if (remaining.isEmpty()) {
@@ -322,7 +337,8 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
             Savepoints.Mark mark = mark(remaining);
             List<String> attempt = remaining;
             try {
-                record(store, timed(store, () -> store.remove(attempt)), true);
+                StoreOutcomes outcomes = timed(store, () -> store.remove(attempt));
+                log.accept(() -> record(store, outcomes, true));
             } catch (StoreException e) {
                 if (ErrorClass.isTransient(e.errorType())) {
                     stepLog.failed(context, store.name(), store.target(), remaining, e.errorType());
@@ -409,10 +425,12 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
 
     /** Every target's outcomes of one store call in one batch (and, outside the chunk's, one transaction). */
     private void record(AccountStore store, StoreOutcomes outcomes, boolean inTransaction) {
+        long logging = System.nanoTime();
         if (inTransaction) {
             stepLog.inTransaction(context, store.name(), outcomes);
         } else {
             stepLog.committed(context, store.name(), outcomes);
         }
+        addTime("steplog", logging);
     }
 }

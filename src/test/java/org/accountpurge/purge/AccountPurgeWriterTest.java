@@ -37,6 +37,16 @@ class AccountPurgeWriterTest {
     final RecordingCandidates candidates = new RecordingCandidates(journal);
     FaultPolicy policy = new FaultPolicy(3, Duration.ZERO, 50, null);
 
+    /** What the rows' deletion did, written to the step log in the chunk's transaction while the other stores work. */
+    static final String ROWS_LOGGED = "log in-transaction postgres target";
+
+    /** The journal without the first {@code entry}, which comes at no fixed point among the other stores' entries. */
+    List<String> withoutFirst(String entry) {
+        List<String> rest = new ArrayList<>(journal);
+        rest.remove(entry);
+        return rest;
+    }
+
     @Test
     void removesTheRowsThenTheLoginIdentityThenTheRestAndMarksTheAccountsDone() {
         // given the three stores, handed over in no particular order
@@ -50,10 +60,53 @@ class AccountPurgeWriterTest {
 
         // then the external stores are logged as started; the rows go in the transaction, then the Keycloak users
         // (one call each, no separate lock-out), then the documents — all before the candidates are marked
-        assertThat(journal).containsExactly("log started keycloak [a, b]", "log started elasticsearch [a, b]",
-                "mark", "mark", "postgres remove [a, b]", "log in-transaction postgres target",
+        assertThat(withoutFirst(ROWS_LOGGED)).containsExactly("log started keycloak [a, b]",
+                "log started elasticsearch [a, b]", "mark", "mark", "postgres remove [a, b]",
                 "keycloak remove [a, b]", "log committed keycloak realm", "elasticsearch remove [a, b]",
                 "log committed elasticsearch target", "markDone [a, b]");
+        // and what the rows' deletion did went to the step log (in the transaction) while the other stores worked
+        assertThat(journal).containsSubsequence("postgres remove [a, b]", ROWS_LOGGED, "markDone [a, b]");
+    }
+
+    @Test
+    void theRowsOutcomesAreLoggedWhileKeycloakDeletes() {
+        // given Keycloak waits (up to 10 s) for the rows' outcomes to be in the step log, and the step log waits (up
+        // to 10 s) for Keycloak to have started
+        java.util.concurrent.CountDownLatch keycloakStarted = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch rowsLogged = new java.util.concurrent.CountDownLatch(1);
+        boolean[] overlapped = new boolean[2];
+        log.beforeInTransaction = () -> {
+            overlapped[0] = await(keycloakStarted);
+            rowsLogged.countDown();
+        };
+        FakeStore keycloak = new FakeStore("keycloak", AccountStore.Phase.LOGIN_IDENTITY, journal, true) {
+            @Override
+            public StoreOutcomes remove(List<String> ids, java.util.function.Consumer<String> removed) {
+                keycloakStarted.countDown();
+                overlapped[1] = await(rowsLogged);
+                return super.remove(ids, removed);
+            }
+        };
+        AccountPurgeWriter writer = writer(false, ids -> Map.of(),
+                new FakeStore("postgres", AccountStore.Phase.IN_DATABASE_TRANSACTION, journal, false), keycloak);
+
+        // when a chunk is written
+        writer.write(chunk("a", "b"));
+
+        // then both happened at once, and the accounts are done
+        assertThat(overlapped).as("step log written while Keycloak worked, and the other way round")
+                .containsExactly(true, true);
+        assertThat(journal).containsSubsequence("postgres remove [a, b]", ROWS_LOGGED, "markDone [a, b]")
+                .contains("keycloak remove [a, b]");
+    }
+
+    private static boolean await(java.util.concurrent.CountDownLatch latch) {
+        try {
+            return latch.await(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     @Test
@@ -153,10 +206,12 @@ class AccountPurgeWriterTest {
 
         // then only a's documents go, the transaction goes back to before the database work, which is redone for a
         // only: nothing of b is removed anywhere
-        assertThat(journal.subList(journal.indexOf("keycloak remove [a, b]"), journal.size())).containsExactly(
+        List<String> stores = withoutFirst(ROWS_LOGGED); // the first deletion's log, written while Keycloak worked
+        assertThat(stores.subList(stores.indexOf("keycloak remove [a, b]"), stores.size())).containsExactly(
                 "keycloak remove [a, b]", "log committed keycloak realm", "elasticsearch remove [a]",
                 "log committed elasticsearch target", "rollback", "mark", "postgres remove [a]",
-                "log in-transaction postgres target", "markDone [a]", "fail [b]");
+                ROWS_LOGGED, "markDone [a]", "fail [b]");
+        assertThat(journal).containsSubsequence("postgres remove [a, b]", ROWS_LOGGED, "rollback");
         // and Keycloak's outcomes (a deleted, b refused) were committed
         assertThat(log.committed).containsEntry("keycloak/realm/b", TargetOutcome.failed("HTTP 403"))
                 .containsEntry("keycloak/realm/a", TargetOutcome.deleted(1));
@@ -351,8 +406,12 @@ class AccountPurgeWriterTest {
             });
         }
 
+        /** Runs before the database's outcomes are recorded. */
+        Runnable beforeInTransaction = () -> { };
+
         @Override
         public void inTransaction(Context ctx, String store, StoreOutcomes outcomes) {
+            beforeInTransaction.run();
             outcomes.byTarget().keySet().forEach(target -> journal.add("log in-transaction " + store + " " + target));
         }
 
