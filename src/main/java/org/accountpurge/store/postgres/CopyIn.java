@@ -40,6 +40,17 @@ public final class CopyIn {
             }
             csv.append('\n');
         }
+        return csv(jdbc, table, columns, csv);
+    }
+
+    /**
+     * Copies rows already written as CSV (one line per row, fields as {@link #quoted} writes text) into
+     * {@code table}: for callers that write millions of rows and build the text themselves.
+     */
+    public static long csv(JdbcTemplate jdbc, String table, List<String> columns, CharSequence csv) {
+        if (csv.isEmpty()) {
+            return 0;
+        }
         String copy = "COPY " + table + " (" + String.join(", ", columns) + ") FROM STDIN (FORMAT csv)";
         Long copied = jdbc.execute((ConnectionCallback<Long>) con -> {
             try {
@@ -49,6 +60,11 @@ public final class CopyIn {
             }
         });
         return copied == null ? 0 : copied;
+    }
+
+    /** Appends {@code text} as one quoted CSV field (quotes doubled): never NULL, never more than one field. */
+    public static StringBuilder quoted(StringBuilder out, String text) {
+        return out.append('"').append(text.indexOf('"') < 0 ? text : text.replace("\"", "\"\"")).append('"');
     }
 
     private static void field(StringBuilder out, Object value) {
@@ -63,8 +79,6 @@ public final class CopyIn {
             out.append(value);
             return;
         }
-        String text = value.toString();
-        out.append('"').append(text.indexOf('"') < 0 ? text : text.replace("\"", "\"\""));
-        out.append('"');
+        quoted(out, value.toString());
     }
 }
