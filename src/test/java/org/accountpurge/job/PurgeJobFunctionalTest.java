@@ -586,7 +586,6 @@ class PurgeJobFunctionalTest {
                 .toJobParameters());
     }
 
-    /** Runs the job on {@code csv} to completion, takes the stores' end state, and seeds the tenant again. */
     /**
      * The user accounts of the k-th chunk of purgeUsers in the latest run (the reader's order: pending users by id;
      * retained users are never read), for a fault that must strike in that chunk.
@@ -597,6 +596,7 @@ class PurgeJobFunctionalTest {
                 + " LIMIT 10 OFFSET ?", String.class, (k - 1) * 10));
     }
 
+    /** Runs the job on {@code csv} to completion, takes the stores' end state, and seeds the tenant again. */
     StoreSnapshot uninterruptedEndState(Path csv) throws Exception {
         assertThat(run(csv).getStatus()).isEqualTo(BatchStatus.COMPLETED);
         StoreSnapshot end = StoreSnapshot.take(TestStack.endpoints());

@@ -58,12 +58,7 @@ public final class FlakyHttpProxy implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    /** Answer the first {@code n} bulk requests from now, then nothing but 503 until {@link #heal()}. */
-    public void failAfterBulkRequests(int n) {
-        failAfter("POST .*/_bulk", n);
-    }
-
-    /** Like {@link #failAfterBulkRequests}, but the failing requests hang (no answer) until {@link #heal()}. */
+    /** Answer the first {@code n} bulk requests from now, then let every request hang (no answer) until {@link #heal()}. */
     public void hangAfterBulkRequests(int n) {
         hangAfter("POST .*/_bulk", n);
     }

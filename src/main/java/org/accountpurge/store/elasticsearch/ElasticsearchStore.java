@@ -153,12 +153,7 @@ public final class ElasticsearchStore implements AutoCloseable {
                 done.forEach(partial::put);
                 throw new StoreException(STORE, "search " + index + " failed: " + type, null, type).at(index, partial);
             }
-            List<String[]> page = new ArrayList<>();
-            for (@SuppressWarnings("rawtypes") Hit<Map> hit : item.result().hits().hits()) {
-                Object owner = hit.source() == null ? null : hit.source().get(field);
-                page.add(new String[] {hit.id(), owner == null ? null : owner.toString()});
-            }
-            found.put(index, page);
+            found.put(index, owners(item.result().hits().hits(), field));
         }
         return found;
     }
@@ -243,8 +238,14 @@ public final class ElasticsearchStore implements AutoCloseable {
         @SuppressWarnings("rawtypes")
         SearchResponse<Map> page = execute("search " + index, () -> client.search(s -> s.index(index).size(PAGE_SIZE)
                 .query(terms(field, accountIds)).source(src -> src.filter(f -> f.includes(field))), Map.class));
+        return owners(page.hits().hits(), field);
+    }
+
+    /** [docId, accountId] of each hit: the account id is the value of {@code field} in its source (null if none). */
+    @SuppressWarnings("rawtypes")
+    private static List<String[]> owners(List<Hit<Map>> hits, String field) {
         List<String[]> found = new ArrayList<>();
-        for (@SuppressWarnings("rawtypes") Hit<Map> hit : page.hits().hits()) {
+        for (Hit<Map> hit : hits) {
             Object owner = hit.source() == null ? null : hit.source().get(field);
             found.add(new String[] {hit.id(), owner == null ? null : owner.toString()});
         }

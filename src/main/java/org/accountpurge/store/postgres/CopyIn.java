@@ -71,10 +71,6 @@ public final class CopyIn {
         if (value == null) {
             return;
         }
-        if (value instanceof Long number) {
-            out.append(number.longValue());
-            return;
-        }
         if (value instanceof Number) {
             out.append(value);
             return;
