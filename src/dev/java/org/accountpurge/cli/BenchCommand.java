@@ -23,8 +23,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * {@code bench}: seeds a tenant of N users into a fresh local stack; measures on accounts of their own a plain
  * client deleting Keycloak users at the job's concurrency (Keycloak, with no bulk API, bounds the purge) and the
  * naive one-account-at-a-time way; then purges the other never-logged-in and inactive users with the reference
- * configuration and prints wall time per step, throughput, the ratios and the heap's peak use, and writes the
- * figures as JSON under target/bench.
+ * configuration and prints wall time per step, throughput, the ratios, the heap's peak use and the CPU each server and
+ * the purge JVM used during the purge step (their JIT compilers' share apart), and writes the figures as JSON under
+ * target/bench.
  */
 final class BenchCommand {
 
@@ -36,6 +37,9 @@ final class BenchCommand {
 
     /** Users seeded when {@code --users} is not given. */
     static final int DEFAULT_USERS = 20_000;
+    /** Keycloak deletes of active users before anything is measured (Keycloak is slow until its code is warm). */
+    static final int DEFAULT_WARM_UP = 300;
+    private static final int WARM_UP_ROUND = 200;
 
     private BenchCommand() {
     }
@@ -44,7 +48,7 @@ final class BenchCommand {
      * @param keycloakRate the purge's Keycloak calls a second ({@code purge.keycloak.max-calls-per-second}; 0: none):
      *                     a limit below what Keycloak can do shows how much of the rest of the work hides behind it
      */
-    static int run(int users, int chunkSize, long seed, int keycloakRate) throws Exception {
+    static int run(int users, int chunkSize, long seed, int keycloakRate, int warmUpDeletes) throws Exception {
         int orgs = Math.max(4, users / 30);
         try (LocalStack stack = LocalStack.start(Path.of("target/stack"))) {
             String secret = DevMain.randomSecret();
@@ -115,14 +119,25 @@ final class BenchCommand {
                     stackProperties(stack, secret), overrides, PurgeRun.Access.WRITE)) {
                 int threads = ctx.getBean(org.accountpurge.config.PurgeProperties.class).keycloak().threads();
                 int third = rawSample.size() / 3;
-                // Keycloak deletes users slowly until its code is warm: 300 active users' Keycloak users go first
-                // (unmeasured; the job never sees them); then a plain client deleting Keycloak users before and after
+                // Keycloak deletes users slowly until its code is warm: --warm-up (300) active users' Keycloak users go
+                // first, in rounds whose rates are printed (unmeasured; the job never sees them); then a plain client deleting Keycloak users before and after
                 // the job (Keycloak's speed drifts as it warms up and as the realm changes: the limit is the mean of
                 // both), and the purge's own client, all on accounts of their own
                 List<String> warmUp = withKeycloakNotRetained(manifest, manifest.userIds().get("active"));
-                rawKeycloakDeletes(stack, secret, warmUp.subList(0, Math.min(warmUp.size(), 300)), threads);
+                warmUp = warmUp.subList(0, Math.min(warmUp.size(), warmUpDeletes));
+                StringBuilder rounds = new StringBuilder();
+                for (int from = 0; from < warmUp.size(); from += WARM_UP_ROUND) {
+                    rounds.append(String.format(" %.0f", rawKeycloakDeletes(stack, secret,
+                            warmUp.subList(from, Math.min(warmUp.size(), from + WARM_UP_ROUND)), threads)));
+                }
+                System.out.printf("  warm-up: %d Keycloak deletes of active users, users/s per round of %d:%s%n",
+                        warmUp.size(), WARM_UP_ROUND, rounds);
                 purge(ctx, stack, warmUpCsv, "warm-up job (" + warmUpJob.size() + " candidates, not measured)");
+                Map<String, Double> cpuBeforeRaw = CpuUse.now(stack);
                 double plainBefore = rawKeycloakDeletes(stack, secret, rawSample.subList(0, third), threads);
+                CpuUse.Use plainUse = CpuUse.used(cpuBeforeRaw, CpuUse.now(stack));
+                System.out.printf("  CPU used by the plain client's Keycloak deletes before the job: %s; per user: %s%n",
+                        plainUse.parts(), plainUse.per(third));
                 Map<String, Double> idleBefore = CpuUse.now(stack);
                 Thread.sleep(10_000);
                 System.out.printf("  CPU used by the idle stack in 10 s: %s%n", CpuUse.between(idleBefore,
@@ -132,6 +147,7 @@ final class BenchCommand {
                 figures.put("purgeUsersPerSecond", round(purgeRate));
                 figures.put("jobUsersPerSecond", round(job.jobRate()));
                 figures.put("peakHeapMiB", job.peakHeapMiB());
+                figures.put("purgeUsersCpuSeconds", cpuSeconds(job.purgeCpu()));
                 double plainAfter = rawKeycloakDeletes(stack, secret, rawSample.subList(third, 2 * third), threads);
                 rawKeycloak = (plainBefore + plainAfter) / 2;
                 org.accountpurge.purge.TenantStores tenantStores = ctx.getBean(org.accountpurge.purge.TenantStores.class);
@@ -149,11 +165,14 @@ final class BenchCommand {
                 naiveNoKeycloak = BenchLimits.naive(tenantStores, naiveNoKeycloakSample, false);
                 // the same accounts' documents and rows (their Keycloak users are gone now), each store in one call
                 var tm = ctx.getBean(org.springframework.transaction.PlatformTransactionManager.class);
+                cpuBeforeRaw = CpuUse.now(stack);
                 rawElasticsearch = BenchLimits.rawStore(tenantStores, "elasticsearch", rawSample, tm);
+                Map<String, Double> cpuBetweenRaw = CpuUse.now(stack);
                 rawPostgres = BenchLimits.rawStore(tenantStores, "postgres", rawSample, tm);
-                System.out.printf("  raw Elasticsearch, all %d accounts' documents in one call: %.1f accounts/s; raw"
-                        + " PostgreSQL, all their rows in one transaction: %.1f accounts/s%n", rawSample.size(),
-                        rawElasticsearch, rawPostgres);
+                System.out.printf("  raw Elasticsearch, all %d accounts' documents in one call: %.1f accounts/s (CPU: %s);"
+                        + " raw PostgreSQL, all their rows in one transaction: %.1f accounts/s (CPU: %s)%n",
+                        rawSample.size(), rawElasticsearch, CpuUse.between(cpuBeforeRaw, cpuBetweenRaw), rawPostgres,
+                        CpuUse.between(cpuBetweenRaw, CpuUse.now(stack)));
                 System.out.printf("  naive, one account at a time, every store for it alone (%d accounts): %.1f"
                         + " accounts/s; database and Elasticsearch only (%d accounts): %.1f accounts/s%n",
                         naiveSample.size(), naive, naiveNoKeycloakSample.size(), naiveNoKeycloak);
@@ -166,6 +185,7 @@ final class BenchCommand {
                     stackProperties(stack, secret), noKeycloakOverrides, PurgeRun.Access.WRITE)) {
                 JobRun job = purge(ctx, stack, noKeycloakCsv, "job without Keycloak");
                 databaseAndElasticsearch = job.purgeRate();
+                figures.put("noKeycloakPurgeUsersCpuSeconds", cpuSeconds(job.purgeCpu()));
                 exit = Math.max(exit, PurgeRun.report(ctx, noKeycloakConfig, job.execution()));
             }
             double slowerRaw = Math.min(rawElasticsearch, rawPostgres);
@@ -219,7 +239,9 @@ final class BenchCommand {
                 org.accountpurge.seed.ReferenceTenant.PURGE_CLIENT_ID, secret, ids, threads);
     }
 
-    private record JobRun(JobExecution execution, double purgeRate, double jobRate, long peakHeapMiB) {
+    /** @param purgeCpu CPU seconds each server and the purge JVM used during the purge step (null: not measured) */
+    private record JobRun(JobExecution execution, double purgeRate, double jobRate, long peakHeapMiB,
+                          CpuUse.Use purgeCpu) {
     }
 
     /** Runs the job on {@code csv} and prints wall time per step (and per store inside the purge step). */
@@ -229,7 +251,16 @@ final class BenchCommand {
         heapPools().forEach(MemoryPoolMXBean::resetPeakUsage);
         Map<String, Double> cpuBefore = CpuUse.now(stack);
         long start = System.nanoTime();
-        JobExecution execution = PurgeRun.launch(ctx, csv, CsvCandidateReader.sha256(csv), false);
+        JobExecution execution;
+        StepExecution purgeStep;
+        CpuUse.Use purgeCpu; // the purge step alone: the job's figure mixes its steps
+        try (CpuUse.Sampler sampler = new CpuUse.Sampler(stack)) {
+            execution = PurgeRun.launch(ctx, csv, CsvCandidateReader.sha256(csv), false);
+            purgeStep = step(execution, "purgeUsers");
+            java.time.ZoneId zone = java.time.ZoneId.systemDefault();
+            purgeCpu = sampler.during(purgeStep.getStartTime().atZone(zone).toInstant(),
+                    purgeStep.getEndTime().atZone(zone).toInstant());
+        }
         Duration wall = Duration.ofNanos(System.nanoTime() - start);
         String cpu = CpuUse.between(cpuBefore, CpuUse.now(stack));
         long peak = heapPools().stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
@@ -260,12 +291,13 @@ final class BenchCommand {
         System.out.printf("    heap: peak used %d MiB of %d MiB max (sum of heap pools' peaks)%n", peak >> 20, max >> 20);
         System.out.printf("    CPU used meanwhile (%d cores: %.0f s available): %s%n", Runtime.getRuntime()
                 .availableProcessors(), seconds * Runtime.getRuntime().availableProcessors(), cpu);
-        StepExecution purgeStep = execution.getStepExecutions().stream()
-                .filter(step -> step.getStepName().equals("purgeUsers")).findFirst().orElseThrow();
-        double purgeRate = purgeStep.getWriteCount() / Math.max(1e-3,
-                Duration.between(purgeStep.getStartTime(), purgeStep.getEndTime()).toMillis() / 1000.0);
+        if (purgeCpu != null) {
+            System.out.printf("    CPU used during purgeUsers (%s); per account: %s%n", purgeCpu.describe(),
+                    purgeCpu.per(purgeStep.getWriteCount()));
+        }
+        double purgeRate = purgeStep.getWriteCount() / Math.max(1e-3, seconds(purgeStep));
         System.out.printf("    purgeUsers: %.1f users/s%n", purgeRate);
-        return new JobRun(execution, purgeRate, purged / seconds, peak >> 20);
+        return new JobRun(execution, purgeRate, purged / seconds, peak >> 20, purgeCpu);
     }
 
     private static Path writeCsv(Path csv, List<String> ids) throws java.io.IOException {
@@ -361,6 +393,16 @@ final class BenchCommand {
 
     private static double seconds(StepExecution step) {
         return Duration.between(step.getStartTime(), step.getEndTime()).toMillis() / 1000.0;
+    }
+
+    /** CPU seconds per server (and its JIT compilers), rounded; null when not measured. */
+    private static Map<String, Double> cpuSeconds(CpuUse.Use use) {
+        if (use == null) {
+            return null;
+        }
+        Map<String, Double> rounded = new LinkedHashMap<>();
+        use.used().forEach((name, s) -> rounded.put(name, round(s)));
+        return rounded;
     }
 
     private static double round(double value) {

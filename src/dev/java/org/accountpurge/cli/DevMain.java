@@ -20,7 +20,7 @@ import org.accountpurge.stack.StackEndpoints;
  *   demo [--users N --orgs M --seed S]
  *                   start a local stack, seed the reference tenant, run the product jar's purge on the sample CSV
  *   stack [--seed]  start a local stack (and seed it), print how to connect to it, keep it up until Ctrl-C
- *   bench [--users N] [--chunk-size C] [--seed S] [--keycloak-rate R]
+ *   bench [--users N] [--chunk-size C] [--seed S] [--keycloak-rate R] [--warm-up W]
  *                   seed N users into a fresh local stack, purge the inactive ones, print the figures
  *   bench --csv-lines N [--sort-memory 256MB]
  *                   load a CSV of N random ids (the loadCandidates step alone), print lines/s and the heap's peak
@@ -34,7 +34,7 @@ public final class DevMain {
     private static final Map<String, Set<String>> COMMANDS = Map.of(
             "demo", Set.of("users", "orgs", "seed"),
             "stack", Set.of("seed"),
-            "bench", Set.of("users", "chunk-size", "seed", "csv-lines", "sort-memory", "keycloak-rate"),
+            "bench", Set.of("users", "chunk-size", "seed", "csv-lines", "sort-memory", "keycloak-rate", "warm-up"),
             "sample-csv", Set.of("out", "users", "orgs", "seed"));
     private static final Map<String, Set<String>> FLAGS = Map.of("stack", Set.of("seed"));
     private static final Path PRODUCT_JAR = Path.of("target/account-purge.jar");
@@ -86,7 +86,8 @@ public final class DevMain {
                             args.get("sort-memory", "256MB"));
                 }
                 return BenchCommand.run(users, args.integer("chunk-size", 100, 1, 5000), seed,
-                        args.integer("keycloak-rate", 0, 0, 100_000));
+                        args.integer("keycloak-rate", 0, 0, 100_000),
+                        args.integer("warm-up", BenchCommand.DEFAULT_WARM_UP, 0, 1_000_000));
             }
             case "sample-csv" -> {
                 Path out = Path.of(args.get("out", "sample-input/legacy-state-cleanup.csv"));
