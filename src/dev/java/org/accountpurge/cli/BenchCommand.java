@@ -113,6 +113,8 @@ final class BenchCommand {
             double rawKeycloak;
             double rawElasticsearch;
             double rawPostgres;
+            double storesCpuPerAccount; // the raw Elasticsearch and PostgreSQL calls', the whole machine's CPU
+            double keycloakCpuPerDelete; // the plain client's, the whole machine's CPU
             double naive;
             double naiveNoKeycloak;
             try (ConfigurableApplicationContext ctx = PurgeRun.context(config,
@@ -148,8 +150,12 @@ final class BenchCommand {
                 figures.put("jobUsersPerSecond", round(job.jobRate()));
                 figures.put("peakHeapMiB", job.peakHeapMiB());
                 figures.put("purgeUsersCpuSeconds", cpuSeconds(job.purgeCpu()));
+                Map<String, Double> cpuBeforeAfter = CpuUse.now(stack);
                 double plainAfter = rawKeycloakDeletes(stack, secret, rawSample.subList(third, 2 * third), threads);
+                CpuUse.Use plainAfterUse = CpuUse.used(cpuBeforeAfter, CpuUse.now(stack));
                 rawKeycloak = (plainBefore + plainAfter) / 2;
+                // the whole machine's CPU per Keycloak delete, before and after the job (the stack's share included)
+                keycloakCpuPerDelete = (plainUse.total() + plainAfterUse.total()) / (2.0 * third);
                 org.accountpurge.purge.TenantStores tenantStores = ctx.getBean(org.accountpurge.purge.TenantStores.class);
                 List<String> storeThird = rawSample.subList(2 * third, rawSample.size());
                 double keycloakStore = BenchLimits.rawStore(tenantStores, "keycloak", storeThird, null);
@@ -169,10 +175,14 @@ final class BenchCommand {
                 rawElasticsearch = BenchLimits.rawStore(tenantStores, "elasticsearch", rawSample, tm);
                 Map<String, Double> cpuBetweenRaw = CpuUse.now(stack);
                 rawPostgres = BenchLimits.rawStore(tenantStores, "postgres", rawSample, tm);
+                CpuUse.Use elasticsearchUse = CpuUse.used(cpuBeforeRaw, cpuBetweenRaw);
+                CpuUse.Use postgresUse = CpuUse.used(cpuBetweenRaw, CpuUse.now(stack));
                 System.out.printf("  raw Elasticsearch, all %d accounts' documents in one call: %.1f accounts/s (CPU: %s);"
                         + " raw PostgreSQL, all their rows in one transaction: %.1f accounts/s (CPU: %s)%n",
-                        rawSample.size(), rawElasticsearch, CpuUse.between(cpuBeforeRaw, cpuBetweenRaw), rawPostgres,
-                        CpuUse.between(cpuBetweenRaw, CpuUse.now(stack)));
+                        rawSample.size(), rawElasticsearch, elasticsearchUse.parts(), rawPostgres, postgresUse.parts());
+                // both stores for every account: even overlapped perfectly, a job cannot beat the cores they need
+                storesCpuPerAccount = Math.max(1e-6, (elasticsearchUse.total() + postgresUse.total())
+                        / rawSample.size());
                 System.out.printf("  naive, one account at a time, every store for it alone (%d accounts): %.1f"
                         + " accounts/s; database and Elasticsearch only (%d accounts): %.1f accounts/s%n",
                         naiveSample.size(), naive, naiveNoKeycloakSample.size(), naiveNoKeycloak);
@@ -201,7 +211,19 @@ final class BenchCommand {
             figures.put("ratioJobToRawKeycloakDelete", round(purgeRate / rawKeycloak));
             figures.put("ratioJobToNaive", round(purgeRate / naive));
             figures.put("ratioNoKeycloakJobToSlowerRawStore", round(databaseAndElasticsearch / slowerRaw));
-            System.out.printf("  ratio job/raw-keycloak-delete: %.2f%n", purgeRate / rawKeycloak);
+            int cores = Runtime.getRuntime().availableProcessors();
+            double storesCpuBound = cores / storesCpuPerAccount;
+            double keycloakCpuBound = cores / (keycloakCpuPerDelete + storesCpuPerAccount);
+            figures.put("rawStoresCpuMsPerAccount", round(1000 * storesCpuPerAccount));
+            figures.put("keycloakCpuMsPerDelete", round(1000 * keycloakCpuPerDelete));
+            figures.put("ratioCpuBoundToRawKeycloakDelete", round(keycloakCpuBound / rawKeycloak));
+            figures.put("ratioCpuBoundWithoutKeycloakToSlowerRawStore", round(storesCpuBound / slowerRaw));
+            // the cores' bound: every account costs the CPU its Keycloak delete and its stores' raw calls cost alone,
+            // all of it perfectly overlapped
+            System.out.printf("  ratio job/raw-keycloak-delete: %.2f (the cores allow at most %.2f: %.1f ms of CPU per"
+                    + " Keycloak delete and %.1f ms per account for the other stores' raw calls, on %d cores)%n",
+                    purgeRate / rawKeycloak, keycloakCpuBound / rawKeycloak, 1000 * keycloakCpuPerDelete,
+                    1000 * storesCpuPerAccount, cores);
             if (keycloakRate > 0) { // one Keycloak call per purged account
                 figures.put("ratioJobToKeycloakRateLimit", round(purgeRate / keycloakRate));
                 System.out.printf("  ratio job/keycloak-rate-limit (%d calls/s): %.2f (the naive way and the purge's"
@@ -211,8 +233,9 @@ final class BenchCommand {
             System.out.printf("  ratio job/naive: %.1f%n", purgeRate / naive);
             System.out.printf("  ratio job-without-keycloak/naive-without-keycloak: %.1f%n",
                     databaseAndElasticsearch / naiveNoKeycloak);
-            System.out.printf("  ratio job-without-keycloak/slower-raw-store (%s): %.2f%n",
-                    rawElasticsearch < rawPostgres ? "elasticsearch" : "postgres", databaseAndElasticsearch / slowerRaw);
+            System.out.printf("  ratio job-without-keycloak/slower-raw-store (%s): %.2f (the cores allow at most %.2f)%n",
+                    rawElasticsearch < rawPostgres ? "elasticsearch" : "postgres", databaseAndElasticsearch / slowerRaw,
+                    storesCpuBound / slowerRaw);
             Path json = Path.of("target/bench", "bench-" + java.time.Instant.now().toString()
                     .replaceAll("[^0-9TZ]", "") + ".json");
             org.accountpurge.dev.SeedCommand.writeJson(json, figures);

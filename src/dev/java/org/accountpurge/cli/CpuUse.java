@@ -110,10 +110,14 @@ final class CpuUse {
         /** "12.3 s, 2 cores: 24.6 s available, 97% used: keycloak 15.1 s (JIT compilers 3.2 s), …" */
         String describe() {
             int cores = Runtime.getRuntime().availableProcessors();
-            double all = used.entrySet().stream().filter(e -> !e.getKey().endsWith(JIT))
-                    .mapToDouble(Map.Entry::getValue).sum();
             return String.format("%.1f s, %d cores: %.1f s available, %.0f%% used: %s", seconds, cores, seconds * cores,
-                    100 * all / (seconds * cores), parts());
+                    100 * total() / (seconds * cores), parts());
+        }
+
+        /** CPU seconds of all of them together. */
+        double total() {
+            return used.entrySet().stream().filter(e -> !e.getKey().endsWith(JIT)).mapToDouble(Map.Entry::getValue)
+                    .sum();
         }
 
         /** "keycloak 15.1 s (JIT compilers 3.2 s), …" */
