@@ -222,13 +222,14 @@ public record PurgeProperties(
      * @param userIdSql for {@code user-match: database}: one statement selecting (account id, Keycloak user id) for
      *                  the accounts of {@code :ids}, e.g. {@code SELECT user_id, external_id FROM
      *                  user_external_identity WHERE provider = 'keycloak' AND user_id = ANY(:ids)}; read-only session
-     * @param maxCallsPerSecond Keycloak calls a second over all threads, so a purge cannot starve logins; 0 = no limit
+     * @param maxCallsPerSecond at most this many Keycloak calls in any one second over all threads, so a purge cannot
+     *                          starve logins; 0 = no limit
      */
     public record Keycloak(@NotBlank String url, @NotBlank String realm, @NotBlank String clientId,
                            @NotBlank String clientSecret, @NotNull @DefaultValue("id") UserMatch userMatch,
                            String userAttribute, String userIdSql, @Min(1) @Max(64) @DefaultValue("8") int threads,
                            @NotNull @DefaultValue("30s") Duration timeout,
-                           @Min(0) @DefaultValue("0") int maxCallsPerSecond) {
+                           @Min(0) @Max(100_000) @DefaultValue("0") int maxCallsPerSecond) {
 
         @AssertTrue(message = "user-match: attribute needs user-attribute (and only it takes one)")
         public boolean isAttributeNamed() {
