@@ -122,9 +122,10 @@ final class BenchCommand {
                 int threads = ctx.getBean(org.accountpurge.config.PurgeProperties.class).keycloak().threads();
                 int third = rawSample.size() / 3;
                 // Keycloak deletes users slowly until its code is warm: --warm-up (300) active users' Keycloak users go
-                // first, in rounds whose rates are printed (unmeasured; the job never sees them); then a plain client deleting Keycloak users before and after
-                // the job (Keycloak's speed drifts as it warms up and as the realm changes: the limit is the mean of
-                // both), and the purge's own client, all on accounts of their own
+                // first, in rounds whose rates are printed (unmeasured; the job never sees them); then a plain client
+                // deleting Keycloak users before and after the job (Keycloak's speed drifts as it warms up and as the
+                // realm changes: the limit is the mean of both), and the purge's own client, all on accounts of their
+                // own
                 List<String> warmUp = withKeycloakNotRetained(manifest, manifest.userIds().get("active"));
                 warmUp = warmUp.subList(0, Math.min(warmUp.size(), warmUpDeletes));
                 StringBuilder rounds = new StringBuilder();
@@ -135,11 +136,11 @@ final class BenchCommand {
                 System.out.printf("  warm-up: %d Keycloak deletes of active users, users/s per round of %d:%s%n",
                         warmUp.size(), WARM_UP_ROUND, rounds);
                 purge(ctx, stack, warmUpCsv, "warm-up job (" + warmUpJob.size() + " candidates, not measured)");
-                Map<String, Double> cpuBeforeRaw = CpuUse.now(stack);
+                Map<String, Double> cpuBeforePlain = CpuUse.now(stack);
                 double plainBefore = rawKeycloakDeletes(stack, secret, rawSample.subList(0, third), threads);
-                CpuUse.Use plainUse = CpuUse.used(cpuBeforeRaw, CpuUse.now(stack));
-                System.out.printf("  CPU used by the plain client's Keycloak deletes before the job: %s; per user: %s%n",
-                        plainUse.parts(), plainUse.per(third));
+                CpuUse.Use plainUse = CpuUse.used(cpuBeforePlain, CpuUse.now(stack));
+                System.out.printf("  CPU used by the plain client's Keycloak deletes before the job: %s; per user:"
+                        + " %s%n", plainUse.parts(), plainUse.per(third));
                 Map<String, Double> idleBefore = CpuUse.now(stack);
                 Thread.sleep(10_000);
                 System.out.printf("  CPU used by the idle stack in 10 s: %s%n", CpuUse.between(idleBefore,
@@ -150,9 +151,9 @@ final class BenchCommand {
                 figures.put("jobUsersPerSecond", round(job.jobRate()));
                 figures.put("peakHeapMiB", job.peakHeapMiB());
                 figures.put("purgeUsersCpuSeconds", cpuSeconds(job.purgeCpu()));
-                Map<String, Double> cpuBeforeAfter = CpuUse.now(stack);
+                cpuBeforePlain = CpuUse.now(stack);
                 double plainAfter = rawKeycloakDeletes(stack, secret, rawSample.subList(third, 2 * third), threads);
-                CpuUse.Use plainAfterUse = CpuUse.used(cpuBeforeAfter, CpuUse.now(stack));
+                CpuUse.Use plainAfterUse = CpuUse.used(cpuBeforePlain, CpuUse.now(stack));
                 rawKeycloak = (plainBefore + plainAfter) / 2;
                 // the whole machine's CPU per Keycloak delete, before and after the job (the stack's share included)
                 keycloakCpuPerDelete = (plainUse.total() + plainAfterUse.total()) / (2.0 * third);
@@ -171,14 +172,14 @@ final class BenchCommand {
                 naiveNoKeycloak = BenchLimits.naive(tenantStores, naiveNoKeycloakSample, false);
                 // the same accounts' documents and rows (their Keycloak users are gone now), each store in one call
                 var tm = ctx.getBean(org.springframework.transaction.PlatformTransactionManager.class);
-                cpuBeforeRaw = CpuUse.now(stack);
+                Map<String, Double> cpuBeforeStores = CpuUse.now(stack);
                 rawElasticsearch = BenchLimits.rawStore(tenantStores, "elasticsearch", rawSample, tm);
-                Map<String, Double> cpuBetweenRaw = CpuUse.now(stack);
+                Map<String, Double> cpuBetweenStores = CpuUse.now(stack);
                 rawPostgres = BenchLimits.rawStore(tenantStores, "postgres", rawSample, tm);
-                CpuUse.Use elasticsearchUse = CpuUse.used(cpuBeforeRaw, cpuBetweenRaw);
-                CpuUse.Use postgresUse = CpuUse.used(cpuBetweenRaw, CpuUse.now(stack));
-                System.out.printf("  raw Elasticsearch, all %d accounts' documents in one call: %.1f accounts/s (CPU: %s);"
-                        + " raw PostgreSQL, all their rows in one transaction: %.1f accounts/s (CPU: %s)%n",
+                CpuUse.Use elasticsearchUse = CpuUse.used(cpuBeforeStores, cpuBetweenStores);
+                CpuUse.Use postgresUse = CpuUse.used(cpuBetweenStores, CpuUse.now(stack));
+                System.out.printf("  raw Elasticsearch, all %d accounts' documents in one call: %.1f accounts/s"
+                        + " (CPU: %s); raw PostgreSQL, all their rows in one transaction: %.1f accounts/s (CPU: %s)%n",
                         rawSample.size(), rawElasticsearch, elasticsearchUse.parts(), rawPostgres, postgresUse.parts());
                 // both stores for every account: even overlapped perfectly, a job cannot beat the cores they need
                 storesCpuPerAccount = Math.max(1e-6, (elasticsearchUse.total() + postgresUse.total())
@@ -233,7 +234,8 @@ final class BenchCommand {
             System.out.printf("  ratio job/naive: %.1f%n", purgeRate / naive);
             System.out.printf("  ratio job-without-keycloak/naive-without-keycloak: %.1f%n",
                     databaseAndElasticsearch / naiveNoKeycloak);
-            System.out.printf("  ratio job-without-keycloak/slower-raw-store (%s): %.2f (the cores allow at most %.2f)%n",
+            System.out.printf("  ratio job-without-keycloak/slower-raw-store (%s): %.2f (the cores allow at most"
+                    + " %.2f)%n",
                     rawElasticsearch < rawPostgres ? "elasticsearch" : "postgres", databaseAndElasticsearch / slowerRaw,
                     storesCpuBound / slowerRaw);
             Path json = Path.of("target/bench", "bench-" + java.time.Instant.now().toString()

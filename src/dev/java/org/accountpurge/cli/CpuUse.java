@@ -65,8 +65,8 @@ final class CpuUse {
     }
 
     /**
-     * Readings of {@link #now} (with the JIT compilers' share) every 250 ms while open, to tell what the machine's cores did during one step of a job
-     * (the job's steps run one after the other: the whole job's figure mixes them).
+     * Readings of {@link #now} (with the JIT compilers' share) every 250 ms while open, to tell what the machine's
+     * cores did during one step of a job (the job's steps run one after the other: the whole job's figure mixes them).
      */
     static final class Sampler implements AutoCloseable {
 
