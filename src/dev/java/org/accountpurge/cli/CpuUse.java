@@ -165,10 +165,14 @@ final class CpuUse {
     /** A Java process's JIT compiler threads' CPU seconds; empty for a process that is not Java. */
     private static java.util.Optional<Double> compiling(long pid) {
         Path proc = Path.of("/proc", Long.toString(pid));
-        try (var tasks = Files.list(proc.resolve("task"))) {
-            if (!Files.readString(proc.resolve("comm")).startsWith("java")) {
+        try {
+            if (!Files.readString(proc.resolve("comm")).startsWith("java")) { // PostgreSQL: no threads to read
                 return java.util.Optional.empty();
             }
+        } catch (IOException e) { // the process ended
+            return java.util.Optional.empty();
+        }
+        try (var tasks = Files.list(proc.resolve("task"))) {
             return java.util.Optional.of(tasks.filter(task -> {
                 try {
                     String comm = Files.readString(task.resolve("comm"));
