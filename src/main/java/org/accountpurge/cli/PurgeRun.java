@@ -462,8 +462,14 @@ final class PurgeRun {
                 throw new Args.UsageException("there is no job execution " + executionId);
             }
             long run = execution.getJobInstance().getInstanceId();
-            List<Verification.Residue> residue = new Verification(ctx.getBean(TenantStores.class),
-                    ctx.getBean(JdbcTemplate.class)).residue(run);
+            List<Verification.Residue> residue;
+            try {
+                residue = new Verification(ctx.getBean(TenantStores.class), ctx.getBean(JdbcTemplate.class))
+                        .residue(run);
+            } catch (org.accountpurge.store.StoreException e) { // a check not made is not "nothing left"
+                System.out.println("Verification of run " + run + " is incomplete: " + e.getMessage());
+                return FAILED;
+            }
             residue.forEach(r -> System.out.println("  left: " + r.kind() + " " + r.accountId() + " in " + r.store()
                     + " " + r.target() + ": " + r.count()));
             long accounts = residue.stream().map(r -> r.kind() + "/" + r.accountId()).distinct().count();

@@ -1,16 +1,27 @@
 package org.accountpurge.purge;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.accountpurge.candidate.AccountKind;
 import org.accountpurge.store.AccountStore;
+import org.accountpurge.store.StoreException;
+import org.accountpurge.store.StoreOutcomes;
+import org.accountpurge.store.TargetOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Checks that the accounts a run purged are gone from every store: page by page, each store's {@link
- * AccountStore#verify} for the run's PURGED accounts of each kind. Reads only.
+ * AccountStore#verify} for the run's PURGED accounts of each kind — the stores of a page at once, the database on the
+ * calling thread, the others on threads of their own (Keycloak's one call per user takes the longest; the other stores'
+ * checks hide behind it). Reads only.
  */
 public final class Verification implements VerifyTasklet.ResidueSource {
 
@@ -23,6 +34,7 @@ public final class Verification implements VerifyTasklet.ResidueSource {
 
     private final TenantStores stores;
     private final JdbcTemplate jdbc;
+    private final Map<String, Long> millis = new LinkedHashMap<>();
 
     public Verification(TenantStores stores, JdbcTemplate jdbc) {
         this.stores = stores;
@@ -33,35 +45,106 @@ public final class Verification implements VerifyTasklet.ResidueSource {
     @Override
     public List<Residue> residue(long runId) {
         List<Residue> found = new ArrayList<>();
-        for (AccountKind kind : stores.kinds()) {
-            List<AccountStore> kindStores = stores.forKind(kind, stores.postgres(kind));
-            kindStores.stream().filter(s -> !s.verifiable()).forEach(s -> log.warn("Verification: {} cannot be"
-                    + " checked for {} accounts after the purge ({}); not verified", s.name(), kind, s.target()));
-            long checked = 0;
-            String after = "";
-            while (true) {
-                List<String> ids = jdbc.queryForList("SELECT account_id FROM purge.candidate WHERE run_id = ? AND"
-                        + " kind = ? AND state = 'PURGED' AND account_id > ? ORDER BY account_id LIMIT " + PAGE,
-                        String.class, runId, kind.code(), after);
-                if (ids.isEmpty()) {
-                    break;
-                }
-                for (AccountStore store : kindStores) {
-                    if (store.verifiable()) {
-                        store.verify(ids).byTarget().forEach((target, perAccount) -> perAccount.forEach((id, o) -> {
-                            if (o.count() > 0) {
-                                found.add(new Residue(kind, id, store.name(), target, o.count()));
-                            }
-                        }));
+        synchronized (millis) {
+            millis.clear();
+        }
+        ExecutorService others = Executors.newCachedThreadPool(r -> {
+            Thread thread = new Thread(r, "verify-store");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            for (AccountKind kind : stores.kinds()) {
+                var database = stores.postgres(kind);
+                List<AccountStore> kindStores = stores.forKind(kind, database);
+                kindStores.stream().filter(s -> !s.verifiable()).forEach(s -> log.warn("Verification: {} cannot be"
+                        + " checked for {} accounts after the purge ({}); not verified", s.name(), kind, s.target()));
+                List<AccountStore> checked = kindStores.stream().filter(AccountStore::verifiable).toList();
+                long accounts = 0;
+                String after = "";
+                while (true) {
+                    List<String> ids = jdbc.queryForList("SELECT account_id FROM purge.candidate WHERE run_id = ? AND"
+                            + " kind = ? AND state = 'PURGED' AND account_id > ? ORDER BY account_id LIMIT " + PAGE,
+                            String.class, runId, kind.code(), after);
+                    if (ids.isEmpty()) {
+                        break;
                     }
+                    Map<AccountStore, CompletableFuture<StoreOutcomes>> pending = new LinkedHashMap<>();
+                    checked.stream().filter(s -> s != database).forEach(store ->
+                            pending.put(store, CompletableFuture.supplyAsync(() -> timed(store, ids), others)));
+                    Map<AccountStore, StoreOutcomes> outcomes = new LinkedHashMap<>();
+                    if (checked.contains(database)) {
+                        outcomes.put(database, timed(database, ids));
+                    }
+                    pending.forEach((store, outcome) -> outcomes.put(store, join(outcome)));
+                    outcomes.forEach(Verification::refuseUnchecked);
+                    outcomes.forEach((store, outcome) -> outcome.byTarget().forEach((target, perAccount) ->
+                            perAccount.forEach((id, o) -> {
+                                if (o.count() > 0) {
+                                    found.add(new Residue(kind, id, store.name(), target, o.count()));
+                                }
+                            })));
+                    accounts += ids.size();
+                    after = ids.get(ids.size() - 1);
                 }
-                checked += ids.size();
-                after = ids.get(ids.size() - 1);
+                log.info("Verification: {} purged {} account(s) checked in {}; {} with something left", accounts, kind,
+                        checked.stream().map(AccountStore::name).toList(),
+                        found.stream().filter(r -> r.kind() == kind).map(Residue::accountId).distinct().count());
             }
-            log.info("Verification: {} purged {} account(s) checked in {}; {} with something left", checked, kind,
-                    kindStores.stream().filter(AccountStore::verifiable).map(AccountStore::name).toList(),
-                    found.stream().filter(r -> r.kind() == kind).map(Residue::accountId).distinct().count());
+        } finally {
+            others.shutdownNow();
         }
         return found;
+    }
+
+    /**
+     * A check the store could not make (Keycloak unreachable, a refused call) is not "nothing left": the verification
+     * fails, naming the store, the target and the error (a restart of the run verifies again).
+     */
+    private static void refuseUnchecked(AccountStore store, StoreOutcomes outcomes) {
+        outcomes.byTarget().forEach((target, perAccount) -> {
+            List<String> errors = perAccount.values().stream().filter(TargetOutcome::isFailure)
+                    .map(TargetOutcome::errorClass).distinct().toList();
+            if (!errors.isEmpty()) {
+                long accounts = perAccount.values().stream().filter(TargetOutcome::isFailure).count();
+                throw new StoreException(store.name(), "the verification could not check " + accounts
+                        + " purged account(s) in " + target + " (" + String.join(", ", errors) + "): not verified until"
+                        + " checked again once " + store.name() + " answers", null, errors.get(0));
+            }
+        });
+    }
+
+    /** Milliseconds each store's checks took in the last {@link #residue} (they overlap). */
+    @Override
+    public Map<String, Long> millisByStore() {
+        synchronized (millis) {
+            return Map.copyOf(millis);
+        }
+    }
+
+    private StoreOutcomes timed(AccountStore store, List<String> ids) {
+        long start = System.nanoTime();
+        try {
+            return store.verify(ids);
+        } finally {
+            synchronized (millis) {
+                millis.merge(store.name(), (System.nanoTime() - start) / 1_000_000, Long::sum);
+            }
+        }
+    }
+
+    /** The store's outcome, or what it threw (unwrapped), as if it had run on this thread. */
+    private static StoreOutcomes join(CompletableFuture<StoreOutcomes> outcome) {
+        try {
+            return outcome.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
     }
 }

@@ -22,6 +22,11 @@ public class VerifyTasklet implements Tasklet {
     @FunctionalInterface
     public interface ResidueSource {
         List<Verification.Residue> residue(long runId);
+
+        /** Milliseconds each store's checks took in the last {@link #residue} (none: not timed). */
+        default java.util.Map<String, Long> millisByStore() {
+            return java.util.Map.of();
+        }
     }
 
     private final ResidueSource verification;
@@ -49,6 +54,8 @@ public class VerifyTasklet implements Tasklet {
             candidates.fail(run, kind, residue.stream().filter(r -> r.kind() == kind)
                     .map(Verification.Residue::accountId).distinct().toList());
         }
+        verification.millisByStore().forEach((store, ms) ->
+                contribution.getStepExecution().getExecutionContext().putLong("ms." + store, ms));
         contribution.getStepExecution().getExecutionContext().putLong("residue.accounts",
                 residue.stream().map(r -> r.kind() + "/" + r.accountId()).distinct().count());
         return RepeatStatus.FINISHED;

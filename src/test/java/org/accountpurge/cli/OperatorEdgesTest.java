@@ -530,6 +530,47 @@ class OperatorEdgesTest {
     }
 
     @Test
+    void aVerificationKeycloakCannotAnswerFailsTheRunAndARestartVerifiesAgain(CapturedOutput output) throws Exception {
+        // given two users nothing retains, with Keycloak identities; Keycloak answers 503 to looking either of them up
+        // (the purge deletes them; only the verification looks them up afterwards)
+        List<String> free = new ArrayList<>(unretainedNeverLoggedIn());
+        free.removeAll(manifest.userIds().get("noKeycloak"));
+        List<String> purged = free.subList(0, 2);
+        Path csv = write("two.csv", "account_id,kind\n" + purged.get(0) + ",user\n" + purged.get(1) + ",user\n");
+        keycloak.refuse("GET /admin/realms/[^/]+/users/(" + String.join("|", purged) + ")$", 503);
+
+        // when the purge runs
+        int exit = cli("purge", "--config", config().toString(), "--input", csv.toString(), "--reason", "ticket OPS-1");
+
+        // then both are purged, but the run fails restartably in verifyPurge, naming Keycloak and the error: a check
+        // that could not be made is not "nothing left"
+        assertThat(exit).isEqualTo(1);
+        long execution = latestExecution();
+        long run = runOf(execution);
+        assertThat(state(run, purged.get(0))).isEqualTo("PURGED");
+        assertThat(state(run, purged.get(1))).isEqualTo("PURGED");
+        assertThat(jdbc.queryForObject("SELECT status || ' ' || exit_code FROM purge.batch_step_execution WHERE"
+                + " job_execution_id = ? AND step_name = 'verifyPurge'", String.class, execution))
+                .isEqualTo("FAILED FAILED");
+        assertThat(output.getAll()).contains("the verification could not check 2 purged account(s) in "
+                + ReferenceTenant.REALM + " (HTTP 503)");
+        // and the verify command, asked meanwhile, says the verification is incomplete
+        assertThat(cli("verify", "--config", config().toString(), "--execution", String.valueOf(execution)))
+                .isEqualTo(1);
+        assertThat(output.getAll()).contains("Verification of run " + run + " is incomplete: keycloak: the"
+                + " verification could not check 2 purged account(s)");
+
+        // when Keycloak answers again and the run is restarted, then the verification is made and the run completes
+        keycloak.heal();
+        assertThat(cli("restart", "--config", config().toString(), "--execution", String.valueOf(execution)))
+                .isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM purge.residue WHERE run_id = ?", Long.class, run))
+                .isZero();
+        assertThat(jdbc.queryForObject("SELECT status FROM purge.batch_step_execution WHERE job_execution_id = ? AND"
+                + " step_name = 'verifyPurge'", String.class, latestExecution())).isEqualTo("COMPLETED");
+    }
+
+    @Test
     void orphansAreDocumentsAndRealmUsersWithoutAnAccountAndArePurgedOnRequest(CapturedOutput output) throws Exception {
         // given leftovers of a manual deletion: documents and a realm user of accounts the database does not have
         String gone = UUID.randomUUID().toString();
