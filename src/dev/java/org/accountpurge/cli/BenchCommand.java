@@ -110,6 +110,7 @@ final class BenchCommand {
                     seeding.toMillis() / 1000.0, candidates.size(), noKeycloak.size(), warmUpJob.size(), chunkSize);
             int exit;
             double purgeRate;
+            double wholeJobRate;
             double rawKeycloak;
             double rawElasticsearch;
             double rawPostgres;
@@ -147,6 +148,7 @@ final class BenchCommand {
                         CpuUse.now(stack)));
                 JobRun job = purge(ctx, stack, csv, "job");
                 purgeRate = job.purgeRate();
+                wholeJobRate = job.jobRate();
                 figures.put("purgeUsersPerSecond", round(purgeRate));
                 figures.put("jobUsersPerSecond", round(job.jobRate()));
                 figures.put("peakHeapMiB", job.peakHeapMiB());
@@ -192,10 +194,13 @@ final class BenchCommand {
             // the same tenant with its Keycloak section (and the rules that need Keycloak) left out
             Path noKeycloakConfig = withoutKeycloak(config, Path.of("target/bench/reference-tenant-no-keycloak.yml"));
             double databaseAndElasticsearch;
+            double databaseAndElasticsearchWholeJob;
             try (ConfigurableApplicationContext ctx = PurgeRun.context(noKeycloakConfig,
                     stackProperties(stack, secret), noKeycloakOverrides, PurgeRun.Access.WRITE)) {
                 JobRun job = purge(ctx, stack, noKeycloakCsv, "job without Keycloak");
                 databaseAndElasticsearch = job.purgeRate();
+                databaseAndElasticsearchWholeJob = job.jobRate();
+                figures.put("noKeycloakJobUsersPerSecond", round(job.jobRate()));
                 figures.put("noKeycloakPurgeUsersCpuSeconds", cpuSeconds(job.purgeCpu()));
                 exit = Math.max(exit, PurgeRun.report(ctx, noKeycloakConfig, job.execution()));
             }
@@ -210,6 +215,8 @@ final class BenchCommand {
             figures.put("ratioNoKeycloakJobToNaiveNoKeycloak", round(databaseAndElasticsearch / naiveNoKeycloak));
             figures.put("noKeycloakPurgeUsersPerSecond", round(databaseAndElasticsearch));
             figures.put("ratioJobToRawKeycloakDelete", round(purgeRate / rawKeycloak));
+            figures.put("ratioWholeJobToRawKeycloakDelete", round(wholeJobRate / rawKeycloak));
+            figures.put("ratioNoKeycloakWholeJobToSlowerRawStore", round(databaseAndElasticsearchWholeJob / slowerRaw));
             figures.put("ratioJobToNaive", round(purgeRate / naive));
             figures.put("ratioNoKeycloakJobToSlowerRawStore", round(databaseAndElasticsearch / slowerRaw));
             int cores = Runtime.getRuntime().availableProcessors();
@@ -225,6 +232,8 @@ final class BenchCommand {
                     + " Keycloak delete and %.1f ms per account for the other stores' raw calls, on %d cores)%n",
                     purgeRate / rawKeycloak, keycloakCpuBound / rawKeycloak, 1000 * keycloakCpuPerDelete,
                     1000 * storesCpuPerAccount, cores);
+            System.out.printf("  ratio job-end-to-end/raw-keycloak-delete: %.2f (every step, from loading the CSV to the"
+                    + " summary, verification included)%n", wholeJobRate / rawKeycloak);
             if (keycloakRate > 0) { // one Keycloak call per purged account
                 figures.put("ratioJobToKeycloakRateLimit", round(purgeRate / keycloakRate));
                 System.out.printf("  ratio job/keycloak-rate-limit (%d calls/s): %.2f (the naive way and the purge's"
@@ -238,6 +247,8 @@ final class BenchCommand {
                     + " %.2f)%n",
                     rawElasticsearch < rawPostgres ? "elasticsearch" : "postgres", databaseAndElasticsearch / slowerRaw,
                     storesCpuBound / slowerRaw);
+            System.out.printf("  ratio job-without-keycloak-end-to-end/slower-raw-store: %.2f%n",
+                    databaseAndElasticsearchWholeJob / slowerRaw);
             Path json = Path.of("target/bench", "bench-" + java.time.Instant.now().toString()
                     .replaceAll("[^0-9TZ]", "") + ".json");
             org.accountpurge.dev.SeedCommand.writeJson(json, figures);
@@ -279,12 +290,16 @@ final class BenchCommand {
         JobExecution execution;
         StepExecution purgeStep;
         CpuUse.Use purgeCpu; // the purge step alone: the job's figure mixes its steps
+        CpuUse.Use verifyCpu;
         try (CpuUse.Sampler sampler = new CpuUse.Sampler(stack)) {
             execution = PurgeRun.launch(ctx, csv, CsvCandidateReader.sha256(csv), false);
             purgeStep = step(execution, "purgeUsers");
             java.time.ZoneId zone = java.time.ZoneId.systemDefault();
             purgeCpu = sampler.during(purgeStep.getStartTime().atZone(zone).toInstant(),
                     purgeStep.getEndTime().atZone(zone).toInstant());
+            StepExecution verifyStep = step(execution, "verifyPurge");
+            verifyCpu = sampler.during(verifyStep.getStartTime().atZone(zone).toInstant(),
+                    verifyStep.getEndTime().atZone(zone).toInstant());
         }
         Duration wall = Duration.ofNanos(System.nanoTime() - start);
         String cpu = CpuUse.between(cpuBefore, CpuUse.now(stack));
@@ -319,6 +334,9 @@ final class BenchCommand {
         if (purgeCpu != null) {
             System.out.printf("    CPU used during purgeUsers (%s); per account: %s%n", purgeCpu.describe(),
                     purgeCpu.per(purgeStep.getWriteCount()));
+        }
+        if (verifyCpu != null) {
+            System.out.printf("    CPU used during verifyPurge (%s)%n", verifyCpu.describe());
         }
         double purgeRate = purgeStep.getWriteCount() / Math.max(1e-3, seconds(purgeStep));
         System.out.printf("    purgeUsers: %.1f users/s%n", purgeRate);
