@@ -73,20 +73,27 @@ public class CandidateStore {
                 + " SELECT DISTINCT ON (account_id COLLATE \"C\", kind) run_id, kind, account_id, row_no FROM purge.candidate_input"
                 + " WHERE run_id = ? ORDER BY account_id COLLATE \"C\", kind, row_no"
                 + (earlier ? " ON CONFLICT DO NOTHING" : ""), runId);
-        Long staged = jdbc.queryForObject("SELECT count(*) FROM purge.candidate_input WHERE run_id = ?", Long.class,
-                runId);
-        if (staged != null && staged > added) { // some lines repeat an account: reject them, naming the first line
+        // the lock keeps another run from staging rows until this run's are gone; one scan tells how many lines this
+        // run staged and whether another run is loading (the staging table has no index: nothing to keep up per line)
+        jdbc.execute("LOCK TABLE purge.candidate_input IN ACCESS EXCLUSIVE MODE");
+        long staged = 0;
+        boolean others = false;
+        for (Map<String, Object> byRun : jdbc.queryForList("SELECT run_id = ? AS mine, count(*) AS lines FROM"
+                + " purge.candidate_input GROUP BY 1", runId)) {
+            if (Boolean.TRUE.equals(byRun.get("mine"))) {
+                staged = ((Number) byRun.get("lines")).longValue();
+            } else {
+                others = true;
+            }
+        }
+        if (staged > added) { // some lines repeat an account: reject them, naming the first line
             jdbc.update("INSERT INTO purge.rejected_row (run_id, row_no, reason) SELECT s.run_id, s.row_no,"
                     + " 'duplicate of line ' || c.row_no FROM purge.candidate_input s JOIN purge.candidate c"
                     + " ON c.run_id = s.run_id AND c.kind = s.kind AND c.account_id = s.account_id"
                     + " WHERE s.run_id = ? AND s.row_no <> c.row_no ON CONFLICT DO NOTHING", runId);
         }
         // the staged rows go: the whole table when no other run is loading (TRUNCATE leaves no dead rows for vacuum),
-        // otherwise this run's; the lock keeps another run from staging rows in between
-        jdbc.execute("LOCK TABLE purge.candidate_input IN ACCESS EXCLUSIVE MODE");
-        boolean others = Boolean.TRUE.equals(jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM purge.candidate_input"
-                + " WHERE run_id < ?) OR EXISTS (SELECT 1 FROM purge.candidate_input WHERE run_id > ?)", Boolean.class,
-                runId, runId));
+        // otherwise this run's
         if (others) {
             jdbc.update("DELETE FROM purge.candidate_input WHERE run_id = ?", runId);
         } else {

@@ -52,6 +52,66 @@ class CandidateInputTest {
     }
 
     @Test
+    void uuidsAreScreenedAsARegexAndUuidFromStringWould() {
+        // random near-uuids: hex digits of both cases, hyphens anywhere, characters that only look like digits
+        java.util.regex.Pattern uuid = java.util.regex.Pattern.compile(
+                "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+        String alphabet = "0123456789abcdefABCDEFgG-\u0660\uFF10 ";
+        java.util.Random random = new java.util.Random(7);
+        for (int n = 0; n < 200_000; n++) {
+            StringBuilder id = new StringBuilder();
+            int length = 34 + random.nextInt(5);
+            for (int i = 0; i < length; i++) {
+                boolean hyphen = (i == 8 || i == 13 || i == 18 || i == 23) && random.nextInt(50) > 0;
+                id.append(hyphen ? '-' : alphabet.charAt(random.nextInt(random.nextInt(20) > 0 ? 22 : alphabet.length())));
+            }
+            String text = id.toString();
+            String expected = uuid.matcher(text).matches() ? java.util.UUID.fromString(text).toString() : null;
+            assertThat(IdFormat.canonicalUuid(text)).as(text).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void lineFieldsAreReadAsAnRfc4180ParserReadsThem() throws Exception {
+        // random lines of commas, spaces, tabs, quotes and text (a quoted line goes through the parser itself)
+        String alphabet = "ab, \t;\"x\u00e9";
+        java.util.Random random = new java.util.Random(11);
+        StringBuilder csv = new StringBuilder("kind,account_id,note\n");
+        List<String> lines = new ArrayList<>();
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder line = new StringBuilder();
+            int length = 1 + random.nextInt(12);
+            for (int i = 0; i < length; i++) {
+                line.append(alphabet.charAt(random.nextInt(random.nextInt(10) > 0 ? 7 : alphabet.length())));
+            }
+            lines.add(line.toString());
+            csv.append(line).append('\n');
+        }
+        Path file = Files.writeString(dir.resolve("random.csv"), csv, StandardCharsets.UTF_8);
+        CsvCandidateReader reader = new CsvCandidateReader(file, CsvCandidateReader.sha256(file), "account_id", "kind",
+                100);
+        reader.open(new ExecutionContext());
+        for (String line : lines) {
+            InputRow row = reader.read();
+            if (line.isBlank() || line.chars().filter(c -> c == '"').count() % 2 != 0) {
+                assertThat(row.isRejected()).as(line).isTrue();
+                continue;
+            }
+            com.opencsv.ICSVParser parser = new com.opencsv.RFC4180ParserBuilder().build();
+            String[] fields = parser.parseLine(line);
+            if (parser.isPending()) {
+                assertThat(row.isRejected()).as(line).isTrue();
+            } else if (fields.length < 2) {
+                assertThat(row.rejection()).as(line).isEqualTo("fewer columns than the header");
+            } else {
+                assertThat(row).as(line).isEqualTo(new InputRow(row.rowNo(), fields[0], fields[1], null));
+            }
+        }
+        assertThat(reader.read()).isNull();
+        reader.close();
+    }
+
+    @Test
     void screeningRejectsUnknownKindsAndBadIdsWithoutQuotingThem() {
         CandidateScreen screen = new CandidateScreen(Map.of(AccountKind.USER, new IdFormat("uuid"), AccountKind.ORG, new IdFormat("bigint")));
         assertThat(screen.process(new InputRow(2, " User ", "0F1F575C-E149-4EDE-879B-4F3BE9AAAF35", null)))
