@@ -402,10 +402,23 @@ final class BenchCommand {
                     stackProperties(stack, secret), overrides, PurgeRun.Access.WRITE)) {
                 System.gc();
                 heapPools().forEach(MemoryPoolMXBean::resetPeakUsage);
-                JobExecution execution = PurgeRun.launch(ctx, csv, CsvCandidateReader.sha256(csv), false);
+                JobExecution execution;
+                StepExecution load;
+                StepExecution freeze;
+                try (CpuUse.Sampler sampler = new CpuUse.Sampler(stack)) {
+                    execution = PurgeRun.launch(ctx, csv, CsvCandidateReader.sha256(csv), false);
+                    load = step(execution, "loadCandidates");
+                    freeze = step(execution, "freezeCandidates");
+                    java.time.ZoneId zone = java.time.ZoneId.systemDefault();
+                    for (StepExecution step : List.of(load, freeze)) {
+                        CpuUse.Use use = sampler.during(step.getStartTime().atZone(zone).toInstant(),
+                                step.getEndTime().atZone(zone).toInstant());
+                        if (use != null) {
+                            System.out.printf("  CPU used during %s (%s)%n", step.getStepName(), use.describe());
+                        }
+                    }
+                }
                 long peak = heapPools().stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
-                StepExecution load = step(execution, "loadCandidates");
-                StepExecution freeze = step(execution, "freezeCandidates");
                 double loading = seconds(load);
                 double freezing = seconds(freeze);
                 double seconds = loading + freezing;
