@@ -69,21 +69,7 @@ public final class Verification implements VerifyTasklet.ResidueSource {
                     if (ids.isEmpty()) {
                         break;
                     }
-                    Map<AccountStore, CompletableFuture<StoreOutcomes>> pending = new LinkedHashMap<>();
-                    checked.stream().filter(s -> s != database).forEach(store ->
-                            pending.put(store, CompletableFuture.supplyAsync(() -> timed(store, ids), others)));
-                    Map<AccountStore, StoreOutcomes> outcomes = new LinkedHashMap<>();
-                    if (checked.contains(database)) {
-                        outcomes.put(database, timed(database, ids));
-                    }
-                    pending.forEach((store, outcome) -> outcomes.put(store, join(outcome)));
-                    outcomes.forEach(Verification::refuseUnchecked);
-                    outcomes.forEach((store, outcome) -> outcome.byTarget().forEach((target, perAccount) ->
-                            perAccount.forEach((id, o) -> {
-                                if (o.count() > 0) {
-                                    found.add(new Residue(kind, id, store.name(), target, o.count()));
-                                }
-                            })));
+                    found.addAll(page(kind, ids, database, checked, others));
                     accounts += ids.size();
                     after = ids.get(ids.size() - 1);
                 }
@@ -94,6 +80,31 @@ public final class Verification implements VerifyTasklet.ResidueSource {
         } finally {
             others.shutdownNow();
         }
+        return found;
+    }
+
+    /**
+     * What {@code stores} find left of one page of accounts: the database (if among them) on this thread, the others at
+     * once on {@code others}. A store that throws, or could not check an account, fails the page.
+     */
+    List<Residue> page(AccountKind kind, List<String> ids, AccountStore database, List<AccountStore> stores,
+                       ExecutorService others) {
+        Map<AccountStore, CompletableFuture<StoreOutcomes>> pending = new LinkedHashMap<>();
+        stores.stream().filter(s -> s != database).forEach(store ->
+                pending.put(store, CompletableFuture.supplyAsync(() -> timed(store, ids), others)));
+        Map<AccountStore, StoreOutcomes> outcomes = new LinkedHashMap<>();
+        if (stores.contains(database)) {
+            outcomes.put(database, timed(database, ids));
+        }
+        pending.forEach((store, outcome) -> outcomes.put(store, join(outcome)));
+        outcomes.forEach(Verification::refuseUnchecked);
+        List<Residue> found = new ArrayList<>();
+        outcomes.forEach((store, outcome) -> outcome.byTarget().forEach((target, perAccount) ->
+                perAccount.forEach((id, o) -> {
+                    if (o.count() > 0) {
+                        found.add(new Residue(kind, id, store.name(), target, o.count()));
+                    }
+                })));
         return found;
     }
 

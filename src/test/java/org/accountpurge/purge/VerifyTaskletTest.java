@@ -54,6 +54,26 @@ class VerifyTaskletTest {
     }
 
     @Test
+    void eachStoresTimeIsKeptInTheStepsContext() {
+        VerifyTasklet tasklet = new VerifyTasklet(new VerifyTasklet.ResidueSource() {
+            @Override
+            public List<Verification.Residue> residue(long runId) {
+                return List.of();
+            }
+
+            @Override
+            public java.util.Map<String, Long> millisByStore() {
+                return java.util.Map.of("keycloak", 1200L, "postgres", 80L);
+            }
+        }, candidates, jdbc);
+
+        StepExecution step = execute(tasklet, false);
+
+        assertThat(step.getExecutionContext().getLong("ms.keycloak")).isEqualTo(1200);
+        assertThat(step.getExecutionContext().getLong("ms.postgres")).isEqualTo(80);
+    }
+
+    @Test
     void aDryRunVerifiesNothing() {
         VerifyTasklet tasklet = new VerifyTasklet(run -> {
             throw new AssertionError("a dry run purged nothing: nothing to verify");
