@@ -49,6 +49,7 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
     /** The realm's client proxy, made once: a RESTEasy proxy costs CPU to build, on the machine Keycloak shares. */
     private final RealmResource realmResource;
     private final org.keycloak.admin.client.resource.UsersResource usersResource;
+    private final UserLookup userLookup;
     private final String realm;
     private final UserMatch match;
     private final String attribute;
@@ -74,6 +75,7 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
         this.keycloak = KeycloakConnections.serviceAccount(url, realm, clientId, clientSecret, timeout, threads + 2);
         this.realmResource = keycloak.realm(realm);
         this.usersResource = realmResource.users();
+        this.userLookup = keycloak.proxy(UserLookup.class, java.net.URI.create(url));
         this.realm = realm;
         this.match = match;
         this.attribute = attribute;
@@ -130,11 +132,15 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
     public StoreOutcomes verify(List<String> accountIds) {
         return StoreOutcomes.of(realm, forEachUser(accountIds, kcId -> {
             rate.acquire(1);
-            try {
-                users().get(kcId).toRepresentation();
-                return TargetOutcome.present(1);
-            } catch (jakarta.ws.rs.NotFoundException e) {
-                return TargetOutcome.absent();
+            try (Response response = userLookup.user(realm, kcId)) {
+                int status = response.getStatus();
+                if (status == 401) { // a token Keycloak no longer accepts: fetched again, the lookup made once more
+                    throw new NotAuthorizedException(response);
+                }
+                if (status == 404) {
+                    return TargetOutcome.absent();
+                }
+                return status / 100 == 2 ? TargetOutcome.present(1) : TargetOutcome.failed("HTTP " + status);
             }
         }));
     }
