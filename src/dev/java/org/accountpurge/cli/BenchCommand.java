@@ -294,12 +294,8 @@ final class BenchCommand {
         try (CpuUse.Sampler sampler = new CpuUse.Sampler(stack)) {
             execution = PurgeRun.launch(ctx, csv, CsvCandidateReader.sha256(csv), false);
             purgeStep = step(execution, "purgeUsers");
-            java.time.ZoneId zone = java.time.ZoneId.systemDefault();
-            purgeCpu = sampler.during(purgeStep.getStartTime().atZone(zone).toInstant(),
-                    purgeStep.getEndTime().atZone(zone).toInstant());
-            StepExecution verifyStep = step(execution, "verifyPurge");
-            verifyCpu = sampler.during(verifyStep.getStartTime().atZone(zone).toInstant(),
-                    verifyStep.getEndTime().atZone(zone).toInstant());
+            purgeCpu = sampler.during(purgeStep);
+            verifyCpu = sampler.during(step(execution, "verifyPurge"));
         }
         Duration wall = Duration.ofNanos(System.nanoTime() - start);
         String cpu = CpuUse.between(cpuBefore, CpuUse.now(stack));
@@ -409,10 +405,8 @@ final class BenchCommand {
                     execution = PurgeRun.launch(ctx, csv, CsvCandidateReader.sha256(csv), false);
                     load = step(execution, "loadCandidates");
                     freeze = step(execution, "freezeCandidates");
-                    java.time.ZoneId zone = java.time.ZoneId.systemDefault();
                     for (StepExecution step : List.of(load, freeze)) {
-                        CpuUse.Use use = sampler.during(step.getStartTime().atZone(zone).toInstant(),
-                                step.getEndTime().atZone(zone).toInstant());
+                        CpuUse.Use use = sampler.during(step);
                         if (use != null) {
                             System.out.printf("  CPU used during %s (%s)%n", step.getStepName(), use.describe());
                         }
