@@ -84,16 +84,16 @@ final class CpuUse {
                     java.util.concurrent.TimeUnit.MILLISECONDS);
         }
 
-        /**
-         * What each used from the first reading at or after {@code from} to the last at or before {@code to}, or null
-         * when the interval holds fewer than two readings.
-         */
         /** What each used while a step ran (its start and end times are local date-times). */
         Use during(org.springframework.batch.core.step.StepExecution step) {
             java.time.ZoneId zone = java.time.ZoneId.systemDefault();
             return during(step.getStartTime().atZone(zone).toInstant(), step.getEndTime().atZone(zone).toInstant());
         }
 
+        /**
+         * What each used from the first reading at or after {@code from} to the last at or before {@code to}, or null
+         * when the interval holds fewer than two readings.
+         */
         Use during(java.time.Instant from, java.time.Instant to) {
             java.time.Instant first = readings.ceilingKey(from);
             java.time.Instant last = readings.floorKey(to);
