@@ -116,6 +116,7 @@ final class BenchCommand {
             double rawPostgres;
             double storesCpuPerAccount; // the raw Elasticsearch and PostgreSQL calls', the whole machine's CPU
             double keycloakCpuPerDelete; // the plain client's, the whole machine's CPU
+            double keycloakCpuPerLookup; // the plain client's looking up a deleted user, as the verification does
             double naive;
             double naiveNoKeycloak;
             try (ConfigurableApplicationContext ctx = PurgeRun.context(config,
@@ -159,6 +160,19 @@ final class BenchCommand {
                 rawKeycloak = (plainBefore + plainAfter) / 2;
                 // the whole machine's CPU per Keycloak delete, before and after the job (the stack's share included)
                 keycloakCpuPerDelete = (plainUse.total() + plainAfterUse.total()) / (2.0 * third);
+                // the verification looks up every purged user once more: the same plain client, on the users it deleted
+                List<String> deleted = rawSample.subList(0, 2 * third);
+                Map<String, Double> cpuBeforeLookups = CpuUse.now(stack);
+                double lookups = BenchLimits.rawKeycloakLookups(stack.endpoints().keycloakUrl(),
+                        org.accountpurge.seed.ReferenceTenant.REALM, org.accountpurge.seed.ReferenceTenant.PURGE_CLIENT_ID,
+                        secret, deleted, threads);
+                CpuUse.Use lookupUse = CpuUse.used(cpuBeforeLookups, CpuUse.now(stack));
+                keycloakCpuPerLookup = lookupUse.total() / deleted.size();
+                figures.put("rawKeycloakLookupsPerSecond", round(lookups));
+                figures.put("keycloakCpuMsPerLookup", round(1000 * keycloakCpuPerLookup));
+                System.out.printf("  raw Keycloak GET user (plain client, %d threads, the %d users it deleted: 404 each):"
+                        + " %.1f users/s; CPU: %s; per user: %s%n", threads, deleted.size(), lookups, lookupUse.parts(),
+                        lookupUse.per(deleted.size()));
                 org.accountpurge.purge.TenantStores tenantStores = ctx.getBean(org.accountpurge.purge.TenantStores.class);
                 List<String> storeThird = rawSample.subList(2 * third, rawSample.size());
                 double keycloakStore = BenchLimits.rawStore(tenantStores, "keycloak", storeThird, null);
@@ -226,6 +240,10 @@ final class BenchCommand {
             figures.put("keycloakCpuMsPerDelete", round(1000 * keycloakCpuPerDelete));
             figures.put("ratioCpuBoundToRawKeycloakDelete", round(keycloakCpuBound / rawKeycloak));
             figures.put("ratioCpuBoundWithoutKeycloakToSlowerRawStore", round(storesCpuBound / slowerRaw));
+            // end to end, the verification's lookup of every purged user comes on top (its other checks and the
+            // other steps left out: the true bound is lower still)
+            double wholeJobCpuBound = cores / (keycloakCpuPerDelete + keycloakCpuPerLookup + storesCpuPerAccount);
+            figures.put("ratioCpuBoundWholeJobToRawKeycloakDelete", round(wholeJobCpuBound / rawKeycloak));
             // the cores' bound: every account costs the CPU its Keycloak delete and its stores' raw calls cost alone,
             // all of it perfectly overlapped
             System.out.printf("  ratio job/raw-keycloak-delete: %.2f (the cores allow at most %.2f: %.1f ms of CPU per"
@@ -233,7 +251,9 @@ final class BenchCommand {
                     purgeRate / rawKeycloak, keycloakCpuBound / rawKeycloak, 1000 * keycloakCpuPerDelete,
                     1000 * storesCpuPerAccount, cores);
             System.out.printf("  ratio job-end-to-end/raw-keycloak-delete: %.2f (every step, from loading the CSV to the"
-                    + " summary, verification included)%n", wholeJobRate / rawKeycloak);
+                    + " summary, verification included; the cores allow at most %.2f: %.1f ms of CPU more per purged"
+                    + " user for its Keycloak lookup)%n", wholeJobRate / rawKeycloak, wholeJobCpuBound / rawKeycloak,
+                    1000 * keycloakCpuPerLookup);
             if (keycloakRate > 0) { // one Keycloak call per purged account
                 figures.put("ratioJobToKeycloakRateLimit", round(purgeRate / keycloakRate));
                 System.out.printf("  ratio job/keycloak-rate-limit (%d calls/s): %.2f (the naive way and the purge's"

@@ -31,6 +31,20 @@ final class BenchLimits {
     /** Users deleted per second by {@code threads} plain clients, one {@code DELETE /users/{id}} each. */
     static double rawKeycloakDeletes(String url, String realm, String clientId, String secret, List<String> ids,
                                      int threads) throws Exception {
+        return rawKeycloakCalls(url, realm, clientId, secret, ids, threads, "DELETE");
+    }
+
+    /**
+     * Users looked up per second by {@code threads} plain clients, one {@code GET /users/{id}} each: what the job's
+     * verification asks of Keycloak for every purged user (of users already deleted, a 404 each).
+     */
+    static double rawKeycloakLookups(String url, String realm, String clientId, String secret, List<String> ids,
+                                     int threads) throws Exception {
+        return rawKeycloakCalls(url, realm, clientId, secret, ids, threads, "GET");
+    }
+
+    private static double rawKeycloakCalls(String url, String realm, String clientId, String secret, List<String> ids,
+                                           int threads, String method) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
         String form = "grant_type=client_credentials&client_id=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8)
                 + "&client_secret=" + URLEncoder.encode(secret, StandardCharsets.UTF_8);
@@ -44,13 +58,14 @@ final class BenchLimits {
             List<Future<Integer>> calls = new ArrayList<>();
             for (String id : ids) {
                 calls.add(pool.submit(() -> http.send(HttpRequest.newBuilder(URI.create(url + "/admin/realms/" + realm
-                        + "/users/" + id)).header("Authorization", "Bearer " + token).DELETE().build(),
+                        + "/users/" + id)).header("Authorization", "Bearer " + token).method(method,
+                                HttpRequest.BodyPublishers.noBody()).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode()));
             }
             for (Future<Integer> call : calls) {
                 int status = call.get();
-                if (status != 204 && status != 404) {
-                    throw new IllegalStateException("raw Keycloak delete answered " + status);
+                if (status / 100 != 2 && status != 404) {
+                    throw new IllegalStateException("raw Keycloak " + method + " answered " + status);
                 }
             }
             return ids.size() / Math.max(1e-3, (System.nanoTime() - start) / 1e9);
