@@ -56,6 +56,36 @@ class KeycloakAccountsTest {
         }
     }
 
+    @Test
+    void seesAUsersSessionAsActivityAndWhetherUsersAreEnabled() {
+        // given a seeded realm: of four enabled users, one logged in (a session), one disabled, one deleted
+        StackEndpoints stack = TestStack.endpoints();
+        SeedCommand.seed(TestStack.stack(), 300, 20, 11, SECRET, null);
+        List<String> enabled = TenantGenerator.generate(300, 20, 11).keycloakUsers().stream()
+                .filter(u -> u.enabled()).map(u -> u.id()).toList();
+        String loggedIn = enabled.get(0);
+        String idle = enabled.get(1);
+        String disabled = enabled.get(2);
+        String gone = enabled.get(3);
+        List<String> four = List.of(loggedIn, idle, disabled, gone);
+        try (KeycloakRealmSetup admin = new KeycloakRealmSetup(stack.keycloakUrl(), stack.keycloakAdminUser(),
+                stack.keycloakAdminPassword(), Duration.ofSeconds(30));
+             KeycloakAccounts kc = accounts(stack, UserMatch.ID, null)) {
+            admin.logIn(ReferenceTenant.REALM, loggedIn, stack.keycloakUrl());
+            kc.disable(List.of(disabled));
+            kc.remove(List.of(gone));
+
+            // when asked who was active after the login's event (so only a session can tell), and who is enabled
+            java.util.Set<String> active = kc.activeSince(four, java.time.Instant.now().plus(Duration.ofHours(1)));
+            java.util.Set<String> stillEnabled = kc.enabledAmong(four);
+
+            // then the user with a session is active, nobody else (the deleted one neither); the disabled and the
+            // deleted user are not enabled
+            assertThat(active).containsExactly(loggedIn);
+            assertThat(stillEnabled).containsExactlyInAnyOrder(loggedIn, idle);
+        }
+    }
+
     private static void check(KeycloakAccounts kc, String accountId, String keycloakId, KeycloakRealmSetup admin) {
         try (kc) {
             // then the user is disabled but still there

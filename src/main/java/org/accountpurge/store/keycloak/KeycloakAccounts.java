@@ -26,7 +26,6 @@ import org.accountpurge.store.StoreOutcomes;
 import org.accountpurge.store.TargetOutcome;
 import org.keycloak.admin.client.Keycloak;
 import org.keycloak.admin.client.resource.RealmResource;
-import org.keycloak.admin.client.resource.UserResource;
 import org.keycloak.representations.idm.GroupRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 
@@ -49,7 +48,7 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
     /** The realm's client proxy, made once: a RESTEasy proxy costs CPU to build, on the machine Keycloak shares. */
     private final RealmResource realmResource;
     private final org.keycloak.admin.client.resource.UsersResource usersResource;
-    private final UserLookup userLookup;
+    private final UserCalls userCalls;
     private final String realm;
     private final UserMatch match;
     private final String attribute;
@@ -75,7 +74,7 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
         this.keycloak = KeycloakConnections.serviceAccount(url, realm, clientId, clientSecret, timeout, threads + 2);
         this.realmResource = keycloak.realm(realm);
         this.usersResource = realmResource.users();
-        this.userLookup = keycloak.proxy(UserLookup.class, java.net.URI.create(url));
+        this.userCalls = keycloak.proxy(UserCalls.class, java.net.URI.create(url));
         this.realm = realm;
         this.match = match;
         this.attribute = attribute;
@@ -132,7 +131,7 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
     public StoreOutcomes verify(List<String> accountIds) {
         return StoreOutcomes.of(realm, forEachUser(accountIds, kcId -> {
             rate.acquire(1);
-            try (Response response = userLookup.user(realm, kcId)) {
+            try (Response response = userCalls.user(realm, kcId)) {
                 int status = response.getStatus();
                 if (status == 401) { // a token Keycloak no longer accepts: fetched again, the lookup made once more
                     throw new NotAuthorizedException(response);
@@ -192,11 +191,14 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
     private Map<String, TargetOutcome> disableEach(List<String> accountIds) {
         return forEachUser(accountIds, kcId -> {
             rate.acquire(2);
-            UserResource user = users().get(kcId);
             UserRepresentation disable = new UserRepresentation();
             disable.setEnabled(false);
-            user.update(disable); // only the enabled flag: other fields are left as they are
-            user.logout();
+            try (Response response = userCalls.update(realm, kcId, disable)) { // only the enabled flag changes
+                succeeded(response);
+            }
+            try (Response response = userCalls.logout(realm, kcId)) {
+                succeeded(response);
+            }
             return TargetOutcome.disabled();
         });
     }
@@ -218,9 +220,9 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
             rate.acquire(2 + offlineClients.size());
             boolean active = resource().getEvents(ACTIVITY_EVENTS, null, kcId, day, null, null, 0, 1).stream()
                     .anyMatch(e -> e.getTime() >= since.toEpochMilli());
-            UserResource user = users().get(kcId);
-            return active || !user.getUserSessions().isEmpty()
-                    || offlineClients.stream().anyMatch(client -> !user.getOfflineSessions(client).isEmpty());
+            return active || !emptyArray(userCalls.sessions(realm, kcId))
+                    || offlineClients.stream().anyMatch(client -> !emptyArray(userCalls.offlineSessions(realm, kcId,
+                            client)));
         });
     }
 
@@ -228,8 +230,33 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
     public Set<String> enabledAmong(List<String> accountIds) {
         return accountsWhere(accountIds, "reading whether users are enabled", kcId -> {
             rate.acquire(1);
-            return Boolean.TRUE.equals(users().get(kcId).toRepresentation().isEnabled());
+            try (Response response = userCalls.user(realm, kcId)) {
+                return Boolean.TRUE.equals(succeeded(response).readEntity(UserRepresentation.class).isEnabled());
+            }
         });
+    }
+
+    /**
+     * The response, when Keycloak did what was asked (2xx). Otherwise throws what the admin client would: on 401 a
+     * {@link NotAuthorizedException} (a fresh token is fetched and the call made once more), on 404 (the user is gone)
+     * and any other status a {@link WebApplicationException} carrying it.
+     */
+    private static Response succeeded(Response response) {
+        int status = response.getStatus();
+        if (status == 401) {
+            throw new NotAuthorizedException(response);
+        }
+        if (status / 100 != 2) {
+            throw new WebApplicationException(response);
+        }
+        return response;
+    }
+
+    /** Whether the answer, a JSON array, is empty; closes it. */
+    private static boolean emptyArray(Response response) {
+        try (response) {
+            return succeeded(response).readEntity(List.class).isEmpty();
+        }
     }
 
     /**
