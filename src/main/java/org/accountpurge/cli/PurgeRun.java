@@ -95,6 +95,16 @@ final class PurgeRun {
     /** The registry of the long-lived schedule command, that the contexts its thread creates count into. */
     private static final ThreadLocal<io.micrometer.core.instrument.MeterRegistry> SHARED_METERS = new ThreadLocal<>();
 
+    /**
+     * What measures the process rather than a run: bound once by the schedule command's own context, left out of the
+     * contexts of its nights, which count into the same registry (bound twice, Micrometer warns and ignores them).
+     */
+    private static final List<String> PROCESS_METRICS = List.of("jvm.JvmMetricsAutoConfiguration",
+            "system.SystemMetricsAutoConfiguration", "logging.logback.LogbackMetricsAutoConfiguration",
+            "startup.StartupTimeMetricsListenerAutoConfiguration", "task.TaskExecutorMetricsAutoConfiguration",
+            "ssl.SslMetricsAutoConfiguration").stream()
+            .map(name -> "org.springframework.boot.micrometer.metrics.autoconfigure." + name).toList();
+
     private PurgeRun() {
     }
 
@@ -134,6 +144,9 @@ final class PurgeRun {
         overrides.forEach((k, v) -> args.add("--" + k + "=" + v));
         ExecutionConfigRecorder.Who who = Attribution.current();
         io.micrometer.core.instrument.MeterRegistry meters = SHARED_METERS.get();
+        if (meters != null) { // the schedule's own context measures the process already (JVM, system, start-up...)
+            args.add("--spring.autoconfigure.exclude=" + String.join(",", PROCESS_METRICS));
+        }
         try {
             SpringApplicationBuilder builder = new SpringApplicationBuilder(PurgeApplication.class)
                     .web(WebApplicationType.NONE).properties(properties).listeners(new ConfigurationCheck(config))
