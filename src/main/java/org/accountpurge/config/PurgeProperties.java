@@ -129,9 +129,10 @@ public record PurgeProperties(
             return new HashSet<>(all.stream().map(String::trim).toList()).size() == all.size();
         }
 
-        @AssertTrue(message = "edges are named table.column (or table.a+b for a composite key)")
+        @AssertTrue(message = "edges are named table.column (schema.table.column for a table of another schema than"
+                + " purge.postgres.schema; table.a+b for a composite key)")
         public boolean isWellFormed() {
-            return rules().keySet().stream().allMatch(e -> e.matches("[^.\\s]+\\.[^.\\s]+"));
+            return rules().keySet().stream().allMatch(e -> e.matches("([^.\\s]+\\.)?[^.\\s]+\\.[^.\\s]+"));
         }
     }
 

@@ -104,4 +104,60 @@ class DatabaseOnlyTenantTest {
         assertThat(output.getAll().substring(before.length())).contains("left: user 1 in postgres person: 1")
                 .contains("left: user 1 in postgres case_file: 1").contains("1 purged account(s) still have data");
     }
+
+    @Test
+    void tablesOfAnotherSchemaThatReferenceTheTenantsTablesNeedARuleAndFollowIt(CapturedOutput output) throws Exception {
+        // given the case-files tenant with a reporting schema: an export row per person, a download per export, a
+        // visit per person in a partitioned table, and a reviewer (person 3) that must keep the person
+        CaseFilesTenant tenant = CaseFilesTenant.create(TestStack.endpoints(), "casefiles_schemas", List.of());
+        try (var c = tenant.connection(); var s = c.createStatement()) {
+            s.execute("CREATE SCHEMA reporting");
+            s.execute("CREATE TABLE reporting.person_export (id bigserial PRIMARY KEY, person_id bigint NOT NULL"
+                    + " REFERENCES public.person(id))");
+            s.execute("CREATE TABLE reporting.download (id bigserial PRIMARY KEY, export_id bigint NOT NULL"
+                    + " REFERENCES reporting.person_export(id))");
+            s.execute("CREATE TABLE reporting.reviewer (person_id bigint NOT NULL REFERENCES public.person(id))");
+            s.execute("INSERT INTO reporting.person_export (person_id) SELECT id FROM person");
+            s.execute("INSERT INTO reporting.download (export_id) SELECT id FROM reporting.person_export");
+            s.execute("INSERT INTO reporting.reviewer VALUES (3)");
+            s.execute("CREATE TABLE reporting.visit (person_id bigint NOT NULL REFERENCES public.person(id), day date"
+                    + " NOT NULL) PARTITION BY RANGE (day)");
+            s.execute("CREATE TABLE reporting.visit_2026 PARTITION OF reporting.visit FOR VALUES FROM ('2026-01-01')"
+                    + " TO ('2027-01-01')");
+            s.execute("INSERT INTO reporting.visit SELECT id, DATE '2026-03-01' FROM person");
+        }
+        Path input = Files.writeString(dir.resolve("people.csv"), "person_id,kind\n1,user\n2,user\n3,user\n4,user\n");
+        String[] purge = {"purge", "--config", CONFIG.toString(), "--input", input.toString(), "--reason", "exports"};
+
+        // when the purge runs with a configuration that has no rule for them
+        int refused = Main.execute(purge, tenant.databaseProperties());
+
+        // then nothing starts: the preflight names the other schema's edges as unruled, and nothing is deleted
+        assertThat(refused).isEqualTo(2);
+        assertThat(output.getAll()).contains("reporting.person_export.person_id")
+                .contains("reporting.reviewer.person_id");
+        assertThat(tenant.count("SELECT count(*) FROM person")).isEqualTo((long) CaseFilesTenant.PEOPLE);
+        assertThat(tenant.count("SELECT count(*) FROM reporting.person_export")).isEqualTo((long) CaseFilesTenant.PEOPLE);
+
+        // when the rules name them (schema.table.column): exports and their downloads go, a reviewer is kept
+        Path config = Files.writeString(dir.resolve("with-reporting.yml"), Files.readString(CONFIG)
+                .replace("    delete:\n", "    delete:\n      - reporting.person_export.person_id\n"
+                        + "      - reporting.download.export_id\n      - reporting.visit.person_id\n")
+                .replace("    protect:\n", "    protect:\n      - reporting.reviewer.person_id\n"));
+        purge[2] = config.toString();
+        int exit = Main.execute(purge, tenant.databaseProperties());
+
+        // then the run completes: persons 1, 2 and 4 are gone with their exports and downloads, person 3 is retained
+        // by the other schema's key, and the verification found nothing left
+        assertThat(exit).isZero();
+        assertThat(tenant.ids("SELECT id FROM person WHERE id <= 4 ORDER BY id")).containsExactly(3L);
+        assertThat(tenant.ids("SELECT person_id FROM reporting.person_export WHERE person_id <= 4")).containsExactly(3L);
+        assertThat(tenant.count("SELECT count(*) FROM reporting.download")).isEqualTo(CaseFilesTenant.PEOPLE - 3L);
+        // (the partitioned table's key is one edge, its partition's copy of it none of its own)
+        assertThat(tenant.ids("SELECT person_id FROM reporting.visit WHERE person_id <= 4")).containsExactly(3L);
+        assertThat(output.getAll()).contains("fk:reporting.reviewer.person_id=1")
+                .contains("postgres reporting.person_export: {deleted=3}")
+                .contains("postgres reporting.download: {deleted=3}")
+                .contains("verification: nothing is left of the purged accounts in any store");
+    }
 }

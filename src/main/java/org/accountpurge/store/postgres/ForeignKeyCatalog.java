@@ -3,16 +3,24 @@ package org.accountpurge.store.postgres;
 import java.sql.Array;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.accountpurge.graph.ForeignKey;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** Reads foreign keys and column types from PostgreSQL's own catalog. */
 public final class ForeignKeyCatalog {
 
+    /**
+     * Every foreign key of the database outside PostgreSQL's own schemas; a table of {@code schema} (the first
+     * parameter) by its name, a table of another schema as {@code schema.table}.
+     */
     private static final String FOREIGN_KEYS = """
             SELECT c.conname,
-                   tc.relname AS tbl,
-                   rc.relname AS ref_tbl,
+                   CASE WHEN tn.nspname = ? THEN tc.relname ELSE tn.nspname || '.' || tc.relname END AS tbl,
+                   tn.nspname AS tbl_schema, tc.relname AS tbl_name,
+                   CASE WHEN rn.nspname = ? THEN rc.relname ELSE rn.nspname || '.' || rc.relname END AS ref_tbl,
+                   rn.nspname AS ref_schema, rc.relname AS ref_name,
                    ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(num, ord)
                          JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.num ORDER BY k.ord) AS cols,
                    ARRAY(SELECT a.attname::text FROM unnest(c.confkey) WITH ORDINALITY k(num, ord)
@@ -26,18 +34,43 @@ public final class ForeignKeyCatalog {
             JOIN pg_namespace tn ON tn.oid = tc.relnamespace
             JOIN pg_class rc ON rc.oid = c.confrelid
             JOIN pg_namespace rn ON rn.oid = rc.relnamespace
-            WHERE c.contype = 'f' AND tn.nspname = ? AND rn.nspname = ?
-            ORDER BY tc.relname, c.conname
+            WHERE c.contype = 'f' AND c.conparentid = 0
+              AND tn.nspname <> 'information_schema' AND tn.nspname NOT LIKE 'pg\\_%'
+              AND rn.nspname <> 'information_schema' AND rn.nspname NOT LIKE 'pg\\_%'
+            ORDER BY 2, c.conname
             """;
+
+    /**
+     * The foreign keys, and the SQL name of each table of another schema they name (by its name in the keys,
+     * {@code schema.table}).
+     */
+    public record Keys(List<ForeignKey> keys, Map<String, String> otherSchemaTables) {
+    }
 
     private ForeignKeyCatalog() {
     }
 
-    /** Foreign keys between tables of {@code schema} (keys to or from other schemas are not followed). */
-    public static List<ForeignKey> foreignKeys(JdbcTemplate jdbc, String schema) {
-        return jdbc.query(FOREIGN_KEYS, (rs, n) -> new ForeignKey(rs.getString("conname"), rs.getString("tbl"),
-                strings(rs.getArray("cols")), rs.getString("ref_tbl"), strings(rs.getArray("ref_cols")),
-                rs.getBoolean("nullable"), rs.getBoolean("indexed")), schema, schema);
+    /**
+     * The database's foreign keys as the delete plan names tables: those of {@code schema} by name, those of other
+     * schemas (which may reference the tenant's tables too: their rows block or lose an account's rows like any
+     * other) as {@code schema.table}.
+     */
+    public static Keys foreignKeys(JdbcTemplate jdbc, String schema) {
+        Map<String, String> others = new TreeMap<>();
+        List<ForeignKey> keys = jdbc.query(FOREIGN_KEYS, (rs, n) -> {
+            if (!schema.equals(rs.getString("tbl_schema"))) {
+                others.put(rs.getString("tbl"), PlanStatements.quote(rs.getString("tbl_schema")) + "."
+                        + PlanStatements.quote(rs.getString("tbl_name")));
+            }
+            if (!schema.equals(rs.getString("ref_schema"))) {
+                others.put(rs.getString("ref_tbl"), PlanStatements.quote(rs.getString("ref_schema")) + "."
+                        + PlanStatements.quote(rs.getString("ref_name")));
+            }
+            return new ForeignKey(rs.getString("conname"), rs.getString("tbl"), strings(rs.getArray("cols")),
+                    rs.getString("ref_tbl"), strings(rs.getArray("ref_cols")), rs.getBoolean("nullable"),
+                    rs.getBoolean("indexed"));
+        }, schema, schema);
+        return new Keys(keys, Map.copyOf(others));
     }
 
     /** The SQL type of a column, e.g. {@code uuid} or {@code bigint}; null when the table or column does not exist. */

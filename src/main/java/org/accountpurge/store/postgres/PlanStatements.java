@@ -27,10 +27,16 @@ final class PlanStatements {
     private final String schema;
     private final RootTable root;
     private final String accounts;
+    private final java.util.Map<String, String> otherSchemaTables;
 
-    /** @param idType SQL type of the root id column, e.g. {@code uuid} */
-    PlanStatements(String schema, RootTable root, String idType) {
+    /**
+     * @param idType            SQL type of the root id column, e.g. {@code uuid}
+     * @param otherSchemaTables the SQL name of each table of another schema, by its name in the plan
+     *                          ({@code schema.table})
+     */
+    PlanStatements(String schema, RootTable root, String idType, java.util.Map<String, String> otherSchemaTables) {
         this.schema = schema;
+        this.otherSchemaTables = otherSchemaTables;
         this.root = root;
         this.accounts = "unnest(CAST(? AS text[])::" + idType + "[]) AS acc(account_id)";
     }
@@ -125,7 +131,8 @@ final class PlanStatements {
     }
 
     private String table(String name) {
-        return quote(schema) + "." + quote(name);
+        String other = otherSchemaTables.get(name);
+        return other != null ? other : quote(schema) + "." + quote(name);
     }
 
     static String quote(String identifier) {

@@ -37,7 +37,8 @@ public final class PostgresAccounts implements AccountStore {
         this.readOnly = readOnly;
         this.jdbc = new JdbcTemplate(dataSource);
         this.plan = plan;
-        PlanStatements sql = new PlanStatements(plan.schema(), plan.plan().root(), plan.idType());
+        PlanStatements sql = new PlanStatements(plan.schema(), plan.plan().root(), plan.idType(),
+                plan.otherSchemaTables());
         this.statements = sql.statements(plan.plan());
         this.checks = sql.checks(plan.plan());
     }

@@ -1,21 +1,22 @@
 package org.accountpurge.store.postgres;
 
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.accountpurge.candidate.AccountKind;
 import org.accountpurge.config.PurgeProperties;
 import org.accountpurge.graph.DeletePlan;
 import org.accountpurge.graph.DeletePlanner;
-import org.accountpurge.graph.ForeignKey;
 import org.accountpurge.graph.PlanException;
 import org.accountpurge.graph.RootTable;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The delete plan of one kind of account, derived now from the tenant database's catalog and the configured
- * edge rules, and the SQL type of the root id column.
+ * edge rules, the SQL type of the root id column, and the SQL name of each table of another schema the plan may name
+ * ({@code schema.table} in the plan).
  */
-public record TenantPlan(String schema, DeletePlan plan, String idType) {
+public record TenantPlan(String schema, DeletePlan plan, String idType, Map<String, String> otherSchemaTables) {
 
     /** @throws PlanException when the root is missing, an edge has no rule, or the rules cannot be ordered */
     public static TenantPlan read(DataSource dataSource, PurgeProperties config, AccountKind kind) {
@@ -30,10 +31,10 @@ public record TenantPlan(String schema, DeletePlan plan, String idType) {
             throw new PlanException(kind.code(), List.of("purge.roots." + kind + ": the database has no column "
                     + schema + "." + root.table() + "." + root.idColumn()));
         }
-        List<ForeignKey> foreignKeys = ForeignKeyCatalog.foreignKeys(jdbc, schema);
-        DeletePlan plan = DeletePlanner.plan(new RootTable(kind.code(), root.table(), root.idColumn()), foreignKeys,
-                config.edges().rules(), config.edges().defaultEdgeRule());
-        return new TenantPlan(schema, plan, idType);
+        ForeignKeyCatalog.Keys foreignKeys = ForeignKeyCatalog.foreignKeys(jdbc, schema);
+        DeletePlan plan = DeletePlanner.plan(new RootTable(kind.code(), root.table(), root.idColumn()),
+                foreignKeys.keys(), config.edges().rules(), config.edges().defaultEdgeRule());
+        return new TenantPlan(schema, plan, idType, foreignKeys.otherSchemaTables());
     }
 
     /** The SQL type of a kind's root id column, or null when it does not exist. */
