@@ -5,17 +5,24 @@ import java.util.regex.Pattern;
 
 /**
  * Checks and normalises an account id for the SQL type of its root id column, so that only ids that can name a
- * row reach any store: uuid (canonical, lower case), integer types (decimal), text (printable, bounded).
+ * row reach any store: uuid (canonical, lower case), integer types and numeric (decimal digits), text (printable,
+ * bounded, no longer than a {@code character varying(n)} or {@code character(n)} column holds).
  */
 public final class IdFormat {
 
     private static final Pattern INTEGER = Pattern.compile("[0-9]{1,18}");
+    private static final Pattern NUMERIC = Pattern.compile("[0-9]{1,38}");
     private static final Pattern TEXT = Pattern.compile("[\\p{Alnum}._@:-]{1,255}");
+    private static final Pattern LENGTH = Pattern.compile("(?:character varying|character|varchar|bpchar)\\((\\d+)\\)");
 
     private final String sqlType;
+    /** The most characters the column holds (an id longer than that is no id of it). */
+    private final int maxLength;
 
     public IdFormat(String sqlType) {
         this.sqlType = sqlType;
+        java.util.regex.Matcher length = LENGTH.matcher(sqlType);
+        this.maxLength = length.matches() ? Integer.parseInt(length.group(1)) : Integer.MAX_VALUE;
     }
 
     /** The normalised id, or null when {@code raw} is not a valid id of this type. */
@@ -24,7 +31,9 @@ public final class IdFormat {
         return switch (sqlType) {
             case "uuid" -> canonicalUuid(id);
             case "bigint", "integer", "smallint" -> INTEGER.matcher(id).matches() && fits(id) ? String.valueOf(Long.parseLong(id)) : null;
-            default -> TEXT.matcher(id).matches() ? id : null;
+            default -> sqlType.startsWith("numeric")
+                    ? NUMERIC.matcher(id).matches() ? new java.math.BigInteger(id).toString() : null
+                    : TEXT.matcher(id).matches() && id.length() <= maxLength ? id : null;
         };
     }
 

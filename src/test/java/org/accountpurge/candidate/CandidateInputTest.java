@@ -49,6 +49,18 @@ class CandidateInputTest {
         assertThat(new IdFormat("integer").normalise("99999999999")).isNull();
         assertThat(new IdFormat("text").normalise("user@example")).isEqualTo("user@example");
         assertThat(new IdFormat("text").normalise("a b")).isNull();
+        // no longer than the column holds: a cast would cut it to another account's id
+        assertThat(new IdFormat("character varying(5)").normalise("abcde")).isEqualTo("abcde");
+        assertThat(new IdFormat("character varying(5)").normalise("abcdef")).isNull();
+        assertThat(new IdFormat("character(3)").normalise("abcd")).isNull();
+        // numeric ids are whole numbers: a cast to numeric(5,0) would round 12.7 to 13
+        assertThat(new IdFormat("numeric(20,0)").normalise("00123")).isEqualTo("123");
+        assertThat(new IdFormat("numeric(20,0)").normalise("12.7")).isNull();
+        assertThat(org.accountpurge.store.postgres.ForeignKeyCatalog.castType("character varying(36)"))
+                .isEqualTo("character varying");
+        assertThat(org.accountpurge.store.postgres.ForeignKeyCatalog.castType("character(3)")).isEqualTo("bpchar");
+        assertThat(org.accountpurge.store.postgres.ForeignKeyCatalog.castType("numeric(5,0)")).isEqualTo("numeric");
+        assertThat(org.accountpurge.store.postgres.ForeignKeyCatalog.castType("uuid")).isEqualTo("uuid");
     }
 
     @Test

@@ -40,7 +40,7 @@ public final class DatabaseLookup implements Function<List<String>, Map<String, 
                 throw new StoreException(PostgresAccounts.STORE, "purge.roots." + kind + " names no column", null,
                         "no_root_column");
             }
-            bound = sql.replace(":ids", "CAST(? AS text[])::" + idType + "[]");
+            bound = sql.replace(":ids", "CAST(? AS text[])::" + ForeignKeyCatalog.castType(idType) + "[]");
         }
         Map<String, List<String>> values = new LinkedHashMap<>();
         for (String[] pair : readOnly.pairs(bound, accountIds)) {

@@ -83,6 +83,17 @@ public final class ForeignKeyCatalog {
         return types.isEmpty() ? null : types.get(0);
     }
 
+    /**
+     * The type to cast ids to for comparing them with a column of {@code declared} type: that type without its length
+     * or precision, so that a cast never shortens or rounds an id into another account's ({@code 'abcd'} cast to
+     * {@code varchar(3)} is {@code 'abc'}, {@code '12.7'} cast to {@code numeric(5,0)} is 13). {@code character(n)}
+     * becomes {@code bpchar} ({@code character} alone means {@code character(1)}).
+     */
+    public static String castType(String declared) {
+        String base = declared.replaceAll("\\([^)]*\\)", "").replaceAll("\\s+", " ").trim();
+        return base.equals("character") ? "bpchar" : base;
+    }
+
     private static List<String> strings(Array array) throws SQLException {
         return List.of((String[]) array.getArray());
     }

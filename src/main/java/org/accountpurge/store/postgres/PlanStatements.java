@@ -38,7 +38,7 @@ final class PlanStatements {
         this.schema = schema;
         this.otherSchemaTables = otherSchemaTables;
         this.root = root;
-        this.accounts = "unnest(CAST(? AS text[])::" + idType + "[]) AS acc(account_id)";
+        this.accounts = "unnest(CAST(? AS text[])::" + ForeignKeyCatalog.castType(idType) + "[]) AS acc(account_id)";
     }
 
     List<Statement> statements(DeletePlan plan) {

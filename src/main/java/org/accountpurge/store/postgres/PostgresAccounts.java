@@ -106,7 +106,7 @@ public final class PostgresAccounts implements AccountStore {
     }
 
     private String bindIds(String sql) {
-        return sql.replace(":ids", "CAST(? AS text[])::" + plan.idType() + "[]");
+        return sql.replace(":ids", "CAST(? AS text[])::" + ForeignKeyCatalog.castType(plan.idType()) + "[]");
     }
 
     /**

@@ -29,7 +29,7 @@ public final class SelectionQuery {
                           LocalDate runDate) {
         this.readOnly = readOnly;
         this.selection = selection;
-        this.idType = idType;
+        this.idType = ForeignKeyCatalog.castType(idType);
         this.runDate = runDate;
         selection.cutoffs().forEach(c -> parameters.put(c.name(), before(c.age())));
         selection.values().forEach(v -> parameters.put(v.name(), v.value()));
