@@ -5,12 +5,13 @@ import java.util.regex.Pattern;
 
 /**
  * Checks and normalises an account id for the SQL type of its root id column, so that only ids that can name a
- * row reach any store: uuid (canonical, lower case), integer types and numeric (decimal digits), text (printable,
+ * row reach any store: uuid (canonical, lower case), integer types (decimal, in the type's range) and numeric (whole
+ * numbers), text (printable,
  * bounded, no longer than a {@code character varying(n)} or {@code character(n)} column holds).
  */
 public final class IdFormat {
 
-    private static final Pattern INTEGER = Pattern.compile("[0-9]{1,18}");
+    private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,19}");
     private static final Pattern NUMERIC = Pattern.compile("[0-9]{1,38}");
     private static final Pattern TEXT = Pattern.compile("[\\p{Alnum}._@:-]{1,255}");
     private static final Pattern LENGTH = Pattern.compile("(?:character varying|character|varchar|bpchar)\\((\\d+)\\)");
@@ -30,7 +31,7 @@ public final class IdFormat {
         String id = raw.strip();
         return switch (sqlType) {
             case "uuid" -> canonicalUuid(id);
-            case "bigint", "integer", "smallint" -> INTEGER.matcher(id).matches() && fits(id) ? String.valueOf(Long.parseLong(id)) : null;
+            case "bigint", "integer", "smallint" -> INTEGER.matcher(id).matches() ? whole(id) : null;
             default -> sqlType.startsWith("numeric")
                     ? NUMERIC.matcher(id).matches() ? new java.math.BigInteger(id).toString() : null
                     : TEXT.matcher(id).matches() && id.length() <= maxLength ? id : null;
@@ -61,13 +62,20 @@ public final class IdFormat {
         return lower ? id : id.toLowerCase(Locale.ROOT);
     }
 
-    private boolean fits(String digits) {
-        long v = Long.parseLong(digits);
-        return switch (sqlType) {
-            case "integer" -> v <= Integer.MAX_VALUE;
-            case "smallint" -> v <= Short.MAX_VALUE;
+    /** The number in decimal without leading zeros, or null when the column's type cannot hold it. */
+    private String whole(String digits) {
+        long v;
+        try {
+            v = Long.parseLong(digits);
+        } catch (NumberFormatException e) { // beyond bigint
+            return null;
+        }
+        boolean fits = switch (sqlType) {
+            case "integer" -> v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE;
+            case "smallint" -> v >= Short.MIN_VALUE && v <= Short.MAX_VALUE;
             default -> true;
         };
+        return fits ? String.valueOf(v) : null;
     }
 
     public String describe() {

@@ -47,6 +47,11 @@ class CandidateInputTest {
         assertThat(new IdFormat("uuid").normalise("'; DROP TABLE users; --")).isNull();
         assertThat(new IdFormat("bigint").normalise("007")).isEqualTo("7");
         assertThat(new IdFormat("integer").normalise("99999999999")).isNull();
+        // bigint ids of 19 digits (snowflake ids) are ids; beyond bigint they are not; ids may be negative
+        assertThat(new IdFormat("bigint").normalise("1541815603606036480")).isEqualTo("1541815603606036480");
+        assertThat(new IdFormat("bigint").normalise("9223372036854775808")).isNull();
+        assertThat(new IdFormat("integer").normalise("-0042")).isEqualTo("-42");
+        assertThat(new IdFormat("smallint").normalise("32768")).isNull();
         assertThat(new IdFormat("text").normalise("user@example")).isEqualTo("user@example");
         assertThat(new IdFormat("text").normalise("a b")).isNull();
         // no longer than the column holds: a cast would cut it to another account's id
