@@ -6,8 +6,8 @@ import java.util.regex.Pattern;
 /**
  * Checks and normalises an account id for the SQL type of its root id column, so that only ids that can name a
  * row reach any store: uuid (canonical, lower case), integer types (decimal, in the type's range) and numeric (whole
- * numbers), text (printable,
- * bounded, no longer than a {@code character varying(n)} or {@code character(n)} column holds).
+ * numbers), text (printable, bounded, no longer than a {@code character varying(n)} or {@code character(n)} column
+ * holds).
  */
 public final class IdFormat {
 

@@ -93,6 +93,11 @@ public class Preflight implements Tasklet {
                 try {
                     if (!elasticsearch.indexExists(index.name())) {
                         problems.add("purge.elasticsearch.indexes: index " + index.name() + " does not exist");
+                    } else if (index.match() == PurgeProperties.IndexMatch.FIELD) {
+                        String problem = elasticsearch.fieldProblem(index.name(), index.field());
+                        if (problem != null) {
+                            problems.add("purge.elasticsearch.indexes[" + index.name() + "].field: " + problem);
+                        }
                     }
                 } catch (StoreException e) {
                     problems.add("Elasticsearch at purge.elasticsearch.url does not answer: " + e.errorType());

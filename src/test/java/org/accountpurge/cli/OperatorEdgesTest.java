@@ -709,6 +709,14 @@ class OperatorEdgesTest {
         assertThat(cli("purge", "--config", wrong.toString(), "--input", csv.toString(), "--reason", "ticket OPS-1")).isEqualTo(2);
         assertThat(output.getAll()).contains("purge.job.chunk-size: must be greater than or equal to 1");
 
+        // when an index is matched by a text field (analysed: no search finds an id in it), then the preflight says so
+        Path textField = config("{ name: usernotes, applies-to: user, match: field, field: userId }",
+                "{ name: usernotes, applies-to: user, match: field, field: title }");
+        assertThat(cli("purge", "--config", textField.toString(), "--input", csv.toString(), "--reason",
+                "ticket OPS-1")).isEqualTo(2);
+        assertThat(output.getAll()).contains("purge.elasticsearch.indexes[usernotes].field: field title of index"
+                + " usernotes is analysed text");
+
         // when the Keycloak client secret is wrong, then it says so before any execution is recorded
         Map<String, Object> wrongSecret = new HashMap<>(properties());
         wrongSecret.put("PURGE_KC_CLIENT_SECRET", "not-the-secret");

@@ -105,4 +105,40 @@ class ElasticsearchStoreTest {
             assertThat(seed.count("multi-users") + seed.count("multi-courses")).isEqualTo(2);
         }
     }
+
+    @Test
+    void deletesOnlyDocumentsThatAreTheAccountsAloneAndRefusesFieldsThatCannotFindAnId() {
+        try (ElasticsearchStore es = new ElasticsearchStore(TestStack.endpoints().elasticsearchUrl(),
+                Duration.ofSeconds(5), Duration.ofSeconds(60));
+             SeedIndexes seed = new SeedIndexes(TestStack.endpoints().elasticsearchUrl())) {
+            // given notes of a alone, of a and b together (a shared note), of c; and a note whose owner is a path
+            seed.recreateIndex("shared-notes", Map.of("userIds", "keyword", "owner.id", "keyword", "title", "text"));
+            seed.bulkIndex("shared-notes", List.of(Map.of("_id", "n1", "userIds", "a"),
+                    Map.of("_id", "n2", "userIds", List.of("a", "b")), Map.of("_id", "n3", "userIds", "c"),
+                    Map.of("_id", "n4", "owner", Map.of("id", "a")), Map.of("_id", "n5", "owner", Map.of("id", "c"))));
+            seed.refresh("shared-notes");
+
+            // when a's notes are deleted by each field
+            Map<String, TargetOutcome> byIds = es.deleteByField("shared-notes", "userIds", List.of("a"));
+            Map<String, TargetOutcome> byOwner = es.deleteByField("shared-notes", "owner.id", List.of("a"));
+            seed.refresh("shared-notes");
+
+            // then a's own notes are gone, counted; the shared note stays, and a FAILED with the reason; c's stay
+            assertThat(byIds).containsEntry("a", TargetOutcome.failed(ElasticsearchStore.SHARED_DOCUMENT));
+            assertThat(byOwner).containsEntry("a", TargetOutcome.deleted(1));
+            assertThat(seed.countByIds("shared-notes", List.of("n1", "n4"))).isZero();
+            assertThat(seed.countByIds("shared-notes", List.of("n2", "n3", "n5"))).isEqualTo(3);
+            // and the verification still sees the shared note as a's, and nothing of a by the path
+            assertThat(es.countPerAccount("shared-notes", "userIds", List.of("a", "b"))).containsOnly(
+                    Map.entry("a", 1L), Map.entry("b", 1L));
+            assertThat(es.countPerAccount("shared-notes", "owner.id", List.of("a", "c"))).containsOnly(
+                    Map.entry("c", 1L));
+
+            // and a text field or one the index does not map cannot find an id: the preflight's problem names it
+            assertThat(es.fieldProblem("shared-notes", "userIds")).isNull();
+            assertThat(es.fieldProblem("shared-notes", "owner.id")).isNull();
+            assertThat(es.fieldProblem("shared-notes", "title")).contains("analysed text").contains("title.keyword");
+            assertThat(es.fieldProblem("shared-notes", "authorId")).contains("has no field authorId");
+        }
+    }
 }

@@ -29,6 +29,11 @@ import org.elasticsearch.client.RestClient;
 public final class ElasticsearchStore implements AutoCloseable {
 
     static final String STORE = "elasticsearch";
+    /**
+     * Step-log error of an account one of whose documents also names other accounts (its field holds several ids):
+     * the document is left, and the account with it, for somebody to decide.
+     */
+    public static final String SHARED_DOCUMENT = "shared_document";
     private static final int BULK_SIZE = 1000;
     private static final int PAGE_SIZE = 5000;
 
@@ -60,6 +65,27 @@ public final class ElasticsearchStore implements AutoCloseable {
 
     public boolean indexExists(String index) {
         return execute("exists " + index, () -> client.indices().exists(e -> e.index(index)).value());
+    }
+
+    /**
+     * Why documents of {@code index} cannot be found by the account id in {@code field}, or null when they can: an
+     * index that does not map the field (a search finds nothing in it), or maps it as analysed text (a search for an id
+     * finds none of the words it was cut into).
+     */
+    public String fieldProblem(String index, String field) {
+        var response = execute("mapping of " + field + " in " + index,
+                () -> client.indices().getFieldMapping(r -> r.index(index).fields(field)));
+        List<String> problems = new ArrayList<>();
+        response.result().forEach((concrete, mappings) -> {
+            var mapping = mappings.mappings().get(field);
+            if (mapping == null || mapping.mapping().isEmpty()) {
+                problems.add("index " + concrete + " has no field " + field + " (a search for an account finds nothing)");
+            } else if (mapping.mapping().values().stream().anyMatch(p -> p.isText() || p.isMatchOnlyText())) {
+                problems.add("field " + field + " of index " + concrete + " is analysed text (an id is cut into words a"
+                        + " search for the whole id never finds): name a keyword field, e.g. " + field + ".keyword");
+            }
+        });
+        return problems.isEmpty() ? null : String.join("; ", problems);
     }
 
     /**
@@ -102,9 +128,18 @@ public final class ElasticsearchStore implements AutoCloseable {
         while (true) {
             List<String> fullPages = new ArrayList<>();
             if (!byField.isEmpty()) {
-                for (Map.Entry<String, List<String[]>> found
+                for (Map.Entry<String, List<Owned>> found
                         : findByFields(byField, fieldByIndex, accountIds, outcomes).entrySet()) {
-                    found.getValue().forEach(d -> docs.add(new String[] {found.getKey(), d[0], d[1]}));
+                    Map<String, TargetOutcome> perAccount = outcomes.get(found.getKey());
+                    for (Owned doc : found.getValue()) {
+                        List<String> theirs = doc.owners().stream().filter(perAccount::containsKey).distinct().toList();
+                        if (doc.owners().size() == 1 && theirs.size() == 1) {
+                            docs.add(new String[] {found.getKey(), doc.id(), theirs.get(0)});
+                        } else { // shared with an account that stays, or not the account's at all: never deleted
+                            theirs.forEach(id -> perAccount.merge(id, TargetOutcome.failed(SHARED_DOCUMENT),
+                                    TargetOutcome::plus));
+                        }
+                    }
                     if (found.getValue().size() >= PAGE_SIZE) {
                         fullPages.add(found.getKey());
                     }
@@ -127,8 +162,8 @@ public final class ElasticsearchStore implements AutoCloseable {
         }
     }
 
-    /** Up to a page of [document id, account id] per index, all indexes in one {@code _msearch}. */
-    private Map<String, List<String[]>> findByFields(List<String> indexes, Map<String, String> fieldByIndex,
+    /** Up to a page of documents and the account ids in their field per index, all indexes in one {@code _msearch}. */
+    private Map<String, List<Owned>> findByFields(List<String> indexes, Map<String, String> fieldByIndex,
                                                      List<String> accountIds,
                                                      Map<String, Map<String, TargetOutcome>> done) {
         @SuppressWarnings("rawtypes")
@@ -141,7 +176,7 @@ public final class ElasticsearchStore implements AutoCloseable {
                     }
                     return m;
                 }, Map.class));
-        Map<String, List<String[]>> found = new LinkedHashMap<>();
+        Map<String, List<Owned>> found = new LinkedHashMap<>();
         for (int i = 0; i < indexes.size(); i++) {
             String index = indexes.get(i);
             String field = fieldByIndex.get(index);
@@ -180,10 +215,9 @@ public final class ElasticsearchStore implements AutoCloseable {
                     Map.class));
             found.hits().hits().forEach(h -> counts.merge(h.id(), 1L, Long::sum));
         } else {
-            for (String[] doc : findByField(index, field, accountIds)) {
-                if (doc[1] != null) {
-                    counts.merge(doc[1], 1L, Long::sum);
-                }
+            for (Owned doc : findByField(index, field, accountIds)) { // a document shared with others counts too
+                doc.owners().stream().distinct().filter(accountIds::contains)
+                        .forEach(id -> counts.merge(id, 1L, Long::sum));
             }
         }
         return counts;
@@ -208,9 +242,10 @@ public final class ElasticsearchStore implements AutoCloseable {
             while (!hits.isEmpty()) {
                 java.util.Set<String> ids = new java.util.LinkedHashSet<>();
                 for (@SuppressWarnings("rawtypes") Hit<Map> hit : hits) {
-                    Object owner = field == null ? hit.id() : hit.source() == null ? null : hit.source().get(field);
-                    if (owner != null) {
-                        ids.add(owner.toString());
+                    if (field == null) {
+                        ids.add(hit.id());
+                    } else {
+                        ids.addAll(values(hit.source(), field));
                     }
                 }
                 batch.accept(List.copyOf(ids));
@@ -233,23 +268,57 @@ public final class ElasticsearchStore implements AutoCloseable {
         }
     }
 
-    /** [docId, accountId] of up to a page of documents whose field holds one of the account ids. */
-    private List<String[]> findByField(String index, String field, List<String> accountIds) {
+    /** Up to a page of documents whose field holds one of the account ids. */
+    private List<Owned> findByField(String index, String field, List<String> accountIds) {
         @SuppressWarnings("rawtypes")
         SearchResponse<Map> page = execute("search " + index, () -> client.search(s -> s.index(index).size(PAGE_SIZE)
                 .query(terms(field, accountIds)).source(src -> src.filter(f -> f.includes(field))), Map.class));
         return owners(page.hits().hits(), field);
     }
 
-    /** [docId, accountId] of each hit: the account id is the value of {@code field} in its source (null if none). */
+    /**
+     * A document a search found and the values of its account field: exactly one for a document of one account; none
+     * when the field is missing; several when it is shared.
+     */
+    private record Owned(String id, List<String> owners) {
+    }
+
+    /** Each hit with the values of {@code field} in its source. */
     @SuppressWarnings("rawtypes")
-    private static List<String[]> owners(List<Hit<Map>> hits, String field) {
-        List<String[]> found = new ArrayList<>();
+    private static List<Owned> owners(List<Hit<Map>> hits, String field) {
+        List<Owned> found = new ArrayList<>();
         for (Hit<Map> hit : hits) {
-            Object owner = hit.source() == null ? null : hit.source().get(field);
-            found.add(new String[] {hit.id(), owner == null ? null : owner.toString()});
+            found.add(new Owned(hit.id(), values(hit.source(), field)));
         }
         return found;
+    }
+
+    /**
+     * The values of {@code field} in a document's source, as text: the field as a key of its own, or a path through
+     * objects ({@code user.id}); a list gives each of its values.
+     */
+    static List<String> values(Map<?, ?> source, String field) {
+        if (source == null) {
+            return List.of();
+        }
+        Object value = source.get(field);
+        if (value == null && source.containsKey(field)) {
+            return List.of();
+        }
+        if (value == null) {
+            int dot = field.indexOf('.');
+            while (dot > 0) {
+                if (source.get(field.substring(0, dot)) instanceof Map<?, ?> inner) {
+                    return values(inner, field.substring(dot + 1));
+                }
+                dot = field.indexOf('.', dot + 1);
+            }
+            return List.of();
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().filter(java.util.Objects::nonNull).map(Object::toString).toList();
+        }
+        return List.of(value.toString());
     }
 
     /** Deletes [index, document id, account id] in bulks; each item's outcome is merged into its index's account. */
