@@ -54,6 +54,17 @@ class KeycloakAccountsTest {
             assertThat(kc.holdersAmong(kc.groupMembers(ReferenceTenant.KC_GROUP_SUPPORT), users))
                     .isEqualTo(new HashSet<>(manifest.userIds().get("supportStaff")));
         }
+
+        // and with users matched by username, an account whose id is the username in other cases (Keycloak keeps
+        // usernames in lower case) still holds its role
+        List<String> adminsAsTyped = manifest.userIds().get("platformAdmins").stream()
+                .filter(id -> !List.of(byId, byUsername, byAttribute).contains(id))
+                .map(id -> usernames.get(id).toUpperCase(java.util.Locale.ROOT)).toList();
+        assertThat(adminsAsTyped).isNotEmpty();
+        try (KeycloakAccounts byName = accounts(stack, UserMatch.USERNAME, null)) {
+            assertThat(byName.holdersAmong(byName.roleMembers(ReferenceTenant.KC_ROLE_PLATFORM_ADMIN), adminsAsTyped))
+                    .containsExactlyInAnyOrderElementsOf(adminsAsTyped);
+        }
     }
 
     @Test

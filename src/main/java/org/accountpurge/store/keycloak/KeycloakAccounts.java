@@ -378,9 +378,22 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
                 }
             });
         } else {
-            accountIds.stream().filter(members::contains).forEach(holders::add);
+            accountIds.stream().filter(id -> members.contains(key(id))).forEach(holders::add);
         }
         return holders;
+    }
+
+    /**
+     * Whether Keycloak folds the key of an account to lower case ({@code user-match: username}: Keycloak keeps and
+     * finds usernames in lower case), so that a key it lists may stand for an account id in other cases.
+     */
+    public boolean foldsCase() {
+        return match == UserMatch.USERNAME;
+    }
+
+    /** The account id as a key Keycloak lists ({@link #memberKey}): for usernames, in lower case. */
+    private String key(String accountId) {
+        return foldsCase() ? accountId.toLowerCase(java.util.Locale.ROOT) : accountId;
     }
 
     /** The members of the top-level group with this exact name, as keys {@link #holdersAmong} understands. */
@@ -422,7 +435,7 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
     private Optional<String> memberKey(UserRepresentation user) {
         return switch (match) {
             case ID, DATABASE -> Optional.of(user.getId());
-            case USERNAME -> Optional.ofNullable(user.getUsername());
+            case USERNAME -> Optional.ofNullable(user.getUsername()).map(this::key);
             case ATTRIBUTE -> Optional.ofNullable(user.getAttributes()).map(a -> a.get(attribute))
                     .filter(v -> !v.isEmpty()).map(v -> v.get(0));
         };

@@ -105,6 +105,19 @@ public final class PostgresAccounts implements AccountStore {
         return result;
     }
 
+    /**
+     * Those of {@code lowerCaseIds} that are an account's id in lower case (in one pass over the root table): for keys
+     * a store keeps in lower case, whose account may be {@code Alice}.
+     */
+    public Set<String> existingIgnoringCase(java.util.Collection<String> lowerCaseIds) {
+        if (lowerCaseIds.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(readOnly.ids("SELECT k FROM unnest(CAST(? AS text[])) AS s(k) WHERE k IN (SELECT lower("
+                + PlanStatements.quote(plan.plan().root().idColumn()) + "::text) FROM " + PlanStatements.quote(plan.schema())
+                + "." + PlanStatements.quote(plan.plan().root().table()) + ")", List.copyOf(lowerCaseIds)));
+    }
+
     private String bindIds(String sql) {
         return sql.replace(":ids", "CAST(? AS text[])::" + ForeignKeyCatalog.castType(plan.idType()) + "[]");
     }

@@ -34,7 +34,7 @@ class PostgresAccountsTest {
         jdbc.execute("CREATE TABLE " + SCHEMA + ".member (id varchar(3) PRIMARY KEY, code char(2) UNIQUE)");
         jdbc.execute("CREATE TABLE " + SCHEMA + ".badge (member_id varchar(3) NOT NULL REFERENCES " + SCHEMA
                 + ".member(id))");
-        jdbc.execute("INSERT INTO " + SCHEMA + ".member VALUES ('abc', 'ab'), ('xy', 'xy')");
+        jdbc.execute("INSERT INTO " + SCHEMA + ".member VALUES ('abc', 'ab'), ('xy', 'xy'), ('Mx', 'mx')");
         jdbc.execute("INSERT INTO " + SCHEMA + ".badge VALUES ('abc'), ('xy')");
     }
 
@@ -63,9 +63,11 @@ class PostgresAccountsTest {
             assertThat(outcomes.byTarget().get("member")).containsOnly(Map.entry("abcd", TargetOutcome.absent()),
                     Map.entry("abc-1", TargetOutcome.absent()), Map.entry("xy ", TargetOutcome.absent()));
             assertThat(jdbc.queryForList("SELECT id FROM " + SCHEMA + ".member ORDER BY id", String.class))
-                    .containsExactly("abc", "xy");
+                    .containsExactlyInAnyOrder("Mx", "abc", "xy");
             assertThat(jdbc.queryForObject("SELECT count(*) FROM " + SCHEMA + ".badge", Long.class)).isEqualTo(2);
-            assertThat(store.existing(List.of("abcd", "abc", "xy"))).containsExactlyInAnyOrder("abc", "xy");
+            assertThat(store.existing(List.of("abcd", "abc", "xy", "mx"))).containsExactlyInAnyOrder("abc", "xy");
+            // and a key a store keeps in lower case ('mx', a Keycloak username) is account 'Mx'
+            assertThat(store.existingIgnoringCase(List.of("mx", "abc", "zz"))).containsExactlyInAnyOrder("mx", "abc");
         }
     }
 }
