@@ -13,7 +13,7 @@ public final class IdFormat {
 
     private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,19}");
     private static final Pattern NUMERIC = Pattern.compile("[0-9]{1,38}");
-    private static final Pattern TEXT = Pattern.compile("[\\p{Alnum}._@:-]{1,255}");
+    private static final Pattern TEXT = Pattern.compile("[\\p{Alnum}._@:+-]{1,255}");
     private static final Pattern LENGTH = Pattern.compile("(?:character varying|character|varchar|bpchar)\\((\\d+)\\)");
 
     private final String sqlType;

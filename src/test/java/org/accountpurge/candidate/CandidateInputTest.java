@@ -54,6 +54,7 @@ class CandidateInputTest {
         assertThat(new IdFormat("smallint").normalise("32768")).isNull();
         assertThat(new IdFormat("text").normalise("user@example")).isEqualTo("user@example");
         assertThat(new IdFormat("text").normalise("a b")).isNull();
+        assertThat(new IdFormat("text").normalise("first+tag@example.org")).isEqualTo("first+tag@example.org");
         // no longer than the column holds: a cast would cut it to another account's id
         assertThat(new IdFormat("character varying(5)").normalise("abcde")).isEqualTo("abcde");
         assertThat(new IdFormat("character varying(5)").normalise("abcdef")).isNull();
