@@ -133,7 +133,7 @@ public final class ElasticsearchStore implements AutoCloseable {
                     Map<String, TargetOutcome> perAccount = outcomes.get(found.getKey());
                     for (Owned doc : found.getValue()) {
                         List<String> theirs = doc.owners().stream().filter(perAccount::containsKey).distinct().toList();
-                        if (doc.owners().size() == 1 && theirs.size() == 1) {
+                        if (theirs.size() == 1 && doc.owners().stream().distinct().count() == 1) {
                             docs.add(new String[] {found.getKey(), doc.id(), theirs.get(0)});
                         } else { // shared with an account that stays, or not the account's at all: never deleted
                             theirs.forEach(id -> perAccount.merge(id, TargetOutcome.failed(SHARED_DOCUMENT),
