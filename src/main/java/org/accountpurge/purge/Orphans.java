@@ -61,15 +61,12 @@ public final class Orphans {
                     return;
                 }
                 Set<String> staff = staff(kind, keycloak);
+                Set<String> suspects = new java.util.LinkedHashSet<>();
+                keycloak.accountKeys(batch -> suspects.addAll(missing(database, batch, staff)));
                 if (keycloak.foldsCase()) { // a username 'alice' is account 'Alice's: no orphan
-                    Set<String> suspects = new java.util.LinkedHashSet<>();
-                    keycloak.accountKeys(batch -> suspects.addAll(missing(database, batch, staff)));
                     suspects.removeAll(database.existingIgnoringCase(suspects));
-                    suspects.forEach(id -> orphans.add(new Orphan(kind, "keycloak", keycloak.realm(), id)));
-                } else {
-                    keycloak.accountKeys(batch -> missing(database, batch, staff)
-                            .forEach(id -> orphans.add(new Orphan(kind, "keycloak", keycloak.realm(), id))));
                 }
+                suspects.forEach(id -> orphans.add(new Orphan(kind, "keycloak", keycloak.realm(), id)));
             });
         }
         return orphans;

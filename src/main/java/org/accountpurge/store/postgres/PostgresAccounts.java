@@ -78,8 +78,7 @@ public final class PostgresAccounts implements AccountStore {
 
     /** How many accounts of this kind the tenant has: the rows of the root table. */
     public long count() {
-        List<String> n = readOnly.ids("SELECT count(*)::text FROM " + PlanStatements.quote(plan.schema()) + "."
-                + PlanStatements.quote(plan.plan().root().table()), List.of());
+        List<String> n = readOnly.ids("SELECT count(*)::text FROM " + rootTable(), List.of());
         return Long.parseLong(n.get(0));
     }
 
@@ -90,8 +89,7 @@ public final class PostgresAccounts implements AccountStore {
         Set<String> found = new HashSet<>();
         if (!wellFormed.isEmpty()) {
             found.addAll(readOnly.ids("SELECT " + PlanStatements.quote(plan.plan().root().idColumn()) + "::text FROM "
-                    + PlanStatements.quote(plan.schema()) + "." + PlanStatements.quote(plan.plan().root().table())
-                    + " WHERE " + PlanStatements.quote(plan.plan().root().idColumn()) + " = ANY(" + bindIds(":ids")
+                    + rootTable() + " WHERE " + PlanStatements.quote(plan.plan().root().idColumn()) + " = ANY(" + bindIds(":ids")
                     + ")", wellFormed));
         }
         // an id given in another form (upper-case uuid, leading zeros) is the same account
@@ -114,8 +112,13 @@ public final class PostgresAccounts implements AccountStore {
             return Set.of();
         }
         return new HashSet<>(readOnly.ids("SELECT k FROM unnest(CAST(? AS text[])) AS s(k) WHERE k IN (SELECT lower("
-                + PlanStatements.quote(plan.plan().root().idColumn()) + "::text) FROM " + PlanStatements.quote(plan.schema())
-                + "." + PlanStatements.quote(plan.plan().root().table()) + ")", List.copyOf(lowerCaseIds)));
+                + PlanStatements.quote(plan.plan().root().idColumn()) + "::text) FROM " + rootTable() + ")",
+                List.copyOf(lowerCaseIds)));
+    }
+
+    /** The root table's SQL name. */
+    private String rootTable() {
+        return PlanStatements.quote(plan.schema()) + "." + PlanStatements.quote(plan.plan().root().table());
     }
 
     private String bindIds(String sql) {
