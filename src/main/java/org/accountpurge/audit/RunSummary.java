@@ -20,18 +20,24 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * @param pending    accounts not yet purged nor retained (0 once a real run has completed; in a dry run, those that
  *                   would be purged)
  * @param notFound   accounts that no store knew (nothing to remove anywhere): not counted as purged
- * @param failed     accounts a store refused for good: left locked out, not purged (errors in the step log)
+ * @param failed     accounts a store refused for good, or with something left after the purge: not purged (errors
+ *                   in the step log)
+ * @param failedRemovedFrom of the failed accounts, per store, how many had something removed there all the same
+ *                   (deleted, nulled or disabled: a Keycloak user deleted before Elasticsearch refused a document)
  * @param residue    purged accounts the verification found something left of ({@code purge.residue}), or -1 when
  *                   no verification has completed for the run
  * @param configChangedAt executions that ran with a configuration changed from the one before (restart with
  *                   --config-changed)
  * @param guardOverridden the blast-radius guard an operator overrode (--override-guard): execution and what exceeded
+ * @param verification what the last completed verification checked and what it could not check (per kind and store),
+ *                   or null when none has completed
  */
 public record RunSummary(long runId, long jobExecutionId, String status, boolean dryRun, String input,
                          Map<String, Map<String, Long>> candidates, Map<String, Long> rejected,
                          Map<String, Map<String, Long>> retained, Map<String, Map<String, Map<String, Long>>> stores,
                          long failedAttempts, long pending, long notFound, long failed, long residue,
-                         List<Long> configChangedAt, List<String> guardOverridden) {
+                         List<Long> configChangedAt, List<String> guardOverridden,
+                         Map<String, Long> failedRemovedFrom, String verification) {
 
     public static RunSummary load(JdbcTemplate jdbc, long runId, long jobExecutionId, String status, boolean dryRun,
                                   String input) {
@@ -81,9 +87,20 @@ public record RunSummary(long runId, long jobExecutionId, String status, boolean
         List<String> overridden = !Boolean.TRUE.equals(guardTable) ? List.of() : jdbc.queryForList("SELECT 'execution '"
                 + " || job_execution_id || ': ' || exceeded FROM purge.guard_override WHERE run_id = ? ORDER BY"
                 + " overridden_at", String.class, runId);
+        Map<String, Long> removedFrom = new TreeMap<>();
+        jdbc.query("SELECT l.store, count(DISTINCT (c.kind, c.account_id)) FROM purge.candidate c JOIN purge.step_log l"
+                + " ON l.run_id = c.run_id AND l.kind = c.kind AND l.account_id = c.account_id AND l.action IN"
+                + " ('DELETED', 'NULLED', 'DISABLED') WHERE c.run_id = ? AND c.state = 'FAILED' GROUP BY 1", rs -> {
+                    removedFrom.put(rs.getString(1), rs.getLong(2));
+                }, runId);
+        List<String> checked = jdbc.queryForList("SELECT s.exit_message FROM purge.batch_step_execution s JOIN"
+                + " purge.batch_job_execution e USING (job_execution_id) WHERE e.job_instance_id = ? AND s.step_name ="
+                + " 'verifyPurge' AND s.status = 'COMPLETED' ORDER BY s.step_execution_id DESC LIMIT 1", String.class,
+                runId);
         return new RunSummary(runId, jobExecutionId, status, dryRun, input, candidates, rejected, retained, stores,
                 failures == null ? 0 : failures, pending, notFound, failed, residue == null ? 0 : residue,
-                ExecutionConfigRecorder.changedAt(jdbc, runId), overridden);
+                ExecutionConfigRecorder.changedAt(jdbc, runId), overridden, removedFrom,
+                checked.isEmpty() || checked.get(0) == null || checked.get(0).isBlank() ? null : checked.get(0));
     }
 
     /** A human-readable rendering, a line per fact. */
@@ -106,15 +123,18 @@ public record RunSummary(long runId, long jobExecutionId, String status, boolean
         } else {
             lines.add("  accounts pending: " + pending + "; not found in any store: " + notFound
                     + "; failed attempts over all executions: " + failedAttempts);
+            String what = verification == null ? "" : " (" + verification + ")";
             if (residue == 0) {
-                lines.add("  verification: nothing is left of the purged accounts in any store");
+                lines.add("  verification: nothing is left of the purged accounts where it looked" + what);
             } else if (residue > 0) {
                 lines.add("  verification: " + residue + " purged account(s) still have data (purge.residue); they"
-                        + " are marked FAILED");
+                        + " are marked FAILED" + what);
             }
             if (failed > 0) {
-                lines.add("  accounts FAILED: " + failed + " (a store refused them; left locked out, not purged; the"
-                        + " error of each is in purge.step_log)");
+                lines.add("  accounts FAILED: " + failed + " (not purged; the store, target and error of each are in"
+                        + " purge.step_log, listed by 'failed'); " + (failedRemovedFrom.isEmpty()
+                        ? "nothing of them was removed in any store"
+                        : "of these, something was removed all the same from: " + failedRemovedFrom));
             }
         }
         if (!configChangedAt.isEmpty()) {

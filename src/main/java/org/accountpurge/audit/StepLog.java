@@ -105,14 +105,22 @@ public class StepLog {
 
     private void count(Context ctx, String store, StoreOutcomes outcomes) {
         outcomes.byTarget().forEach((target, perAccount) -> count(ctx, store, target,
-                perAccount.values().stream().map(o -> o.action().name()).toList()));
+                perAccount.values().stream().flatMap(o -> rowsOf(o).stream()).map(o -> o.action().name()).toList()));
     }
 
     private static List<Object[]> rows(Context ctx, String store, StoreOutcomes outcomes) {
         List<Object[]> rows = new ArrayList<>();
-        outcomes.byTarget().forEach((target, perAccount) -> perAccount.forEach((id, o) -> rows.add(row(ctx, id, store,
-                target, o.action().name(), o.count(), o.errorClass()))));
+        outcomes.byTarget().forEach((target, perAccount) -> perAccount.forEach((id, outcome) -> rowsOf(outcome)
+                .forEach(o -> rows.add(row(ctx, id, store, target, o.action().name(), o.count(), o.errorClass())))));
         return rows;
+    }
+
+    /**
+     * The step-log rows of one outcome: a failure that went with deletions (documents deleted before another was
+     * refused) is two rows, what went first and then the failure, so that nothing removed is recorded nowhere.
+     */
+    static List<TargetOutcome> rowsOf(TargetOutcome outcome) {
+        return outcome.alongside() == null ? List.of(outcome) : List.of(outcome.alongside(), outcome);
     }
 
     private static Object[] row(Context ctx, String accountId, String store, String target, String action, long count,

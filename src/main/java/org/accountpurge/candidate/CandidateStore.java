@@ -18,7 +18,7 @@ public class CandidateStore {
     public static final String PENDING = "PENDING";
     public static final String RETAINED = "RETAINED";
     public static final String PURGED = "PURGED";
-    /** A store refused the account for good (its error is in the step log); it is left locked out. */
+    /** A store refused the account for good (its error is in the step log); it is not purged. */
     public static final String FAILED = "FAILED";
     public static final String NOT_FOUND = "NOT_FOUND";
     /** Grace lifecycle: warned (or would be, in a dry run) this run, not purged. */

@@ -476,9 +476,10 @@ final class PurgeRun {
             }
             long run = execution.getJobInstance().getInstanceId();
             List<Verification.Residue> residue;
+            Verification verification = new Verification(ctx.getBean(TenantStores.class),
+                    ctx.getBean(JdbcTemplate.class));
             try {
-                residue = new Verification(ctx.getBean(TenantStores.class), ctx.getBean(JdbcTemplate.class))
-                        .residue(run);
+                residue = verification.residue(run);
             } catch (org.accountpurge.store.StoreException e) { // a check not made is not "nothing left"
                 System.out.println("Verification of run " + run + " is incomplete: " + e.getMessage());
                 return FAILED;
@@ -487,8 +488,9 @@ final class PurgeRun {
                     + " " + r.target() + ": " + r.count()));
             long accounts = residue.stream().map(r -> r.kind() + "/" + r.accountId()).distinct().count();
             System.out.println("Verification of run " + run + ": " + (accounts == 0
-                    ? "nothing is left of its purged accounts in any store"
-                    : accounts + " purged account(s) still have data; purge them again with a CSV of their ids"));
+                    ? "nothing is left of its purged accounts where it looked"
+                    : accounts + " purged account(s) still have data; purge them again with a CSV of their ids")
+                    + " (" + verification.coverage() + ")");
             return accounts == 0 ? COMPLETED : FAILED;
         }
     }

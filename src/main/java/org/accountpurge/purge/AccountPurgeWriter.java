@@ -137,12 +137,59 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
             ids.removeAll(retained.keySet());
             log.info("{} {} account(s) retained at purge time (changed since the retain step)", retained.size(), kind);
         }
-        if (ids.isEmpty()) {
+        if (ids.isEmpty() || dryRun) {
             return;
         }
-        if (dryRun) {
-            return;
+        Map<String, StoreOutcomes.Failure> failed = Collections.synchronizedMap(new LinkedHashMap<>());
+        ids = refusedBeforehand(ids, failed);
+        Set<String> untouched = Set.copyOf(failed.keySet());
+        if (!ids.isEmpty()) {
+            purge(ids, failed);
         }
+        if (!failed.isEmpty()) {
+            candidates.fail(context.runId(), kind, List.copyOf(failed.keySet()));
+            failed.forEach((id, f) -> log.warn("{} account {} FAILED in {} {} ({}): not purged; {}", kind, id,
+                    f.store(), f.target(), f.errorClass(), untouched.contains(id) ? "nothing of it was removed"
+                            : leftBehind(f.store())));
+            checkLimit();
+        }
+    }
+
+    /**
+     * The accounts a store would refuse for good ({@link AccountStore#refusals}: a document shared with other
+     * accounts), asked of every store before anything of the chunk is removed: each is FAILED with nothing of it
+     * removed anywhere, its refusal in the step log. Returns the others.
+     */
+    private List<String> refusedBeforehand(List<String> ids, Map<String, StoreOutcomes.Failure> failed) {
+        List<String> remaining = ids;
+        for (AccountStore store : stores.stores()) {
+            if (remaining.isEmpty()) {
+                break;
+            }
+            remaining = external(store, remaining, store::refusals, failed);
+        }
+        return remaining;
+    }
+
+    /**
+     * What an account refused by {@code store} while the chunk was removed still has: refused by the database or by
+     * the login identity, everything; refused by a store after the login identity, everything but its login identity
+     * and what the step log records as deleted before the refusal.
+     */
+    private String leftBehind(String store) {
+        AccountStore.Phase phase = stores.stores().stream().filter(s -> s.name().equals(store))
+                .map(AccountStore::phase).findFirst().orElse(AccountStore.Phase.IN_DATABASE_TRANSACTION);
+        if (phase != AccountStore.Phase.AFTER_LOGIN_IDENTITY) {
+            return "nothing of it was removed";
+        }
+        String login = phase(AccountStore.Phase.LOGIN_IDENTITY).stream().map(AccountStore::name)
+                .collect(java.util.stream.Collectors.joining(", "));
+        return (login.isEmpty() ? "" : "its " + login + " login identity is deleted (it cannot log in), ")
+                + "its database rows are kept; purge.step_log lists what else went";
+    }
+
+    /** Removes the accounts from every store, the database rows in the chunk's transaction, and marks them done. */
+    private void purge(List<String> ids, Map<String, StoreOutcomes.Failure> failed) {
         long logging = System.nanoTime();
         for (AccountStore store : stores.stores()) {
             if (store.phase() != AccountStore.Phase.IN_DATABASE_TRANSACTION) {
@@ -150,7 +197,6 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
             }
         }
         addTime("steplog", logging);
-        Map<String, StoreOutcomes.Failure> failed = Collections.synchronizedMap(new LinkedHashMap<>());
         Savepoints.Mark beforeDatabase = mark(ids);
         List<Runnable> rowsOutcomes = new ArrayList<>();
         ids = database(ids, failed, rowsOutcomes::add);
@@ -174,12 +220,6 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
             } finally {
                 addTime("marks", marking);
             }
-        }
-        if (!failed.isEmpty()) {
-            candidates.fail(context.runId(), kind, List.copyOf(failed.keySet()));
-            failed.forEach((id, f) -> log.warn("{} account {} FAILED in {} {} ({}): left locked out, not purged", kind,
-                    id, f.store(), f.target(), f.errorClass()));
-            checkLimit();
         }
     }
 
@@ -425,6 +465,9 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
 
     /** Every target's outcomes of one store call in one batch (and, outside the chunk's, one transaction). */
     private void record(AccountStore store, StoreOutcomes outcomes, boolean inTransaction) {
+        if (outcomes.isEmpty()) {
+            return;
+        }
         long logging = System.nanoTime();
         if (inTransaction) {
             stepLog.inTransaction(context, store.name(), outcomes);

@@ -5,7 +5,7 @@ import org.accountpurge.config.PurgeProperties;
 
 /**
  * How the purge meets store errors: transient ones are retried (per call, only the accounts they concern) with a
- * doubling backoff; an account a store refuses for good is left FAILED (locked out) and the run goes on, until more
+ * doubling backoff; an account a store refuses for good is left FAILED (not purged) and the run goes on, until more
  * than {@code maxFailedAccounts} — or more than {@code maxFailedShare} of the kind's candidates — have failed.
  */
 public record FaultPolicy(int attempts, Duration backoff, int maxFailedAccounts, Double maxFailedShare) {

@@ -35,6 +35,7 @@ public final class Verification implements VerifyTasklet.ResidueSource {
     private final TenantStores stores;
     private final JdbcTemplate jdbc;
     private final Map<String, Long> millis = new LinkedHashMap<>();
+    private volatile String coverage;
 
     public Verification(TenantStores stores, JdbcTemplate jdbc) {
         this.stores = stores;
@@ -53,6 +54,8 @@ public final class Verification implements VerifyTasklet.ResidueSource {
             thread.setDaemon(true);
             return thread;
         });
+        List<String> checkedIn = new ArrayList<>();
+        List<String> notChecked = new ArrayList<>();
         try {
             for (AccountKind kind : stores.kinds()) {
                 var database = stores.postgres(kind);
@@ -60,6 +63,11 @@ public final class Verification implements VerifyTasklet.ResidueSource {
                 kindStores.stream().filter(s -> !s.verifiable()).forEach(s -> log.warn("Verification: {} cannot be"
                         + " checked for {} accounts after the purge ({}); not verified", s.name(), kind, s.target()));
                 List<AccountStore> checked = kindStores.stream().filter(AccountStore::verifiable).toList();
+                checkedIn.add(kind + " accounts in " + String.join(", ", checked.stream().map(AccountStore::name)
+                        .toList()));
+                kindStores.stream().filter(s -> !s.verifiable()).forEach(s -> notChecked.add(s.name() + " " + s.target()
+                        + " for " + kind + " accounts (its users cannot be found once the purge has deleted the rows"
+                        + " that map them)"));
                 long accounts = 0;
                 String after = "";
                 while (true) {
@@ -80,7 +88,18 @@ public final class Verification implements VerifyTasklet.ResidueSource {
         } finally {
             others.shutdownNow();
         }
+        coverage = "checked " + String.join("; ", checkedIn)
+                + (notChecked.isEmpty() ? "" : "; NOT checked: " + String.join("; ", notChecked));
         return found;
+    }
+
+    /**
+     * What the last {@link #residue} checked, per kind and store, and what it could not check: "checked user accounts
+     * in postgres, elasticsearch; NOT checked: keycloak casefiles for user accounts (…)".
+     */
+    @Override
+    public String coverage() {
+        return coverage;
     }
 
     /**

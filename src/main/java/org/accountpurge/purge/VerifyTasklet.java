@@ -4,6 +4,7 @@ import java.util.List;
 import org.accountpurge.candidate.AccountKind;
 import org.accountpurge.candidate.CandidateSource;
 import org.accountpurge.candidate.CandidateStore;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
@@ -26,6 +27,11 @@ public class VerifyTasklet implements Tasklet {
         /** Milliseconds each store's checks took in the last {@link #residue} (none: not timed). */
         default java.util.Map<String, Long> millisByStore() {
             return java.util.Map.of();
+        }
+
+        /** What the last {@link #residue} checked and what it could not (null: not said). */
+        default String coverage() {
+            return null;
         }
     }
 
@@ -58,6 +64,9 @@ public class VerifyTasklet implements Tasklet {
                 contribution.getStepExecution().getExecutionContext().putLong("ms." + store, ms));
         contribution.getStepExecution().getExecutionContext().putLong("residue.accounts",
                 residue.stream().map(r -> r.kind() + "/" + r.accountId()).distinct().count());
+        if (verification.coverage() != null) { // the step's exit message: the summary says what was checked from it
+            contribution.setExitStatus(ExitStatus.COMPLETED.addExitDescription(verification.coverage()));
+        }
         return RepeatStatus.FINISHED;
     }
 }

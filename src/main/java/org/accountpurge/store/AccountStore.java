@@ -50,6 +50,15 @@ public interface AccountStore {
         return remove(accountIds);
     }
 
+    /**
+     * The accounts this store would refuse for good, asked before anything of the chunk is removed in any store, so
+     * that nothing of such an account goes (Elasticsearch: a document shared with other accounts). Per target, FAILED
+     * outcomes of those accounts only; reads only. By default none.
+     */
+    default StoreOutcomes refusals(List<String> accountIds) {
+        return StoreOutcomes.none();
+    }
+
     /** What is left of the accounts in this store: per target, PRESENT with a count where something is left. */
     StoreOutcomes verify(List<String> accountIds);
 

@@ -7,53 +7,65 @@ package org.accountpurge.store;
  *                   present (a verification found something left)
  * @param count      rows or documents affected
  * @param errorClass for failures, the class or type of the error (never its message, which may hold data)
+ * @param alongside  for a failure, what the same calls did for the account on this target all the same (documents
+ *                   deleted before one was refused, a second Keycloak user disabled), or null when nothing: the step
+ *                   log records it as a row of its own, so that nothing that went is recorded nowhere
  */
-public record TargetOutcome(Action action, long count, String errorClass) {
+public record TargetOutcome(Action action, long count, String errorClass, TargetOutcome alongside) {
 
     /** PRESENT is what a verification finds still there; the others are what a call did. */
     public enum Action { DELETED, NULLED, DISABLED, ABSENT, FAILED, PRESENT }
 
     public static TargetOutcome deleted(long count) {
-        return count == 0 ? absent() : new TargetOutcome(Action.DELETED, count, null);
+        return count == 0 ? absent() : new TargetOutcome(Action.DELETED, count, null, null);
     }
 
     public static TargetOutcome nulled(long count) {
-        return new TargetOutcome(Action.NULLED, count, null);
+        return new TargetOutcome(Action.NULLED, count, null, null);
     }
 
     public static TargetOutcome disabled() {
-        return new TargetOutcome(Action.DISABLED, 1, null);
+        return new TargetOutcome(Action.DISABLED, 1, null, null);
     }
 
     public static TargetOutcome absent() {
-        return new TargetOutcome(Action.ABSENT, 0, null);
+        return new TargetOutcome(Action.ABSENT, 0, null, null);
     }
 
     /** Found by a verification: {@code count} rows or documents still there (absent when none). */
     public static TargetOutcome present(long count) {
-        return count == 0 ? absent() : new TargetOutcome(Action.PRESENT, count, null);
+        return count == 0 ? absent() : new TargetOutcome(Action.PRESENT, count, null, null);
     }
 
     public static TargetOutcome failed(String errorClass) {
-        return new TargetOutcome(Action.FAILED, 0, errorClass);
+        return new TargetOutcome(Action.FAILED, 0, errorClass, null);
     }
 
     public boolean isFailure() {
         return action == Action.FAILED;
     }
 
-    /** Adds what a second request did for the same account and target. */
+    /**
+     * Adds what a second request did for the same account and target. A failure stays a failure (the first error),
+     * and keeps what went besides it in {@link #alongside}.
+     */
     public TargetOutcome plus(TargetOutcome other) {
         if (isFailure()) {
-            return this;
+            return new TargetOutcome(action, 0, errorClass, sum(alongside, other.isFailure() ? other.alongside : other));
         }
         if (other.isFailure()) {
-            return other;
+            return new TargetOutcome(other.action, 0, other.errorClass, sum(this, other.alongside));
         }
         long total = count + other.count;
         if (action == Action.ABSENT) {
-            return other.action == Action.ABSENT ? this : new TargetOutcome(other.action, total, null);
+            return other.action == Action.ABSENT ? this : new TargetOutcome(other.action, total, null, null);
         }
-        return new TargetOutcome(action, total, null);
+        return new TargetOutcome(action, total, null, null);
+    }
+
+    /** Two outcomes that are not failures added up; null for nothing, and an ABSENT alongside a failure is nothing. */
+    private static TargetOutcome sum(TargetOutcome a, TargetOutcome b) {
+        TargetOutcome total = a == null ? b : b == null ? a : a.plus(b);
+        return total == null || total.action == Action.ABSENT ? null : total;
     }
 }

@@ -87,7 +87,7 @@ class DatabaseOnlyTenantTest {
                 + " AND (payload->>'purgedAt')::timestamptz <= now()")).isEqualTo(8);
 
         // and the verification after the purge found nothing left
-        assertThat(output.getAll()).contains("verification: nothing is left of the purged accounts in any store");
+        assertThat(output.getAll()).contains("verification: nothing is left of the purged accounts where it looked (checked user accounts in postgres)");
 
         // and no email or handle of a purged person was logged
         assertThat(output.getAll()).doesNotContain("@example.org").doesNotContain("handle-1");
@@ -158,6 +158,6 @@ class DatabaseOnlyTenantTest {
         assertThat(output.getAll()).contains("fk:reporting.reviewer.person_id=1")
                 .contains("postgres reporting.person_export: {deleted=3}")
                 .contains("postgres reporting.download: {deleted=3}")
-                .contains("verification: nothing is left of the purged accounts in any store");
+                .contains("verification: nothing is left of the purged accounts where it looked (checked user accounts in postgres)");
     }
 }

@@ -481,9 +481,14 @@ class OperatorEdgesTest {
         // when the purge runs
         int exit = cli("purge", "--config", config().toString(), "--input", csv.toString(), "--reason", "ticket OPS-1");
 
-        // then it completes, with exit code 4 and the failed account counted
+        // then it completes, with exit code 4 and the failed account counted, its real state said (issue 24: after a
+        // Keycloak refusal the account was said to be "left locked out" while its Keycloak user stayed enabled)
         assertThat(exit).isEqualTo(4);
-        assertThat(output.getAll()).contains("accounts FAILED: 1");
+        assertThat(output.getAll()).contains("accounts FAILED: 1 (not purged;")
+                .contains("nothing of them was removed in any store")
+                .contains("FAILED in keycloak " + ReferenceTenant.REALM + " (HTTP 403): not purged; nothing of it was"
+                        + " removed")
+                .doesNotContainIgnoringCase("locked out");
         long run = latestRun();
         assertThat(state(run, refused)).isEqualTo("FAILED");
         assertThat(state(run, other)).isEqualTo("PURGED");

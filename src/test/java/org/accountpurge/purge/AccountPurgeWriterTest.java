@@ -69,6 +69,31 @@ class AccountPurgeWriterTest {
     }
 
     @Test
+    void anAccountAStoreWouldRefuseIsFailedBeforeAnythingOfTheChunkIsRemovedAndNothingOfItGoes() {
+        // given Elasticsearch would refuse b (a document shared with another account), asked before anything goes
+        FakeStore elasticsearch = new FakeStore("elasticsearch", AccountStore.Phase.AFTER_LOGIN_IDENTITY, journal, false) {
+            @Override
+            public StoreOutcomes refusals(List<String> ids) {
+                journal.add("elasticsearch refusals " + ids);
+                return StoreOutcomes.of("notes", Map.of("b", TargetOutcome.failed("shared_document")));
+            }
+        };
+        AccountPurgeWriter writer = writer(false, ids -> Map.of(), elasticsearch, new FakeStore("keycloak",
+                AccountStore.Phase.LOGIN_IDENTITY, journal, true), new FakeStore("postgres",
+                AccountStore.Phase.IN_DATABASE_TRANSACTION, journal, false));
+
+        // when a chunk of a and b is written
+        writer.write(chunk("a", "b"));
+
+        // then b's refusal is in the step log before anything started, and no store is ever asked to remove b
+        assertThat(journal).containsSubsequence("elasticsearch refusals [a, b]", "log committed elasticsearch notes",
+                "log started keycloak [a]", "postgres remove [a]", "keycloak remove [a]", "elasticsearch remove [a]",
+                "markDone [a]", "fail [b]");
+        assertThat(journal).noneMatch(entry -> entry.contains("remove") && entry.contains("b"));
+        assertThat(log.committed).containsEntry("elasticsearch/notes/b", TargetOutcome.failed("shared_document"));
+    }
+
+    @Test
     void theRowsOutcomesAreLoggedWhileKeycloakDeletes() {
         // given Keycloak waits (up to 10 s) for the rows' outcomes to be in the step log, and the step log waits (up
         // to 10 s) for Keycloak to have started

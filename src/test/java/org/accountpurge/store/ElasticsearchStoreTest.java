@@ -118,19 +118,39 @@ class ElasticsearchStoreTest {
                     Map.of("_id", "n4", "owner", Map.of("id", "a")), Map.of("_id", "n5", "owner", Map.of("id", "c"))));
             seed.refresh("shared-notes");
 
-            // when a's notes are deleted by each field
+            // when a's notes are deleted by each field, and a's and c's from this index and one matched by id at once
+            seed.recreateIndex("shared-users", Map.of("name", "keyword"));
+            seed.bulkIndex("shared-users", List.of(Map.of("_id", "a", "name", "n"), Map.of("_id", "c", "name", "n")));
+            seed.refresh("shared-users");
+            assertThat(es.sharedDocuments(Map.of("shared-notes", "userIds"), List.of("a", "c")))
+                    .containsOnly(Map.entry("shared-notes", java.util.Set.of("a")));
             Map<String, TargetOutcome> byIds = es.deleteByField("shared-notes", "userIds", List.of("a"));
+            Map<String, String> both = new java.util.LinkedHashMap<>();
+            both.put("shared-users", null);
+            both.put("shared-notes", "userIds");
+            Map<String, Map<String, TargetOutcome>> together = es.deleteAccounts(both, List.of("a", "c"));
             Map<String, TargetOutcome> byOwner = es.deleteByField("shared-notes", "owner.id", List.of("a"));
             seed.refresh("shared-notes");
+            seed.refresh("shared-users");
 
-            // then a's own notes are gone, counted; the shared note stays, and a FAILED with the reason; c's stay
-            assertThat(byIds).containsEntry("a", TargetOutcome.failed(ElasticsearchStore.SHARED_DOCUMENT));
+            // then nothing of a's went where a document is shared (issue 24: its own notes went uncounted): a FAILED
+            // with the reason, no outcome for a on the index matched by id (nothing asked there); c's went, counted
+            assertThat(byIds).containsOnly(Map.entry("a", TargetOutcome.failed(ElasticsearchStore.SHARED_DOCUMENT)));
+            assertThat(together.get("shared-notes")).containsOnly(
+                    Map.entry("a", TargetOutcome.failed(ElasticsearchStore.SHARED_DOCUMENT)),
+                    Map.entry("c", TargetOutcome.deleted(1)));
+            assertThat(together.get("shared-users")).containsOnly(Map.entry("c", TargetOutcome.deleted(1)));
+            assertThat(seed.countByIds("shared-notes", List.of("n1", "n2"))).isEqualTo(2);
+            assertThat(seed.countByIds("shared-users", List.of("a"))).isEqualTo(1);
+            assertThat(seed.countByIds("shared-notes", List.of("n3")) + seed.countByIds("shared-users", List.of("c")))
+                    .isZero();
+            // and by a path nothing is shared: a's note there is deleted and counted
             assertThat(byOwner).containsEntry("a", TargetOutcome.deleted(1));
-            assertThat(seed.countByIds("shared-notes", List.of("n1", "n4"))).isZero();
-            assertThat(seed.countByIds("shared-notes", List.of("n2", "n3", "n5"))).isEqualTo(3);
-            // and the verification still sees the shared note as a's, and nothing of a by the path
+            assertThat(seed.countByIds("shared-notes", List.of("n4"))).isZero();
+            assertThat(seed.countByIds("shared-notes", List.of("n5"))).isEqualTo(1);
+            // and the verification still sees the shared note as a's (and b's), and nothing of a by the path
             assertThat(es.countPerAccount("shared-notes", "userIds", List.of("a", "b"))).containsOnly(
-                    Map.entry("a", 1L), Map.entry("b", 1L));
+                    Map.entry("a", 2L), Map.entry("b", 1L));
             assertThat(es.countPerAccount("shared-notes", "owner.id", List.of("a", "c"))).containsOnly(
                     Map.entry("c", 1L));
 

@@ -35,12 +35,29 @@ public final class ElasticsearchAccounts implements AccountStore {
     /** Every index at once: one search for the indexes matched by a field, one bulk delete (see the client). */
     @Override
     public StoreOutcomes remove(List<String> accountIds) {
+        StoreOutcomes outcomes = StoreOutcomes.none();
+        client.deleteAccounts(fieldByIndex(), accountIds).forEach(outcomes::put);
+        return outcomes;
+    }
+
+    /** Accounts holding a document shared with other accounts: FAILED {@code shared_document} on its index. */
+    @Override
+    public StoreOutcomes refusals(List<String> accountIds) {
+        StoreOutcomes outcomes = StoreOutcomes.none();
+        client.sharedDocuments(fieldByIndex(), accountIds).forEach((index, ids) -> {
+            Map<String, TargetOutcome> perAccount = new java.util.LinkedHashMap<>();
+            ids.forEach(id -> perAccount.put(id, TargetOutcome.failed(ElasticsearchStore.SHARED_DOCUMENT)));
+            outcomes.put(index, perAccount);
+        });
+        return outcomes;
+    }
+
+    /** Index name → the field holding the account id, null for an index matched by document id; in configured order. */
+    private Map<String, String> fieldByIndex() {
         Map<String, String> fieldByIndex = new java.util.LinkedHashMap<>();
         indexes.forEach(index -> fieldByIndex.put(index.name(),
                 index.match() == PurgeProperties.IndexMatch.ID ? null : index.field()));
-        StoreOutcomes outcomes = StoreOutcomes.none();
-        client.deleteAccounts(fieldByIndex, accountIds).forEach(outcomes::put);
-        return outcomes;
+        return fieldByIndex;
     }
 
     @Override

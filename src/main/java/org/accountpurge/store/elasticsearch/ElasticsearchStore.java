@@ -106,66 +106,99 @@ public final class ElasticsearchStore implements AutoCloseable {
 
     /**
      * Deletes the accounts' documents from several indexes at once: one {@code _msearch} finds the documents of the
-     * indexes matched by a field, one {@code _bulk} deletes those and the documents of the indexes matched by id
-     * (index name → field; a null field: the document id is the account id). Per index and account as
-     * {@link #deleteByIds} and {@link #deleteByField}; a search an index refuses fails the call, naming the index.
+     * indexes matched by a field (an index with more than a page of them is read to the end by a scroll), then
+     * {@code _bulk} deletes those and the documents of the indexes matched by id (index name → field; a null field: the
+     * document id is the account id). Nothing is deleted before every document of the accounts is found: an account
+     * one of whose documents also names other accounts (its field holds several ids) keeps every document in every
+     * index, and is FAILED {@link #SHARED_DOCUMENT} on the index of that document (it has no outcome on the others).
+     * Per index and account as {@link #deleteByIds} and {@link #deleteByField}; a search an index refuses fails the
+     * call before anything is deleted, naming the index.
      */
     public Map<String, Map<String, TargetOutcome>> deleteAccounts(Map<String, String> fieldByIndex,
                                                                   List<String> accountIds) {
         Map<String, Map<String, TargetOutcome>> outcomes = new LinkedHashMap<>();
-        List<String[]> docs = new ArrayList<>(); // index, document id, account id
-        List<String> byField = new ArrayList<>();
-        for (Map.Entry<String, String> index : fieldByIndex.entrySet()) {
+        fieldByIndex.keySet().forEach(index -> {
             Map<String, TargetOutcome> perAccount = new LinkedHashMap<>();
             accountIds.forEach(id -> perAccount.put(id, TargetOutcome.absent()));
-            outcomes.put(index.getKey(), perAccount);
+            outcomes.put(index, perAccount);
+        });
+        Map<String, List<Owned>> found = findAll(fieldByIndex, accountIds);
+        Map<String, java.util.Set<String>> shared = shared(found, accountIds);
+        java.util.Set<String> keep = new java.util.HashSet<>();
+        shared.values().forEach(keep::addAll);
+        List<String[]> docs = new ArrayList<>(); // index, document id, account id
+        for (Map.Entry<String, String> index : fieldByIndex.entrySet()) {
+            Map<String, TargetOutcome> perAccount = outcomes.get(index.getKey());
+            keep.forEach(perAccount::remove);
+            shared.getOrDefault(index.getKey(), java.util.Set.of()).forEach(id ->
+                    perAccount.put(id, TargetOutcome.failed(SHARED_DOCUMENT)));
             if (index.getValue() == null) {
-                accountIds.forEach(id -> docs.add(new String[] {index.getKey(), id, id}));
+                accountIds.stream().filter(id -> !keep.contains(id))
+                        .forEach(id -> docs.add(new String[] {index.getKey(), id, id}));
             } else {
-                byField.add(index.getKey());
-            }
-        }
-        while (true) {
-            List<String> fullPages = new ArrayList<>();
-            if (!byField.isEmpty()) {
-                for (Map.Entry<String, List<Owned>> found
-                        : findByFields(byField, fieldByIndex, accountIds, outcomes).entrySet()) {
-                    Map<String, TargetOutcome> perAccount = outcomes.get(found.getKey());
-                    for (Owned doc : found.getValue()) {
-                        List<String> theirs = doc.owners().stream().filter(perAccount::containsKey).distinct().toList();
-                        if (theirs.size() == 1 && doc.owners().stream().distinct().count() == 1) {
-                            docs.add(new String[] {found.getKey(), doc.id(), theirs.get(0)});
-                        } else { // shared with an account that stays, or not the account's at all: never deleted
-                            theirs.forEach(id -> perAccount.merge(id, TargetOutcome.failed(SHARED_DOCUMENT),
-                                    TargetOutcome::plus));
-                        }
-                    }
-                    if (found.getValue().size() >= PAGE_SIZE) {
-                        fullPages.add(found.getKey());
+                for (Owned doc : found.get(index.getKey())) {
+                    String owner = doc.owners().get(0); // one account's alone (shared ones are kept above)
+                    if (!keep.contains(owner) && perAccount.containsKey(owner)) {
+                        docs.add(new String[] {index.getKey(), doc.id(), owner});
                     }
                 }
             }
-            long before = outcomes.values().stream().mapToLong(ElasticsearchStore::deleted).sum();
-            bulkDelete(docs, outcomes);
-            docs.clear();
-            boolean failed = outcomes.values().stream().flatMap(m -> m.values().stream())
-                    .anyMatch(TargetOutcome::isFailure);
-            if (fullPages.isEmpty() || failed) {
-                return outcomes;
-            }
-            if (outcomes.values().stream().mapToLong(ElasticsearchStore::deleted).sum() == before) { // would loop forever
-                throw new StoreException(STORE, "search on " + fullPages + " keeps finding documents that are gone",
-                        null, "search_not_converging");
-            }
-            fullPages.forEach(this::refresh); // only then does the next search miss what is deleted
-            byField = fullPages;
         }
+        bulkDelete(docs, outcomes);
+        return outcomes;
+    }
+
+    /**
+     * Per index matched by a field, the accounts that hold a document shared with other accounts (its field names
+     * more than one id): documents nobody should delete for one account alone. Reads only.
+     */
+    public Map<String, java.util.Set<String>> sharedDocuments(Map<String, String> fieldByIndex, List<String> accountIds) {
+        return shared(findAll(fieldByIndex, accountIds), accountIds);
+    }
+
+    private static Map<String, java.util.Set<String>> shared(Map<String, List<Owned>> found, List<String> accountIds) {
+        java.util.Set<String> asked = new java.util.HashSet<>(accountIds);
+        Map<String, java.util.Set<String>> shared = new LinkedHashMap<>();
+        found.forEach((index, documents) -> {
+            for (Owned doc : documents) {
+                List<String> owners = doc.owners().stream().distinct().toList();
+                if (owners.size() > 1) {
+                    owners.stream().filter(asked::contains).forEach(id ->
+                            shared.computeIfAbsent(index, i -> new java.util.TreeSet<>()).add(id));
+                }
+            }
+        });
+        return shared;
+    }
+
+    /**
+     * Every document of the accounts in each index matched by a field (index → field; indexes matched by id are left
+     * out), with the account ids in its field: one {@code _msearch} for the first page of all of them, a scroll to the
+     * end for an index whose first page is full.
+     */
+    private Map<String, List<Owned>> findAll(Map<String, String> fieldByIndex, List<String> accountIds) {
+        List<String> byField = fieldByIndex.entrySet().stream().filter(e -> e.getValue() != null)
+                .map(Map.Entry::getKey).toList();
+        if (byField.isEmpty() || accountIds.isEmpty()) {
+            Map<String, List<Owned>> none = new LinkedHashMap<>();
+            byField.forEach(index -> none.put(index, List.of()));
+            return none;
+        }
+        Map<String, List<Owned>> found = findByFields(byField, fieldByIndex, accountIds);
+        for (String index : byField) {
+            if (found.get(index).size() >= PAGE_SIZE) {
+                List<Owned> all = new ArrayList<>();
+                String field = fieldByIndex.get(index);
+                scroll(index, terms(field, accountIds), field, hits -> all.addAll(owners(hits, field)));
+                found.put(index, all);
+            }
+        }
+        return found;
     }
 
     /** Up to a page of documents and the account ids in their field per index, all indexes in one {@code _msearch}. */
     private Map<String, List<Owned>> findByFields(List<String> indexes, Map<String, String> fieldByIndex,
-                                                     List<String> accountIds,
-                                                     Map<String, Map<String, TargetOutcome>> done) {
+                                                     List<String> accountIds) {
         @SuppressWarnings("rawtypes")
         co.elastic.clients.elasticsearch.core.MsearchResponse<Map> response = execute("search " + indexes,
                 () -> client.msearch(m -> {
@@ -184,9 +217,8 @@ public final class ElasticsearchStore implements AutoCloseable {
             co.elastic.clients.elasticsearch.core.msearch.MultiSearchResponseItem<Map> item = response.responses().get(i);
             if (item.isFailure()) {
                 String type = item.failure().error().type();
-                org.accountpurge.store.StoreOutcomes partial = org.accountpurge.store.StoreOutcomes.none();
-                done.forEach(partial::put);
-                throw new StoreException(STORE, "search " + index + " failed: " + type, null, type).at(index, partial);
+                throw new StoreException(STORE, "search " + index + " failed: " + type, null, type)
+                        .at(index, org.accountpurge.store.StoreOutcomes.none());
             }
             found.put(index, owners(item.result().hits().hits(), field));
         }
@@ -196,10 +228,6 @@ public final class ElasticsearchStore implements AutoCloseable {
     /** Makes every write so far visible to searches (deletes included): before counting what is left. */
     public void refresh(String index) {
         execute("refresh " + index, () -> client.indices().refresh(r -> r.index(index)));
-    }
-
-    private static long deleted(Map<String, TargetOutcome> outcomes) {
-        return outcomes.values().stream().mapToLong(TargetOutcome::count).sum();
     }
 
     /**
@@ -229,28 +257,38 @@ public final class ElasticsearchStore implements AutoCloseable {
      */
     public void accountIds(String index, String field, java.util.function.Consumer<List<String>> batch) {
         refresh(index);
+        scroll(index, null, field, hits -> {
+            java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+            for (@SuppressWarnings("rawtypes") Hit<Map> hit : hits) {
+                if (field == null) {
+                    ids.add(hit.id());
+                } else {
+                    ids.addAll(values(hit.source(), field));
+                }
+            }
+            batch.accept(List.copyOf(ids));
+        });
+    }
+
+    /**
+     * Every document of {@code index} that {@code query} finds (null: all), a page at a time, with the source of
+     * {@code field} (null: no source), through a scroll that is cleared at the end.
+     */
+    @SuppressWarnings("rawtypes")
+    private void scroll(String index, Query query, String field, java.util.function.Consumer<List<Hit<Map>>> page) {
         co.elastic.clients.elasticsearch._types.Time keepAlive = co.elastic.clients.elasticsearch._types.Time.of(
                 t -> t.time("2m"));
-        @SuppressWarnings("rawtypes")
-        SearchResponse<Map> first = execute("scroll " + index, () -> client.search(s -> s.index(index).size(PAGE_SIZE)
-                .scroll(keepAlive).source(src -> field == null ? src.fetch(false) : src.filter(f -> f.includes(field))),
-                Map.class));
+        SearchResponse<Map> first = execute("scroll " + index, () -> client.search(s -> {
+            s.index(index).size(PAGE_SIZE).scroll(keepAlive)
+                    .source(src -> field == null ? src.fetch(false) : src.filter(f -> f.includes(field)));
+            return query == null ? s : s.query(query);
+        }, Map.class));
         String scrollId = first.scrollId();
-        @SuppressWarnings("rawtypes")
         List<Hit<Map>> hits = first.hits().hits();
         try {
             while (!hits.isEmpty()) {
-                java.util.Set<String> ids = new java.util.LinkedHashSet<>();
-                for (@SuppressWarnings("rawtypes") Hit<Map> hit : hits) {
-                    if (field == null) {
-                        ids.add(hit.id());
-                    } else {
-                        ids.addAll(values(hit.source(), field));
-                    }
-                }
-                batch.accept(List.copyOf(ids));
+                page.accept(hits);
                 String id = scrollId;
-                @SuppressWarnings("rawtypes")
                 co.elastic.clients.elasticsearch.core.ScrollResponse<Map> next = execute("scroll " + index,
                         () -> client.scroll(sc -> sc.scrollId(id).scroll(keepAlive), Map.class));
                 scrollId = next.scrollId();

@@ -1,0 +1,176 @@
+package org.accountpurge.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.accountpurge.seed.KeycloakRealmSetup;
+import org.accountpurge.seed.KeycloakUserSpec;
+import org.accountpurge.seed.SeedIndexes;
+import org.accountpurge.stack.StackEndpoints;
+import org.accountpurge.support.CaseFilesTenant;
+import org.accountpurge.support.TestStack;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * "Every word true" (issue 24): what the tool prints, records in the step log and writes to the report is what it did,
+ * on a tenant unlike the reference one — the case-files schema, its Keycloak users matched through a database column,
+ * and a search index whose documents name their people in a keyword field that may hold several ids — on the real
+ * servers, through the command line.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class TruthfulRecordsTest {
+
+    static final Path CONFIG = Path.of("src/test/resources/tenants/case-files-keycloak-by-column.yml");
+    static final String INDEX = "truth-cases";
+    static final String SECRET = "truth-" + Long.toHexString(System.nanoTime());
+
+    @TempDir
+    Path dir;
+
+    /** The case-files tenant (database {@code name}, realm {@code name}) with every person's Keycloak user. */
+    private CaseFilesTenant tenant(String name) throws Exception {
+        CaseFilesTenant tenant = CaseFilesTenant.create(TestStack.endpoints(), name, List.of());
+        try (KeycloakRealmSetup admin = admin()) {
+            admin.recreateRealm(name, List.of("case-supervisor"), List.of(), "account-purge", SECRET);
+            List<KeycloakUserSpec> users = new ArrayList<>();
+            tenant.keycloakIds().forEach((person, kcId) -> users.add(new KeycloakUserSpec(kcId, "user-" + person,
+                    "person" + person + "@example.org", "First", "Last", true, Map.of(), List.of(), List.of())));
+            admin.importUsers(name, users);
+        }
+        return tenant;
+    }
+
+    /** The tenant's configuration with its realm, the index matched by field and the test's report folder. */
+    private Path config(String realm) throws Exception {
+        String yaml = Files.readString(CONFIG).replace("realm: casefiles", "realm: " + realm)
+                .replace("report-directory: target/purge-reports-test", "report-directory: " + dir.resolve("reports"));
+        return Files.writeString(dir.resolve(realm + ".yml"), yaml + """
+                  elasticsearch:
+                    url: ${PURGE_ES_URL}
+                    indexes:
+                      - { name: %s, applies-to: user, match: field, field: personIds }
+                """.formatted(INDEX));
+    }
+
+    private static Map<String, Object> environment(CaseFilesTenant tenant) {
+        StackEndpoints stack = TestStack.endpoints();
+        Map<String, Object> env = new LinkedHashMap<>(tenant.databaseProperties());
+        env.put("PURGE_KC_URL", stack.keycloakUrl());
+        env.put("PURGE_KC_CLIENT_SECRET", SECRET);
+        env.put("PURGE_ES_URL", stack.elasticsearchUrl());
+        return env;
+    }
+
+    private static KeycloakRealmSetup admin() {
+        StackEndpoints stack = TestStack.endpoints();
+        return new KeycloakRealmSetup(stack.keycloakUrl(), stack.keycloakAdminUser(), stack.keycloakAdminPassword(),
+                Duration.ofSeconds(60));
+    }
+
+    private JsonNode report() throws Exception {
+        try (Stream<Path> files = Files.walk(dir.resolve("reports"))) {
+            Path newest = files.filter(p -> p.getFileName().toString().equals("report.json"))
+                    .max(java.util.Comparator.comparing(p -> p.toFile().lastModified())).orElseThrow();
+            return JsonMapper.builder().build().readTree(Files.readString(newest));
+        }
+    }
+
+    @Test
+    void anAccountWithADocumentSharedWithAnotherIsLeftWholeFailedAndRetryFailedCompletesItOnceDecided(
+            CapturedOutput output) throws Exception {
+        // given person 1 with two cases of its own and one shared with person 20 in the index, person 2 with one case
+        CaseFilesTenant tenant = tenant("truth_shared");
+        Path config = config("truth_shared");
+        try (SeedIndexes seed = new SeedIndexes(TestStack.endpoints().elasticsearchUrl())) {
+            seed.recreateIndex(INDEX, Map.of("personIds", "keyword"));
+            seed.bulkIndex(INDEX, List.of(Map.of("_id", "own-1a", "personIds", "1"),
+                    Map.of("_id", "own-1b", "personIds", "1"), Map.of("_id", "shared-1-20", "personIds", List.of("1", "20")),
+                    Map.of("_id", "own-2", "personIds", "2")));
+            seed.refresh(INDEX);
+        }
+        Path csv = Files.writeString(dir.resolve("two.csv"), "person_id,kind\n1,user\n2,user\n");
+        String keycloak1 = tenant.keycloakIds().get(1L);
+        String keycloak2 = tenant.keycloakIds().get(2L);
+
+        // when both are purged
+        int exit = Main.execute(new String[] {"purge", "--config", config.toString(), "--input", csv.toString(),
+                "--reason", "shared documents"}, environment(tenant));
+
+        // then the run completes with the account FAILED (exit 4), and nothing of person 1 went in any store: its
+        // rows, its Keycloak user, every one of its documents (README "Faults": a shared document is decided first)
+        assertThat(exit).isEqualTo(4);
+        assertThat(tenant.count("SELECT count(*) FROM person WHERE id = 1")).isEqualTo(1);
+        assertThat(tenant.count("SELECT count(*) FROM person_identity WHERE person_id = 1")).isEqualTo(2);
+        try (KeycloakRealmSetup admin = admin(); SeedIndexes seed = new SeedIndexes(TestStack.endpoints().elasticsearchUrl())) {
+            assertThat(admin.userExists("truth_shared", keycloak1)).isTrue();
+            assertThat(admin.userExists("truth_shared", keycloak2)).isFalse();
+            seed.refresh(INDEX);
+            assertThat(seed.countByIds(INDEX, List.of("own-1a", "own-1b", "shared-1-20"))).isEqualTo(3);
+            assertThat(seed.countByIds(INDEX, List.of("own-2"))).isZero();
+        }
+        assertThat(tenant.count("SELECT count(*) FROM person WHERE id = 2")).isZero();
+
+        // and the step log holds exactly the refusal for person 1 — no deletion recorded, none done — and every
+        // deletion of person 2's, its document included
+        assertThat(tenant.texts("SELECT store || ' ' || target || ' ' || action || coalesce(' ' || error_class, '')"
+                + " FROM purge.step_log WHERE account_id = '1' ORDER BY id")).containsExactly(
+                "elasticsearch " + INDEX + " FAILED shared_document");
+        assertThat(tenant.texts("SELECT store || ' ' || target || ' ' || action || ' ' || count FROM purge.step_log"
+                + " WHERE account_id = '2' AND action = 'DELETED' ORDER BY store, target")).contains(
+                "elasticsearch " + INDEX + " DELETED 1", "keycloak truth_shared DELETED 1", "postgres person DELETED 1");
+
+        // and the summary says what state the failed account is in, and what the verification could not check
+        // (users matched by database: the rows that map them are deleted with the account)
+        assertThat(output.getAll()).contains("accounts FAILED: 1 (not purged;")
+                .contains("nothing of them was removed in any store")
+                .contains("FAILED in elasticsearch " + INDEX + " (shared_document): not purged; nothing of it was removed")
+                .contains("verification: nothing is left of the purged accounts where it looked (checked user accounts"
+                        + " in postgres, elasticsearch; NOT checked: keycloak truth_shared for user accounts")
+                .doesNotContain("nothing is left of the purged accounts in any store")
+                .doesNotContainIgnoringCase("locked out").doesNotContain("@example.org");
+
+        // and report.json says the same: one account failed on the shared document, what the verification checked
+        JsonNode report = report();
+        assertThat(report.at("/totals/accounts failed").asLong()).isEqualTo(1);
+        assertThat(report.at("/failures/0/store").asString()).isEqualTo("elasticsearch");
+        assertThat(report.at("/failures/0/errorClass").asString()).isEqualTo("shared_document");
+        assertThat(report.at("/summary/failedRemovedFrom").size()).isZero();
+        assertThat(report.at("/summary/verification").asString()).contains("NOT checked: keycloak truth_shared");
+        assertThat(report.at("/summary/stores/elasticsearch/" + INDEX + "/deleted").asLong()).isEqualTo(1);
+
+        // when the shared case is settled (it stays person 20's alone) and the failed accounts are retried
+        try (SeedIndexes seed = new SeedIndexes(TestStack.endpoints().elasticsearchUrl())) {
+            seed.bulkIndex(INDEX, List.of(Map.of("_id", "shared-1-20", "personIds", List.of("20"))));
+            seed.refresh(INDEX);
+        }
+        long execution = tenant.count("SELECT max(job_execution_id) FROM purge.batch_job_execution");
+        assertThat(Main.execute(new String[] {"retry-failed", "--config", config.toString(), "--execution",
+                String.valueOf(execution)}, environment(tenant))).isZero();
+
+        // then person 1 is purged everywhere: rows, Keycloak user, its own documents; the settled case stays
+        assertThat(tenant.count("SELECT count(*) FROM person WHERE id = 1")).isZero();
+        try (KeycloakRealmSetup admin = admin(); SeedIndexes seed = new SeedIndexes(TestStack.endpoints().elasticsearchUrl())) {
+            assertThat(admin.userExists("truth_shared", keycloak1)).isFalse();
+            seed.refresh(INDEX);
+            assertThat(seed.countByIds(INDEX, List.of("own-1a", "own-1b"))).isZero();
+            assertThat(seed.countByIds(INDEX, List.of("shared-1-20"))).isEqualTo(1);
+        }
+        long retry = tenant.count("SELECT max(job_instance_id) FROM purge.batch_job_instance");
+        assertThat(tenant.texts("SELECT store || ' ' || target || ' ' || action || ' ' || count FROM purge.step_log"
+                + " WHERE run_id = " + retry + " AND account_id = '1' AND action = 'DELETED' ORDER BY store")).contains(
+                "elasticsearch " + INDEX + " DELETED 2", "keycloak truth_shared DELETED 1");
+    }
+}
