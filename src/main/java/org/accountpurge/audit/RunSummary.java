@@ -19,7 +19,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * @param failedAttempts step-log FAILED rows over all executions of the run (a restart may have completed them)
  * @param pending    accounts not yet purged nor retained (0 once a real run has completed; in a dry run, those that
  *                   would be purged)
- * @param notFound   accounts that no store knew (nothing to remove anywhere): not counted as purged
+ * @param notFound   accounts that no store knew (nothing to remove anywhere): not counted as purged; a dry run asks
+ *                   the stores too
  * @param failed     accounts a store refused for good, or with something left after the purge: not purged (errors
  *                   in the step log)
  * @param failedRemovedFrom of the failed accounts, per store, how many had something removed there all the same
@@ -119,7 +120,11 @@ public record RunSummary(long runId, long jobExecutionId, String status, boolean
         if (candidates.isEmpty()) {
             lines.add("  no candidates loaded");
         } else if (dryRun) {
-            lines.add("  would be purged by a real run: " + pending);
+            lines.add("  would be purged by a real run: " + pending + "; not found in any store: " + notFound
+                    + "; retained: " + candidates.values().stream().mapToLong(states -> states.getOrDefault("RETAINED",
+                    0L)).sum() + "; would fail: " + failed + (failed > 0 ? " (a store would refuse them; each with"
+                    + " its store and error in purge.step_log)" : "") + "; rejected rows: "
+                    + rejected.values().stream().mapToLong(Long::longValue).sum());
         } else {
             lines.add("  accounts pending: " + pending + "; not found in any store: " + notFound
                     + "; failed attempts over all executions: " + failedAttempts);

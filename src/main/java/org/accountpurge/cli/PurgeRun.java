@@ -440,6 +440,10 @@ final class PurgeRun {
             if (execution == null) {
                 throw new Args.UsageException("there is no job execution " + executionId);
             }
+            if (org.accountpurge.candidate.CandidateSource.isDryRun(execution.getJobParameters())) {
+                throw new Args.UsageException("execution " + executionId + " is a dry run: it purged nothing, and"
+                        + " its FAILED accounts are those a real run would fail; purge the file without --dry-run");
+            }
             if (execution.getStatus().isRunning() || restartable(execution)) {
                 System.err.println("account-purge: run " + execution.getJobInstance().getInstanceId() + " has not"
                         + " completed (" + execution.getStatus() + "): finish it first with "

@@ -137,13 +137,15 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
             ids.removeAll(retained.keySet());
             log.info("{} {} account(s) retained at purge time (changed since the retain step)", retained.size(), kind);
         }
-        if (ids.isEmpty() || dryRun) {
+        if (ids.isEmpty()) {
             return;
         }
         Map<String, StoreOutcomes.Failure> failed = Collections.synchronizedMap(new LinkedHashMap<>());
         ids = refusedBeforehand(ids, failed);
         Set<String> untouched = Set.copyOf(failed.keySet());
-        if (!ids.isEmpty()) {
+        if (dryRun) {
+            notFoundAnywhere(ids);
+        } else if (!ids.isEmpty()) {
             purge(ids, failed);
         }
         if (!failed.isEmpty()) {
@@ -169,6 +171,39 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
             remaining = external(store, remaining, store::refusals, failed);
         }
         return remaining;
+    }
+
+    /**
+     * A dry run's account that no store holds anything of is marked NOT_FOUND, as a real run would mark it; the others
+     * stay PENDING (a real run would purge them). Each store is asked, read-only ({@link AccountStore#verify}), only
+     * about the accounts the stores before it had nothing of. A check a store cannot make fails the chunk.
+     */
+    private void notFoundAnywhere(List<String> ids) {
+        List<String> nowhere = ids;
+        for (AccountStore store : stores.stores()) {
+            if (nowhere.isEmpty()) {
+                return;
+            }
+            List<String> asked = nowhere;
+            StoreOutcomes there;
+            try {
+                there = timed(store, () -> store.verify(asked));
+            } catch (StoreException e) {
+                throw new PurgeFailedException(store.name(), e.target() == null ? store.target() : e.target(),
+                        asked.size(), e.errorType(), e);
+            }
+            Set<String> found = new java.util.HashSet<>();
+            there.byTarget().forEach((target, perAccount) -> perAccount.forEach((id, outcome) -> {
+                if (outcome.isFailure()) {
+                    throw new PurgeFailedException(store.name(), target, asked.size(), outcome.errorClass(), null);
+                }
+                if (outcome.count() > 0) {
+                    found.add(id);
+                }
+            }));
+            nowhere = asked.stream().filter(id -> !found.contains(id)).toList();
+        }
+        candidates.mark(context.runId(), kind, nowhere, CandidateStore.NOT_FOUND);
     }
 
     /**

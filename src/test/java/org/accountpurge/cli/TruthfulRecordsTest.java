@@ -101,9 +101,23 @@ class TruthfulRecordsTest {
                     Map.of("_id", "own-2", "personIds", "2")));
             seed.refresh(INDEX);
         }
-        Path csv = Files.writeString(dir.resolve("two.csv"), "person_id,kind\n1,user\n2,user\n");
+        Path csv = Files.writeString(dir.resolve("two.csv"), "person_id,kind\n1,user\n2,user\n999,user\n");
         String keycloak1 = tenant.keycloakIds().get(1L);
         String keycloak2 = tenant.keycloakIds().get(2L);
+
+        // when a dry run comes first, then it says what the real run will do: purge person 2, find nothing of 999,
+        // fail person 1 (README: "a dry run … ends with what a real run would do")
+        assertThat(Main.execute(new String[] {"purge", "--config", config.toString(), "--input", csv.toString(),
+                "--dry-run"}, environment(tenant))).isEqualTo(4);
+        assertThat(output.getAll()).contains("would be purged by a real run: 1; not found in any store: 1; retained: 0;"
+                + " would fail: 1 (a store would refuse them;");
+        // and retry-failed of a dry run is a command-line error: it purged nothing
+        long dryExecution = tenant.count("SELECT max(job_execution_id) FROM purge.batch_job_execution");
+        assertThat(Main.execute(new String[] {"retry-failed", "--config", config.toString(), "--execution",
+                String.valueOf(dryExecution)}, environment(tenant))).isEqualTo(2);
+        assertThat(output.getAll()).contains("execution " + dryExecution + " is a dry run");
+        assertThat(tenant.count("SELECT count(*) FROM purge.batch_job_instance")).isEqualTo(1);
+        assertThat(tenant.count("SELECT count(*) FROM person")).isEqualTo(CaseFilesTenant.PEOPLE);
 
         // when both are purged
         int exit = Main.execute(new String[] {"purge", "--config", config.toString(), "--input", csv.toString(),
@@ -125,8 +139,9 @@ class TruthfulRecordsTest {
 
         // and the step log holds exactly the refusal for person 1 — no deletion recorded, none done — and every
         // deletion of person 2's, its document included
+        long run = tenant.count("SELECT max(job_instance_id) FROM purge.batch_job_instance");
         assertThat(tenant.texts("SELECT store || ' ' || target || ' ' || action || coalesce(' ' || error_class, '')"
-                + " FROM purge.step_log WHERE account_id = '1' ORDER BY id")).containsExactly(
+                + " FROM purge.step_log WHERE account_id = '1' AND run_id = " + run + " ORDER BY id")).containsExactly(
                 "elasticsearch " + INDEX + " FAILED shared_document");
         assertThat(tenant.texts("SELECT store || ' ' || target || ' ' || action || ' ' || count FROM purge.step_log"
                 + " WHERE account_id = '2' AND action = 'DELETED' ORDER BY store, target")).contains(
@@ -145,6 +160,7 @@ class TruthfulRecordsTest {
         // and report.json says the same: one account failed on the shared document, what the verification checked
         JsonNode report = report();
         assertThat(report.at("/totals/accounts failed").asLong()).isEqualTo(1);
+        assertThat(report.at("/totals/accounts not found in any store").asLong()).isEqualTo(1);
         assertThat(report.at("/failures/0/store").asString()).isEqualTo("elasticsearch");
         assertThat(report.at("/failures/0/errorClass").asString()).isEqualTo("shared_document");
         assertThat(report.at("/summary/failedRemovedFrom").size()).isZero();

@@ -196,13 +196,32 @@ class AccountPurgeWriterTest {
     }
 
     @Test
-    void aDryRunTouchesNoStoreAndMarksNothing() {
-        AccountPurgeWriter writer = writer(true, ids -> Map.of(),
-                new FakeStore("postgres", AccountStore.Phase.IN_DATABASE_TRANSACTION, journal, false));
+    void aDryRunRemovesNothingAndMarksWhatNoStoreHoldsNotFoundAsARealRunWould() {
+        // given the database holds a, Keycloak holds b, and nobody holds c (issue 24: a dry run counted c as "would be
+        // purged", the real run then found nothing of it)
+        FakeStore postgres = new FakeStore("postgres", AccountStore.Phase.IN_DATABASE_TRANSACTION, journal, false) {
+            @Override
+            public StoreOutcomes verify(List<String> ids) {
+                journal.add("postgres verify " + ids);
+                return StoreOutcomes.of("target", outcomes(ids, TargetOutcome.absent()))
+                        .put("target", Map.of("a", TargetOutcome.present(3)));
+            }
+        };
+        FakeStore keycloak = new FakeStore("keycloak", AccountStore.Phase.LOGIN_IDENTITY, journal, true) {
+            @Override
+            public StoreOutcomes verify(List<String> ids) {
+                journal.add("keycloak verify " + ids);
+                return StoreOutcomes.of("realm", Map.of("b", TargetOutcome.present(1)));
+            }
+        };
+        AccountPurgeWriter writer = writer(true, ids -> Map.of(), keycloak, postgres);
 
-        writer.write(chunk("a", "b"));
+        // when a chunk of a, b and c is written in a dry run
+        writer.write(chunk("a", "b", "c"));
 
-        assertThat(journal).isEmpty();
+        // then each store was only asked about what the stores before it had nothing of, nothing was removed, no
+        // savepoint or step log written, and c alone is marked NOT_FOUND
+        assertThat(journal).containsExactly("postgres verify [a, b, c]", "keycloak verify [b, c]", "mark NOT_FOUND [c]");
     }
 
     @Test
@@ -464,6 +483,11 @@ class AccountPurgeWriterTest {
         public int markDone(long runId, AccountKind kind, List<String> accountIds) {
             journal.add("markDone " + accountIds);
             return 0;
+        }
+
+        @Override
+        public void mark(long runId, AccountKind kind, List<String> accountIds, String state) {
+            journal.add("mark " + state + " " + accountIds);
         }
 
         @Override
