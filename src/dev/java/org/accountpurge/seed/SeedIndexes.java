@@ -54,6 +54,7 @@ public final class SeedIndexes implements AutoCloseable {
                             case "date" -> p.date(d -> d);
                             case "long" -> p.long_(l -> l);
                             case "boolean" -> p.boolean_(b -> b);
+                            case "text+raw" -> p.text(t -> t.fields("raw", f -> f.keyword(k -> k)));
                             default -> p.text(t -> t);
                         }));
                         return m;

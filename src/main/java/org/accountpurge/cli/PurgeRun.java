@@ -140,6 +140,8 @@ final class PurgeRun {
         if (access == Access.READ_ONLY) {
             args.add("--spring.flyway.enabled=false");
             args.add("--spring.datasource.hikari.read-only=true");
+        } else { // the tool's tables are created once the command goes on (prepare): a refusal leaves none behind
+            args.add("--account-purge.migrate-on-demand=true");
         }
         overrides.forEach((k, v) -> args.add("--" + k + "=" + v));
         ExecutionConfigRecorder.Who who = Attribution.current();
@@ -197,6 +199,9 @@ final class PurgeRun {
                 return refusedByLock(ctx);
             }
             try (TenantLease held = lock.get()) {
+                if (!prepare(ctx)) {
+                    return NOT_STARTED;
+                }
                 LastExecution unfinished = unfinishedExecution(jdbc, sha256);
                 if (unfinished != null && !newRun && !dryRun) {
                     System.err.println("account-purge: execution " + unfinished.id() + " of this same input "
@@ -205,9 +210,6 @@ final class PurgeRun {
                             + ". Finish it with:\n  " + restartCommand(config, unfinished.id(), unfinished.markedRunning())
                             + "\n(or start over with --new-run)");
                     return REFUSED;
-                }
-                if (!preflight(ctx)) {
-                    return NOT_STARTED;
                 }
                 return report(ctx, config, launch(ctx, input, sha256, dryRun));
             }
@@ -232,6 +234,9 @@ final class PurgeRun {
                 return refusedByLock(ctx);
             }
             try (TenantLease held = lock.get()) {
+                if (!prepare(ctx)) {
+                    return NOT_STARTED;
+                }
                 PurgeProperties.Window window = ctx.getBean(PurgeProperties.class).job().window();
                 if (!dryRun) {
                     Integer stopped = earlierNightStopped(ctx, config, selection.name(), runDate, window);
@@ -246,9 +251,6 @@ final class PurgeRun {
                         System.err.println("account-purge: " + refusal);
                         return REFUSED;
                     }
-                }
-                if (!preflight(ctx)) {
-                    return NOT_STARTED;
                 }
                 JobParametersBuilder parameters = new JobParametersBuilder()
                         .addString(CandidateSource.SELECTION, selection.name())
@@ -297,9 +299,6 @@ final class PurgeRun {
             }
             System.out.println("Resuming the " + night + " run that was stopped (execution " + execution.getId()
                     + "), before tonight's");
-            if (!preflight(ctx)) {
-                return NOT_STARTED;
-            }
             JobExecution resumed = operator.restart(execution);
             int code = report(ctx, config, resumed);
             return resumed.getStatus() == BatchStatus.COMPLETED ? null : code;
@@ -370,7 +369,7 @@ final class PurgeRun {
                     System.err.println("account-purge: " + refusal);
                     return REFUSED;
                 }
-                if (!preflight(ctx)) {
+                if (!prepare(ctx)) {
                     return NOT_STARTED;
                 }
                 JobOperator operator = ctx.getBean(JobOperator.class);
@@ -509,6 +508,9 @@ final class PurgeRun {
             if (purge && lock.isEmpty()) {
                 return refusedByLock(ctx);
             }
+            if (purge) {
+                ctx.getBean(org.accountpurge.audit.PurgeSchema.class).migrateNow(); // its outcomes go to the step log
+            }
             try {
                 Orphans finder = new Orphans(ctx.getBean(TenantStores.class), ctx.getBean(PurgeProperties.class));
                 List<Orphans.Orphan> found = finder.find();
@@ -562,6 +564,18 @@ final class PurgeRun {
     private static boolean restartable(JobExecution execution) {
         return execution.getStatus() == BatchStatus.FAILED || execution.getStatus() == BatchStatus.STOPPED
                 || execution.getStatus() == BatchStatus.UNKNOWN;
+    }
+
+    /**
+     * The preflight, then — only when it finds nothing wrong — the tool's own tables migrated: a refused run (exit 2)
+     * leaves the tenant's database exactly as it found it.
+     */
+    private static boolean prepare(ConfigurableApplicationContext ctx) {
+        if (!preflight(ctx)) {
+            return false;
+        }
+        ctx.getBean(org.accountpurge.audit.PurgeSchema.class).migrateNow();
+        return true;
     }
 
     private static boolean preflight(ConfigurableApplicationContext ctx) {

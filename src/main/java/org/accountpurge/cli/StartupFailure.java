@@ -31,7 +31,10 @@ final class StartupFailure {
             if (t instanceof BindValidationException v) {
                 List<String> lines = new ArrayList<>();
                 for (ObjectError error : v.getValidationErrors()) {
-                    lines.add(key(v, error) + ": " + error.getDefaultMessage() + origin(v, error));
+                    ConfigurationProperty checked = checkedProperty(v, error);
+                    lines.add(checked != null ? checked.getName() + ": " + error.getDefaultMessage()
+                            + (checked.getOrigin() == null ? "" : " (" + checked.getOrigin() + ")")
+                            : key(v, error) + ": " + error.getDefaultMessage() + origin(v, error));
                 }
                 return new Description(String.join("\n", lines), true);
             }
@@ -73,6 +76,27 @@ final class StartupFailure {
             parts.remove(parts.size() - 1); // an isXxx() check of the record: name the record
         }
         return prefix + "." + String.join(".", parts.stream().map(StartupFailure::kebab).toList());
+    }
+
+    /**
+     * The key a record's own check is about, when its name says so: {@code isUserIdSqlOneStatement} checks
+     * {@code user-id-sql}, {@code isSqlOneStatement} of a retention rule its {@code sql} — the longest bound key the
+     * check's name starts with, so that the message names that key with its file and line. Null when none.
+     */
+    private static ConfigurationProperty checkedProperty(BindValidationException v, ObjectError error) {
+        if (!(error instanceof FieldError field) || error.getCodes() == null
+                || List.of(error.getCodes()).stream().noneMatch(c -> c.startsWith("AssertTrue"))) {
+            return null;
+        }
+        String check = v.getValidationErrors().getName() + "." + kebab(field.getField());
+        ConfigurationProperty best = null;
+        for (ConfigurationProperty p : v.getValidationErrors().getBoundProperties()) {
+            String name = p.getName().toString();
+            if (check.startsWith(name + "-") && (best == null || name.length() > best.getName().toString().length())) {
+                best = p;
+            }
+        }
+        return best;
     }
 
     private static String origin(BindValidationException v, ObjectError error) {

@@ -240,9 +240,18 @@ public record PurgeProperties(
         @AssertTrue(message = "user-match: database needs user-id-sql (and only it takes one): one statement using"
                 + " :ids and selecting (account id, Keycloak user id)")
         public boolean isUserIdSqlGiven() {
-            boolean given = userIdSql != null && !userIdSql.isBlank();
-            return (userMatch == UserMatch.DATABASE) == given
-                    && (!given || (SqlText.singleStatement(userIdSql) != null && userIdSql.contains(":ids")));
+            return (userMatch == UserMatch.DATABASE) == (userIdSql != null && !userIdSql.isBlank());
+        }
+
+        @AssertTrue(message = "must be exactly one statement: a ';' followed by more SQL is refused (the lookup only"
+                + " reads)")
+        public boolean isUserIdSqlOneStatement() {
+            return userIdSql == null || userIdSql.isBlank() || SqlText.singleStatement(userIdSql) != null;
+        }
+
+        @AssertTrue(message = "must use the parameter :ids (the chunk's account ids)")
+        public boolean isUserIdSqlUsingIds() {
+            return userIdSql == null || userIdSql.isBlank() || userIdSql.contains(":ids");
         }
     }
 

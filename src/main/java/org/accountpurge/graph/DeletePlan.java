@@ -11,14 +11,18 @@ import java.util.List;
  *   <li>{@code operations}: set-null and delete operations in an order where nothing is deleted while other
  *       rows still reference it: referencing tables first, each table's incoming set-null edges just before it;
  *       the root table last.</li>
+ *   <li>{@code edgesUsed}: every foreign key edge the plan walks (deleted through, nulled or protected): a rule for
+ *       an edge no kind's plan uses does nothing, and the preflight refuses it.</li>
  * </ul>
  */
-public record DeletePlan(RootTable root, List<ProtectCheck> protect, List<Operation> operations, List<String> warnings) {
+public record DeletePlan(RootTable root, List<ProtectCheck> protect, List<Operation> operations, List<String> warnings,
+                         java.util.Set<String> edgesUsed) {
 
     public DeletePlan {
         protect = List.copyOf(protect);
         operations = List.copyOf(operations);
         warnings = List.copyOf(warnings);
+        edgesUsed = java.util.Set.copyOf(edgesUsed);
     }
 
     /** Delete or null rows reached through {@code paths}; the root table's own operation has no path. */

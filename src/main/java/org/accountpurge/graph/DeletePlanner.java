@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,6 +25,22 @@ public final class DeletePlanner {
     static final int MAX_PATHS_PER_TABLE = 64;
 
     private DeletePlanner() {
+    }
+
+    /**
+     * A rule the plans of every configured kind leave unused ({@code edgesUsed} of each plan): an edge no account's
+     * deletion ever reaches — it hangs off rows that are protected, nulled, or of no configured kind — so the rule
+     * does nothing (a {@code set-null} on a NOT NULL column included, which would be refused if it were reached).
+     * One problem per such rule, in name order.
+     */
+    public static List<String> unusedRules(Map<String, EdgeRule> rules, List<DeletePlan> plans) {
+        Set<String> used = new HashSet<>();
+        plans.forEach(plan -> used.addAll(plan.edgesUsed()));
+        return new TreeMap<>(rules).entrySet().stream().filter(rule -> !used.contains(rule.getKey()))
+                .map(rule -> "purge.edges." + rule.getValue().configName() + " names " + rule.getKey() + ", which no"
+                        + " configured kind's deletion reaches (its rows hang off rows that are protected, nulled or"
+                        + " of no configured kind): the rule would do nothing; remove it")
+                .toList();
     }
 
     /**
@@ -117,7 +134,8 @@ public final class DeletePlanner {
         deleteEdgesFrom.values().forEach(used::addAll);
         used.stream().filter(fk -> !fk.indexed()).map(ForeignKey::edge).distinct().sorted().forEach(edge ->
                 warnings.add("foreign key " + edge + " has no index: every chunk scans its table"));
-        return new DeletePlan(root, checks, operations, warnings);
+        return new DeletePlan(root, checks, operations, warnings,
+                used.stream().map(ForeignKey::edge).collect(java.util.stream.Collectors.toSet()));
     }
 
     /** All delete-edge paths from {@code table} to the root; the root's own list is empty. */

@@ -9,6 +9,11 @@ public enum EdgeRule {
     /** An account with such a row is retained; the edge is the reason. */
     PROTECT;
 
+    /** The rule as it is written in the configuration: {@code delete}, {@code set-null}, {@code protect}. */
+    public String configName() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
     public static EdgeRule parse(String text) {
         return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "delete" -> DELETE;

@@ -29,6 +29,13 @@ import org.springframework.transaction.PlatformTransactionManager;
 @Configuration(proxyBeanMethods = false)
 class StoresConfiguration {
 
+    /** The tool's own tables, migrated at start-up unless {@code account-purge.migrate-on-demand} (the CLI's writers). */
+    @Bean
+    org.accountpurge.audit.PurgeSchema purgeSchema(
+            @org.springframework.beans.factory.annotation.Value("${account-purge.migrate-on-demand:false}") boolean onDemand) {
+        return new org.accountpurge.audit.PurgeSchema(onDemand);
+    }
+
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(prefix = "purge.elasticsearch", name = "url")
     ElasticsearchStore elasticsearchStore(PurgeProperties config) {

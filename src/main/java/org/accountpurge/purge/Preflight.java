@@ -34,6 +34,12 @@ public class Preflight implements Tasklet {
 
     private final PurgeProperties config;
     private final TenantStores stores;
+    /**
+     * Whether this context's preflight has logged what it found already: the command line checks before it creates
+     * an execution, and the execution's first step checks again; what both find is logged once (at debug the second
+     * time), problems are reported each time.
+     */
+    private volatile boolean told;
 
     public Preflight(PurgeProperties config, TenantStores stores) {
         this.config = config;
@@ -64,13 +70,16 @@ public class Preflight implements Tasklet {
      * queries that do not run, missing indexes, a realm the client cannot read. Touches nothing.
      */
     public List<String> problems() {
-        stores.describe().forEach(line -> log.info("Stores this purge touches: {}", line));
+        stores.describe().forEach(line -> info("Stores this purge touches: {}", line));
         List<String> problems = new ArrayList<>();
         stores.events().map(org.accountpurge.store.postgres.DeletionEvents::problem).ifPresent(problems::add);
+        List<org.accountpurge.graph.DeletePlan> plans = new ArrayList<>();
+        boolean planned = true;
         for (AccountKind kind : stores.kinds()) {
             try {
                 PostgresAccounts accounts = stores.postgres(kind);
                 describe(kind, accounts.plan().plan());
+                plans.add(accounts.plan().plan());
                 accounts.protectedAccounts(List.of());
                 for (PurgeProperties.RetentionRule rule : config.retentionFor(kind)) {
                     if (rule.sql() != null) {
@@ -83,10 +92,14 @@ public class Preflight implements Tasklet {
                     }
                 }
             } catch (PlanException e) {
+                planned = false;
                 e.problems().forEach(p -> problems.add(kind + " accounts: " + p));
             } catch (StoreException e) {
                 problems.add(kind + " accounts: " + e.getMessage() + " " + rootMessage(e));
             }
+        }
+        if (planned && !plans.isEmpty()) {
+            problems.addAll(org.accountpurge.graph.DeletePlanner.unusedRules(config.edges().rules(), plans));
         }
         stores.elasticsearch().ifPresent(elasticsearch -> {
             for (PurgeProperties.Index index : config.elasticsearch().indexes()) {
@@ -121,7 +134,24 @@ public class Preflight implements Tasklet {
         if (config.selection() != null) {
             selectionProblems(problems);
         }
+        told = true;
         return problems;
+    }
+
+    private void info(String format, Object... arguments) {
+        if (told) {
+            log.debug(format, arguments);
+        } else {
+            log.info(format, arguments);
+        }
+    }
+
+    private void warn(String format, Object... arguments) {
+        if (told) {
+            log.debug(format, arguments);
+        } else {
+            log.warn(format, arguments);
+        }
     }
 
     /** The selection queries run; the realm can show users' activity over the inactivity window. */
@@ -150,17 +180,17 @@ public class Preflight implements Tasklet {
             if (events != null && config.selection().requireEvents()) {
                 problems.add(events + " (purge.selection.require-events is true)");
             } else if (events != null) {
-                log.warn("Activity veto: {}", events);
+                warn("Activity veto: {}", events);
             }
         });
     }
 
-    private static void describe(AccountKind kind, DeletePlan plan) {
-        log.info("Delete plan for {} accounts: tables in order {}; set-null {}; protect {}", kind, plan.deletedTables(),
+    private void describe(AccountKind kind, DeletePlan plan) {
+        info("Delete plan for {} accounts: tables in order {}; set-null {}; protect {}", kind, plan.deletedTables(),
                 plan.operations().stream().filter(o -> o instanceof DeletePlan.SetNull)
                         .map(o -> ((DeletePlan.SetNull) o).edge().edge()).toList(),
                 plan.protect().stream().map(p -> p.edge().edge()).toList());
-        plan.warnings().forEach(w -> log.warn("Delete plan for {} accounts: {}", kind, w));
+        plan.warnings().forEach(w -> warn("Delete plan for {} accounts: {}", kind, w));
     }
 
     private static String rootMessage(Throwable e) {

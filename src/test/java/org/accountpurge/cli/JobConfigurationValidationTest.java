@@ -69,6 +69,24 @@ class JobConfigurationValidationTest {
     }
 
     @Test
+    void aTwoStatementUserIdSqlIsNamedAsSuchWithFileAndLine() throws Exception {
+        // given user-id-sql of two statements (issue 24: it was reported as if user-id-sql were missing, with no file
+        // and line; README: "errors name the key and what is wrong ... the file and line")
+        String twoStatements = Files.readString(Path.of("jobs-config/reference-tenant.yml"))
+                .replace("    user-match: id ", "    user-match: database\n    user-id-sql: SELECT id, id FROM users"
+                        + " WHERE id = ANY(:ids); DELETE FROM users\n    # ");
+        assertThatThrownBy(() -> start(twoStatements))
+                .hasMessageContaining("purge.keycloak.user-id-sql: must be exactly one statement")
+                .hasMessageContaining("bad.yml] - 87:") // file, line and column
+                .hasMessageNotContaining("needs user-id-sql");
+        String noIds = Files.readString(Path.of("jobs-config/reference-tenant.yml"))
+                .replace("    user-match: id ", "    user-match: database\n    user-id-sql: SELECT id, id FROM users\n"
+                        + "    # ");
+        assertThatThrownBy(() -> start(noIds)).hasMessageContaining("purge.keycloak.user-id-sql: must use the parameter"
+                + " :ids").hasMessageContaining("bad.yml");
+    }
+
+    @Test
     void unknownKeysAreNamedWithFileAndLine(CapturedOutput output) throws Exception {
         String yaml = Files.readString(Path.of("jobs-config/reference-tenant.yml"))
                 .replace("    user-match: id ", "    user-matc: id ");

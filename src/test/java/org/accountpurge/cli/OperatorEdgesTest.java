@@ -680,7 +680,8 @@ class OperatorEdgesTest {
                     + "      sql: SELECT id FROM users WHERE id = ANY(:ids); COMMIT; INSERT INTO probe VALUES (1); COMMIT\n");
             assertThat(cli("purge", "--config", sneaky.toString(), "--input", csv.toString(), "--dry-run"))
                     .isEqualTo(2);
-            assertThat(output.getAll()).contains("purge.retention[0]: the sql must be exactly one statement");
+            assertThat(output.getAll()).containsPattern("purge\\.retention\\[0\\]\\.sql: the sql must be exactly one"
+                    + " statement.*yml\\] - [0-9]+:[0-9]+\\)");
 
             // when one statement writes (a data-modifying WITH), then the read-only session refuses it
             Path writing = config("  retention:\n", "  retention:\n    - name: writing\n      applies-to: user\n"

@@ -189,4 +189,46 @@ class TruthfulRecordsTest {
                 + " WHERE run_id = " + retry + " AND account_id = '1' AND action = 'DELETED' ORDER BY store")).contains(
                 "elasticsearch " + INDEX + " DELETED 2", "keycloak truth_shared DELETED 1");
     }
+
+    @Test
+    void aRefusedRunLeavesTheDatabaseAsItFoundItAndAnUnreachableRuleIsRefused(CapturedOutput output) throws Exception {
+        // given a tenant database the purge never ran on (no purge schema), with comments on approvals: approvals are
+        // never deleted (their approver is protected, their case nulled), so a rule on comments is never reached
+        CaseFilesTenant tenant = CaseFilesTenant.create(TestStack.endpoints(), "truth_refused", List.of());
+        try (var c = tenant.connection(); var st = c.createStatement()) {
+            st.execute("CREATE TABLE approval_comment (id bigserial PRIMARY KEY, approval_id bigint NOT NULL REFERENCES"
+                    + " approval(id), body text)");
+            st.execute("INSERT INTO approval_comment (approval_id, body) SELECT id, 'ok' FROM approval");
+        }
+        Path csv = Files.writeString(dir.resolve("people.csv"), "person_id,kind\n1,user\n2,user\n");
+        String base = Files.readString(DatabaseOnlyTenantTest.CONFIG).replace("report-directory:"
+                + " target/purge-reports-test", "report-directory: " + dir.resolve("reports"));
+        Path unreachable = Files.writeString(dir.resolve("unreachable.yml"), base.replace("    set-null:\n",
+                "    set-null:\n      - approval_comment.approval_id\n"));
+
+        // when a purge names set-null on that NOT NULL column (issue 24: accepted silently; README says refused)
+        int exit = Main.execute(new String[] {"purge", "--config", unreachable.toString(), "--input", csv.toString(),
+                "--reason", "unreachable rule"}, tenant.databaseProperties());
+
+        // then nothing starts (exit 2), naming the rule that would do nothing
+        assertThat(exit).isEqualTo(2);
+        assertThat(output.getAll()).contains("purge.edges.set-null names approval_comment.approval_id, which no"
+                + " configured kind's deletion reaches");
+        // and the database is exactly as it was: no purge schema (issue 24: a refused run created it), every row
+        assertThat(tenant.count("SELECT count(*) FROM pg_namespace WHERE nspname = 'purge'")).isZero();
+        assertThat(tenant.count("SELECT count(*) FROM person")).isEqualTo(CaseFilesTenant.PEOPLE);
+        assertThat(tenant.count("SELECT count(*) FROM approval_comment")).isEqualTo(1);
+
+        // when the rule is left out and the purge runs
+        String before = output.getAll();
+        assertThat(Main.execute(new String[] {"purge", "--config", Files.writeString(dir.resolve("fixed.yml"), base)
+                .toString(), "--input", csv.toString(), "--reason", "fixed"}, tenant.databaseProperties())).isZero();
+
+        // then it completes, and the preflight's findings are said once, not again by the job's first step
+        String run = output.getAll().substring(before.length());
+        assertThat(run.split("Stores this purge touches: user accounts", -1)).hasSize(2);
+        assertThat(run.split("Delete plan for user accounts: tables in order", -1)).hasSize(2);
+        assertThat(tenant.count("SELECT count(*) FROM person WHERE id IN (1, 2)")).isZero();
+        assertThat(tenant.count("SELECT count(*) FROM approval_comment")).isEqualTo(1);
+    }
 }

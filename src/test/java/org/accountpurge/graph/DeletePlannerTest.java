@@ -41,6 +41,32 @@ class DeletePlannerTest {
     }
 
     @Test
+    void aRuleNoKindsDeletionReachesIsReportedEvenASetNullOnANotNullColumn() {
+        // given a comment table behind content (protected: its rows are never deleted), whose NOT NULL content_id is
+        // ruled set-null, and a rule for orders, which reach only orgs (issue 24: README said such a set-null is
+        // refused, and it was accepted silently because the edge is never reached)
+        List<ForeignKey> keys = new java.util.ArrayList<>(schema);
+        keys.add(fk("comment", "content_id", "content", false));
+        Map<String, EdgeRule> rules = rules();
+        rules.put("comment.content_id", EdgeRule.SET_NULL);
+        rules.put("orders.org_id", EdgeRule.DELETE);
+        DeletePlan users = DeletePlanner.plan(USERS, keys, rules, null);
+
+        // then with users the only kind both rules are named as doing nothing; the used ones are not
+        assertThat(DeletePlanner.unusedRules(rules, List.of(users))).containsExactly(
+                "purge.edges.set-null names comment.content_id, which no configured kind's deletion reaches (its rows"
+                        + " hang off rows that are protected, nulled or of no configured kind): the rule would do"
+                        + " nothing; remove it",
+                "purge.edges.delete names orders.org_id, which no configured kind's deletion reaches (its rows hang"
+                        + " off rows that are protected, nulled or of no configured kind): the rule would do nothing;"
+                        + " remove it");
+        // and with orgs configured too, the orders rule is used by the orgs' plan
+        DeletePlan orgs = DeletePlanner.plan(new RootTable("org", "orgs", "id"), keys, rules, null);
+        assertThat(DeletePlanner.unusedRules(rules, List.of(users, orgs))).singleElement().asString()
+                .contains("comment.content_id");
+    }
+
+    @Test
     void ordersReferencingRowsBeforeWhatTheyReferenceAndTheRootLast() {
         DeletePlan plan = DeletePlanner.plan(USERS, schema, rules(), null);
 

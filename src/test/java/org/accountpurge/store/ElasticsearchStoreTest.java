@@ -112,7 +112,8 @@ class ElasticsearchStoreTest {
                 Duration.ofSeconds(5), Duration.ofSeconds(60));
              SeedIndexes seed = new SeedIndexes(TestStack.endpoints().elasticsearchUrl())) {
             // given notes of a alone, of a and b together (a shared note), of c; and a note whose owner is a path
-            seed.recreateIndex("shared-notes", Map.of("userIds", "keyword", "owner.id", "keyword", "title", "text"));
+            seed.recreateIndex("shared-notes", Map.of("userIds", "keyword", "owner.id", "keyword", "title", "text",
+                    "subject", "text+raw"));
             seed.bulkIndex("shared-notes", List.of(Map.of("_id", "n1", "userIds", "a"),
                     Map.of("_id", "n2", "userIds", List.of("a", "b")), Map.of("_id", "n3", "userIds", "c"),
                     Map.of("_id", "n4", "owner", Map.of("id", "a")), Map.of("_id", "n5", "owner", Map.of("id", "c"))));
@@ -157,7 +158,12 @@ class ElasticsearchStoreTest {
             // and a text field or one the index does not map cannot find an id: the preflight's problem names it
             assertThat(es.fieldProblem("shared-notes", "userIds")).isNull();
             assertThat(es.fieldProblem("shared-notes", "owner.id")).isNull();
-            assertThat(es.fieldProblem("shared-notes", "title")).contains("analysed text").contains("title.keyword");
+            // (and a keyword sub-field is suggested only when the mapping has one, by its own name; issue 24: the
+            // problem suggested title.keyword for an index that maps no such sub-field)
+            assertThat(es.fieldProblem("shared-notes", "title")).contains("analysed text")
+                    .contains("the index maps no keyword sub-field of it").doesNotContain("title.keyword");
+            assertThat(es.fieldProblem("shared-notes", "subject")).contains("analysed text")
+                    .contains("name its keyword sub-field subject.raw").doesNotContain("subject.keyword");
             assertThat(es.fieldProblem("shared-notes", "authorId")).contains("has no field authorId");
         }
     }

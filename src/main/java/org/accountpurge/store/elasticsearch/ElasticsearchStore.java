@@ -81,8 +81,17 @@ public final class ElasticsearchStore implements AutoCloseable {
             if (mapping == null || mapping.mapping().isEmpty()) {
                 problems.add("index " + concrete + " has no field " + field + " (a search for an account finds nothing)");
             } else if (mapping.mapping().values().stream().anyMatch(p -> p.isText() || p.isMatchOnlyText())) {
+                List<String> keywords = new ArrayList<>();
+                mapping.mapping().values().stream().filter(p -> p.isText()).forEach(p -> p.text().fields().forEach(
+                        (name, sub) -> {
+                            if (sub.isKeyword() || sub.isConstantKeyword() || sub.isWildcard()) {
+                                keywords.add(field + "." + name);
+                            }
+                        }));
                 problems.add("field " + field + " of index " + concrete + " is analysed text (an id is cut into words a"
-                        + " search for the whole id never finds): name a keyword field, e.g. " + field + ".keyword");
+                        + " search for the whole id never finds): " + (keywords.isEmpty() ? "the index maps no keyword"
+                        + " sub-field of it; name a keyword field, or map one and reindex"
+                        : "name its keyword sub-field " + String.join(" or ", keywords)));
             }
         });
         return problems.isEmpty() ? null : String.join("; ", problems);
