@@ -211,6 +211,12 @@ final class PurgeRun {
                             + "\n(or start over with --new-run)");
                     return REFUSED;
                 }
+                String done = newRun || dryRun ? null : completedRun(jdbc, sha256);
+                if (done != null) {
+                    System.err.println("account-purge: " + done + "; to purge it again as a new run:\n  " + Main.self()
+                            + " purge --config " + config + " --input " + input + " --reason \"...\" --new-run");
+                    return REFUSED;
+                }
                 return report(ctx, config, launch(ctx, input, sha256, dryRun));
             }
         }
@@ -634,6 +640,21 @@ final class PurgeRun {
      * The last execution of a real (not dry) run of the same file, when that run never completed: failed, stopped,
      * or still marked running although its process is gone (the caller holds the tenant's lock).
      */
+    /**
+     * "run R purged this file on DATE (execution E)" when a real run of this same input (by SHA-256) completed; null
+     * when none did.
+     */
+    private static String completedRun(JdbcTemplate jdbc, String sha256) {
+        LastExecution completed = lastRealExecution(jdbc, true, "e.status = 'COMPLETED' AND "
+                + parameter(CandidateSource.INPUT_SHA256) + " = ?", sha256);
+        if (completed == null) {
+            return null;
+        }
+        return jdbc.queryForObject("SELECT 'run ' || job_instance_id || ' purged this file on ' || to_char(end_time,"
+                + " 'YYYY-MM-DD HH24:MI:SS') || ' (execution ' || job_execution_id || ', COMPLETED)' FROM"
+                + " purge.batch_job_execution WHERE job_execution_id = ?", String.class, completed.id());
+    }
+
     private static LastExecution unfinishedExecution(JdbcTemplate jdbc, String sha256) {
         return lastRealExecution(jdbc, true, "e.status NOT IN ('COMPLETED', 'ABANDONED') AND "
                 + parameter(CandidateSource.INPUT_SHA256) + " = ?", sha256);

@@ -230,5 +230,22 @@ class TruthfulRecordsTest {
         assertThat(run.split("Delete plan for user accounts: tables in order", -1)).hasSize(2);
         assertThat(tenant.count("SELECT count(*) FROM person WHERE id IN (1, 2)")).isZero();
         assertThat(tenant.count("SELECT count(*) FROM approval_comment")).isEqualTo(1);
+        // when the same file is purged again after that run completed (issue 24: a new run started silently)
+        Path fixed = dir.resolve("fixed.yml");
+        long runs = tenant.count("SELECT count(*) FROM purge.batch_job_instance");
+        before = output.getAll();
+        assertThat(Main.execute(new String[] {"purge", "--config", fixed.toString(), "--input", csv.toString(),
+                "--reason", "again"}, tenant.databaseProperties())).isEqualTo(3);
+
+        // then it is refused, saying which run purged it when, and how to run it again; no run is started
+        assertThat(output.getAll().substring(before.length())).containsPattern("run [0-9]+ purged this file on"
+                + " [0-9-]+ [0-9:]+ \\(execution [0-9]+, COMPLETED\\); to purge it again as a new run:")
+                .contains("--new-run");
+        assertThat(tenant.count("SELECT count(*) FROM purge.batch_job_instance")).isEqualTo(runs);
+        // and with --new-run it runs again (the two people are not found now)
+        assertThat(Main.execute(new String[] {"purge", "--config", fixed.toString(), "--input", csv.toString(),
+                "--reason", "again", "--new-run"}, tenant.databaseProperties())).isZero();
+        assertThat(tenant.count("SELECT count(*) FROM purge.batch_job_instance")).isEqualTo(runs + 1);
+        assertThat(output.getAll()).contains("not found in any store: 2");
     }
 }
