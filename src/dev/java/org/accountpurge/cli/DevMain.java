@@ -64,6 +64,14 @@ public final class DevMain {
         switch (args.command()) {
             case "stack" -> {
                 LocalStack stack = LocalStack.start(Path.of("target/stack"));
+                // Ctrl-C / SIGTERM is how this command ends: stop every server, say so, and exit 0 (the JVM's own
+                // exit code after a signal, 143, made Maven print "exited with an error" and a stack trace)
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    stack.close();
+                    System.out.println("Stack stopped: every server ended, its run folder removed.");
+                    System.out.flush();
+                    Runtime.getRuntime().halt(0);
+                }, "stack-command-stop"));
                 System.out.println("STACK READY " + stack.endpoints() + " pids=" + stack.serverPids());
                 String secret = null;
                 if (args.flag("seed")) {

@@ -112,6 +112,20 @@ public final class KeycloakRealmSetup implements AutoCloseable {
         }
     }
 
+    /** Takes a realm-management role away from the purge client's service account (a client set up too narrowly). */
+    public void revokePurgeClientRole(String realm, String purgeClientId, String role) {
+        try {
+            RealmResource r = keycloak.realm(realm);
+            String clientUuid = r.clients().findByClientId(purgeClientId).get(0).getId();
+            String serviceUser = r.clients().get(clientUuid).getServiceAccountUser().getId();
+            String realmManagement = r.clients().findByClientId("realm-management").get(0).getId();
+            r.users().get(serviceUser).roles().clientLevel(realmManagement).remove(
+                    List.of(r.clients().get(realmManagement).roles().get(role).toRepresentation()));
+        } catch (RuntimeException e) {
+            throw translate("revoke " + role + " in realm " + realm, e);
+        }
+    }
+
     /** Creates users in batches with partial import; ids are kept. */
     public void importUsers(String realm, List<KeycloakUserSpec> users) {
         for (int from = 0; from < users.size(); from += IMPORT_BATCH) {

@@ -194,9 +194,13 @@ public final class LocalStack implements AutoCloseable {
         boolean root = StackDirs.runningAsRoot();
         Path data = runDir.resolve("es-data");
         Path logs = runDir.resolve("es-logs");
+        // its temporary files (ES_TMPDIR, and the launcher's final-flags files) in the run folder, which goes with the
+        // stack: left to /tmp they stayed behind after every stop
+        Path tmp = runDir.resolve("es-tmp");
         try {
             Files.createDirectories(data);
             Files.createDirectories(logs);
+            Files.createDirectories(tmp);
         } catch (IOException e) {
             throw new StackException("Cannot create Elasticsearch data folders under " + runDir, e);
         }
@@ -215,6 +219,7 @@ public final class LocalStack implements AutoCloseable {
             // only its own folders: PostgreSQL initialises its data folder in the same run folder concurrently
             StackDirs.chownRecursively(data, StackDirs.UNPRIVILEGED_UID);
             StackDirs.chownRecursively(logs, StackDirs.UNPRIVILEGED_UID);
+            StackDirs.chownRecursively(tmp, StackDirs.UNPRIVILEGED_UID);
             command.addAll(List.of("setpriv", "--reuid=" + StackDirs.UNPRIVILEGED_UID,
                     "--regid=" + StackDirs.UNPRIVILEGED_UID, "--clear-groups", "--"));
         }
@@ -233,6 +238,8 @@ public final class LocalStack implements AutoCloseable {
         ServerProcess es = ServerProcess.start("Elasticsearch", command, Map.of(
                 "ES_JAVA_HOME", System.getProperty("java.home"),
                 "ES_JAVA_OPTS", "-Xms512m -Xmx512m",
+                "ES_TMPDIR", tmp.toString(),
+                "CLI_JAVA_OPTS", "-Djava.io.tmpdir=" + tmp,
                 "HOME", root ? "/tmp" : System.getProperty("user.home")), home, logDir.resolve("elasticsearch.log"));
         register(es);
         StaleRuns.record(runDir, es.pid());

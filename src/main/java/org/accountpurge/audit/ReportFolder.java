@@ -12,7 +12,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The folder of one execution's report, {@code <report-directory>/run-<R>-execution-<E>/}: {@code report.json},
+ * The folder of one execution's report, {@code <report-directory>/<tenant>/run-<R>-execution-<E>/} (see
+ * {@link #tenant}; a file {@code .owner} names the tenant and execution it belongs to): {@code report.json},
  * {@code report.html} (self-contained: no script, style sheet or font from elsewhere) and the account ids as CSV —
  * {@code purged.csv}, {@code retained.csv} (with the reason), {@code failed.csv} (with the store, target and error of
  * the last failure) and {@code rejected.csv} (input line and reason). Written again, it is replaced whole: each file is
@@ -26,20 +27,41 @@ public final class ReportFolder {
     private ReportFolder() {
     }
 
-    /** The folder of an execution's report under {@code root}. */
-    public static Path of(Path root, long runId, long executionId) {
-        return root.resolve("run-" + runId + "-execution-" + executionId).toAbsolutePath();
+    /** The file in each report folder naming the job repository (tenant) and execution it belongs to. */
+    static final String OWNER = ".owner";
+
+    /** The folder of an execution's report under {@code root}, in the folder of its tenant ({@link #tenant}). */
+    public static Path of(Path root, String tenant, long runId, long executionId) {
+        return root.resolve(tenant).resolve("run-" + runId + "-execution-" + executionId).toAbsolutePath();
+    }
+
+    /**
+     * The folder of this tenant's reports and CSVs under the report directory: {@code <database>-<repository>}, the
+     * database's name and the first 8 characters of the job repository's random id ({@code purge.repository}), so
+     * that two tenants sharing a report directory — each with its run 1 — never write into the same folder. The
+     * database's name alone before the repository has an id (a schema of an earlier version, read-only).
+     */
+    public static String tenant(JdbcTemplate jdbc) {
+        String database = jdbc.queryForObject("SELECT current_database()", String.class);
+        Boolean identified = jdbc.queryForObject("SELECT to_regclass('purge.repository') IS NOT NULL", Boolean.class);
+        String id = Boolean.TRUE.equals(identified) ? jdbc.query("SELECT id::text FROM purge.repository",
+                rs -> rs.next() ? rs.getString(1) : null) : null;
+        String name = (database == null ? "tenant" : database) + (id == null ? "" : "-" + id.substring(0, 8));
+        return name.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
     /**
      * Writes the report and, with {@code csvs}, the CSVs of its run (they do not change once the run's last step has
-     * run); returns the folder.
+     * run); returns the folder. A folder that belongs to another tenant's or another execution's report is never
+     * written into: it fails naming both.
      */
     public static Path write(Path root, RunReport report, JdbcTemplate jdbc, boolean csvs) {
         long run = report.summary().runId();
-        Path folder = of(root, run, report.summary().jobExecutionId());
+        String tenant = tenant(jdbc);
+        Path folder = of(root, tenant, run, report.summary().jobExecutionId());
         try {
             Files.createDirectories(folder);
+            claim(folder, tenant + " run " + run + " execution " + report.summary().jobExecutionId());
             replace(folder.resolve(JSON), out -> JsonMapper.builder().build().writerWithDefaultPrettyPrinter()
                     .writeValue(out, report));
             replace(folder.resolve(HTML), out -> out.write(ReportHtml.render(report)));
@@ -58,6 +80,29 @@ public final class ReportFolder {
         } catch (IOException | UncheckedIOException e) {
             throw new IllegalStateException("Cannot write the report to " + folder + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Marks the folder as this execution's ({@link #OWNER}), or fails when it is another's: a report never overwrites
+     * the report of another tenant or execution.
+     */
+    private static void claim(Path folder, String owner) throws IOException {
+        Path marker = folder.resolve(OWNER);
+        if (Files.exists(marker)) {
+            String found = Files.readString(marker, StandardCharsets.UTF_8).strip();
+            if (!found.equals(owner)) {
+                throw new IllegalStateException("the report folder " + folder + " belongs to " + found + ", not to "
+                        + owner + ": not overwritten (give each tenant a report directory of its own)");
+            }
+            return;
+        }
+        try (var files = Files.list(folder)) {
+            if (files.findAny().isPresent()) {
+                throw new IllegalStateException("the report folder " + folder + " holds files of an unknown owner, not"
+                        + " " + owner + "'s: not overwritten");
+            }
+        }
+        Files.writeString(marker, owner + "\n", StandardCharsets.UTF_8);
     }
 
     private interface Content {

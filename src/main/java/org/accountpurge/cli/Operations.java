@@ -142,7 +142,13 @@ final class Operations {
     static int report(Path config, long executionId, Map<String, Object> properties) {
         try (ConfigurableApplicationContext ctx = PurgeRun.context(config, properties, PurgeRun.Access.READ_ONLY)) {
             JobExecution execution = execution(ctx, executionId);
-            Path folder = PurgeRun.writeReport(ctx, PurgeRun.summary(ctx, execution), true);
+            Path folder;
+            try {
+                folder = PurgeRun.writeReport(ctx, PurgeRun.summary(ctx, execution), true);
+            } catch (IllegalStateException e) { // the folder is another tenant's or execution's: never overwritten
+                System.err.println("account-purge: " + e.getMessage());
+                return PurgeRun.REFUSED;
+            }
             System.out.println("Report of execution " + executionId + " (run " + execution.getJobInstance()
                     .getInstanceId() + ", " + execution.getStatus() + "): " + folder.resolve("report.html")
                     + " (and report.json, purged.csv, retained.csv, failed.csv, rejected.csv)");

@@ -465,7 +465,7 @@ final class PurgeRun {
             }
             PurgeProperties.Job job = ctx.getBean(PurgeProperties.class).job();
             PurgeProperties.Input in = ctx.getBean(PurgeProperties.class).input();
-            csv = writeReportCsv(job, "run-" + run + "-failed",
+            csv = writeReportCsv(job, ctx.getBean(JdbcTemplate.class), "run-" + run + "-failed",
                     in.idColumn() + "," + in.kindColumn() + "\n" + String.join("\n", rows) + "\n");
             System.out.println("Retrying the " + rows.size() + " FAILED account(s) of run " + run + " as a new run of "
                     + csv);
@@ -523,7 +523,8 @@ final class PurgeRun {
                 StringBuilder text = new StringBuilder("kind,store,target,account_id\n");
                 found.forEach(o -> text.append(o.kind()).append(',').append(o.store()).append(',').append(o.target())
                         .append(',').append(o.accountId()).append('\n'));
-                Path csv = writeReportCsv(ctx.getBean(PurgeProperties.class).job(), "orphans", text.toString());
+                Path csv = writeReportCsv(ctx.getBean(PurgeProperties.class).job(), ctx.getBean(JdbcTemplate.class),
+                        "orphans", text.toString());
                 Map<String, Long> counts = new java.util.TreeMap<>();
                 found.forEach(o -> counts.merge(o.store() + " " + o.target(), 1L, Long::sum));
                 System.out.println("Orphans (their account is not in the database): " + (found.isEmpty() ? "none"
@@ -731,10 +732,13 @@ final class PurgeRun {
                 + (afterCrash ? " --after-crash" : "");
     }
 
-    /** Writes a CSV of ids next to the run reports, named {@code <name>-<timestamp>.csv}; returns its path. */
-    private static Path writeReportCsv(PurgeProperties.Job job, String name, String text) {
-        Path csv = Path.of(job.reportDirectory(), name + "-" + Instant.now().toString().replaceAll("[^0-9TZ]", "")
-                + ".csv").toAbsolutePath();
+    /**
+     * Writes a CSV of ids next to the run reports, in the tenant's folder, named {@code <name>-<timestamp>.csv};
+     * returns its path.
+     */
+    private static Path writeReportCsv(PurgeProperties.Job job, JdbcTemplate jdbc, String name, String text) {
+        Path csv = Path.of(job.reportDirectory(), org.accountpurge.audit.ReportFolder.tenant(jdbc), name + "-"
+                + Instant.now().toString().replaceAll("[^0-9TZ]", "") + ".csv").toAbsolutePath();
         try {
             Files.createDirectories(csv.getParent());
             Files.writeString(csv, text);

@@ -126,6 +126,13 @@ public class Preflight implements Tasklet {
             }
             try {
                 keycloak.checkAccess();
+                List<String> missing = keycloak.missingRoles(List.copyOf(neededRoles().keySet()));
+                if (!missing.isEmpty()) {
+                    problems.add("Keycloak client " + config.keycloak().clientId() + " of realm "
+                            + config.keycloak().realm() + " lacks the realm-management role(s) " + missing.stream()
+                            .map(role -> role + " (" + neededRoles().get(role) + ")").toList() + ": grant them to its"
+                            + " service account");
+                }
             } catch (StoreException e) {
                 problems.add("Keycloak realm " + config.keycloak().realm() + " cannot be read with client "
                         + config.keycloak().clientId() + " (purge.keycloak): " + e.getMessage());
@@ -136,6 +143,33 @@ public class Preflight implements Tasklet {
         }
         told = true;
         return problems;
+    }
+
+    /**
+     * The realm-management roles this configuration needs of the Keycloak client's service account, each with what
+     * for: reading and deleting (or disabling) users always; searching them when they are matched by username or
+     * attribute; group and role members for the retention rules that name them; login events for the nightly
+     * purge's activity veto.
+     */
+    private java.util.Map<String, String> neededRoles() {
+        java.util.Map<String, String> roles = new java.util.LinkedHashMap<>();
+        roles.put("view-users", "to read users");
+        roles.put("manage-users", "to delete and disable users");
+        PurgeProperties.UserMatch match = config.keycloak().userMatch();
+        if (match == PurgeProperties.UserMatch.USERNAME || match == PurgeProperties.UserMatch.ATTRIBUTE) {
+            roles.put("query-users", "to find users by " + match.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        List<PurgeProperties.RetentionRule> rules = config.retentionFor(AccountKind.USER);
+        if (rules.stream().anyMatch(rule -> rule.keycloakGroup() != null)) {
+            roles.put("query-groups", "for the keycloak-group retention rules");
+        }
+        if (rules.stream().anyMatch(rule -> rule.keycloakRole() != null)) {
+            roles.put("view-realm", "for the keycloak-role retention rules");
+        }
+        if (config.selection() != null && config.selection().user() != null) {
+            roles.put("view-events", "for the nightly purge's activity veto");
+        }
+        return roles;
     }
 
     private void info(String format, Object... arguments) {

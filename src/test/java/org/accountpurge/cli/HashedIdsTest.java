@@ -75,7 +75,12 @@ class HashedIdsTest {
         long execution = tenant.count("SELECT max(job_execution_id) FROM purge.batch_job_execution");
         long run = tenant.count("SELECT job_instance_id FROM purge.batch_job_execution WHERE job_execution_id = "
                 + execution);
-        Path folder = Path.of("target/purge-reports-test", "run-" + run + "-execution-" + execution);
+        Path folder;
+        try (var c = tenant.connection()) {
+            folder = org.accountpurge.audit.ReportFolder.of(Path.of("target/purge-reports-test"),
+                    org.accountpurge.audit.ReportFolder.tenant(new org.springframework.jdbc.core.JdbcTemplate(
+                            new org.springframework.jdbc.datasource.SingleConnectionDataSource(c, true))), run, execution);
+        }
         List<String> purged = Files.readAllLines(folder.resolve("purged.csv"));
         assertThat(purged).hasSize(1 + 8).allMatch(line -> line.equals("kind,account_id") || line.startsWith("user,hmac:"));
         assertThat(output.getAll()).doesNotContain(KEY);

@@ -111,7 +111,8 @@ class RunReportTest {
                 + " purge.execution_config WHERE job_execution_id = ?", execution);
         assertThat(who).containsEntry("initiator", "alice.ops").containsEntry("reason", REASON)
                 .containsEntry("command", "purge").containsEntry("config_sha256", CsvCandidateReader.sha256(config));
-        Path folder = Path.of("target/purge-reports-test", "run-" + run + "-execution-" + execution).toAbsolutePath();
+        Path folder = org.accountpurge.audit.ReportFolder.of(Path.of("target/purge-reports-test"),
+                org.accountpurge.audit.ReportFolder.tenant(jdbc), run, execution);
         assertThat(output.getAll()).contains("Report: " + folder.resolve("report.html"));
 
         // and report.json says the same, with the input's checksum among the parameters

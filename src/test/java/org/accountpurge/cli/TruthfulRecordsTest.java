@@ -248,4 +248,73 @@ class TruthfulRecordsTest {
         assertThat(tenant.count("SELECT count(*) FROM purge.batch_job_instance")).isEqualTo(runs + 1);
         assertThat(output.getAll()).contains("not found in any store: 2");
     }
+
+    @Test
+    void twoTenantsSharingAReportDirectoryNeverWriteIntoEachOthersFolder(CapturedOutput output) throws Exception {
+        // given two tenant databases, each about to run its run 1, execution 1, with one report directory
+        CaseFilesTenant a = CaseFilesTenant.create(TestStack.endpoints(), "truth_reports_a", List.of());
+        CaseFilesTenant b = CaseFilesTenant.create(TestStack.endpoints(), "truth_reports_b", List.of());
+        Path config = Files.writeString(dir.resolve("shared-reports.yml"), Files.readString(DatabaseOnlyTenantTest.CONFIG)
+                .replace("report-directory: target/purge-reports-test", "report-directory: " + dir.resolve("reports")));
+
+        // when a purges two people and b one (issue 24: both wrote run-1-execution-1/, the second over the first)
+        assertThat(Main.execute(new String[] {"purge", "--config", config.toString(), "--input", Files.writeString(
+                dir.resolve("a.csv"), "person_id,kind\n1,user\n2,user\n").toString(), "--reason", "a"},
+                a.databaseProperties())).isZero();
+        assertThat(Main.execute(new String[] {"purge", "--config", config.toString(), "--input", Files.writeString(
+                dir.resolve("b.csv"), "person_id,kind\n3,user\n").toString(), "--reason", "b"},
+                b.databaseProperties())).isZero();
+
+        // then each report is in a folder of its own tenant (README "Report folder"), each with its own figures
+        List<Path> reports;
+        try (Stream<Path> files = Files.walk(dir.resolve("reports"))) {
+            reports = files.filter(p -> p.getFileName().toString().equals("report.json")).sorted().toList();
+        }
+        assertThat(reports).hasSize(2);
+        assertThat(reports).allMatch(p -> p.getParent().getFileName().toString().equals("run-1-execution-1"));
+        assertThat(reports.get(0).getParent().getParent().getFileName().toString()).startsWith("truth_reports_a-");
+        assertThat(reports.get(1).getParent().getParent().getFileName().toString()).startsWith("truth_reports_b-");
+        JsonMapper json = JsonMapper.builder().build();
+        assertThat(json.readTree(Files.readString(reports.get(0))).at("/totals/accounts purged").asLong()).isEqualTo(2);
+        assertThat(json.readTree(Files.readString(reports.get(1))).at("/totals/accounts purged").asLong()).isEqualTo(1);
+
+        // when a's folder is claimed by another execution and a's report is written again
+        Files.writeString(reports.get(0).resolveSibling(".owner"), "another-tenant run 1 execution 1\n");
+        String before = Files.readString(reports.get(0));
+        int exit = Main.execute(new String[] {"report", "--config", config.toString(), "--execution", "1"},
+                a.databaseProperties());
+
+        // then it is refused, naming the owner, and nothing in the folder changes
+        assertThat(exit).isEqualTo(3);
+        assertThat(output.getAll()).contains("belongs to another-tenant run 1 execution 1").contains("not overwritten");
+        assertThat(Files.readString(reports.get(0))).isEqualTo(before);
+    }
+
+    @Test
+    void aKeycloakClientWithoutARoleTheRunNeedsIsRefusedByThePreflightNamingIt(CapturedOutput output) throws Exception {
+        // given the purge client's service account lacks manage-users (issue 24: the preflight passed, and every
+        // account FAILED at run time, exit 4)
+        CaseFilesTenant tenant = tenant("truth_roles");
+        try (KeycloakRealmSetup admin = admin()) {
+            admin.revokePurgeClientRole("truth_roles", "account-purge", "manage-users");
+        }
+        try (SeedIndexes seed = new SeedIndexes(TestStack.endpoints().elasticsearchUrl())) {
+            seed.recreateIndex(INDEX, Map.of("personIds", "keyword"));
+        }
+        Path csv = Files.writeString(dir.resolve("one.csv"), "person_id,kind\n1,user\n");
+
+        // when the purge runs
+        int exit = Main.execute(new String[] {"purge", "--config", config("truth_roles").toString(), "--input",
+                csv.toString(), "--reason", "roles"}, environment(tenant));
+
+        // then nothing starts (exit 2), naming the missing role and what it is for; nothing changed
+        assertThat(exit).isEqualTo(2);
+        assertThat(output.getAll()).contains("Keycloak client account-purge of realm truth_roles lacks the"
+                + " realm-management role(s) [manage-users (to delete and disable users)]");
+        assertThat(tenant.count("SELECT count(*) FROM person WHERE id = 1")).isEqualTo(1);
+        assertThat(tenant.count("SELECT count(*) FROM pg_namespace WHERE nspname = 'purge'")).isZero();
+        try (KeycloakRealmSetup admin = admin()) {
+            assertThat(admin.userExists("truth_roles", tenant.keycloakIds().get(1L))).isTrue();
+        }
+    }
 }

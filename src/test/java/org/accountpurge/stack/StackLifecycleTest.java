@@ -33,7 +33,9 @@ class StackLifecycleTest {
 
     @Test
     void startsAllServersAndStopsEveryProcessOnSigterm() throws Exception {
-        // given the stack started from the command line in a separate JVM
+        // given the temporary files of earlier Elasticsearch launches (issue 24: each stop left its own behind)
+        java.util.Set<String> tmpBefore = serverTempFiles();
+        // and the stack started from the command line in a separate JVM
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process cli = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
                 "org.accountpurge.cli.DevMain", "stack").redirectErrorStream(true).start();
@@ -98,6 +100,12 @@ class StackLifecycleTest {
             // when the JVM gets SIGTERM
             cli.destroy();
             assertThat(cli.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            // then it stops quietly: exit code 0 (Maven's exec reported 143 as an error, with a stack trace), saying so
+            assertThat(cli.exitValue()).isZero();
+            drain.join(10_000);
+            List<String> after = new ArrayList<>(lines);
+            assertThat(after).contains("Stack stopped: every server ended, its run folder removed.");
+            assertThat(after).noneMatch(l -> l.contains("Exception") || l.contains("\tat "));
         } finally {
             cli.destroyForcibly();
         }
@@ -112,6 +120,8 @@ class StackLifecycleTest {
             }
         } while (!alive.isEmpty() && System.currentTimeMillis() < deadline);
         assertThat(alive).as("server processes still running after SIGTERM").isEmpty();
+        // and no temporary file of its servers is left in /tmp
+        assertThat(serverTempFiles()).as("Elasticsearch's temporary files in /tmp").isSubsetOf(tmpBefore);
 
         // and the generated Keycloak admin password went to the terminal only, into no log file
         try (var logs = java.nio.file.Files.list(Path.of("target/stack"))) {
@@ -119,6 +129,15 @@ class StackLifecycleTest {
                 assertThat(java.nio.file.Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1))
                         .as(log.toString()).doesNotContain(exports.get("DEV_KC_ADMIN_PASSWORD"));
             }
+        }
+    }
+
+    /** Elasticsearch's temporary folders and its launcher's flag files in the system's temporary folder. */
+    private static java.util.Set<String> serverTempFiles() throws java.io.IOException {
+        try (var files = java.nio.file.Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("elasticsearch-") || n.startsWith("final-flags"))
+                    .collect(java.util.stream.Collectors.toSet());
         }
     }
 }

@@ -185,6 +185,28 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
     }
 
     /**
+     * Of the realm-management roles {@code needed}, those the client's service account does not hold: read from the
+     * roles its access token carries (effective roles, composites expanded, as Keycloak checks them), in the order
+     * asked. Without this check a client lacking {@code manage-users} passed the preflight and every account FAILED
+     * at run time.
+     */
+    public List<String> missingRoles(List<String> needed) {
+        String token = call("the client's access token", () -> keycloak.tokenManager().getAccessTokenString());
+        java.util.Set<String> held = new java.util.HashSet<>();
+        try {
+            String[] parts = token.split("\\.");
+            byte[] payload = java.util.Base64.getUrlDecoder().decode(parts.length > 1 ? parts[1] : "");
+            com.fasterxml.jackson.databind.JsonNode roles = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(payload).path("resource_access").path("realm-management").path("roles");
+            roles.forEach(role -> held.add(role.asText()));
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new StoreException(STORE, "the client's access token cannot be read: " + e.getClass().getSimpleName(),
+                    e, "unreadable_token");
+        }
+        return needed.stream().filter(role -> !held.contains(role)).toList();
+    }
+
+    /**
      * Disables each account's Keycloak user and ends its sessions: DISABLED, ABSENT or FAILED per account. Two
      * calls per user (Keycloak has no bulk API, so calls per user bound the purge); a missing user answers 404.
      */
