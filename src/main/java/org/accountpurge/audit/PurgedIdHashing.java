@@ -70,6 +70,9 @@ public final class PurgedIdHashing implements Tasklet {
                 jdbc.batchUpdate("UPDATE " + table + " SET account_id = ? WHERE run_id = ? AND kind = ? AND"
                         + " account_id = ?", rows);
             }
+            // the Keycloak ids kept of deleted users (user-match: database) belong to no run: by account
+            jdbc.batchUpdate("UPDATE purge.external_id SET account_id = ? WHERE kind = ? AND account_id = ?",
+                    rows.stream().map(r -> new Object[] {r[0], r[2], r[3]}).toList());
             contribution.incrementWriteCount(ids.size());
             return RepeatStatus.CONTINUABLE;
         }

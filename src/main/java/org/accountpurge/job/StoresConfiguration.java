@@ -45,12 +45,15 @@ class StoresConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(prefix = "purge.keycloak", name = "url")
-    KeycloakAccounts keycloakAccounts(PurgeProperties config, DataSource dataSource, ReadOnlyQueries readOnly) {
+    KeycloakAccounts keycloakAccounts(PurgeProperties config, DataSource dataSource, ReadOnlyQueries readOnly,
+                                      JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
         PurgeProperties.Keycloak kc = config.keycloak();
-        DatabaseLookup keycloakIds = kc.userMatch() == PurgeProperties.UserMatch.DATABASE
+        boolean byDatabase = kc.userMatch() == PurgeProperties.UserMatch.DATABASE;
+        DatabaseLookup keycloakIds = byDatabase
                 ? new DatabaseLookup(dataSource, readOnly, config, AccountKind.USER, kc.userIdSql()) : null;
         return new KeycloakAccounts(kc.url(), kc.realm(), kc.clientId(), kc.clientSecret(), kc.timeout(), kc.threads(),
-                kc.userMatch(), kc.userAttribute(), keycloakIds, kc.maxCallsPerSecond());
+                kc.userMatch(), kc.userAttribute(), keycloakIds, kc.maxCallsPerSecond(), byDatabase
+                        ? new org.accountpurge.audit.ExternalIdLedger(jdbc, transactionManager, AccountKind.USER) : null);
     }
 
     @Bean

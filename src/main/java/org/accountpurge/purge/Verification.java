@@ -54,8 +54,7 @@ public final class Verification implements VerifyTasklet.ResidueSource {
             thread.setDaemon(true);
             return thread;
         });
-        List<String> checkedIn = new ArrayList<>();
-        List<String> notChecked = new ArrayList<>();
+        Map<AccountKind, List<AccountStore>> asked = new LinkedHashMap<>();
         try {
             for (AccountKind kind : stores.kinds()) {
                 var database = stores.postgres(kind);
@@ -63,11 +62,7 @@ public final class Verification implements VerifyTasklet.ResidueSource {
                 kindStores.stream().filter(s -> !s.verifiable()).forEach(s -> log.warn("Verification: {} cannot be"
                         + " checked for {} accounts after the purge ({}); not verified", s.name(), kind, s.target()));
                 List<AccountStore> checked = kindStores.stream().filter(AccountStore::verifiable).toList();
-                checkedIn.add(kind + " accounts in " + String.join(", ", checked.stream().map(AccountStore::name)
-                        .toList()));
-                kindStores.stream().filter(s -> !s.verifiable()).forEach(s -> notChecked.add(s.name() + " " + s.target()
-                        + " for " + kind + " accounts (its users cannot be found once the purge has deleted the rows"
-                        + " that map them)"));
+                asked.put(kind, kindStores);
                 long accounts = 0;
                 String after = "";
                 while (true) {
@@ -88,9 +83,25 @@ public final class Verification implements VerifyTasklet.ResidueSource {
         } finally {
             others.shutdownNow();
         }
-        coverage = "checked " + String.join("; ", checkedIn)
-                + (notChecked.isEmpty() ? "" : "; NOT checked: " + String.join("; ", notChecked));
+        coverage = coverage(asked);
         return found;
+    }
+
+    /**
+     * What a verification of these stores per kind checks, and what it cannot ({@link AccountStore#verifiable}):
+     * "checked user accounts in postgres, keycloak; NOT checked: …" — never more than it asked.
+     */
+    static String coverage(Map<AccountKind, List<AccountStore>> storesByKind) {
+        List<String> checkedIn = new ArrayList<>();
+        List<String> notChecked = new ArrayList<>();
+        storesByKind.forEach((kind, kindStores) -> {
+            checkedIn.add(kind + " accounts in " + String.join(", ", kindStores.stream()
+                    .filter(AccountStore::verifiable).map(AccountStore::checkedAs).toList()));
+            kindStores.stream().filter(s -> !s.verifiable()).forEach(s -> notChecked.add(s.name() + " " + s.target()
+                    + " for " + kind + " accounts (its data cannot be found once the account is purged)"));
+        });
+        return "checked " + String.join("; ", checkedIn)
+                + (notChecked.isEmpty() ? "" : "; NOT checked: " + String.join("; ", notChecked));
     }
 
     /**

@@ -62,6 +62,11 @@ public interface AccountStore {
     /** What is left of the accounts in this store: per target, PRESENT with a count where something is left. */
     StoreOutcomes verify(List<String> accountIds);
 
+    /** How a verification says what it checked in this store (default its name). */
+    default String checkedAs() {
+        return name();
+    }
+
     /** Whether {@link #verify} can still find the accounts' data once they are purged (default yes). */
     default boolean verifiable() {
         return true;

@@ -147,13 +147,15 @@ class TruthfulRecordsTest {
                 + " WHERE account_id = '2' AND action = 'DELETED' ORDER BY store, target")).contains(
                 "elasticsearch " + INDEX + " DELETED 1", "keycloak truth_shared DELETED 1", "postgres person DELETED 1");
 
-        // and the summary says what state the failed account is in, and what the verification could not check
-        // (users matched by database: the rows that map them are deleted with the account)
+        // and the summary says what state the failed account is in, and what the verification checked — Keycloak
+        // too, though its users are matched by database rows that go with the account: the purge kept their ids when
+        // it deleted them (issue 24: it said "nothing is left … in any store" and had not checked Keycloak)
         assertThat(output.getAll()).contains("accounts FAILED: 1 (not purged;")
                 .contains("nothing of them was removed in any store")
                 .contains("FAILED in elasticsearch " + INDEX + " (shared_document): not purged; nothing of it was removed")
                 .contains("verification: nothing is left of the purged accounts where it looked (checked user accounts"
-                        + " in postgres, elasticsearch; NOT checked: keycloak truth_shared for user accounts")
+                        + " in postgres, keycloak (the users the database maps, and those whose ids the purge kept when"
+                        + " it deleted them), elasticsearch)")
                 .doesNotContain("nothing is left of the purged accounts in any store")
                 .doesNotContainIgnoringCase("locked out").doesNotContain("@example.org");
 
@@ -164,7 +166,8 @@ class TruthfulRecordsTest {
         assertThat(report.at("/failures/0/store").asString()).isEqualTo("elasticsearch");
         assertThat(report.at("/failures/0/errorClass").asString()).isEqualTo("shared_document");
         assertThat(report.at("/summary/failedRemovedFrom").size()).isZero();
-        assertThat(report.at("/summary/verification").asString()).contains("NOT checked: keycloak truth_shared");
+        assertThat(report.at("/summary/verification").asString()).contains("keycloak (the users the database maps")
+                .doesNotContain("NOT checked");
         assertThat(report.at("/summary/stores/elasticsearch/" + INDEX + "/deleted").asLong()).isEqualTo(1);
 
         // when the shared case is settled (it stays person 20's alone) and the failed accounts are retried
@@ -184,6 +187,19 @@ class TruthfulRecordsTest {
             assertThat(seed.countByIds(INDEX, List.of("own-1a", "own-1b"))).isZero();
             assertThat(seed.countByIds(INDEX, List.of("shared-1-20"))).isEqualTo(1);
         }
+        // and the Keycloak ids of the deleted users were kept, so verify finds a Keycloak user re-created under one
+        try (KeycloakRealmSetup admin = admin()) {
+            admin.importUsers("truth_shared", List.of(new KeycloakUserSpec(keycloak2, "again", null, null, null, true,
+                    Map.of(), List.of(), List.of())));
+        }
+        String beforeVerify = output.getAll();
+        long purgeExecution = tenant.count("SELECT min(e.job_execution_id) FROM purge.batch_job_execution e JOIN"
+                + " purge.batch_job_execution_params p USING (job_execution_id) WHERE p.parameter_name = 'dry.run' AND"
+                + " p.parameter_value = 'false'");
+        assertThat(Main.execute(new String[] {"verify", "--config", config.toString(), "--execution",
+                String.valueOf(purgeExecution)}, environment(tenant))).isEqualTo(1);
+        assertThat(output.getAll().substring(beforeVerify.length())).contains("left: user 2 in keycloak truth_shared: 1")
+                .contains("1 purged account(s) still have data");
         long retry = tenant.count("SELECT max(job_instance_id) FROM purge.batch_job_instance");
         assertThat(tenant.texts("SELECT store || ' ' || target || ' ' || action || ' ' || count FROM purge.step_log"
                 + " WHERE run_id = " + retry + " AND account_id = '1' AND action = 'DELETED' ORDER BY store")).contains(

@@ -231,9 +231,10 @@ class PurgeJobFunctionalTest {
         Path csv = cleanupCsv();
         StoreSnapshot uninterrupted = uninterruptedEndState(csv);
 
-        // when Elasticsearch stops answering as soon as it is asked about an account of the second chunk
+        // when Elasticsearch stops answering as soon as it is asked to remove an account of the second chunk (its
+        // search for shared documents before anything of the chunk is removed answered)
         Set<String> secondChunk = chunkOfLastRun(2);
-        elasticsearch.failWhenMentioned(secondChunk);
+        elasticsearch.failWhenMentioned(secondChunk, 1);
         JobExecution failed = run(csv);
 
         // then the run fails in purgeUsers after one committed chunk
@@ -281,7 +282,7 @@ class PurgeJobFunctionalTest {
 
         // when the purge runs in its own process, Elasticsearch hangs in the second chunk and the process is killed
         Set<String> second = chunkOfLastRun(2);
-        elasticsearch.hangWhenMentioned(second);
+        elasticsearch.hangWhenMentioned(second, 1); // the search for shared documents answered, the removal hangs
         Process purge = purgeProcess(csv);
         assertThat(elasticsearch.awaitHanging(Duration.ofMinutes(3))).as("the purge reached the second chunk").isTrue();
         purge.destroyForcibly().waitFor(60, TimeUnit.SECONDS);

@@ -30,6 +30,46 @@ class VerificationTest {
     }
 
     @Test
+    void whatTheVerificationChecksIsSaidPerKindAndAStoreItCannotCheckIsNamedAsNotChecked() {
+        // given users in the database and a store that cannot be checked after a purge, orgs in the database only
+        AccountStore database = store("postgres", ids -> StoreOutcomes.none());
+        AccountStore blind = new AccountStore() {
+            public String name() {
+                return "keycloak";
+            }
+
+            public Phase phase() {
+                return Phase.LOGIN_IDENTITY;
+            }
+
+            public String target() {
+                return "realm-x";
+            }
+
+            public StoreOutcomes remove(List<String> ids) {
+                return StoreOutcomes.none();
+            }
+
+            public StoreOutcomes verify(List<String> ids) {
+                return StoreOutcomes.none();
+            }
+
+            public boolean verifiable() {
+                return false;
+            }
+        };
+        Map<AccountKind, List<AccountStore>> stores = new java.util.LinkedHashMap<>();
+        stores.put(AccountKind.USER, List.of(database, blind));
+        stores.put(AccountKind.ORG, List.of(database));
+
+        // then the coverage names what was checked per kind, and the store not checked as such (README: "a store
+        // that cannot be checked is listed after NOT checked:", never "in any store")
+        assertThat(Verification.coverage(stores)).isEqualTo("checked user accounts in postgres; org accounts in"
+                + " postgres; NOT checked: keycloak realm-x for user accounts (its data cannot be found once the"
+                + " account is purged)");
+    }
+
+    @Test
     void theStoresOfAPageAreCheckedAtOnceAndWhatIsLeftIsReportedPerStoreAndTarget() {
         // given a database that answers only once Keycloak has started checking, and Keycloak finding one user left
         CountDownLatch keycloakStarted = new CountDownLatch(1);

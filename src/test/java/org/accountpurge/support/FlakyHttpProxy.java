@@ -64,20 +64,22 @@ public final class FlakyHttpProxy implements AutoCloseable {
     }
 
     /**
-     * Answer every request until an Elasticsearch search or bulk request names one of {@code texts} (account ids) in
-     * its body; from that one on, nothing but 503 until {@link #heal()}.
+     * Answer every request until the {@code answered + 1}th Elasticsearch search or bulk request that names one of
+     * {@code texts} (account ids) in its body; from that one on, nothing but 503 until {@link #heal()}. (The purge's
+     * first such request for a chunk is its search for shared documents, before anything is removed: {@code
+     * answered} 1 lets it through, so that Elasticsearch fails once the chunk's Keycloak users are deleted.)
      */
-    public void failWhenMentioned(java.util.Collection<String> texts) {
+    public void failWhenMentioned(java.util.Collection<String> texts, int answered) {
         mentioned = List.copyOf(texts); // before the trigger: no request may count without it
         trigger = java.util.regex.Pattern.compile("POST .*/(_bulk|_msearch)");
         matchingRequests.set(0);
-        failAfter = 0;
+        failAfter = answered;
     }
 
     /** Like {@link #failWhenMentioned}, but from then on every request hangs until {@link #heal()}. */
-    public void hangWhenMentioned(java.util.Collection<String> texts) {
+    public void hangWhenMentioned(java.util.Collection<String> texts, int answered) {
         hangFromNowOn();
-        failWhenMentioned(texts);
+        failWhenMentioned(texts, answered);
     }
 
     /**

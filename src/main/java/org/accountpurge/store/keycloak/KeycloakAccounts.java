@@ -5,6 +5,7 @@ import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,6 +54,8 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
     private final UserMatch match;
     private final String attribute;
     private final Function<List<String>, Map<String, List<String>>> keycloakIdsInDatabase;
+    /** For {@link UserMatch#DATABASE}: where the Keycloak ids of deleted users are kept (null: nowhere). */
+    private final org.accountpurge.store.ExternalIds deletedIds;
     private final ExecutorService pool;
     private final Duration timeout;
     private final CallRate rate;
@@ -68,6 +71,18 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
                             UserMatch match, String attribute,
                             Function<List<String>, Map<String, List<String>>> keycloakIdsInDatabase,
                             int maxCallsPerSecond) {
+        this(url, realm, clientId, clientSecret, timeout, threads, match, attribute, keycloakIdsInDatabase,
+                maxCallsPerSecond, null);
+    }
+
+    /**
+     * ... and, for {@link UserMatch#DATABASE}, {@code deletedIds}: where the Keycloak ids of the users a purge deletes
+     * are kept before they go (with the rows that map them), so that {@link #verify} can look them up again.
+     */
+    public KeycloakAccounts(String url, String realm, String clientId, String clientSecret, Duration timeout, int threads,
+                            UserMatch match, String attribute,
+                            Function<List<String>, Map<String, List<String>>> keycloakIdsInDatabase,
+                            int maxCallsPerSecond, org.accountpurge.store.ExternalIds deletedIds) {
         if (match == UserMatch.DATABASE && keycloakIdsInDatabase == null) {
             throw new IllegalArgumentException("user-match: database needs a lookup of Keycloak ids");
         }
@@ -79,6 +94,7 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
         this.match = match;
         this.attribute = attribute;
         this.keycloakIdsInDatabase = keycloakIdsInDatabase;
+        this.deletedIds = deletedIds;
         this.timeout = timeout;
         this.rate = new CallRate(maxCallsPerSecond);
         this.pool = Executors.newFixedThreadPool(threads, r -> {
@@ -126,10 +142,13 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
         return StoreOutcomes.of(realm, delete(accountIds, removed));
     }
 
-    /** Per account, whether a Keycloak user is still there (present 1) or not. */
+    /**
+     * Per account, whether a Keycloak user is still there (present 1) or not. With {@code user-match: database}, the
+     * users the database maps now and those kept when the purge deleted them.
+     */
     @Override
     public StoreOutcomes verify(List<String> accountIds) {
-        return StoreOutcomes.of(realm, forEachUser(accountIds, kcId -> {
+        return StoreOutcomes.of(realm, forEachUser(accountIds, id -> { }, Lookup.WITH_DELETED, kcId -> {
             rate.acquire(1);
             try (Response response = userCalls.user(realm, kcId)) {
                 int status = response.getStatus();
@@ -144,10 +163,19 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
         }));
     }
 
-    /** Not with {@code user-match: database}: the rows that map an account to its Keycloak user go with it. */
+    /**
+     * With {@code user-match: database} only when the ids of deleted users are kept: the rows that map an account to
+     * its Keycloak user go with it.
+     */
+    @Override
+    public String checkedAs() {
+        return match == UserMatch.DATABASE ? STORE + " (the users the database maps, and those whose ids the purge kept"
+                + " when it deleted them)" : STORE;
+    }
+
     @Override
     public boolean verifiable() {
-        return match != UserMatch.DATABASE;
+        return match != UserMatch.DATABASE || deletedIds != null;
     }
 
     /**
@@ -326,7 +354,7 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
 
     /** Deletes each account's Keycloak user: DELETED, ABSENT (404) or FAILED per account. */
     private Map<String, TargetOutcome> delete(List<String> accountIds, java.util.function.Consumer<String> removed) {
-        return forEachUser(accountIds, removed, kcId -> {
+        return forEachUser(accountIds, removed, Lookup.RECORDED, kcId -> {
             rate.acquire(1);
             try (Response response = users().delete(kcId)) {
                 int status = response.getStatus();
@@ -346,15 +374,39 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
      * an account without one is ABSENT.
      */
     private Map<String, TargetOutcome> forEachUser(List<String> accountIds, Function<String, TargetOutcome> action) {
-        return forEachUser(accountIds, id -> { }, action);
+        return forEachUser(accountIds, id -> { }, Lookup.AS_MAPPED, action);
+    }
+
+    /** How {@link UserMatch#DATABASE} finds the Keycloak users of a call. */
+    private enum Lookup {
+        /** as the database maps them now */
+        AS_MAPPED,
+        /** as the database maps them now, kept ({@code deletedIds}) before the action removes them */
+        RECORDED,
+        /** as the database maps them now, and as kept when a purge deleted them */
+        WITH_DELETED
     }
 
     /** ... telling {@code done} of each account whose outcome is not a failure, once all its users are done. */
     private Map<String, TargetOutcome> forEachUser(List<String> accountIds, java.util.function.Consumer<String> done,
-                                                   Function<String, TargetOutcome> action) {
+                                                   Lookup lookup, Function<String, TargetOutcome> action) {
         Map<String, List<String>> known = match == UserMatch.DATABASE ? databaseIds(accountIds) : Map.of();
+        if (match == UserMatch.DATABASE && deletedIds != null && lookup == Lookup.RECORDED) {
+            deletedIds.record(STORE, realm, known);
+        } else if (match == UserMatch.DATABASE && deletedIds != null && lookup == Lookup.WITH_DELETED) {
+            Map<String, List<String>> all = new java.util.LinkedHashMap<>();
+            known.forEach((id, kcIds) -> all.put(id, new ArrayList<>(kcIds)));
+            deletedIds.recorded(STORE, realm, accountIds).forEach((id, kcIds) -> kcIds.forEach(kcId -> {
+                List<String> ids = all.computeIfAbsent(id, a -> new ArrayList<>());
+                if (!ids.contains(kcId)) {
+                    ids.add(kcId);
+                }
+            }));
+            known = all;
+        }
+        Map<String, List<String>> users = known;
         return each(accountIds, done, id -> {
-            List<String> kcIds = match == UserMatch.DATABASE ? known.getOrDefault(id, List.of())
+            List<String> kcIds = match == UserMatch.DATABASE ? users.getOrDefault(id, List.of())
                     : keycloakId(id).map(List::of).orElse(List.of());
             TargetOutcome outcome = TargetOutcome.absent();
             for (String kcId : kcIds) {
