@@ -37,7 +37,9 @@ import org.springframework.batch.infrastructure.item.ItemWriter;
 
 /**
  * Removes a chunk of accounts of one kind from every configured store, in the order that never strands an account:
- * retention is checked again (a chunk may have changed since the retain step); the database rows are deleted in the
+ * retention is checked again (a chunk may have changed since the retain step); every store is asked which accounts it
+ * would refuse for good ({@link AccountStore#refusals}: a shared document), and those are FAILED with nothing of them
+ * removed anywhere; the database rows are deleted in the
  * chunk's transaction; before it commits, the login identity goes (the Keycloak user: one call per account), so the
  * account can no longer log in, then every other store's data (Elasticsearch) — each account as soon as its Keycloak
  * user is gone, while Keycloak works on the rest of the chunk; the candidates are marked done in that same transaction. A refusal anywhere after the rows rolls them back to a savepoint: nothing is removed while the
@@ -50,6 +52,9 @@ import org.springframework.batch.infrastructure.item.ItemWriter;
  * its database rows stay (rolled back to a savepoint when the refusal came after them) — refused by Keycloak, nothing
  * of it is gone; refused by a later store, its login identity is gone already — and the rest of the chunk goes on. Too
  * many FAILED accounts fail the step.
+ *
+ * <p>A dry run removes nothing: it asks the stores, read-only, which accounts they hold anything of, and marks those
+ * none holds NOT_FOUND, as a real run would; the refusals are asked as in a real run.
  *
  * <p>The stores and the retention rules are set up when the step starts ({@link Setup}), so the delete plan is the
  * database's as it is then; so are the run, the execution and whether it is a dry run.
