@@ -262,6 +262,27 @@ class AccountPurgeWriterTest {
     }
 
     @Test
+    void aDocumentSharedOnlyOnceKeycloakDeletedTheUserKeepsTheRowsAndFailsTheAccountWithItsKeycloakUserRecordedGone() {
+        // given Elasticsearch refuses b at deletion time (a document that became shared after the search before the
+        // chunk), and asked beforehand it refused nobody (README: "Should a shared document appear in the seconds
+        // between that search and the deletion …")
+        FakeStore elasticsearch = new FakeStore("elasticsearch", AccountStore.Phase.AFTER_LOGIN_IDENTITY, journal, false);
+        elasticsearch.failRemoveFor = "b";
+        AccountPurgeWriter writer = writer(false, ids -> Map.of(),
+                new FakeStore("postgres", AccountStore.Phase.IN_DATABASE_TRANSACTION, journal, false),
+                new FakeStore("keycloak", AccountStore.Phase.LOGIN_IDENTITY, journal, true), elasticsearch);
+
+        // when the chunk is written
+        writer.write(chunk("a", "b"));
+
+        // then b's rows are put back (a's redone), b is FAILED, and the step log says its Keycloak user went
+        assertThat(journal).containsSubsequence("keycloak remove [a, b]", "elasticsearch remove [a, b]", "rollback",
+                "postgres remove [a]", "markDone [a]", "fail [b]");
+        assertThat(log.committed).containsEntry("keycloak/realm/b", TargetOutcome.deleted(1))
+                .containsEntry("elasticsearch/target/b", TargetOutcome.failed("HTTP 403"));
+    }
+
+    @Test
     void aDatabaseErrorForOneAccountsRowsIsNarrowedDownToItAndTheOthersGoOn() {
         // given the database refuses any statement that touches b's rows
         FakeStore postgres = new FakeStore("postgres", AccountStore.Phase.IN_DATABASE_TRANSACTION, journal, false) {
