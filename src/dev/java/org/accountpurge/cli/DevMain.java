@@ -52,7 +52,20 @@ public final class DevMain {
             System.exit(2);
             return;
         }
+        endWithParent();
         System.exit(run(args));
+    }
+
+    /**
+     * Ends this JVM (its shutdown hooks stop the stack) when the process that started it ends: Maven's, when this runs
+     * through {@code -Pdev}. Maven killed with SIGTERM does not stop the program it runs, which then kept every
+     * server running with nobody to stop it.
+     */
+    private static void endWithParent() {
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
+            System.out.println("The process that started this one (pid " + parent.pid() + ") has ended: stopping.");
+            System.exit(0);
+        }));
     }
 
     private static int run(Args args) throws Exception {

@@ -133,6 +133,44 @@ class StackLifecycleTest {
         }
     }
 
+    @Test
+    void aStackWhoseStarterIsKilledStopsWithIt() throws Exception {
+        // given the stack started by another process, as Maven starts it with -Pdev (here a shell)
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process starter = new ProcessBuilder("sh", "-c", "\"$0\" -cp \"$1\" org.accountpurge.cli.DevMain stack; exit 0",
+                javaBin, System.getProperty("java.class.path")).redirectErrorStream(true).start();
+        List<Long> pids = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(starter.getInputStream()))) {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(6);
+            for (String line = out.readLine(); line != null && System.nanoTime() < deadline; line = out.readLine()) {
+                Matcher m = READY.matcher(line);
+                if (m.find()) {
+                    Arrays.stream(m.group(4).split(",\\s*")).map(Long::parseLong).forEach(pids::add);
+                }
+                if (line.startsWith("# Ctrl-C")) {
+                    break;
+                }
+            }
+            assertThat(pids).as("the stack started").hasSizeGreaterThanOrEqualTo(4);
+
+            // when the starter is killed outright (issue 24: Maven killed with SIGTERM left every server running)
+            starter.toHandle().destroyForcibly();
+        } finally {
+            starter.destroyForcibly();
+        }
+
+        // then the stack's JVM and every server end with it
+        long deadline = System.currentTimeMillis() + 60_000;
+        List<Long> alive;
+        do {
+            alive = pids.stream().filter(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false)).toList();
+            if (!alive.isEmpty()) {
+                Thread.sleep(500);
+            }
+        } while (!alive.isEmpty() && System.currentTimeMillis() < deadline);
+        assertThat(alive).as("server processes still running after their starter was killed").isEmpty();
+    }
+
     /** Elasticsearch's temporary folders and its launcher's flag files in the system's temporary folder. */
     private static java.util.Set<String> serverTempFiles() throws java.io.IOException {
         try (var files = java.nio.file.Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
