@@ -59,4 +59,23 @@ public final class ExternalIdLedger implements ExternalIds {
         });
         return found;
     }
+
+    @Override
+    public void accounts(String store, String target, java.util.function.Consumer<List<String>> batch) {
+        if (!Boolean.TRUE.equals(jdbc.queryForObject("SELECT to_regclass('purge.external_id') IS NOT NULL",
+                Boolean.class))) {
+            return;
+        }
+        String after = "";
+        while (true) {
+            List<String> page = jdbc.queryForList("SELECT DISTINCT account_id FROM purge.external_id WHERE store = ? AND"
+                    + " target = ? AND kind = ? AND account_id > ? ORDER BY account_id LIMIT 500", String.class, store,
+                    target, kind.code(), after);
+            if (page.isEmpty()) {
+                return;
+            }
+            batch.accept(page);
+            after = page.get(page.size() - 1);
+        }
+    }
 }

@@ -56,8 +56,24 @@ public final class Orphans {
             }
             stores.keycloak(kind).ifPresent(keycloak -> {
                 if (config.keycloak().userMatch() == PurgeProperties.UserMatch.DATABASE) {
-                    unchecked.add("keycloak realm " + keycloak.realm() + ": users matched by database cannot be"
-                            + " traced back to accounts");
+                    // only the users a purge deleted can be traced back (their ids were kept): one still in the realm
+                    // whose account is gone is an orphan; the realm's other users stand for no known account
+                    unchecked.add("keycloak realm " + keycloak.realm() + ": users matched by database are traced back"
+                            + " only through the ids the purge kept when it deleted them; the realm's other users were"
+                            + " not checked");
+                    keycloak.keptAccounts(batch -> {
+                        List<String> gone = missing(database, batch, Set.of());
+                        if (!gone.isEmpty()) {
+                            StoreOutcomes there = keycloak.verify(gone);
+                            there.failures("keycloak").stream().findFirst().ifPresent(f -> {
+                                throw new org.accountpurge.store.StoreException("keycloak", "orphans could not look up"
+                                        + " the kept Keycloak users of realm " + keycloak.realm() + " (" + f.errorClass()
+                                        + ")", null, f.errorClass());
+                            });
+                            there.residue().values().stream().flatMap(List::stream).distinct()
+                                    .forEach(id -> orphans.add(new Orphan(kind, "keycloak", keycloak.realm(), id)));
+                        }
+                    });
                     return;
                 }
                 Set<String> staff = staff(kind, keycloak);
@@ -100,7 +116,7 @@ public final class Orphans {
             for (int from = 0; from < ids.size(); from += 500) {
                 List<String> slice = ids.subList(from, Math.min(ids.size(), from + 500));
                 StoreOutcomes done = where.store().equals("keycloak")
-                        ? stores.keycloak(where.kind()).orElseThrow().remove(slice)
+                        ? stores.keycloak(where.kind()).orElseThrow().removeWithKept(slice)
                         : new ElasticsearchAccounts(stores.elasticsearch().orElseThrow(), config.elasticsearch()
                         .indexesFor(where.kind()).stream().filter(i -> i.name().equals(where.target())).toList())
                         .remove(slice);

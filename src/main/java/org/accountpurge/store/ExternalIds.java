@@ -15,4 +15,7 @@ public interface ExternalIds {
 
     /** The ids kept for each of the accounts (none for an account never recorded). */
     Map<String, List<String>> recorded(String store, String target, List<String> accountIds);
+
+    /** Every account with ids kept in {@code store} / {@code target}, handed over in batches, in id order. */
+    void accounts(String store, String target, java.util.function.Consumer<List<String>> batch);
 }

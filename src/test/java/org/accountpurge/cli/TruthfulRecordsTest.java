@@ -200,6 +200,20 @@ class TruthfulRecordsTest {
                 String.valueOf(purgeExecution)}, environment(tenant))).isEqualTo(1);
         assertThat(output.getAll().substring(beforeVerify.length())).contains("left: user 2 in keycloak truth_shared: 1")
                 .contains("1 purged account(s) still have data");
+        // and orphans traces that user back to its purged account through the kept id (the realm's other users stand
+        // for no known account: said not checked), and orphans --purge removes it
+        String beforeOrphans = output.getAll();
+        assertThat(Main.execute(new String[] {"orphans", "--config", config.toString()}, environment(tenant))).isZero();
+        assertThat(output.getAll().substring(beforeOrphans.length()))
+                .contains("Orphans (their account is not in the database): {keycloak truth_shared=1}")
+                .contains("not checked: keycloak realm truth_shared: users matched by database are traced back only"
+                        + " through the ids the purge kept");
+        assertThat(Main.execute(new String[] {"orphans", "--config", config.toString(), "--purge"},
+                environment(tenant))).isZero();
+        try (KeycloakRealmSetup admin = admin()) {
+            assertThat(admin.userExists("truth_shared", keycloak2)).isFalse();
+            assertThat(admin.userExists("truth_shared", tenant.keycloakIds().get(20L))).isTrue();
+        }
         long retry = tenant.count("SELECT max(job_instance_id) FROM purge.batch_job_instance");
         assertThat(tenant.texts("SELECT store || ' ' || target || ' ' || action || ' ' || count FROM purge.step_log"
                 + " WHERE run_id = " + retry + " AND account_id = '1' AND action = 'DELETED' ORDER BY store")).contains(

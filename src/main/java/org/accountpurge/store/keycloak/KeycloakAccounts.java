@@ -167,6 +167,29 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
      * With {@code user-match: database} only when the ids of deleted users are kept: the rows that map an account to
      * its Keycloak user go with it.
      */
+    /**
+     * With {@code user-match: database}, whether the ids of the users a purge deleted are kept, so that the accounts
+     * they stood for can be traced ({@link #keptAccounts}) after their rows are gone.
+     */
+    public boolean keepsDeletedIds() {
+        return match == UserMatch.DATABASE && deletedIds != null;
+    }
+
+    /** The accounts whose Keycloak user ids a purge kept (see {@link #keepsDeletedIds}), in batches. */
+    public void keptAccounts(java.util.function.Consumer<List<String>> batch) {
+        if (keepsDeletedIds()) {
+            deletedIds.accounts(STORE, realm, batch);
+        }
+    }
+
+    /**
+     * Deletes the accounts' Keycloak users, those the database maps and, with {@code user-match: database}, those
+     * kept when a purge deleted them (an account whose rows are gone: {@code orphans --purge}).
+     */
+    public StoreOutcomes removeWithKept(List<String> accountIds) {
+        return StoreOutcomes.of(realm, forEachUser(accountIds, id -> { }, Lookup.WITH_DELETED, this::deleteUser));
+    }
+
     @Override
     public String checkedAs() {
         return match == UserMatch.DATABASE ? STORE + " (the users the database maps, and those whose ids the purge kept"
@@ -354,19 +377,22 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
 
     /** Deletes each account's Keycloak user: DELETED, ABSENT (404) or FAILED per account. */
     private Map<String, TargetOutcome> delete(List<String> accountIds, java.util.function.Consumer<String> removed) {
-        return forEachUser(accountIds, removed, Lookup.RECORDED, kcId -> {
-            rate.acquire(1);
-            try (Response response = users().delete(kcId)) {
-                int status = response.getStatus();
-                if (status == 404) {
-                    return TargetOutcome.absent();
-                }
-                if (status / 100 != 2) {
-                    return TargetOutcome.failed("HTTP " + status);
-                }
-                return TargetOutcome.deleted(1);
+        return forEachUser(accountIds, removed, Lookup.RECORDED, this::deleteUser);
+    }
+
+    /** One Keycloak user deleted: DELETED, ABSENT (404) or FAILED. */
+    private TargetOutcome deleteUser(String kcId) {
+        rate.acquire(1);
+        try (Response response = users().delete(kcId)) {
+            int status = response.getStatus();
+            if (status == 404) {
+                return TargetOutcome.absent();
             }
-        });
+            if (status / 100 != 2) {
+                return TargetOutcome.failed("HTTP " + status);
+            }
+            return TargetOutcome.deleted(1);
+        }
     }
 
     /**
