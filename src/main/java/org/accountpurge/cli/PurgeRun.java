@@ -329,9 +329,13 @@ final class PurgeRun {
                 + restartCommand(config, execution.id(), execution.markedRunning());
     }
 
-    /** Runs a new instance of the job on the input (synchronously) and returns its execution. */
+    /**
+     * Runs a new instance of the job on the input (synchronously) and returns its execution; the tool's tables are
+     * migrated first if they are not yet (a caller that did not {@link #prepare}: the benchmark).
+     */
     static JobExecution launch(ConfigurableApplicationContext ctx, Path input, String sha256, boolean dryRun)
             throws JobLaunchException {
+        ctx.getBean(org.accountpurge.audit.PurgeSchema.class).migrateNow();
         JobParameters parameters = new JobParametersBuilder()
                 .addString("input", input.toAbsolutePath().toString())
                 .addString("input.sha256", sha256)
