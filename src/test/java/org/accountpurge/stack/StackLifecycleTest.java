@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -112,15 +113,7 @@ class StackLifecycleTest {
         }
 
         // then no server process is left
-        long deadline = System.currentTimeMillis() + 30_000;
-        List<Long> alive;
-        do {
-            alive = pids.stream().filter(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false)).toList();
-            if (!alive.isEmpty()) {
-                Thread.sleep(500);
-            }
-        } while (!alive.isEmpty() && System.currentTimeMillis() < deadline);
-        assertThat(alive).as("server processes still running after SIGTERM").isEmpty();
+        assertThat(stillAlive(pids, Duration.ofSeconds(30))).as("server processes still running after SIGTERM").isEmpty();
         // and no temporary file of its servers is left in /tmp
         assertThat(serverTempFiles()).as("Elasticsearch's temporary files in /tmp").isSubsetOf(tmpBefore);
 
@@ -160,15 +153,21 @@ class StackLifecycleTest {
         }
 
         // then the stack's JVM and every server end with it
-        long deadline = System.currentTimeMillis() + 60_000;
+        assertThat(stillAlive(pids, Duration.ofSeconds(60))).as("server processes still running after their starter"
+                + " was killed").isEmpty();
+    }
+
+    /** The processes of {@code pids} still running once they all ended, or {@code patience} passed. */
+    private static List<Long> stillAlive(List<Long> pids, Duration patience) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
         List<Long> alive;
         do {
             alive = pids.stream().filter(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false)).toList();
             if (!alive.isEmpty()) {
                 Thread.sleep(500);
             }
-        } while (!alive.isEmpty() && System.currentTimeMillis() < deadline);
-        assertThat(alive).as("server processes still running after their starter was killed").isEmpty();
+        } while (!alive.isEmpty() && System.nanoTime() < deadline);
+        return alive;
     }
 
     /** Elasticsearch's temporary folders and its launcher's flag files in the system's temporary folder. */
