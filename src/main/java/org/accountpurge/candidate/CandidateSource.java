@@ -18,6 +18,8 @@ public final class CandidateSource implements JobParametersValidator {
     public static final String RUN_DATE = "run.date";
     /** "true" for a dry run: candidates and retention recorded, no store touched. */
     public static final String DRY_RUN = "dry.run";
+    /** When a dry run (or a CSV run) was launched: makes each dry run an instance of its own. */
+    public static final String RUN_STARTED = "run.started";
 
     public static boolean isDryRun(JobParameters parameters) {
         return "true".equals(parameters.getString(DRY_RUN));

@@ -20,6 +20,7 @@ import org.accountpurge.candidate.CandidateSource;
 import org.accountpurge.candidate.CsvCandidateReader;
 import org.accountpurge.config.PurgeProperties;
 import org.accountpurge.purge.Orphans;
+import org.accountpurge.job.PurgeJobConfiguration;
 import org.accountpurge.purge.Preflight;
 import org.accountpurge.purge.TenantStores;
 import org.accountpurge.purge.Verification;
@@ -263,11 +264,11 @@ final class PurgeRun {
                         .addString(CandidateSource.RUN_DATE, runDate.toString())
                         .addString(CandidateSource.DRY_RUN, String.valueOf(dryRun));
                 if (dryRun) {
-                    parameters.addString("run.started", Instant.now().toString());
+                    parameters.addString(CandidateSource.RUN_STARTED, Instant.now().toString());
                 }
                 JobExecution execution;
                 try {
-                    execution = ctx.getBean(JobOperator.class).start(ctx.getBean("accountPurgeJob", Job.class),
+                    execution = ctx.getBean(JobOperator.class).start(ctx.getBean(PurgeJobConfiguration.JOB, Job.class),
                             parameters.toJobParameters());
                 } catch (Exception e) {
                     throw new JobLaunchException(e);
@@ -337,13 +338,13 @@ final class PurgeRun {
             throws JobLaunchException {
         ctx.getBean(org.accountpurge.audit.PurgeSchema.class).migrateNow();
         JobParameters parameters = new JobParametersBuilder()
-                .addString("input", input.toAbsolutePath().toString())
-                .addString("input.sha256", sha256)
-                .addString("run.started", Instant.now().toString())
+                .addString(CandidateSource.INPUT, input.toAbsolutePath().toString())
+                .addString(CandidateSource.INPUT_SHA256, sha256)
+                .addString(CandidateSource.RUN_STARTED, Instant.now().toString())
                 .addString(CandidateSource.DRY_RUN, String.valueOf(dryRun))
                 .toJobParameters();
         try {
-            return ctx.getBean(JobOperator.class).start(ctx.getBean("accountPurgeJob", Job.class), parameters);
+            return ctx.getBean(JobOperator.class).start(ctx.getBean(PurgeJobConfiguration.JOB, Job.class), parameters);
         } catch (Exception e) {
             throw new JobLaunchException(e);
         }
@@ -416,8 +417,8 @@ final class PurgeRun {
                     + " lock, so the process that ran it is gone (killed, machine lost). Mark it failed and restart"
                     + " it with:\n  " + restartCommand(config, id, true);
         }
-        String input = execution.getJobParameters().getString("input");
-        String expected = execution.getJobParameters().getString("input.sha256");
+        String input = execution.getJobParameters().getString(CandidateSource.INPUT);
+        String expected = execution.getJobParameters().getString(CandidateSource.INPUT_SHA256);
         if (input != null && expected != null) {
             Path file = Path.of(input);
             String now = Files.isRegularFile(file) ? CsvCandidateReader.sha256(file) : null;

@@ -75,11 +75,14 @@ import org.springframework.transaction.PlatformTransactionManager;
  * the step starts.
  */
 @Configuration(proxyBeanMethods = false)
-class PurgeJobConfiguration {
+public class PurgeJobConfiguration {
+
+    /** The job's name, and its bean's: what the command line starts. */
+    public static final String JOB = "accountPurgeJob";
 
     static final String RUN_ID = "#{stepExecution.jobExecution.jobInstance.instanceId}";
 
-    @Bean
+    @Bean(JOB)
     Job accountPurgeJob(JobRepository jobRepository, PlatformTransactionManager tm, PurgeProperties config,
                         ExecutionConfigRecorder executionConfigRecorder, LocalExecutions localExecutions,
                         Step validateConfiguration,
@@ -90,7 +93,7 @@ class PurgeJobConfiguration {
                         CandidateStore candidates, StepLog stepLog,
                         ObjectProvider<ObservationRegistry> observations) {
         ObservationRegistry observed = observations.getIfAvailable(() -> ObservationRegistry.NOOP);
-        SimpleJobBuilder job = new JobBuilder("accountPurgeJob", jobRepository)
+        SimpleJobBuilder job = new JobBuilder(JOB, jobRepository)
                 .validator(new CandidateSource())
                 .listener(executionConfigRecorder).listener(localExecutions)
                 .start(validateConfiguration).next(loadCandidates).next(freezeCandidates)

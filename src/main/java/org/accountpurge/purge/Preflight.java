@@ -50,8 +50,8 @@ public class Preflight implements Tasklet {
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
         List<String> problems = problems();
         JobParameters parameters = contribution.getStepExecution().getJobExecution().getJobParameters();
-        String input = parameters.getString("input");
-        String sha256 = parameters.getString("input.sha256");
+        String input = parameters.getString(org.accountpurge.candidate.CandidateSource.INPUT);
+        String sha256 = parameters.getString(org.accountpurge.candidate.CandidateSource.INPUT_SHA256);
         if (input != null && sha256 != null) {
             String now = Files.isRegularFile(Path.of(input)) ? CsvCandidateReader.sha256(Path.of(input)) : "missing";
             if (!now.equals(sha256)) {
