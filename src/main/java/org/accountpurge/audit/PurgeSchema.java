@@ -14,6 +14,7 @@ public final class PurgeSchema implements FlywayMigrationStrategy {
 
     private final boolean onDemand;
     private volatile Flyway flyway;
+    private volatile boolean migrated;
 
     /** @param onDemand migrate only when {@link #migrateNow} is called, not at start-up */
     public PurgeSchema(boolean onDemand) {
@@ -25,14 +26,19 @@ public final class PurgeSchema implements FlywayMigrationStrategy {
         this.flyway = flyway;
         if (!onDemand) {
             flyway.migrate();
+            migrated = true;
         }
     }
 
-    /** Applies the migrations not applied yet (none when Flyway is off: a read-only command). Idempotent. */
-    public void migrateNow() {
+    /**
+     * Applies the migrations not applied yet (none when Flyway is off: a read-only command), once per context: the
+     * command's preparation and its launch both ask.
+     */
+    public synchronized void migrateNow() {
         Flyway migrations = flyway;
-        if (migrations != null) {
+        if (migrations != null && !migrated) {
             migrations.migrate();
+            migrated = true;
         }
     }
 }

@@ -126,11 +126,12 @@ public class Preflight implements Tasklet {
             }
             try {
                 keycloak.checkAccess();
-                List<String> missing = keycloak.missingRoles(List.copyOf(neededRoles().keySet()));
+                java.util.Map<String, String> needed = neededRoles();
+                List<String> missing = keycloak.missingRoles(List.copyOf(needed.keySet()));
                 if (!missing.isEmpty()) {
                     problems.add("Keycloak client " + config.keycloak().clientId() + " of realm "
                             + config.keycloak().realm() + " lacks the realm-management role(s) " + missing.stream()
-                            .map(role -> role + " (" + neededRoles().get(role) + ")").toList() + ": grant them to its"
+                            .map(role -> role + " (" + needed.get(role) + ")").toList() + ": grant them to its"
                             + " service account");
                 }
             } catch (StoreException e) {

@@ -198,7 +198,7 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
 
     @Override
     public boolean verifiable() {
-        return match != UserMatch.DATABASE || deletedIds != null;
+        return match != UserMatch.DATABASE || keepsDeletedIds();
     }
 
     /**
@@ -417,9 +417,9 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
     private Map<String, TargetOutcome> forEachUser(List<String> accountIds, java.util.function.Consumer<String> done,
                                                    Lookup lookup, Function<String, TargetOutcome> action) {
         Map<String, List<String>> known = match == UserMatch.DATABASE ? databaseIds(accountIds) : Map.of();
-        if (match == UserMatch.DATABASE && deletedIds != null && lookup == Lookup.RECORDED) {
+        if (keepsDeletedIds() && lookup == Lookup.RECORDED) {
             deletedIds.record(STORE, realm, known);
-        } else if (match == UserMatch.DATABASE && deletedIds != null && lookup == Lookup.WITH_DELETED) {
+        } else if (keepsDeletedIds() && lookup == Lookup.WITH_DELETED) {
             Map<String, List<String>> all = new java.util.LinkedHashMap<>();
             known.forEach((id, kcIds) -> all.put(id, new ArrayList<>(kcIds)));
             deletedIds.recorded(STORE, realm, accountIds).forEach((id, kcIds) -> kcIds.forEach(kcId -> {
