@@ -73,7 +73,8 @@ final class ReportHtml {
         html.append("<table id=\"totals\">");
         report.totals().forEach((name, n) -> total(Character.toUpperCase(name.charAt(0)) + name.substring(1), "/totals/" + pointer(name), n));
         total("Failed attempts (all executions)", "/summary/failedAttempts", s.failedAttempts());
-        total("Verification: purged accounts with residue (-1: not verified)", "/summary/residue", s.residue());
+        total("Verification: purged accounts with residue (-1: no verification has completed for this run: a dry"
+                + " run, or one that has not reached its verifyPurge step)", "/summary/residue", s.residue());
         html.append("</table>\n");
         nested("Candidates by kind and state", "candidates", "/summary/candidates", s.candidates(), "Kind", "State");
 
@@ -92,7 +93,10 @@ final class ReportHtml {
             }
             html.append("</tr>\n");
         }));
-        html.append("</table>\n<p>Deleted and nulled count rows or documents; the other outcomes count accounts.</p>\n");
+        html.append("</table>\n<p>Deleted and nulled count rows or documents; the other outcomes count accounts."
+                + " Absent: nothing was there (already gone, or never had any). Absent_after_unanswered_attempt: gone"
+                + " when tried again after an attempt of this run whose answer never came (killed, timed out); that"
+                + " attempt may have removed it, or it was gone before.</p>\n");
 
         nested("Retained accounts by reason", "retained", "/summary/retained", s.retained(), "Kind", "Reason");
         heading("Rejected input rows by reason");

@@ -88,7 +88,7 @@ public record RunReport(String generatedAt, String exitMessage, String startTime
         totals.put("accounts failed", summary.failed());
         totals.put("accounts pending", summary.pending());
         totals.put("input rows rejected", summary.rejected().values().stream().mapToLong(Long::longValue).sum());
-        return new RunReport(Instant.now().toString(), times[2], times[0], times[1], totals, parameters, summary,
+        return new RunReport(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(), times[2], times[0], times[1], totals, parameters, summary,
                 executions,
                 steps, failures, timeline(jdbc, run));
     }
@@ -113,7 +113,7 @@ public record RunReport(String generatedAt, String exitMessage, String startTime
     }
 
     private static String iso(Timestamp time) {
-        return time == null ? null : time.toInstant().toString();
+        return time == null ? null : time.toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
     }
 
     private static double round(double value) {

@@ -64,8 +64,11 @@ public record RunSummary(long runId, long jobExecutionId, String status, boolean
         jdbc.query("WITH per_account AS (SELECT store, target, account_id, CASE WHEN bool_or(action IN ('DELETED',"
                 + " 'NULLED')) THEN (array_agg(action ORDER BY action IN ('DELETED', 'NULLED') DESC, id DESC))[1]"
                 + " ELSE (array_agg(action ORDER BY id DESC))[1] END AS action, coalesce(sum(count) FILTER (WHERE"
-                + " action IN ('DELETED', 'NULLED')), 0) AS n FROM purge.step_log WHERE run_id = ? AND action <>"
-                + " 'STARTED' GROUP BY store, target, account_id) SELECT store, target, action, CASE WHEN action IN"
+                + " action IN ('DELETED', 'NULLED')), 0) AS n FROM (SELECT id, store, target, account_id, count, CASE"
+                + " WHEN action = 'ABSENT' AND error_class = '" + org.accountpurge.store.TargetOutcome
+                .AFTER_UNANSWERED_ATTEMPT + "' THEN 'ABSENT_AFTER_UNANSWERED_ATTEMPT' ELSE action END AS action FROM"
+                + " purge.step_log WHERE run_id = ? AND action <> 'STARTED') l"
+                + " GROUP BY store, target, account_id) SELECT store, target, action, CASE WHEN action IN"
                 + " ('DELETED', 'NULLED') THEN sum(n) ELSE count(*) END FROM per_account GROUP BY 1, 2, 3", rs -> {
                     stores.computeIfAbsent(rs.getString(1), k -> new TreeMap<>())
                             .computeIfAbsent(rs.getString(2), k -> new TreeMap<>())

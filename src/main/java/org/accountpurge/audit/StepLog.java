@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.accountpurge.candidate.AccountKind;
 import org.accountpurge.store.postgres.CopyIn;
+import org.accountpurge.store.ErrorClass;
 import org.accountpurge.store.StoreOutcomes;
 import org.accountpurge.store.TargetOutcome;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,6 +36,19 @@ public class StepLog {
                                   WHERE s.run_id = c.run_id AND s.kind = c.kind AND s.account_id = c.account_id
                                     AND s.action = 'FAILED' ORDER BY s.id DESC LIMIT 1) l ON true
              WHERE c.run_id = ? AND c.state = 'FAILED' ORDER BY c.kind, c.account_id
+            """;
+
+    /**
+     * Of a run's ({@code ?}) FAILED accounts, those a later run purged since (a {@code retry-failed}, or any later
+     * purge of the same account): kind, account id, and the latest such run.
+     */
+    public static final String REDRIVEN = """
+            SELECT c.kind, c.account_id, max(later.run_id)
+              FROM purge.candidate c
+              JOIN purge.candidate later ON later.kind = c.kind AND later.account_id = c.account_id
+                                        AND later.run_id > c.run_id AND later.state IN ('PURGED', 'NOT_FOUND')
+             WHERE c.run_id = ? AND c.state = 'FAILED'
+             GROUP BY c.kind, c.account_id
             """;
 
     /** Counter of accounts per kind, store, target and outcome: {@code account_purge_outcomes_total} in Prometheus. */
@@ -85,6 +99,47 @@ public class StepLog {
         } else {
             count(ctx, store, outcomes);
         }
+    }
+
+    /**
+     * Of these accounts, those an earlier attempt of this run called the store for without learning what it did: a
+     * {@code STARTED} row of an earlier attempt (the one being made wrote the latest) with no outcome after it, or a
+     * failure whose answer never came ({@link ErrorClass#isUnanswered}). A store that now finds such an account
+     * absent may have removed it then.
+     */
+    public java.util.Set<String> unanswered(Context ctx, String store, List<String> accountIds) {
+        java.util.Set<String> unknown = new java.util.HashSet<>();
+        Map<String, List<String[]>> rows = new java.util.HashMap<>();
+        jdbc.query("SELECT account_id, action, error_class FROM purge.step_log WHERE run_id = ? AND kind = ? AND store"
+                + " = ? AND account_id = ANY(?) ORDER BY id", rs -> {
+                    rows.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                            .add(new String[] {rs.getString(2), rs.getString(3)});
+                }, ctx.runId(), ctx.kind().code(), store, accountIds.toArray(String[]::new));
+        rows.forEach((id, log) -> {
+            int current = -1; // this attempt's STARTED row: the latest
+            for (int i = 0; i < log.size(); i++) {
+                if (STARTED.equals(log.get(i)[0])) {
+                    current = i;
+                }
+            }
+            boolean open = false; // an earlier attempt's STARTED not followed by any outcome
+            for (int i = 0; i < log.size(); i++) {
+                String action = log.get(i)[0];
+                if (i == current) {
+                    if (open) {
+                        unknown.add(id);
+                    }
+                } else if (STARTED.equals(action)) {
+                    open = true;
+                } else {
+                    open = false;
+                    if (TargetOutcome.Action.FAILED.name().equals(action) && ErrorClass.isUnanswered(log.get(i)[1])) {
+                        unknown.add(id);
+                    }
+                }
+            }
+        });
+        return unknown;
     }
 
     /** A whole request failed for all these accounts; committed now. */

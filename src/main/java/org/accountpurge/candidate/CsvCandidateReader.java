@@ -64,18 +64,69 @@ public class CsvCandidateReader extends AbstractItemCountingItemStreamItemReader
                     + " start a new run for the new file");
         }
         lines = new LineReader(new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8), maxLineLength);
+        int[] columns = header(file, lines, idColumn, kindColumn);
+        idIndex = columns[0];
+        kindIndex = columns[1];
+    }
+
+    /**
+     * Checks the file's header row before a run is created (the command line does, so that a file that can never be
+     * read is refused, exit 2, and no execution is left FAILED): it must be UTF-8 (or ASCII) and comma-separated, and
+     * name the id and kind columns. Throws {@link InputFileException} saying what is wrong (never quoting the file).
+     */
+    public static void checkHeader(Path file, String idColumn, String kindColumn, int maxLineLength) {
+        if (Files.isDirectory(file)) {
+            throw new InputFileException("Input " + file + " is a directory, not a file");
+        }
+        try (InputStream raw = Files.newInputStream(file)) {
+            byte[] start = raw.readNBytes(4096);
+            if (start.length >= 2 && ((start[0] == (byte) 0xFF && start[1] == (byte) 0xFE)
+                    || (start[0] == (byte) 0xFE && start[1] == (byte) 0xFF))) {
+                throw new InputFileException("Input file " + file + " is UTF-16 (it starts with a UTF-16 byte-order"
+                        + " mark): save it as UTF-8");
+            }
+            for (byte b : start) {
+                if (b == 0) {
+                    throw new InputFileException("Input file " + file + " holds NUL bytes (UTF-16 or binary): it must"
+                            + " be a UTF-8 CSV");
+                }
+            }
+        } catch (IOException e) {
+            throw new InputFileException("Cannot read input file " + file + ": " + e.getClass().getSimpleName(), e);
+        }
+        try (LineReader lines = new LineReader(new InputStreamReader(Files.newInputStream(file),
+                StandardCharsets.UTF_8), maxLineLength)) {
+            header(file, lines, idColumn, kindColumn);
+        } catch (IOException e) {
+            throw new InputFileException("Cannot read input file " + file + ": " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** Reads the header row: the indexes of the id and kind columns. */
+    private static int[] header(Path file, LineReader lines, String idColumn, String kindColumn) throws IOException {
         LineReader.Line header = lines.next();
         if (header == null) {
             throw new InputFileException("Input file " + file + " is empty: expected a header row with columns "
                     + idColumn + " and " + kindColumn);
         }
-        String[] names = header.tooLong() ? new String[0] : parse(header.text());
-        idIndex = indexOf(names, idColumn);
-        kindIndex = indexOf(names, kindColumn);
-        if (idIndex < 0 || kindIndex < 0) {
-            throw new InputFileException("Input file " + file + ": the header row (line 1) must name the columns "
-                    + idColumn + " and " + kindColumn + " (purge.input.id-column, purge.input.kind-column)");
+        String[] names;
+        try {
+            names = header.tooLong() ? new String[0] : parse(header.text());
+        } catch (IOException e) {
+            names = new String[0];
         }
+        int id = indexOf(names, idColumn);
+        int kind = indexOf(names, kindColumn);
+        if (id < 0 || kind < 0) {
+            String text = header.tooLong() ? "" : header.text();
+            String hint = text.isBlank() ? " (line 1 is blank)"
+                    : names.length == 1 && (text.contains(";") || text.contains("\t")) ? " (line 1 has no comma but "
+                    + (text.contains(";") ? "semicolons" : "tabs") + ": the file must be comma-separated)"
+                    : header.tooLong() ? " (line 1 is too long)" : "";
+            throw new InputFileException("Input file " + file + ": the header row (line 1) must name the columns "
+                    + idColumn + " and " + kindColumn + " (purge.input.id-column, purge.input.kind-column)" + hint);
+        }
+        return new int[] {id, kind};
     }
 
     @Override
@@ -102,7 +153,7 @@ public class CsvCandidateReader extends AbstractItemCountingItemStreamItemReader
         return new InputRow(line.number(), fields[kindIndex], fields[idIndex], null);
     }
 
-    private String[] parse(String line) throws IOException {
+    private static String[] parse(String line) throws IOException {
         if (line.indexOf('"') < 0) { // nothing quoted (nearly every line): the fields are what lies between the commas
             return line.split(",", -1);
         }

@@ -111,14 +111,18 @@ public final class Main {
             "restart", Set.of("after-crash", "config-changed", "override-guard"),
             "orphans", Set.of("purge"));
 
-    private static final String USAGE = "commands: purge --config FILE --input FILE --reason TEXT [--dry-run] [--new-run]"
-            + " [--override-guard] | nightly --config FILE [--run-date YYYY-MM-DD] [--dry-run] [--override-guard]"
+    static final String USAGE = "commands: purge --config FILE --input FILE --reason TEXT [--dry-run] [--new-run]"
+            + " [--override-guard] [--initiator NAME] | nightly --config FILE [--run-date YYYY-MM-DD] [--dry-run]"
+            + " [--override-guard] [--initiator NAME] [--reason TEXT]"
             + " | restart --config FILE --execution ID [--after-crash] [--config-changed] [--override-guard]"
-            + " | status --config FILE --execution ID | retry-failed --config FILE --execution ID"
-            + " | verify --config FILE --execution ID | orphans --config FILE [--purge] | schedule --config FILE"
+            + " [--initiator NAME] [--reason TEXT]"
+            + " | status --config FILE --execution ID | retry-failed --config FILE --execution ID [--initiator NAME]"
+            + " [--reason TEXT]"
+            + " | verify --config FILE --execution ID | orphans --config FILE [--purge]"
+            + " | schedule --config FILE [--initiator NAME] [--reason TEXT]"
             + " | list --config FILE [--limit N] | stop --config FILE --execution ID"
-            + " | abandon --config FILE --execution ID --reason TEXT | failed --config FILE --execution ID"
-            + " | report --config FILE --execution ID"
+            + " | abandon --config FILE --execution ID --reason TEXT [--initiator NAME]"
+            + " | failed --config FILE --execution ID | report --config FILE --execution ID"
             + " | COMMAND --help";
 
     private Main() {
@@ -215,7 +219,18 @@ public final class Main {
     static String self() {
         String command = System.getProperty("sun.java.command", "");
         String first = command.isBlank() ? "" : command.split(" ")[0];
-        return "java -jar " + (first.endsWith(".jar") ? first : "target/account-purge.jar");
+        return "java -jar " + shellWord(Path.of(first.endsWith(".jar") ? first : "target/account-purge.jar")
+                .toAbsolutePath().normalize().toString());
+    }
+
+    /** A file as printed commands name it: absolute, quoted for the shell when it needs to be. */
+    static String path(Path file) {
+        return shellWord(file.toAbsolutePath().normalize().toString());
+    }
+
+    /** A word as a POSIX shell reads it back: as is when it is plain, otherwise in single quotes. */
+    static String shellWord(String word) {
+        return word.matches("[A-Za-z0-9_./:=@%+,-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
     }
 
     /** {@code --run-date}, default today (UTC). */
@@ -224,11 +239,20 @@ public final class Main {
         if (date == null) {
             return java.time.LocalDate.now(java.time.ZoneOffset.UTC);
         }
+        java.time.LocalDate parsed;
         try {
-            return java.time.LocalDate.parse(date);
+            parsed = java.time.LocalDate.parse(date);
         } catch (java.time.format.DateTimeParseException e) {
             throw new Args.UsageException("--run-date must be a date like 2026-11-25 (got '" + date + "')");
         }
+        // a date ahead moves every cut-off forward: --run-date 9999-12-31 would select every active user
+        java.time.LocalDate latest = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1);
+        if (parsed.isAfter(latest)) {
+            throw new Args.UsageException("--run-date " + parsed + " is in the future: the latest run date is "
+                    + latest + " (today in UTC plus a day, for a schedule in a zone ahead of UTC); its cut-offs would"
+                    + " select accounts that are not inactive yet");
+        }
+        return parsed;
     }
 
     private static long execution(Args args) {

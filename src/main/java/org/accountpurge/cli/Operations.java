@@ -69,7 +69,7 @@ final class Operations {
             if (holders(ctx).isEmpty()) {
                 System.err.println("account-purge: execution " + executionId + " is marked " + execution.getStatus()
                         + " but no process holds the tenant's lock: its process is gone, there is nothing to stop. To"
-                        + " finish it: " + PurgeRun.restartCommand(config, executionId, true));
+                        + " finish it: " + PurgeRun.restartCommand(ctx, config, executionId, true));
                 return PurgeRun.REFUSED;
             }
             try {
@@ -79,7 +79,7 @@ final class Operations {
             }
             System.out.println("Execution " + executionId + " is asked to stop: it ends STOPPED after the chunk in"
                     + " progress (the process running it prints its summary). To go on later: "
-                    + PurgeRun.restartCommand(config, executionId, false));
+                    + PurgeRun.restartCommand(ctx, config, executionId, false));
             return PurgeRun.COMPLETED;
         }
     }
@@ -101,7 +101,7 @@ final class Operations {
             }
             if (execution.getStatus().isRunning() && !holders(ctx).isEmpty()) {
                 System.err.println("account-purge: execution " + executionId + " is running; stop it first: "
-                        + Main.self() + " stop --config " + config + " --execution " + executionId);
+                        + Main.self() + " stop --config " + Main.path(config) + " --execution " + executionId);
                 return PurgeRun.REFUSED;
             }
             JobRepository repository = ctx.getBean(JobRepository.class);
@@ -125,12 +125,20 @@ final class Operations {
         try (ConfigurableApplicationContext ctx = PurgeRun.context(config, properties, PurgeRun.Access.READ_ONLY)) {
             JobExecution execution = execution(ctx, executionId);
             long run = execution.getJobInstance().getInstanceId();
-            List<String> lines = ctx.getBean(JdbcTemplate.class).query(StepLog.FAILED_ACCOUNTS, (rs, n) -> rs.getString(1) + " " + rs.getString(2) + "  " + rs.getString(3) + " "
-                    + rs.getString(4) + "  " + rs.getString(5), run);
+            JdbcTemplate jdbc = ctx.getBean(JdbcTemplate.class);
+            Map<String, Long> redriven = redriven(jdbc, run);
+            List<String> lines = jdbc.query(StepLog.FAILED_ACCOUNTS, (rs, n) -> {
+                Long by = redriven.get(rs.getString(1) + " " + rs.getString(2));
+                return rs.getString(1) + " " + rs.getString(2) + "  " + rs.getString(3) + " " + rs.getString(4) + "  "
+                        + rs.getString(5) + (by == null ? "" : "  (re-driven: purged since by run " + by + ")");
+            }, run);
+            long left = lines.size() - redriven.size();
             System.out.println("Run " + run + ": " + (lines.isEmpty() ? "no FAILED accounts" : lines.size()
                     + " FAILED account(s) (kind id  store target  error):\n  " + String.join("\n  ", lines)
-                    + "\nOnce the cause is fixed: " + Main.self() + " retry-failed --config " + config
-                    + " --execution " + executionId));
+                    + (left == 0 ? "\nEvery one was purged since by a later run: nothing to retry."
+                    : "\nOnce the cause is fixed: " + Main.self() + " retry-failed --config " + Main.path(config)
+                    + " --execution " + executionId + (redriven.isEmpty() ? "" : " (it retries the " + left
+                    + " not purged since)"))));
             return PurgeRun.COMPLETED;
         }
     }
@@ -156,12 +164,17 @@ final class Operations {
         }
     }
 
+    /** A run's FAILED accounts purged since by a later run ("kind id" to that run). */
+    static Map<String, Long> redriven(JdbcTemplate jdbc, long run) {
+        Map<String, Long> by = new java.util.HashMap<>();
+        jdbc.query(StepLog.REDRIVEN, rs -> {
+            by.put(rs.getString(1) + " " + rs.getString(2), rs.getLong(3));
+        }, run);
+        return by;
+    }
+
     private static JobExecution execution(ConfigurableApplicationContext ctx, long executionId) {
-        JobExecution execution = ctx.getBean(JobRepository.class).getJobExecution(executionId);
-        if (execution == null) {
-            throw new Args.UsageException("there is no job execution " + executionId);
-        }
-        return execution;
+        return PurgeRun.execution(ctx, executionId);
     }
 
     private static List<String> holders(ConfigurableApplicationContext ctx) {

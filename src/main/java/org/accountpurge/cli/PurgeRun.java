@@ -133,9 +133,10 @@ final class PurgeRun {
         if (!Files.isRegularFile(config)) {
             throw new Args.UsageException("job configuration " + config + " does not exist");
         }
+        checkSyntax(config);
         List<String> args = new ArrayList<>();
         args.add("--spring.config.additional-location=file:" + config.toAbsolutePath());
-        args.add("--account-purge.config-file=" + config);
+        args.add("--account-purge.config-file=" + config.toAbsolutePath().normalize());
         args.add("--account-purge.config-sha256=" + CsvCandidateReader.sha256(config));
         args.add("--spring.datasource.hikari.data-source-properties.ApplicationName=account-purge " + processName());
         if (access == Access.READ_ONLY) {
@@ -173,6 +174,36 @@ final class PurgeRun {
         }
     }
 
+    /**
+     * A YAML job configuration that YAML cannot read (a syntax error, a key given twice) is refused before the
+     * application starts: exit 2, naming the file, line and column, without the parser's stack trace.
+     */
+    static void checkSyntax(Path config) {
+        String name = config.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (!name.endsWith(".yml") && !name.endsWith(".yaml")) {
+            return;
+        }
+        org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
+        options.setAllowDuplicateKeys(false); // as Spring Boot reads it
+        options.setMaxAliasesForCollections(Integer.MAX_VALUE);
+        try (java.io.Reader in = Files.newBufferedReader(config)) {
+            new org.yaml.snakeyaml.Yaml(options).loadAll(in).forEach(document -> { });
+        } catch (org.yaml.snakeyaml.error.MarkedYAMLException e) {
+            org.yaml.snakeyaml.error.Mark at = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            org.yaml.snakeyaml.error.Mark context = e.getContextMark();
+            throw new StartupException("job configuration " + config + (at == null ? "" : ":" + (at.getLine() + 1)
+                    + ":" + (at.getColumn() + 1)) + " is not valid YAML: " + e.getProblem()
+                    + (e.getContext() == null ? "" : " (" + e.getContext() + (context == null || context == at ? ""
+                    : " at line " + (context.getLine() + 1)) + ")"), true);
+        } catch (org.yaml.snakeyaml.error.YAMLException | java.io.UncheckedIOException e) {
+            throw new StartupException("job configuration " + config + " is not valid YAML: " + e.getMessage()
+                    .lines().findFirst().orElse(""), true);
+        } catch (java.io.IOException e) {
+            throw new StartupException("job configuration " + config + " cannot be read: " + e.getClass()
+                    .getSimpleName(), true);
+        }
+    }
+
     /** The application could not start; nothing was recorded. */
     static final class StartupException extends RuntimeException {
         private final boolean configuration;
@@ -189,11 +220,20 @@ final class PurgeRun {
 
     static int start(Path config, Path input, boolean newRun, boolean dryRun, boolean overrideGuard,
                      Map<String, Object> properties) {
+        if (Files.isDirectory(input)) {
+            throw new Args.UsageException("--input " + input + " is a directory, not a file");
+        }
         if (!Files.isRegularFile(input)) {
             throw new Args.UsageException("input file " + input + " does not exist");
         }
         String sha256 = CsvCandidateReader.sha256(input);
         try (ConfigurableApplicationContext ctx = context(config, properties, guard(overrideGuard), Access.WRITE)) {
+            PurgeProperties.Input in = ctx.getBean(PurgeProperties.class).input();
+            try { // before any execution exists: a file that can never be read leaves nothing to restart
+                CsvCandidateReader.checkHeader(input, in.idColumn(), in.kindColumn(), in.maxLineLength());
+            } catch (CsvCandidateReader.InputFileException e) {
+                throw new StartupException(e.getMessage() + "; nothing was started", true);
+            }
             JdbcTemplate jdbc = ctx.getBean(JdbcTemplate.class);
             Optional<TenantLease> lock = lock(ctx);
             if (lock.isEmpty()) {
@@ -208,14 +248,14 @@ final class PurgeRun {
                     System.err.println("account-purge: execution " + unfinished.id() + " of this same input "
                             + (unfinished.markedRunning() ? "was interrupted (it is marked " + unfinished.status()
                             + ", but no process holds the tenant's lock: its process is gone)" : "did not complete")
-                            + ". Finish it with:\n  " + restartCommand(config, unfinished.id(), unfinished.markedRunning())
+                            + ". Finish it with:\n  " + restartCommand(ctx, config, unfinished.id(), unfinished.markedRunning())
                             + "\n(or start over with --new-run)");
                     return REFUSED;
                 }
                 String done = newRun || dryRun ? null : completedRun(jdbc, sha256);
                 if (done != null) {
                     System.err.println("account-purge: " + done + "; to purge it again as a new run:\n  " + Main.self()
-                            + " purge --config " + config + " --input " + input + " --reason \"...\" --new-run");
+                            + " purge --config " + Main.path(config) + " --input " + Main.path(input) + " --reason \"...\" --new-run");
                     return REFUSED;
                 }
                 return report(ctx, config, launch(ctx, input, sha256, dryRun));
@@ -252,7 +292,7 @@ final class PurgeRun {
                     }
                 }
                 if (!dryRun) {
-                    String refusal = nightAlreadyRun(ctx.getBean(JdbcTemplate.class), config, selection.name(),
+                    String refusal = nightAlreadyRun(ctx, config, selection.name(),
                             runDate);
                     if (refusal != null) {
                         System.err.println("account-purge: " + refusal);
@@ -315,7 +355,9 @@ final class PurgeRun {
     }
 
     /** Why the selection's real run of this date may not start: it ran, or it is unfinished; null when it may. */
-    private static String nightAlreadyRun(JdbcTemplate jdbc, Path config, String selection, LocalDate runDate) {
+    private static String nightAlreadyRun(ConfigurableApplicationContext ctx, Path config, String selection,
+                                          LocalDate runDate) {
+        JdbcTemplate jdbc = ctx.getBean(JdbcTemplate.class);
         LastExecution execution = lastRealExecution(jdbc, false, parameter(CandidateSource.SELECTION) + " = ? AND "
                 + parameter(CandidateSource.RUN_DATE) + " = ?", selection, runDate.toString());
         if (execution == null || BatchStatus.valueOf(execution.status()) == BatchStatus.ABANDONED) {
@@ -327,7 +369,7 @@ final class PurgeRun {
         }
         return "the " + selection + " purge of " + runDate + " did not complete (execution " + execution.id() + ", "
                 + execution.status() + "). Finish it with:\n  "
-                + restartCommand(config, execution.id(), execution.markedRunning());
+                + restartCommand(ctx, config, execution.id(), execution.markedRunning());
     }
 
     /**
@@ -366,10 +408,7 @@ final class PurgeRun {
                        Map<String, Object> properties) {
         try (ConfigurableApplicationContext ctx = context(config, properties, guard(overrideGuard), Access.WRITE)) {
             JobRepository repository = ctx.getBean(JobRepository.class);
-            JobExecution execution = repository.getJobExecution(executionId);
-            if (execution == null) {
-                throw new Args.UsageException("there is no job execution " + executionId);
-            }
+            JobExecution execution = execution(ctx, executionId);
             Optional<TenantLease> lock = lock(ctx);
             if (lock.isEmpty()) {
                 return refusedByLock(ctx);
@@ -407,7 +446,7 @@ final class PurgeRun {
                 + " WHERE job_instance_id = ?", Long.class, run);
         if (latest != null && latest != id) {
             return "execution " + id + " is not the last of its run; the last one is " + latest + ": "
-                    + restartCommand(config, latest, false);
+                    + restartCommand(ctx, config, latest, false);
         }
         if (execution.getStatus() == BatchStatus.COMPLETED || execution.getStatus() == BatchStatus.ABANDONED) {
             return "execution " + id + " is " + execution.getStatus() + ": there is nothing to restart";
@@ -415,7 +454,7 @@ final class PurgeRun {
         if (execution.getStatus().isRunning() && !afterCrash) {
             return "execution " + id + " is marked " + execution.getStatus() + ", but no process holds the tenant's"
                     + " lock, so the process that ran it is gone (killed, machine lost). Mark it failed and restart"
-                    + " it with:\n  " + restartCommand(config, id, true);
+                    + " it with:\n  " + restartCommand(ctx, config, id, true);
         }
         String input = execution.getJobParameters().getString(CandidateSource.INPUT);
         String expected = execution.getJobParameters().getString(CandidateSource.INPUT_SHA256);
@@ -434,7 +473,7 @@ final class PurgeRun {
         if (recorded != null && !recorded.equals(current) && !configChanged) {
             return "the job configuration " + config + " changed since the run's last execution (SHA-256 " + recorded
                     + ", now " + current + "). If the change is intended (it is recorded with the run), restart with:\n  "
-                    + restartCommand(config, id, false) + " --config-changed";
+                    + restartCommand(config, id, false) + " --config-changed"; // the file given: the changed one
         }
         return null;
     }
@@ -446,10 +485,7 @@ final class PurgeRun {
     static int retryFailed(Path config, long executionId, Map<String, Object> properties) {
         Path csv;
         try (ConfigurableApplicationContext ctx = context(config, properties, Access.READ_ONLY)) {
-            JobExecution execution = ctx.getBean(JobRepository.class).getJobExecution(executionId);
-            if (execution == null) {
-                throw new Args.UsageException("there is no job execution " + executionId);
-            }
+            JobExecution execution = execution(ctx, executionId);
             if (org.accountpurge.candidate.CandidateSource.isDryRun(execution.getJobParameters())) {
                 throw new Args.UsageException("execution " + executionId + " is a dry run: it purged nothing, and"
                         + " its FAILED accounts are those a real run would fail; purge the file without --dry-run");
@@ -457,16 +493,25 @@ final class PurgeRun {
             if (execution.getStatus().isRunning() || restartable(execution)) {
                 System.err.println("account-purge: run " + execution.getJobInstance().getInstanceId() + " has not"
                         + " completed (" + execution.getStatus() + "): finish it first with "
-                        + restartCommand(config, executionId, false));
+                        + restartCommand(ctx, config, executionId, false));
                 return REFUSED;
             }
             long run = execution.getJobInstance().getInstanceId();
-            List<String> rows = ctx.getBean(JdbcTemplate.class).query("SELECT account_id || ',' || kind FROM"
-                    + " purge.candidate WHERE run_id = ? AND state = 'FAILED' ORDER BY kind DESC, account_id",
-                    (rs, n) -> rs.getString(1), run);
+            Map<String, Long> redriven = Operations.redriven(ctx.getBean(JdbcTemplate.class), run);
+            List<String> rows = ctx.getBean(JdbcTemplate.class).query("SELECT account_id, kind FROM purge.candidate"
+                    + " WHERE run_id = ? AND state = 'FAILED' ORDER BY kind DESC, account_id", (rs, n) ->
+                    redriven.containsKey(rs.getString(2) + " " + rs.getString(1)) ? null
+                            : rs.getString(1) + "," + rs.getString(2), run).stream()
+                    .filter(java.util.Objects::nonNull).toList();
             if (rows.isEmpty()) {
-                System.out.println("Run " + run + " has no FAILED accounts: nothing to retry.");
+                System.out.println("Run " + run + (redriven.isEmpty() ? " has no FAILED accounts"
+                        : "'s " + redriven.size() + " FAILED account(s) were all purged since by a later run (run(s) "
+                        + new java.util.TreeSet<>(redriven.values()) + ")") + ": nothing to retry.");
                 return COMPLETED;
+            }
+            if (!redriven.isEmpty()) {
+                System.out.println(redriven.size() + " FAILED account(s) of run " + run + " were purged since by a"
+                        + " later run; retrying the others.");
             }
             PurgeProperties.Job job = ctx.getBean(PurgeProperties.class).job();
             PurgeProperties.Input in = ctx.getBean(PurgeProperties.class).input();
@@ -484,10 +529,7 @@ final class PurgeRun {
      */
     static int verify(Path config, long executionId, Map<String, Object> properties) {
         try (ConfigurableApplicationContext ctx = context(config, properties, Access.READ_ONLY)) {
-            JobExecution execution = ctx.getBean(JobRepository.class).getJobExecution(executionId);
-            if (execution == null) {
-                throw new Args.UsageException("there is no job execution " + executionId);
-            }
+            JobExecution execution = execution(ctx, executionId);
             long run = execution.getJobInstance().getInstanceId();
             List<Verification.Residue> residue;
             Verification verification = new Verification(ctx.getBean(TenantStores.class),
@@ -555,22 +597,38 @@ final class PurgeRun {
     /** Prints what a run did so far (any execution of it, finished or not); exit code 0 when it completed. */
     static int status(Path config, long executionId, Map<String, Object> properties) {
         try (ConfigurableApplicationContext ctx = context(config, properties, Access.READ_ONLY)) {
-            JobExecution execution = ctx.getBean(JobRepository.class).getJobExecution(executionId);
-            if (execution == null) {
-                throw new Args.UsageException("there is no job execution " + executionId);
-            }
+            JobExecution execution = execution(ctx, executionId);
             summary(ctx, execution).lines().forEach(System.out::println);
             if (execution.getStatus().isRunning()) {
                 List<String> holders = TenantLock.holders(ctx.getBean(javax.sql.DataSource.class), schema(ctx));
                 System.out.println(holders.isEmpty()
                         ? "  it is marked " + execution.getStatus() + " but no process holds the tenant's lock: its"
-                        + " process is gone. To finish it: " + restartCommand(config, executionId, true)
+                        + " process is gone. To finish it: " + restartCommand(ctx, config, executionId, true)
                         : "  running: the tenant's lock is held by " + String.join(", ", holders));
             } else if (restartable(execution)) {
-                System.out.println("  to finish it: " + restartCommand(config, executionId, false));
+                System.out.println("  to finish it: " + restartCommand(ctx, config, executionId, false));
             }
             return execution.getStatus() == BatchStatus.COMPLETED ? COMPLETED : FAILED;
         }
+    }
+
+    /**
+     * The execution with this id in the tenant's job repository; when there is none (or no purge ever ran against the
+     * tenant's database), a command-line error: exit 2, "no execution N in this tenant", nothing else done.
+     */
+    static JobExecution execution(ConfigurableApplicationContext ctx, long executionId) {
+        JdbcTemplate jdbc = ctx.getBean(JdbcTemplate.class);
+        boolean repository = Boolean.TRUE.equals(jdbc.queryForObject(
+                "SELECT to_regclass('purge.batch_job_execution') IS NOT NULL", Boolean.class));
+        Long found = repository ? jdbc.queryForObject("SELECT count(*) FROM purge.batch_job_execution WHERE"
+                + " job_execution_id = ?", Long.class, executionId) : Long.valueOf(0);
+        if (found == null || found == 0) {
+            throw new StartupException("no execution " + executionId + " in this tenant" + (repository
+                    ? " (its executions: " + Main.self() + " list --config " + Main.path(Path.of(ctx.getEnvironment()
+                    .getProperty("account-purge.config-file"))) + ")" : " (no purge has run against its database yet)"),
+                    true);
+        }
+        return ctx.getBean(JobRepository.class).getJobExecution(executionId);
     }
 
     private static boolean restartable(JobExecution execution) {
@@ -697,16 +755,16 @@ final class PurgeRun {
             lines.add("  stopped: the run's window closed at " + window.closesAt() + " " + window.zone() + "; every"
                     + " chunk is whole (" + (window.resumes() ? "the next nightly resumes it" : "the next nightly"
                     + " starts fresh") + ")");
-            lines.add("  to go on now: " + restartCommand(config, execution.getId(), false));
+            lines.add("  to go on now: " + restartCommand(ctx, config, execution.getId(), false));
         } else if (execution.getStatus() == BatchStatus.STOPPED) {
             lines.add("  stopped on request (SIGTERM, or a stop): every chunk is whole"
                     + (CandidateSource.runDate(execution.getJobParameters()) == null ? ""
                     : "; the next nightly of its selection resumes it"));
-            lines.add("  to go on now: " + restartCommand(config, execution.getId(), false));
+            lines.add("  to go on now: " + restartCommand(ctx, config, execution.getId(), false));
         } else if (execution.getStatus() != BatchStatus.COMPLETED) {
             lines.add("  the run did not complete: " + cause(execution));
             if (restartable(execution)) {
-                lines.add("  to finish it: " + restartCommand(config, execution.getId(), false));
+                lines.add("  to finish it: " + restartCommand(ctx, config, execution.getId(), false));
             }
         }
         lines.add("Report: " + folder.resolve(ReportFolder.HTML) + " (and report.json, CSVs of the account ids)");
@@ -731,10 +789,28 @@ final class PurgeRun {
                 .reportDirectory()), RunReport.load(jdbc, summary), jdbc, csvs));
     }
 
-    /** The whole command to paste: how this program was started, the configuration, the execution. */
+    /** The whole command to paste: how this program was started, the configuration (absolute), the execution. */
     static String restartCommand(Path config, long executionId, boolean afterCrash) {
-        return Main.self() + " restart --config " + config + " --execution " + executionId
-                + (afterCrash ? " --after-crash" : "");
+        return Main.self() + " restart --config " + Main.path(config)
+                + " --execution " + executionId + (afterCrash ? " --after-crash" : "");
+    }
+
+    /**
+     * The restart to paste for an execution of this tenant: with the configuration file its run last ran with (as
+     * recorded, not the one this command was given: another path is refused as a changed configuration), and
+     * {@code --override-guard} when the blast-radius guard failed it (without, it fails the same way again).
+     */
+    static String restartCommand(ConfigurableApplicationContext ctx, Path config, long executionId,
+                                 boolean afterCrash) {
+        JdbcTemplate jdbc = ctx.getBean(JdbcTemplate.class);
+        List<String> recorded = jdbc.queryForList("SELECT c.config_file FROM purge.execution_config c JOIN"
+                + " purge.batch_job_execution e ON e.job_instance_id = c.run_id WHERE e.job_execution_id = ? AND"
+                + " c.config_file IS NOT NULL ORDER BY c.job_execution_id DESC LIMIT 1", String.class, executionId);
+        Boolean guard = jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM purge.batch_step_execution WHERE"
+                + " job_execution_id = ? AND status = 'FAILED' AND strpos(exit_message, ?) > 0)", Boolean.class,
+                executionId, org.accountpurge.purge.BlastRadius.FAILURE);
+        return restartCommand(recorded.isEmpty() ? config : Path.of(recorded.get(0)), executionId, afterCrash)
+                + (Boolean.TRUE.equals(guard) ? " --override-guard" : "");
     }
 
     /**

@@ -173,7 +173,7 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
             if (remaining.isEmpty()) {
                 break;
             }
-            remaining = external(store, remaining, store::refusals, failed);
+            remaining = external(store, remaining, (asked, unanswered) -> store.refusals(asked), failed, Set.of());
         }
         return remaining;
     }
@@ -331,9 +331,19 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
         return ids.stream().filter(removed::contains).toList();
     }
 
-    /** One store removes the accounts; those it removed go on to {@code out}, as soon as it tells. */
+    /**
+     * One store removes the accounts; each it removed has its outcome committed to the step log and goes on to
+     * {@code out} as soon as the store tells (a crash a moment later still finds the deletion recorded).
+     */
     private void stage(AccountStore store, List<String> ids, Handoff out, Map<String, StoreOutcomes.Failure> failed) {
-        out.addAll(external(store, ids, pending -> store.remove(pending, out::add), failed));
+        Set<String> recorded = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        out.addAll(external(store, ids, (pending, unanswered) -> store.remove(pending, (id, outcome) -> {
+            synchronized (recorded) { // one connection for the store's threads
+                record(store, noted(StoreOutcomes.of(store.target(), Map.of(id, outcome)), unanswered), false);
+                recorded.add(id);
+            }
+            out.add(id);
+        }), failed, recorded));
     }
 
     private List<AccountStore> phase(AccountStore.Phase phase) {
@@ -352,7 +362,39 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
     }
 
     private interface Call {
-        StoreOutcomes run(List<String> accountIds);
+        /** @param unanswered of these accounts, those an earlier attempt of the run may have removed unanswered */
+        StoreOutcomes run(List<String> accountIds, Supplier<Set<String>> unanswered);
+    }
+
+    /**
+     * The outcomes with each ABSENT of an account that an earlier attempt of this run called the store for without
+     * learning what it did noted so ({@link TargetOutcome#afterUnansweredAttempt}): the report does not count it as
+     * "already gone", and never as a deletion of this run either.
+     */
+    private StoreOutcomes noted(StoreOutcomes outcomes, Supplier<Set<String>> unanswered) {
+        boolean anyAbsent = outcomes.byTarget().values().stream().flatMap(m -> m.values().stream())
+                .anyMatch(o -> o.action() == org.accountpurge.store.TargetOutcome.Action.ABSENT);
+        if (!anyAbsent) {
+            return outcomes;
+        }
+        Set<String> unknown = unanswered.get();
+        return unknown.isEmpty() ? outcomes
+                : outcomes.map((id, o) -> unknown.contains(id) ? o.afterUnansweredAttempt() : o);
+    }
+
+    /** The supplier's answer, asked once, when first needed. */
+    private static <T> Supplier<T> once(Supplier<T> supplier) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public synchronized T get() {
+                if (value == null) {
+                    value = supplier.get();
+                }
+                return value;
+            }
+        };
     }
 
     /**
@@ -360,15 +402,16 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
      * committed to the step log at once (they survive a rollback of the chunk). Returns the accounts that may go on.
      */
     private List<String> external(AccountStore store, List<String> ids, Call call,
-                                  Map<String, StoreOutcomes.Failure> failed) {
+                                  Map<String, StoreOutcomes.Failure> failed, Set<String> recorded) {
         List<String> pending = ids;
         for (int attempt = 1; !pending.isEmpty(); attempt++) {
             StoreOutcomes outcomes;
             List<String> now = pending;
+            Supplier<Set<String>> unanswered = once(() -> stepLog.unanswered(context, store.name(), now));
             try {
-                outcomes = timed(store, () -> call.run(now));
+                outcomes = timed(store, () -> call.run(now, unanswered));
             } catch (StoreException e) {
-                record(store, e.partial(), false);
+                record(store, noted(e.partial().without(recorded), unanswered), false);
                 String target = e.target() == null ? store.target() : e.target();
                 stepLog.failed(context, store.name(), target, pending, e.errorType());
                 if (!ErrorClass.isTransient(e.errorType()) || attempt >= policy.attempts()) {
@@ -378,7 +421,7 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
                 pause(store, attempt, e.errorType());
                 continue;
             }
-            record(store, outcomes, false);
+            record(store, noted(outcomes.without(recorded), unanswered), false);
             List<StoreOutcomes.Failure> transientFailures = new ArrayList<>();
             for (StoreOutcomes.Failure f : outcomes.failures(store.name())) {
                 if (ErrorClass.isTransient(f.errorClass())) {

@@ -24,6 +24,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public final class BlastRadius implements Tasklet {
 
+    /** How a run the guard stopped fails (its step's exit message starts so). */
+    public static final String FAILURE = "blast-radius guard: ";
+
+
     private static final Logger log = LoggerFactory.getLogger(BlastRadius.class);
 
     private final PurgeProperties.Guard guard;
@@ -75,9 +79,10 @@ public final class BlastRadius implements Tasklet {
             }
         }
         if (!exceeded.isEmpty()) {
-            throw new PurgeFailedException("blast-radius guard: " + String.join("; ", exceeded) + ". Nothing was"
-                    + " deleted. Check the selection or the list; if this many is intended, restart with"
-                    + " --override-guard (it is recorded)");
+            throw new PurgeFailedException(FAILURE + String.join("; ", exceeded) + " (candidates are counted"
+                    + " before retention: those a retention rule will keep count too). Nothing was deleted. Check the"
+                    + " selection or the list; if this many is intended, restart with --override-guard (it is"
+                    + " recorded)");
         }
         return RepeatStatus.FINISHED;
     }

@@ -41,13 +41,19 @@ public interface AccountStore {
     StoreOutcomes remove(List<String> accountIds);
 
     /**
-     * {@link #remove}, telling {@code removed} of each account whose removal is done as soon as it is (from any thread,
-     * before the call returns), so that the next store can start on it while this one works on the others. An account
-     * that fails is never told. By default nothing is told early: the caller learns every outcome when the call
-     * returns.
+     * {@link #remove}, telling {@code removed} of each account whose removal is done as soon as it is, with its
+     * outcome on the store's {@link #target()} (from any thread, before the call returns), so that the outcome is
+     * recorded at once and the next store can start on it while this one works on the others. An account that fails
+     * is never told. By default nothing is told early: the caller learns every outcome when the call returns.
      */
-    default StoreOutcomes remove(List<String> accountIds, java.util.function.Consumer<String> removed) {
+    default StoreOutcomes remove(List<String> accountIds, Removed removed) {
         return remove(accountIds);
+    }
+
+    /** Told of an account as soon as a store has removed it (see {@link #remove(List, Removed)}). */
+    @FunctionalInterface
+    interface Removed {
+        void removed(String accountId, TargetOutcome outcome);
     }
 
     /**

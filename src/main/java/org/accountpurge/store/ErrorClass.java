@@ -17,6 +17,16 @@ public final class ErrorClass {
     private ErrorClass() {
     }
 
+    /**
+     * Whether a call that failed so may still have been done by the store, its answer lost (a timeout, a connection
+     * lost after the request went): what it did is unknown. A refused connection, an HTTP status and an account not
+     * attempted are known not to have removed anything.
+     */
+    public static boolean isUnanswered(String errorClass) {
+        return errorClass != null && Set.of("timeout", "SocketTimeoutException", "ConnectionClosedException",
+                "SocketException", "NoHttpResponseException", "IOException").contains(errorClass);
+    }
+
     /** @param errorClass what the step log records: {@code HTTP 503}, {@code timeout}, {@code PSQLException 08006}… */
     public static boolean isTransient(String errorClass) {
         if (errorClass == null) {

@@ -32,6 +32,33 @@ public final class StoreOutcomes {
         return Collections.unmodifiableMap(byTarget);
     }
 
+    /** These outcomes without the given accounts' (those recorded already). */
+    public StoreOutcomes without(java.util.Set<String> accountIds) {
+        if (accountIds.isEmpty()) {
+            return this;
+        }
+        StoreOutcomes rest = new StoreOutcomes();
+        byTarget.forEach((target, perAccount) -> {
+            Map<String, TargetOutcome> left = new LinkedHashMap<>(perAccount);
+            left.keySet().removeAll(accountIds);
+            if (!left.isEmpty()) {
+                rest.put(target, left);
+            }
+        });
+        return rest;
+    }
+
+    /** These outcomes with each one {@code change} makes of it (per account). */
+    public StoreOutcomes map(java.util.function.BiFunction<String, TargetOutcome, TargetOutcome> change) {
+        StoreOutcomes changed = new StoreOutcomes();
+        byTarget.forEach((target, perAccount) -> {
+            Map<String, TargetOutcome> each = new LinkedHashMap<>();
+            perAccount.forEach((id, o) -> each.put(id, change.apply(id, o)));
+            changed.put(target, each);
+        });
+        return changed;
+    }
+
     public boolean isEmpty() {
         return byTarget.isEmpty();
     }

@@ -32,6 +32,17 @@ public record TargetOutcome(Action action, long count, String errorClass, Target
         return new TargetOutcome(Action.ABSENT, 0, null, null);
     }
 
+    /**
+     * The step log's note on an ABSENT that follows an attempt of the same run whose answer never came (killed,
+     * timed out): that attempt may have removed it, or it was gone before; the store cannot tell which.
+     */
+    public static final String AFTER_UNANSWERED_ATTEMPT = "after_unanswered_attempt";
+
+    /** This ABSENT noted as following an attempt whose answer never came (any other outcome as it is). */
+    public TargetOutcome afterUnansweredAttempt() {
+        return action == Action.ABSENT ? new TargetOutcome(Action.ABSENT, 0, AFTER_UNANSWERED_ATTEMPT, null) : this;
+    }
+
     /** Found by a verification: {@code count} rows or documents still there (absent when none). */
     public static TargetOutcome present(long count) {
         return count == 0 ? absent() : new TargetOutcome(Action.PRESENT, count, null, null);

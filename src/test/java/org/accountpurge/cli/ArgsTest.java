@@ -44,4 +44,24 @@ class ArgsTest {
     static Args parse(String... argv) {
         return Args.parse(argv, COMMANDS, FLAGS);
     }
+
+    @Test
+    void theTopLevelUsageNamesEveryOptionOfEveryCommand() {
+        // given the usage printed after a command-line error, one part per command
+        Map<String, String> parts = new java.util.HashMap<>();
+        for (String part : Main.USAGE.replaceFirst("^commands: ", "").split(" \\| ")) {
+            parts.put(part.split(" ")[0], part);
+        }
+
+        // then each command is there with each option it accepts, and names none it does not
+        Main.COMMANDS.forEach((command, options) -> {
+            assertThat(parts).as(command).containsKey(command);
+            options.forEach(option -> assertThat(parts.get(command)).as(command)
+                    .containsPattern("--" + option + "( |\\]|$)"));
+            java.util.regex.Matcher named = java.util.regex.Pattern.compile("--([a-z-]+)").matcher(parts.get(command));
+            while (named.find()) {
+                assertThat(options).as(command + " --" + named.group(1)).contains(named.group(1));
+            }
+        });
+    }
 }

@@ -224,9 +224,18 @@ class OperatorEdgesTest {
         keycloak.hangAfter(KC_USER_DELETE, 1);
         Process purge = purgeProcess(config, csv, "killed-purge-cli.log");
         assertThat(keycloak.awaitHanging(Duration.ofMinutes(3))).isTrue();
+        // (the Keycloak user deleted before the others were held, its answer come, is in the step log at once, while
+        // the call for the rest of the chunk still waits: not only STARTED)
+        String deletedRows = "SELECT count(*) FROM purge.step_log WHERE job_execution_id = " + latestExecution()
+                + " AND store = 'keycloak' AND action = 'DELETED'";
+        long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (count(deletedRows) == 0 && System.nanoTime() < waitUntil) {
+            Thread.sleep(100);
+        }
         purge.destroyForcibly().waitFor(60, TimeUnit.SECONDS);
         long execution = latestExecution();
-        keycloak.heal();
+        assertThat(count(deletedRows)).as("Keycloak deletions recorded before the kill").isEqualTo(1);
+        keycloak.heal(); // the deletes held at the kill now reach Keycloak: done, and nobody is told
 
         // when the same file is purged again, then it is refused and pointed at restart --after-crash
         String before = output.getAll();
@@ -268,8 +277,20 @@ class OperatorEdgesTest {
         assertThat(done).contains("COMPLETED", "accounts pending: 0",
                 "configuration changed (restart with --config-changed) at execution(s): [");
 
-        // and its totals count each account once per store and target, over both executions
+        // and no account the killed execution called Keycloak for without learning the outcome is counted "already
+        // gone" by the restart: that call may have deleted it (the held deletes did)
         long run = runOf(execution);
+        assertThat(count("SELECT count(*) FROM purge.step_log l WHERE l.run_id = " + run + " AND l.store = 'keycloak'"
+                + " AND l.action = 'ABSENT' AND l.error_class IS NULL AND EXISTS (SELECT 1 FROM purge.step_log s WHERE"
+                + " s.run_id = l.run_id AND s.account_id = l.account_id AND s.store = 'keycloak' AND s.action ="
+                + " 'STARTED' AND s.job_execution_id = " + execution + ") AND NOT EXISTS (SELECT 1 FROM"
+                + " purge.step_log o WHERE o.run_id = l.run_id AND o.account_id = l.account_id AND o.store ="
+                + " 'keycloak' AND o.action <> 'STARTED' AND o.job_execution_id = " + execution + ")")).isZero();
+        assertThat(count("SELECT count(*) FROM purge.step_log WHERE run_id = " + run + " AND store = 'keycloak' AND"
+                + " error_class = '" + org.accountpurge.store.TargetOutcome.AFTER_UNANSWERED_ATTEMPT + "'"))
+                .isPositive();
+
+        // and its totals count each account once per store and target, over both executions
         RunSummary summary = RunSummary.load(jdbc, run, latestExecution(), "COMPLETED", false, csv.toString());
         long users = count("SELECT count(*) FROM purge.candidate WHERE run_id = " + run + " AND kind = 'user' AND"
                 + " state IN ('PURGED', 'NOT_FOUND')");

@@ -127,6 +127,11 @@ class RunReportTest {
         assertThat(json.at("/summary/candidates/user/NOT_FOUND").asLong()).isEqualTo(1);
         assertThat(json.at("/totals/accounts purged").asLong()).isEqualTo(30);
         assertThat(json.at("/totals/input rows rejected").asLong()).isEqualTo(2);
+        // and its times are to the second, and the page explains what -1 means for the verification
+        assertThat(json.at("/executions/0/startTime").asString()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+        assertThat(json.at("/generatedAt").asString()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+        assertThat(Files.readString(folder.resolve("report.html"))).contains("-1: no verification has completed for"
+                + " this run");
 
         // and the report was made on fresh statistics of the run's tables (a new run's ids are beyond stale ones,
         // and the report's joins then run as nested loops)

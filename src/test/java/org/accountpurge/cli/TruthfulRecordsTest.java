@@ -187,6 +187,23 @@ class TruthfulRecordsTest {
             assertThat(seed.countByIds(INDEX, List.of("own-1a", "own-1b"))).isZero();
             assertThat(seed.countByIds(INDEX, List.of("shared-1-20"))).isEqualTo(1);
         }
+        // and the first run's failed accounts are listed as re-driven by the retry's run, and a second retry-failed
+        // does not purge them again
+        String beforeFailed = output.getAll();
+        assertThat(Main.execute(new String[] {"failed", "--config", config.toString(), "--execution",
+                String.valueOf(execution)}, environment(tenant))).isZero();
+        long retryRun = tenant.count("SELECT max(job_instance_id) FROM purge.batch_job_execution");
+        assertThat(output.getAll().substring(beforeFailed.length()))
+                .contains("(re-driven: purged since by run " + retryRun + ")");
+        long executions = tenant.count("SELECT count(*) FROM purge.batch_job_execution");
+        beforeFailed = output.getAll();
+        assertThat(Main.execute(new String[] {"retry-failed", "--config", config.toString(), "--execution",
+                String.valueOf(execution)}, environment(tenant))).isZero();
+        assertThat(output.getAll().substring(beforeFailed.length())).contains("purged since by a later run");
+        if (output.getAll().substring(beforeFailed.length()).contains("nothing to retry")) {
+            assertThat(tenant.count("SELECT count(*) FROM purge.batch_job_execution")).isEqualTo(executions);
+        }
+
         // and the Keycloak ids of the deleted users were kept, so verify finds a Keycloak user re-created under one
         try (KeycloakRealmSetup admin = admin()) {
             admin.importUsers("truth_shared", List.of(new KeycloakUserSpec(keycloak2, "again", null, null, null, true,

@@ -69,6 +69,37 @@ class AccountPurgeWriterTest {
     }
 
     @Test
+    void aUserTheStoreRemovedIsRecordedAtOnceAndAnAbsentAfterAnUnansweredAttemptIsNotedSo() {
+        // given Keycloak deletes a (telling so at once) and finds b absent, and b's earlier attempt in this run went
+        // unanswered (a timeout, or a process killed before the outcome was recorded)
+        log.unanswered = Set.of("b");
+        FakeStore keycloak = new FakeStore("keycloak", AccountStore.Phase.LOGIN_IDENTITY, journal, true) {
+            @Override
+            public StoreOutcomes remove(List<String> ids, AccountStore.Removed removed) {
+                removed.removed("a", TargetOutcome.deleted(1));
+                removed.removed("b", TargetOutcome.absent());
+                journal.add("keycloak returns");
+                return StoreOutcomes.of("realm", Map.of("a", TargetOutcome.deleted(1), "b", TargetOutcome.absent()));
+            }
+        };
+        AccountPurgeWriter writer = writer(false, ids -> Map.of(), keycloak, new FakeStore("postgres",
+                AccountStore.Phase.IN_DATABASE_TRANSACTION, journal, false));
+
+        // when a chunk of a and b is written
+        writer.write(chunk("a", "b"));
+
+        // then each outcome was committed as the store told it, before its call returned, and only once
+        assertThat(journal).containsSubsequence("log committed keycloak realm", "log committed keycloak realm",
+                "keycloak returns", "markDone [a, b]");
+        assertThat(journal.stream().filter("log committed keycloak realm"::equals)).hasSize(2);
+        // and a's deletion is a deletion, b's absence is noted as following an attempt whose answer never came
+        assertThat(log.committed).containsEntry("keycloak/realm/a", TargetOutcome.deleted(1))
+                .containsEntry("keycloak/realm/b", TargetOutcome.absent().afterUnansweredAttempt());
+        assertThat(log.committed.get("keycloak/realm/b").errorClass())
+                .isEqualTo(TargetOutcome.AFTER_UNANSWERED_ATTEMPT);
+    }
+
+    @Test
     void anAccountAStoreWouldRefuseIsFailedBeforeAnythingOfTheChunkIsRemovedAndNothingOfItGoes() {
         // given Elasticsearch would refuse b (a document shared with another account), asked before anything goes
         FakeStore elasticsearch = new FakeStore("elasticsearch", AccountStore.Phase.AFTER_LOGIN_IDENTITY, journal, false) {
@@ -106,7 +137,7 @@ class AccountPurgeWriterTest {
         };
         FakeStore keycloak = new FakeStore("keycloak", AccountStore.Phase.LOGIN_IDENTITY, journal, true) {
             @Override
-            public StoreOutcomes remove(List<String> ids, java.util.function.Consumer<String> removed) {
+            public StoreOutcomes remove(List<String> ids, AccountStore.Removed removed) {
                 keycloakStarted.countDown();
                 overlapped[1] = await(rowsLogged);
                 return super.remove(ids, removed);
@@ -145,7 +176,7 @@ class AccountPurgeWriterTest {
         boolean[] overlapped = new boolean[1];
         FakeStore keycloak = new FakeStore("keycloak", AccountStore.Phase.LOGIN_IDENTITY, journal, true) {
             @Override
-            public StoreOutcomes remove(List<String> ids, java.util.function.Consumer<String> removed) {
+            public StoreOutcomes remove(List<String> ids, AccountStore.Removed removed) {
                 Map<String, TargetOutcome> done = new LinkedHashMap<>();
                 for (String id : ids) {
                     if (id.equals("c")) {
@@ -154,7 +185,7 @@ class AccountPurgeWriterTest {
                     }
                     keycloakGone.add(id);
                     done.put(id, TargetOutcome.deleted(1));
-                    removed.accept(id);
+                    removed.removed(id, TargetOutcome.deleted(1));
                     if (done.size() == 4) {
                         try {
                             overlapped[0] = elasticsearchStarted.await(10, java.util.concurrent.TimeUnit.SECONDS);
@@ -478,6 +509,15 @@ class AccountPurgeWriterTest {
         public void inTransaction(Context ctx, String store, StoreOutcomes outcomes) {
             beforeInTransaction.run();
             outcomes.byTarget().keySet().forEach(target -> journal.add("log in-transaction " + store + " " + target));
+        }
+
+        /** What {@link #unanswered} answers: accounts an earlier attempt called a store for without an answer. */
+        Set<String> unanswered = Set.of();
+
+        @Override
+        public Set<String> unanswered(Context ctx, String store, List<String> accountIds) {
+            journal.add("log unanswered? " + store + " " + accountIds);
+            return unanswered;
         }
 
         @Override

@@ -113,12 +113,27 @@ public final class FlakyHttpProxy implements AutoCloseable {
         refused = java.util.regex.Pattern.compile(request);
     }
 
+    /**
+     * Forwards the next {@code n} requests whose {@code METHOD path} matches, and answers each only after {@code
+     * delay}: the server did the work, its answer comes too late (a client timing out never learns what happened).
+     */
+    public void answerLate(String request, int n, Duration delay) {
+        late = java.util.regex.Pattern.compile(request);
+        lateDelay = delay;
+        lateLeft.set(n);
+    }
+
+    private volatile java.util.regex.Pattern late;
+    private volatile Duration lateDelay = Duration.ZERO;
+    private final AtomicInteger lateLeft = new AtomicInteger();
+
     /** Waits until a request hangs. */
     public boolean awaitHanging(Duration timeout) throws InterruptedException {
         return hanging.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     public void heal() {
+        late = null;
         refused = null;
         mentioned = null;
         failAfter = Integer.MAX_VALUE;
@@ -175,6 +190,15 @@ public final class FlakyHttpProxy implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 exchange.sendResponseHeaders(502, -1);
                 return;
+            }
+            java.util.regex.Pattern answeringLate = late;
+            if (answeringLate != null && answeringLate.matcher(exchange.getRequestMethod() + " " + path).matches()
+                    && lateLeft.getAndDecrement() > 0) {
+                try {
+                    Thread.sleep(lateDelay.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             response.headers().map().forEach((name, values) -> {
                 if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.accountpurge.config.PurgeProperties.UserMatch;
 import org.accountpurge.store.AccountStore;
+import org.accountpurge.store.AccountStore.Removed;
 import org.accountpurge.store.StoreException;
 import org.accountpurge.store.StoreOutcomes;
 import org.accountpurge.store.TargetOutcome;
@@ -133,12 +134,12 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
 
     @Override
     public StoreOutcomes remove(List<String> accountIds) {
-        return remove(accountIds, id -> { });
+        return remove(accountIds, (id, outcome) -> { });
     }
 
     /** Tells {@code removed} of each account as soon as its users are deleted (or found absent). */
     @Override
-    public StoreOutcomes remove(List<String> accountIds, java.util.function.Consumer<String> removed) {
+    public StoreOutcomes remove(List<String> accountIds, Removed removed) {
         return StoreOutcomes.of(realm, delete(accountIds, removed));
     }
 
@@ -148,8 +149,8 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
      */
     @Override
     public StoreOutcomes verify(List<String> accountIds) {
-        return StoreOutcomes.of(realm, forEachUser(accountIds, id -> { }, Lookup.WITH_DELETED, kcId -> {
-            rate.acquire(1);
+        return StoreOutcomes.of(realm, forEachUser(accountIds, (id, outcome) -> { }, Lookup.WITH_DELETED, kcId -> {
+            pace(1);
             try (Response response = userCalls.user(realm, kcId)) {
                 int status = response.getStatus();
                 if (status == 401) { // a token Keycloak no longer accepts: fetched again, the lookup made once more
@@ -187,7 +188,7 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
      * kept when a purge deleted them (an account whose rows are gone: {@code orphans --purge}).
      */
     public StoreOutcomes removeWithKept(List<String> accountIds) {
-        return StoreOutcomes.of(realm, forEachUser(accountIds, id -> { }, Lookup.WITH_DELETED, this::deleteUser));
+        return StoreOutcomes.of(realm, forEachUser(accountIds, (id, outcome) -> { }, Lookup.WITH_DELETED, this::deleteUser));
     }
 
     @Override
@@ -263,7 +264,7 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
      */
     private Map<String, TargetOutcome> disableEach(List<String> accountIds) {
         return forEachUser(accountIds, kcId -> {
-            rate.acquire(2);
+            pace(2);
             UserRepresentation disable = new UserRepresentation();
             disable.setEnabled(false);
             try (Response response = userCalls.update(realm, kcId, disable)) { // only the enabled flag changes
@@ -290,7 +291,7 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
                 .map(stat -> stat.get("id")).filter(java.util.Objects::nonNull).toList());
         String day = java.time.LocalDate.ofInstant(since, java.time.ZoneOffset.UTC).toString();
         return accountsWhere(accountIds, "reading the activity of users", kcId -> {
-            rate.acquire(2 + offlineClients.size());
+            pace(2 + offlineClients.size());
             boolean active = resource().getEvents(ACTIVITY_EVENTS, null, kcId, day, null, null, 0, 1).stream()
                     .anyMatch(e -> e.getTime() >= since.toEpochMilli());
             return active || !emptyArray(userCalls.sessions(realm, kcId))
@@ -302,7 +303,7 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
     /** The accounts (of {@code accountIds}) whose Keycloak user exists and is enabled; a failed call throws. */
     public Set<String> enabledAmong(List<String> accountIds) {
         return accountsWhere(accountIds, "reading whether users are enabled", kcId -> {
-            rate.acquire(1);
+            pace(1);
             try (Response response = userCalls.user(realm, kcId)) {
                 return Boolean.TRUE.equals(succeeded(response).readEntity(UserRepresentation.class).isEnabled());
             }
@@ -376,13 +377,13 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
     }
 
     /** Deletes each account's Keycloak user: DELETED, ABSENT (404) or FAILED per account. */
-    private Map<String, TargetOutcome> delete(List<String> accountIds, java.util.function.Consumer<String> removed) {
+    private Map<String, TargetOutcome> delete(List<String> accountIds, Removed removed) {
         return forEachUser(accountIds, removed, Lookup.RECORDED, this::deleteUser);
     }
 
     /** One Keycloak user deleted: DELETED, ABSENT (404) or FAILED. */
     private TargetOutcome deleteUser(String kcId) {
-        rate.acquire(1);
+        pace(1);
         try (Response response = users().delete(kcId)) {
             int status = response.getStatus();
             if (status == 404) {
@@ -400,7 +401,7 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
      * an account without one is ABSENT.
      */
     private Map<String, TargetOutcome> forEachUser(List<String> accountIds, Function<String, TargetOutcome> action) {
-        return forEachUser(accountIds, id -> { }, Lookup.AS_MAPPED, action);
+        return forEachUser(accountIds, (id, outcome) -> { }, Lookup.AS_MAPPED, action);
     }
 
     /** How {@link UserMatch#DATABASE} finds the Keycloak users of a call. */
@@ -414,7 +415,7 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
     }
 
     /** ... telling {@code done} of each account whose outcome is not a failure, once all its users are done. */
-    private Map<String, TargetOutcome> forEachUser(List<String> accountIds, java.util.function.Consumer<String> done,
+    private Map<String, TargetOutcome> forEachUser(List<String> accountIds, Removed done,
                                                    Lookup lookup, Function<String, TargetOutcome> action) {
         Map<String, List<String>> known = match == UserMatch.DATABASE ? databaseIds(accountIds) : Map.of();
         if (keepsDeletedIds() && lookup == Lookup.RECORDED) {
@@ -515,7 +516,7 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
 
     private Optional<String> keycloakId(String accountId) {
         if (match == UserMatch.USERNAME || match == UserMatch.ATTRIBUTE) {
-            rate.acquire(1);
+            pace(1);
         }
         return switch (match) {
             case ID, DATABASE -> Optional.of(accountId); // a missing user answers 404 to the call itself
@@ -542,25 +543,59 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
     }
 
     /**
-     * Runs the action for each account on the pool. Every call has the configured connect and read timeout; once one
-     * call finds Keycloak unreachable (timeout, refused connection), the accounts not yet started are not attempted
-     * (FAILED {@code not_attempted}), and none waits past three timeouts: a frozen Keycloak fails the chunk in about
-     * the configured timeout, not in one timeout per account.
+     * Waits for a slot of the rate limit for {@code calls} calls, then gives the account's task that long (three
+     * timeouts per call) from now: the time a call waits for its slot never counts against it.
      */
-    private Map<String, TargetOutcome> each(List<String> accountIds, java.util.function.Consumer<String> done,
+    private void pace(int calls) {
+        rate.acquire(calls);
+        java.util.concurrent.atomic.AtomicLong until = CALL_DEADLINE.get();
+        if (until != null) {
+            until.set(System.nanoTime() + calls * perCall());
+        }
+    }
+
+    /** How long one call may take before its account is FAILED {@code timeout}: connect, read, a token fetched again. */
+    private long perCall() {
+        return 3 * timeout.toNanos();
+    }
+
+    /** The deadline of the account's task running on this thread (see {@link #pace}). */
+    private static final ThreadLocal<java.util.concurrent.atomic.AtomicLong> CALL_DEADLINE = new ThreadLocal<>();
+
+    /**
+     * Runs the action for each account on the pool. Every call has the configured connect and read timeout, and no
+     * account's task waits past three timeouts per call it makes, counted from when the call got its slot of the rate
+     * limit (never per batch: a paced chunk takes as long as its calls need). Once one call finds Keycloak unreachable
+     * (timeout, refused connection), the accounts not yet started are not attempted (FAILED {@code not_attempted}): a
+     * frozen Keycloak fails the chunk in about the configured timeout, not in one timeout per account.
+     */
+    private Map<String, TargetOutcome> each(List<String> accountIds, Removed done,
                                             Function<String, TargetOutcome> action) {
         AtomicReference<String> unreachable = new AtomicReference<>();
         java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
         Map<String, Future<TargetOutcome>> futures = new LinkedHashMap<>();
-        accountIds.forEach(id -> futures.put(id, pool.submit(() -> {
-            TargetOutcome outcome = attempt(id, unreachable, action);
-            if (!outcome.isFailure() && !answered.get()) { // not after the call gave up waiting for it
-                done.accept(id); // the user is gone: the account's other data may go
-            }
-            return outcome;
-        })));
+        Map<String, java.util.concurrent.atomic.AtomicLong> deadlines = new java.util.HashMap<>();
+        accountIds.forEach(id -> {
+            java.util.concurrent.atomic.AtomicLong until = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+            deadlines.put(id, until);
+            futures.put(id, pool.submit(() -> {
+                if (!until.compareAndSet(Long.MAX_VALUE, System.nanoTime() + perCall())) {
+                    return TargetOutcome.failed(NOT_ATTEMPTED); // given up before it started (see await)
+                }
+                CALL_DEADLINE.set(until);
+                try {
+                    TargetOutcome outcome = attempt(id, unreachable, action);
+                    if (!outcome.isFailure() && !answered.get()) { // not after the call gave up waiting for it
+                        done.removed(id, outcome); // the user is gone: the account's other data may go
+                    }
+                    return outcome;
+                } finally {
+                    CALL_DEADLINE.remove();
+                }
+            }));
+        });
         try {
-            return outcomes(futures, unreachable);
+            return outcomes(futures, deadlines, unreachable);
         } finally {
             answered.set(true);
         }
@@ -589,13 +624,17 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
         }
     }
 
+    /**
+     * Each account's outcome, waited for until its own deadline ({@link #pace}); an account whose task has not started
+     * yet (the pool's threads busy with others) is waited for as long as the others progress.
+     */
     private Map<String, TargetOutcome> outcomes(Map<String, Future<TargetOutcome>> futures,
+                                                Map<String, java.util.concurrent.atomic.AtomicLong> deadlines,
                                                 AtomicReference<String> unreachable) {
-        long deadline = System.nanoTime() + 3 * timeout.toNanos();
         Map<String, TargetOutcome> outcomes = new LinkedHashMap<>();
         futures.forEach((id, f) -> {
             try {
-                outcomes.put(id, f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+                outcomes.put(id, await(f, deadlines.get(id), unreachable));
             } catch (TimeoutException e) {
                 f.cancel(true);
                 unreachable.compareAndSet(null, TIMEOUT);
@@ -608,6 +647,30 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
             }
         });
         return outcomes;
+    }
+
+    /** The task's outcome once it is done; a {@link TimeoutException} once its deadline (moved by each call) passed. */
+    private TargetOutcome await(Future<TargetOutcome> f, java.util.concurrent.atomic.AtomicLong until,
+                                AtomicReference<String> unreachable)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        while (true) {
+            long deadline = until.get();
+            if (deadline == Long.MAX_VALUE && unreachable.get() != null
+                    && until.compareAndSet(Long.MAX_VALUE, Long.MIN_VALUE)) {
+                return TargetOutcome.failed(NOT_ATTEMPTED); // not started, and Keycloak stopped answering meanwhile
+            }
+            long left = deadline == Long.MAX_VALUE ? perCall() : deadline - System.nanoTime();
+            if (left <= 0 && !f.isDone()) {
+                throw new TimeoutException();
+            }
+            try {
+                return f.get(Math.max(0, left), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                if (until.get() == deadline && deadline != Long.MAX_VALUE) { // not moved on by a later call
+                    throw e;
+                }
+            }
+        }
     }
 
     /** {@code timeout}, {@code connection_refused} or the transport error's class: what the step log records. */
