@@ -118,13 +118,15 @@ final class ReportHtml {
         heading("Purged accounts over time");
         chart(report.timeline());
 
-        heading("Steps of this execution");
-        html.append("<table id=\"steps\"><tr><th>Step</th><th>Status</th><th>Read</th><th>Written</th><th>Filtered</th>")
+        heading("Steps of the run's executions");
+        html.append("<table id=\"steps\"><tr><th>Execution</th><th>Step</th><th>Status</th><th>Read</th><th>Written</th>"
+                + "<th>Filtered</th>")
                 .append("<th>Commits</th><th>Rollbacks</th><th>Seconds</th><th>Items/s</th></tr>\n");
         for (int i = 0; i < report.steps().size(); i++) {
             RunReport.StepFigures f = report.steps().get(i);
             String key = "/steps/" + i + "/";
-            html.append("<tr><td>").append(esc(f.name())).append("</td><td>").append(esc(f.status())).append("</td>")
+            html.append("<tr>").append(cell(key + "execution", String.valueOf(f.execution()), true))
+                    .append("<td>").append(esc(f.name())).append("</td><td>").append(esc(f.status())).append("</td>")
                     .append(cell(key + "read", String.valueOf(f.read()), true))
                     .append(cell(key + "written", String.valueOf(f.written()), true))
                     .append(cell(key + "filtered", String.valueOf(f.filtered()), true))

@@ -17,7 +17,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * @param totals     accounts purged, retained, not found, failed, pending and input rows rejected, over the run
  * @param parameters the execution's job parameters (the input file and its SHA-256, or the selection and run date)
  * @param executions every execution of the run, oldest first
- * @param steps      this execution's steps
+ * @param steps      the steps of every execution of the run up to this one, each with its execution
  * @param failures   accounts left FAILED, by store, target and error class of their last failure
  * @param timeline   purged accounts over time: the start of each interval and how many accounts were purged in it
  */
@@ -32,8 +32,8 @@ public record RunReport(String generatedAt, String exitMessage, String startTime
     }
 
     /** A step of the execution: Spring Batch's counts, its duration and rate. */
-    public record StepFigures(String name, String status, long read, long written, long filtered, long commits,
-                              long rollbacks, double seconds, double itemsPerSecond) {
+    public record StepFigures(long execution, String name, String status, long read, long written, long filtered,
+                              long commits, long rollbacks, double seconds, double itemsPerSecond) {
     }
 
     /** Accounts whose last failure was this store, target and error. */
@@ -65,14 +65,18 @@ public record RunReport(String generatedAt, String exitMessage, String startTime
                 + " (job_execution_id) WHERE e.job_instance_id = ? ORDER BY 1", (rs, n) -> new Execution(rs.getLong(1),
                 rs.getString(2), iso(rs.getTimestamp(3)), iso(rs.getTimestamp(4)), rs.getString(5), rs.getString(6),
                 rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getBoolean(11)), run);
-        List<StepFigures> steps = jdbc.query("SELECT step_name, status, read_count, write_count, filter_count,"
-                + " commit_count, rollback_count, extract(epoch FROM coalesce(end_time, localtimestamp) - start_time)"
-                + " FROM purge.batch_step_execution WHERE job_execution_id = ? ORDER BY step_execution_id", (rs, n) -> {
+        // the steps of every execution of the run up to this one: a restart's page shows what the earlier ones did
+        List<StepFigures> steps = jdbc.query("SELECT s.step_name, s.status, s.read_count, s.write_count,"
+                + " s.filter_count, s.commit_count, s.rollback_count, extract(epoch FROM coalesce(s.end_time,"
+                + " localtimestamp) - s.start_time), s.job_execution_id FROM purge.batch_step_execution s JOIN"
+                + " purge.batch_job_execution e USING (job_execution_id) WHERE e.job_instance_id = ? AND"
+                + " s.job_execution_id <= ? ORDER BY s.step_execution_id", (rs, n) -> {
                     double seconds = Math.max(0, rs.getDouble(8));
                     long read = rs.getLong(3);
-                    return new StepFigures(rs.getString(1), rs.getString(2), read, rs.getLong(4), rs.getLong(5),
-                            rs.getLong(6), rs.getLong(7), round(seconds), seconds > 0 ? round(read / seconds) : 0);
-                }, executionId);
+                    return new StepFigures(rs.getLong(9), rs.getString(1), rs.getString(2), read, rs.getLong(4),
+                            rs.getLong(5), rs.getLong(6), rs.getLong(7), round(seconds),
+                            seconds > 0 ? round(read / seconds) : 0);
+                }, run, executionId);
         List<Failure> failures = jdbc.query("""
                 SELECT l.store, l.target, coalesce(l.error_class, 'unknown'), count(*)
                   FROM purge.candidate c

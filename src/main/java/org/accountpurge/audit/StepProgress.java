@@ -59,12 +59,17 @@ public final class StepProgress implements StepExecutionListener, ChunkListener<
             return;
         }
         if (mode == Mode.BAR || mode == Mode.AUTO && System.console() != null) {
-            bar = new ProgressBarBuilder().setTaskName(step.getStepName()).setInitialMax(total)
-                    .setStyle(ProgressBarStyle.ASCII).setUnit(" accounts", 1).showSpeed().setUpdateIntervalMillis(500)
-                    .continuousUpdate().build();
+            bar = bar(step.getStepName(), total).build();
         } else {
             log.info("{}: {} {} account(s) to go", step.getStepName(), total, kind);
         }
+    }
+
+    /** The bar of a step: the step's name, accounts done/total, elapsed and time left, accounts a second, the extra. */
+    static ProgressBarBuilder bar(String stepName, long total) {
+        return new ProgressBarBuilder().setTaskName(stepName).setInitialMax(total)
+                .setStyle(ProgressBarStyle.ASCII).showSpeed().setUpdateIntervalMillis(500) // short: a bar on 80 columns
+                .continuousUpdate();
     }
 
     /** Counts the chunk's accounts itself: the step's own counts are brought up to date only after this call. */
@@ -79,7 +84,7 @@ public final class StepProgress implements StepExecutionListener, ChunkListener<
             if (now - lastShown >= 500_000_000L) {
                 lastShown = now;
                 bar.stepTo(Math.min(total, done));
-                bar.setExtraMessage(" | " + failedSoFar());
+                bar.setExtraMessage(extra(count("FAILED")));
             }
         } else if (now - lastShown >= intervalNanos) {
             lastShown = now;
@@ -91,7 +96,7 @@ public final class StepProgress implements StepExecutionListener, ChunkListener<
     public ExitStatus afterStep(StepExecution stepExecution) {
         if (bar != null) {
             bar.stepTo(Math.min(total, stepExecution.getReadCount()));
-            bar.setExtraMessage(" | " + failedSoFar());
+            bar.setExtraMessage(extra(count("FAILED")));
             bar.close();
             bar = null;
         } else if (total > 0 && mode != Mode.OFF) {
@@ -114,6 +119,11 @@ public final class StepProgress implements StepExecutionListener, ChunkListener<
 
     private String failedSoFar() {
         return count("FAILED") + " failed so far";
+    }
+
+    /** The bar's extra text: the accounts FAILED so far. */
+    static String extra(long failed) {
+        return " | " + failed + " failed";
     }
 
     private long count(String state) {

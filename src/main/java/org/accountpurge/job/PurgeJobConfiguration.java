@@ -278,9 +278,9 @@ public class PurgeJobConfiguration {
     /** After a real run's purge steps: is every purged account gone from every store? */
     @Bean
     Step verifyPurge(JobRepository jobRepository, PlatformTransactionManager tm, TenantStores stores, JdbcTemplate jdbc,
-                     CandidateStore candidates) {
-        return new StepBuilder("verifyPurge", jobRepository)
-                .tasklet(new VerifyTasklet(new Verification(stores, jdbc), candidates, jdbc), tm).build();
+                     CandidateStore candidates, PurgeProperties config) {
+        return new StepBuilder("verifyPurge", jobRepository).tasklet(new VerifyTasklet(new Verification(stores, jdbc,
+                config.job().chunkSize()), candidates, jdbc), tm).build(); // a page per chunk: a stop waits for one
     }
 
     @Bean

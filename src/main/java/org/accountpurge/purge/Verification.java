@@ -32,59 +32,100 @@ public final class Verification implements VerifyTasklet.ResidueSource {
     public record Residue(AccountKind kind, String accountId, String store, String target, long count) {
     }
 
+    /**
+     * Where a verification goes on: the next page starts after account {@code after} (empty: at the start) of the
+     * kind with code {@code kind}.
+     */
+    public record Position(String kind, String after) {
+    }
+
+    /** One page's residue, and where the next page starts (null: the verification is done). */
+    public record Page(List<Residue> residue, Position next) {
+    }
+
     private final TenantStores stores;
     private final JdbcTemplate jdbc;
+    private final int pageSize;
     private final Map<String, Long> millis = new LinkedHashMap<>();
     private volatile String coverage;
 
     public Verification(TenantStores stores, JdbcTemplate jdbc) {
-        this.stores = stores;
-        this.jdbc = jdbc;
+        this(stores, jdbc, PAGE);
     }
 
-    /** Everything left of the run's purged accounts (empty when they are gone everywhere). */
+    /** @param pageSize accounts per page (the job's: its chunk size, so that a stop waits for one page at most) */
+    public Verification(TenantStores stores, JdbcTemplate jdbc, int pageSize) {
+        this.stores = stores;
+        this.jdbc = jdbc;
+        this.pageSize = pageSize;
+    }
+
+    /** Everything left of the run's purged accounts (empty when they are gone everywhere), page after page. */
     @Override
     public List<Residue> residue(long runId) {
         List<Residue> found = new ArrayList<>();
+        Map<String, Long> total = new LinkedHashMap<>();
+        Position at = null;
+        do {
+            Page page = page(runId, at);
+            found.addAll(page.residue());
+            millisByStore().forEach((store, ms) -> total.merge(store, ms, Long::sum));
+            at = page.next();
+        } while (at != null);
+        synchronized (millis) {
+            millis.clear();
+            millis.putAll(total);
+        }
+        return found;
+    }
+
+    /**
+     * One page of the verification: up to a page of the run's PURGED accounts of one kind after {@code at} (null: the
+     * start), checked in every store of that kind. Kinds with nothing left to check are passed over. Once the last
+     * page is checked, {@link #coverage()} says what the verification checked.
+     */
+    @Override
+    public Page page(long runId, Position at) {
         synchronized (millis) {
             millis.clear();
         }
-        ExecutorService others = Executors.newCachedThreadPool(r -> {
-            Thread thread = new Thread(r, "verify-store");
-            thread.setDaemon(true);
-            return thread;
-        });
-        Map<AccountKind, List<AccountStore>> asked = new LinkedHashMap<>();
-        try {
-            for (AccountKind kind : stores.kinds()) {
-                var database = stores.postgres(kind);
-                List<AccountStore> kindStores = stores.forKind(kind, database);
+        List<AccountKind> kinds = List.copyOf(stores.kinds());
+        int k = at == null ? 0 : kinds.indexOf(AccountKind.parse(at.kind()));
+        String after = at == null ? "" : at.after();
+        for (; k >= 0 && k < kinds.size(); k++, after = "") {
+            AccountKind kind = kinds.get(k);
+            var database = stores.postgres(kind);
+            List<AccountStore> kindStores = stores.forKind(kind, database);
+            if (after.isEmpty()) {
                 kindStores.stream().filter(s -> !s.verifiable()).forEach(s -> log.warn("Verification: {} cannot be"
                         + " checked for {} accounts after the purge ({}); not verified", s.name(), kind, s.target()));
-                List<AccountStore> checked = kindStores.stream().filter(AccountStore::verifiable).toList();
-                asked.put(kind, kindStores);
-                long accounts = 0;
-                String after = "";
-                while (true) {
-                    List<String> ids = jdbc.queryForList("SELECT account_id FROM purge.candidate WHERE run_id = ? AND"
-                            + " kind = ? AND state = 'PURGED' AND account_id > ? ORDER BY account_id LIMIT " + PAGE,
-                            String.class, runId, kind.code(), after);
-                    if (ids.isEmpty()) {
-                        break;
-                    }
-                    found.addAll(page(kind, ids, database, checked, others));
-                    accounts += ids.size();
-                    after = ids.get(ids.size() - 1);
-                }
-                log.info("Verification: {} purged {} account(s) checked in {}; {} with something left", accounts, kind,
-                        checked.stream().map(AccountStore::name).toList(),
-                        found.stream().filter(r -> r.kind() == kind).map(Residue::accountId).distinct().count());
             }
-        } finally {
-            others.shutdownNow();
+            List<String> ids = jdbc.queryForList("SELECT account_id FROM purge.candidate WHERE run_id = ? AND kind = ?"
+                    + " AND state = 'PURGED' AND account_id > ? ORDER BY account_id LIMIT " + pageSize, String.class,
+                    runId, kind.code(), after);
+            if (ids.isEmpty()) {
+                continue;
+            }
+            List<AccountStore> checked = kindStores.stream().filter(AccountStore::verifiable).toList();
+            ExecutorService others = Executors.newCachedThreadPool(r -> {
+                Thread thread = new Thread(r, "verify-store");
+                thread.setDaemon(true);
+                return thread;
+            });
+            try {
+                List<Residue> found = page(kind, ids, database, checked, others);
+                log.info("Verification: {} purged {} account(s) checked in {}; {} with something left", ids.size(),
+                        kind, checked.stream().map(AccountStore::name).toList(),
+                        found.stream().map(Residue::accountId).distinct().count());
+                return new Page(found, new Position(kind.code(), ids.get(ids.size() - 1)));
+            } finally {
+                others.shutdownNow();
+            }
         }
+        Map<AccountKind, List<AccountStore>> asked = new LinkedHashMap<>();
+        kinds.forEach(kind -> asked.put(kind, stores.forKind(kind, stores.postgres(kind))));
         coverage = coverage(asked);
-        return found;
+        return new Page(List.of(), null);
     }
 
     /**

@@ -9,27 +9,49 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * {@code verifyPurge}: after the purge steps of a real run, checks that every purged account is gone from every
- * store. What is left is recorded per account, store and target ({@code purge.residue}) and the account is marked
- * FAILED, so the run ends with exit code 4 and {@code retry-failed} purges it again.
+ * store, a page per transaction. What is left is recorded per account, store and target ({@code purge.residue}) and
+ * the account is marked FAILED, so the run ends with exit code 4 and {@code retry-failed} purges it again. Where the
+ * next page starts is kept in the step's context with each page: a stop asked meanwhile ends the step between pages
+ * (STOPPED), and its restart goes on from there.
  */
 public class VerifyTasklet implements Tasklet {
 
-    /** What is left of a run's purged accounts. */
-    @FunctionalInterface
-    public interface ResidueSource {
-        List<Verification.Residue> residue(long runId);
+    /** The step's context keys of where the next page starts. */
+    static final String KIND = "verify.kind";
+    static final String AFTER = "verify.after";
 
-        /** Milliseconds each store's checks took in the last {@link #residue} (none: not timed). */
+    /** What is left of a run's purged accounts. */
+    public interface ResidueSource {
+        /**
+         * What is left of one page of the run's purged accounts from {@code at} (null: the start), and where the next
+         * page starts (null: the verification is done).
+         */
+        Verification.Page page(long runId, Verification.Position at);
+
+        /** Everything left, all pages. */
+        default List<Verification.Residue> residue(long runId) {
+            List<Verification.Residue> all = new java.util.ArrayList<>();
+            Verification.Position at = null;
+            do {
+                Verification.Page page = page(runId, at);
+                all.addAll(page.residue());
+                at = page.next();
+            } while (at != null);
+            return all;
+        }
+
+        /** Milliseconds each store's checks took in the last {@link #page} (none: not timed). */
         default java.util.Map<String, Long> millisByStore() {
             return java.util.Map.of();
         }
 
-        /** What the last {@link #residue} checked and what it could not (null: not said). */
+        /** What the verification checked and what it could not, once its last page is done (null: not said). */
         default String coverage() {
             return null;
         }
@@ -52,18 +74,31 @@ public class VerifyTasklet implements Tasklet {
             return RepeatStatus.FINISHED;
         }
         long run = job.getJobInstance().getInstanceId();
-        List<Verification.Residue> residue = verification.residue(run);
-        jdbc.batchUpdate("INSERT INTO purge.residue (run_id, job_execution_id, kind, account_id, store, target, count)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?)", residue.stream().map(r -> new Object[] {run, job.getId(),
-                r.kind().code(), r.accountId(), r.store(), r.target(), r.count()}).toList());
+        ExecutionContext context = contribution.getStepExecution().getExecutionContext();
+        Verification.Position at = context.containsKey(KIND)
+                ? new Verification.Position(context.getString(KIND), context.getString(AFTER)) : null;
+        Verification.Page page = verification.page(run, at);
+        List<Verification.Residue> residue = page.residue();
+        if (!residue.isEmpty()) {
+            jdbc.batchUpdate("INSERT INTO purge.residue (run_id, job_execution_id, kind, account_id, store, target,"
+                    + " count) VALUES (?, ?, ?, ?, ?, ?, ?)", residue.stream().map(r -> new Object[] {run, job.getId(),
+                    r.kind().code(), r.accountId(), r.store(), r.target(), r.count()}).toList());
+        }
         for (AccountKind kind : AccountKind.values()) {
             candidates.fail(run, kind, residue.stream().filter(r -> r.kind() == kind)
                     .map(Verification.Residue::accountId).distinct().toList());
         }
         verification.millisByStore().forEach((store, ms) ->
-                contribution.getStepExecution().getExecutionContext().putLong("ms." + store, ms));
-        contribution.getStepExecution().getExecutionContext().putLong("residue.accounts",
-                residue.stream().map(r -> r.kind() + "/" + r.accountId()).distinct().count());
+                context.putLong("ms." + store, context.getLong("ms." + store, 0L) + ms));
+        context.putLong("residue.accounts", context.getLong("residue.accounts", 0L)
+                + residue.stream().map(r -> r.kind() + "/" + r.accountId()).distinct().count());
+        if (page.next() != null) { // committed with this page's residue: a restart goes on from here
+            context.putString(KIND, page.next().kind());
+            context.putString(AFTER, page.next().after());
+            return RepeatStatus.CONTINUABLE;
+        }
+        context.remove(KIND);
+        context.remove(AFTER);
         if (verification.coverage() != null) { // the step's exit message: the summary says what was checked from it
             contribution.setExitStatus(ExitStatus.COMPLETED.addExitDescription(verification.coverage()));
         }

@@ -280,6 +280,47 @@ class HostileOperatorTest {
                 .doesNotContainKey("absent");
     }
 
+    @Test
+    void anAccountTheDatabaseRefusesIsSaidToHaveNothingRemovedAndNothingIs(CapturedOutput output) throws Exception {
+        // given a trigger that refuses the deletion of one user's row (a platform rule the purge did not know)
+        List<String> users = take(2);
+        String refused = users.get(0);
+        jdbc.execute("CREATE OR REPLACE FUNCTION refuse_user_delete() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                + " IF OLD.id::text = '" + refused + "' THEN RAISE EXCEPTION 'kept by a platform rule'; END IF;"
+                + " RETURN OLD; END $$");
+        jdbc.execute("CREATE TRIGGER refuse_user_delete BEFORE DELETE ON users FOR EACH ROW EXECUTE FUNCTION"
+                + " refuse_user_delete()");
+        try (org.accountpurge.seed.KeycloakRealmSetup admin = admin();
+             org.accountpurge.seed.SeedIndexes indexes = new org.accountpurge.seed.SeedIndexes(
+                     TestStack.endpoints().elasticsearchUrl())) {
+            Map<String, Object> keycloakUser = admin.describeUser(ReferenceTenant.REALM, refused);
+            assertThat(keycloakUser).isNotNull();
+            long documents = indexes.countByIds("user", List.of(refused));
+
+            // when both are purged, then the run completes with that account FAILED (exit 4)
+            String before = output.getAll();
+            assertThat(cli("purge", "--config", config().toString(), "--input", csv(users).toString(), "--reason",
+                    "t")).isEqualTo(4);
+
+            // then it is said to have nothing removed, and nothing is: its row, its Keycloak user as it was, documents
+            assertThat(output.getAll().substring(before.length())).contains("account " + refused + " FAILED in"
+                    + " postgres").contains("not purged; nothing of it was removed").doesNotContain("locked out");
+            assertThat(count("SELECT count(*) FROM users WHERE id::text = '" + refused + "'")).isEqualTo(1);
+            assertThat(admin.describeUser(ReferenceTenant.REALM, refused)).isEqualTo(keycloakUser); // as it was
+            indexes.refresh("user");
+            assertThat(indexes.countByIds("user", List.of(refused))).isEqualTo(documents);
+            assertThat(admin.userExists(ReferenceTenant.REALM, users.get(1))).isFalse();
+        } finally {
+            jdbc.execute("DROP TRIGGER refuse_user_delete ON users");
+        }
+    }
+
+    static org.accountpurge.seed.KeycloakRealmSetup admin() {
+        org.accountpurge.stack.StackEndpoints stack = TestStack.endpoints();
+        return new org.accountpurge.seed.KeycloakRealmSetup(stack.keycloakUrl(), stack.keycloakAdminUser(),
+                stack.keycloakAdminPassword(), Duration.ofSeconds(60));
+    }
+
     /** The next {@code n} purgeable users, never handed out before. */
     static synchronized List<String> take(int n) {
         assertThat(purgeable.size()).as("purgeable users left").isGreaterThanOrEqualTo(taken + n);

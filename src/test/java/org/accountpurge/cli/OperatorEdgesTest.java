@@ -59,6 +59,7 @@ class OperatorEdgesTest {
     static final long SEED = 11;
     static final String SECRET = "test-" + Long.toHexString(System.nanoTime());
     static final String KC_USER_DELETE = "DELETE /admin/realms/[^/]+/users/[^/]+";
+    static final String KC_USER_GET = "GET /admin/realms/[^/]+/users/[^/]+";
     static final Pattern PRINTED_RESTART = Pattern.compile("java -jar \\S+ (restart --config \\S+ --execution \\d+[^\\n]*)");
 
     static ProxiedStack proxied;
@@ -298,6 +299,59 @@ class OperatorEdgesTest {
                 .mapToLong(Long::longValue).sum()).isEqualTo(users);
         assertThat(summary.stores().get("postgres").get("users").get("deleted")).isEqualTo(count("SELECT count(*)"
                 + " FROM purge.candidate WHERE run_id = " + run + " AND kind = 'user' AND state = 'PURGED'"));
+    }
+
+    @Test
+    void aStopDuringTheVerificationEndsItBetweenPagesAndTheRestartGoesOnFromThere(CapturedOutput output)
+            throws Exception {
+        // given a purge of the cleanup CSV (chunks, and pages of its verification, of 10), held in its verification
+        // once Keycloak has answered 15 user look-ups (the preflight's count among them: inside the second page)
+        Path config = config("timeout: 30s", "timeout: 300s");
+        Path csv = cleanupCsv();
+        keycloak.hangAfter(KC_USER_GET, 15);
+        Process purge = purgeProcess(config, csv, "stopped-verify.log");
+        long execution;
+        try {
+            assertThat(keycloak.awaitHanging(Duration.ofMinutes(3))).as("the verification reached Keycloak").isTrue();
+            execution = latestExecution();
+            assertThat(count("SELECT count(*) FROM purge.batch_step_execution WHERE job_execution_id = " + execution
+                    + " AND step_name = 'verifyPurge'")).isEqualTo(1);
+
+            // when it is asked to stop, and Keycloak answers again
+            assertThat(cli("stop", "--config", config.toString(), "--execution", String.valueOf(execution))).isZero();
+            keycloak.heal();
+            assertThat(purge.waitFor(3, TimeUnit.MINUTES)).isTrue();
+        } finally {
+            purge.destroyForcibly();
+        }
+
+        // then the verification ended STOPPED between its pages, keeping where the next one starts
+        assertThat(jdbc.queryForObject("SELECT status FROM purge.batch_step_execution WHERE job_execution_id = ? AND"
+                + " step_name = 'verifyPurge'", String.class, execution)).isEqualTo("STOPPED");
+        long run = runOf(execution);
+        long purged = count("SELECT count(*) FROM purge.candidate WHERE run_id = " + run + " AND kind = 'user' AND"
+                + " state = 'PURGED'");
+
+        // when it is restarted, then it completes, looking up only the users after the pages it had checked
+        keycloak.count(KC_USER_GET);
+        assertThat(cli("restart", "--config", config.toString(), "--execution", String.valueOf(execution))).isZero();
+        assertThat(keycloak.counted()).as("users looked up by the restart, of " + purged).isPositive()
+                .isLessThanOrEqualTo((int) purged - 10);
+        assertThat(output.getAll()).contains("COMPLETED", "nothing is left of the purged accounts where it looked");
+
+        // and the restart's report lists the steps of both executions, the stopped verification among them
+        Matcher report = Pattern.compile("Report: (\\S+)/report\\.html").matcher(output.getAll());
+        String folder = null;
+        while (report.find()) {
+            folder = report.group(1);
+        }
+        assertThat(folder).isNotNull();
+        tools.jackson.databind.JsonNode steps = tools.jackson.databind.json.JsonMapper.builder().build()
+                .readTree(Path.of(folder, "report.json").toFile()).path("steps");
+        List<String> listed = new ArrayList<>();
+        steps.forEach(step -> listed.add(step.path("execution").asLong() + " " + step.path("name").asString() + " "
+                + step.path("status").asString()));
+        assertThat(listed).contains(execution + " verifyPurge STOPPED", latestExecution() + " verifyPurge COMPLETED");
     }
 
     @Test
@@ -802,9 +856,12 @@ class OperatorEdgesTest {
         try {
             assertThat(keycloak.awaitHanging(Duration.ofMinutes(3))).as("the purge reached Keycloak").isTrue();
             long execution = latestExecution();
-            assertThat(cli("stop", "--config", config.toString(), "--execution", String.valueOf(execution)))
+            // (asked with a copy of the configuration elsewhere: the restart it prints names the run's own file)
+            Path copy = Files.copy(config, Files.createDirectories(dir.resolve("copy-" + execution)).resolve("c.yml"));
+            assertThat(cli("stop", "--config", copy.toString(), "--execution", String.valueOf(execution)))
                     .isZero();
-            assertThat(output.getAll()).contains("Execution " + execution + " is asked to stop");
+            assertThat(output.getAll()).contains("Execution " + execution + " is asked to stop")
+                    .contains("restart --config " + config.toAbsolutePath() + " --execution " + execution);
             keycloak.heal();
             assertThat(purge.waitFor(3, TimeUnit.MINUTES)).isTrue();
             assertThat(Files.readString(Path.of("target", "stopped.log"))).contains("stopped on request");

@@ -41,10 +41,11 @@ class VerifyTaskletTest {
 
     @Test
     void residueIsRecordedPerTargetAndItsAccountsAreFailed() {
-        VerifyTasklet tasklet = new VerifyTasklet(run -> List.of(
+        VerifyTasklet tasklet = new VerifyTasklet((run, at) -> new Verification.Page(List.of(
                 new Verification.Residue(AccountKind.USER, "u1", "postgres", "users", 1),
                 new Verification.Residue(AccountKind.USER, "u1", "elasticsearch", "usernotes", 3),
-                new Verification.Residue(AccountKind.ORG, "o1", "postgres", "organisation", 1)), candidates, jdbc);
+                new Verification.Residue(AccountKind.ORG, "o1", "postgres", "organisation", 1)), null), candidates,
+                jdbc);
 
         StepExecution step = execute(tasklet, false);
 
@@ -57,8 +58,8 @@ class VerifyTaskletTest {
     void eachStoresTimeIsKeptInTheStepsContext() {
         VerifyTasklet tasklet = new VerifyTasklet(new VerifyTasklet.ResidueSource() {
             @Override
-            public List<Verification.Residue> residue(long runId) {
-                return List.of();
+            public Verification.Page page(long runId, Verification.Position at) {
+                return new Verification.Page(List.of(), null);
             }
 
             @Override
@@ -75,13 +76,41 @@ class VerifyTaskletTest {
 
     @Test
     void aDryRunVerifiesNothing() {
-        VerifyTasklet tasklet = new VerifyTasklet(run -> {
+        VerifyTasklet tasklet = new VerifyTasklet((run, at) -> {
             throw new AssertionError("a dry run purged nothing: nothing to verify");
         }, candidates, jdbc);
 
         execute(tasklet, true);
 
         assertThat(journal).isEmpty();
+    }
+
+    @Test
+    void eachPageKeepsWhereTheNextStartsSoThatAStoppedVerificationGoesOnFromThere() {
+        // given a verification of two pages
+        List<Verification.Position> asked = new ArrayList<>();
+        VerifyTasklet tasklet = new VerifyTasklet((run, at) -> {
+            asked.add(at);
+            return at == null ? new Verification.Page(List.of(new Verification.Residue(AccountKind.USER, "u1",
+                    "postgres", "users", 1)), new Verification.Position("user", "u5"))
+                    : new Verification.Page(List.of(), null);
+        }, candidates, jdbc);
+        StepExecution step = MetaDataInstanceFactory.createStepExecution(new JobParametersBuilder()
+                .addString("dry.run", "false").toJobParameters());
+
+        // when the first page is done, then the step goes on, its context saying where the next page starts
+        assertThat(tasklet.execute(new StepContribution(step), new ChunkContext(new StepContext(step))))
+                .isEqualTo(org.springframework.batch.infrastructure.repeat.RepeatStatus.CONTINUABLE);
+        assertThat(step.getExecutionContext().getString(VerifyTasklet.AFTER)).isEqualTo("u5");
+        assertThat(journal).containsExactly("residue u1 postgres users 1", "fail user [u1]");
+
+        // when it runs again (the next page, or the restart of a stopped step with that context), then it goes on
+        // from there and finishes
+        assertThat(tasklet.execute(new StepContribution(step), new ChunkContext(new StepContext(step))))
+                .isEqualTo(org.springframework.batch.infrastructure.repeat.RepeatStatus.FINISHED);
+        assertThat(asked).containsExactly(null, new Verification.Position("user", "u5"));
+        assertThat(step.getExecutionContext().containsKey(VerifyTasklet.AFTER)).isFalse();
+        assertThat(step.getExecutionContext().getLong("residue.accounts")).isEqualTo(1);
     }
 
     private static StepExecution execute(VerifyTasklet tasklet, boolean dryRun) {

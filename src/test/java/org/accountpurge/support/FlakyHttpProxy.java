@@ -127,6 +127,20 @@ public final class FlakyHttpProxy implements AutoCloseable {
     private volatile Duration lateDelay = Duration.ZERO;
     private final AtomicInteger lateLeft = new AtomicInteger();
 
+    /** From now on, counts the requests whose {@code METHOD path} matches (see {@link #counted()}). */
+    public void count(String request) {
+        countedRequests.set(0);
+        counting = java.util.regex.Pattern.compile(request);
+    }
+
+    /** How many requests matched since {@link #count}. */
+    public int counted() {
+        return countedRequests.get();
+    }
+
+    private volatile java.util.regex.Pattern counting;
+    private final AtomicInteger countedRequests = new AtomicInteger();
+
     /** Waits until a request hangs. */
     public boolean awaitHanging(Duration timeout) throws InterruptedException {
         return hanging.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -146,6 +160,10 @@ public final class FlakyHttpProxy implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getRawPath();
+            java.util.regex.Pattern counted = counting;
+            if (counted != null && counted.matcher(exchange.getRequestMethod() + " " + path).matches()) {
+                countedRequests.incrementAndGet();
+            }
             java.util.regex.Pattern refusing = refused;
             if (refusing != null && refusing.matcher(exchange.getRequestMethod() + " " + path).matches()) {
                 exchange.sendResponseHeaders(refusedStatus, -1);
