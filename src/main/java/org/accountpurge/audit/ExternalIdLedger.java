@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.accountpurge.candidate.AccountKind;
+import org.accountpurge.account.AccountKind;
 import org.accountpurge.store.ExternalIds;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;

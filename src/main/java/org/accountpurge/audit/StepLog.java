@@ -3,7 +3,7 @@ package org.accountpurge.audit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.accountpurge.candidate.AccountKind;
+import org.accountpurge.account.AccountKind;
 import org.accountpurge.store.postgres.CopyIn;
 import org.accountpurge.store.ErrorClass;
 import org.accountpurge.store.StoreOutcomes;

@@ -1,5 +1,7 @@
 package org.accountpurge.candidate;
 
+import org.accountpurge.account.IdFormat;
+import org.accountpurge.account.AccountKind;
 import java.util.Map;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 

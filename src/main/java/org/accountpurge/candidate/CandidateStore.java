@@ -1,5 +1,6 @@
 package org.accountpurge.candidate;
 
+import org.accountpurge.account.AccountKind;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.HashMap;

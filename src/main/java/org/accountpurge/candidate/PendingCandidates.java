@@ -1,5 +1,6 @@
 package org.accountpurge.candidate;
 
+import org.accountpurge.account.AccountKind;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.batch.core.listener.StepExecutionListener;

@@ -1,5 +1,6 @@
 package org.accountpurge.candidate;
 
+import org.accountpurge.account.AccountKind;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;

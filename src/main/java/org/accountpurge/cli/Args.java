@@ -8,9 +8,9 @@ import java.util.Set;
  * {@code --name value} (or {@code --name=value}) options after the command word. Flags ({@code --dry-run}) take no
  * value, or exactly {@code true} / {@code false}. Unknown, repeated or malformed options are errors: nothing runs.
  */
-record Args(String command, Map<String, String> options) {
+public record Args(String command, Map<String, String> options) {
 
-    static Args parse(String[] argv, Map<String, Set<String>> allowed, Set<String> flags) {
+    public static Args parse(String[] argv, Map<String, Set<String>> allowed, Set<String> flags) {
         if (argv.length == 0 || !allowed.containsKey(argv[0])) {
             throw new UsageException("unknown command" + (argv.length == 0 ? "" : " '" + argv[0] + "'"));
         }
@@ -46,16 +46,16 @@ record Args(String command, Map<String, String> options) {
         return new Args(argv[0], options);
     }
 
-    String get(String name, String fallback) {
+    public String get(String name, String fallback) {
         return options.getOrDefault(name, fallback);
     }
 
     /** A flag: present (or {@code true}) means true; the parser has refused any other value. */
-    boolean flag(String name) {
+    public boolean flag(String name) {
         return "true".equals(options.get(name));
     }
 
-    int integer(String name, int fallback, int min, int max) {
+    public int integer(String name, int fallback, int min, int max) {
         String v = options.get(name);
         if (v == null) {
             return fallback;
@@ -71,8 +71,8 @@ record Args(String command, Map<String, String> options) {
         }
     }
 
-    static final class UsageException extends RuntimeException {
-        UsageException(String message) {
+    public static final class UsageException extends RuntimeException {
+        public UsageException(String message) {
             super(message);
         }
     }

@@ -49,7 +49,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * configuration). Every execution holds the tenant's lock ({@link TenantLock}, through {@link TenantLease}, which the purge steps
  * confirm before every chunk) from before it is created to its end.
  */
-final class PurgeRun {
+public final class PurgeRun {
 
     private static final Logger log = LoggerFactory.getLogger(PurgeRun.class);
 
@@ -61,7 +61,7 @@ final class PurgeRun {
     static final int STOPPED_BY_WINDOW = 5;
 
     /** Whether the command may write: read-only commands run no migration and use read-only connections. */
-    enum Access { WRITE, READ_ONLY }
+    public enum Access { WRITE, READ_ONLY }
 
     /** The application of the command in progress that may run a job, for a graceful stop on SIGTERM. */
     private static final java.util.concurrent.atomic.AtomicReference<ConfigurableApplicationContext> WORKING =
@@ -119,7 +119,8 @@ final class PurgeRun {
     }
 
     /** The application with the job configuration imported; {@code properties} fill its ${...} placeholders. */
-    static ConfigurableApplicationContext context(Path config, Map<String, Object> properties, Access access) {
+    public static ConfigurableApplicationContext context(Path config, Map<String, Object> properties,
+                                                         Access access) {
         return context(config, properties, Map.of(), access);
     }
 
@@ -128,8 +129,8 @@ final class PurgeRun {
      *
      * @throws StartupException when the application cannot start (the configuration, the database)
      */
-    static ConfigurableApplicationContext context(Path config, Map<String, Object> properties,
-                                                  Map<String, Object> overrides, Access access) {
+    public static ConfigurableApplicationContext context(Path config, Map<String, Object> properties,
+                                                         Map<String, Object> overrides, Access access) {
         if (!Files.isRegularFile(config)) {
             throw new Args.UsageException("job configuration " + config + " does not exist");
         }
@@ -376,7 +377,7 @@ final class PurgeRun {
      * Runs a new instance of the job on the input (synchronously) and returns its execution; the tool's tables are
      * migrated first if they are not yet (a caller that did not {@link #prepare}: the benchmark).
      */
-    static JobExecution launch(ConfigurableApplicationContext ctx, Path input, String sha256, boolean dryRun)
+    public static JobExecution launch(ConfigurableApplicationContext ctx, Path input, String sha256, boolean dryRun)
             throws JobLaunchException {
         ctx.getBean(org.accountpurge.audit.PurgeSchema.class).migrateNow();
         JobParameters parameters = new JobParametersBuilder()
@@ -743,7 +744,7 @@ final class PurgeRun {
                 + " e.job_execution_id AND p.parameter_name = '" + name + "')";
     }
 
-    static int report(ConfigurableApplicationContext ctx, Path config, JobExecution execution) {
+    public static int report(ConfigurableApplicationContext ctx, Path config, JobExecution execution) {
         RunSummary summary = summary(ctx, execution);
         List<String> lines = new ArrayList<>(summary.lines());
         Path folder = writeReport(ctx, summary, !execution.getExecutionContext().containsKey(SummaryTasklet.SUMMARY_FILE));

@@ -5,7 +5,7 @@ import javax.sql.DataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.accountpurge.audit.StepLog;
-import org.accountpurge.candidate.AccountKind;
+import org.accountpurge.account.AccountKind;
 import org.accountpurge.candidate.CandidateStore;
 import org.accountpurge.config.PurgeProperties;
 import org.accountpurge.purge.TenantStores;

@@ -5,7 +5,7 @@ import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.accountpurge.candidate.AccountKind;
+import org.accountpurge.account.AccountKind;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** {@code purge.lifecycle}: where each account of a selection stands in its grace lifecycle. */

@@ -1,7 +1,7 @@
 package org.accountpurge.lifecycle;
 
 import java.time.LocalDate;
-import org.accountpurge.candidate.AccountKind;
+import org.accountpurge.account.AccountKind;
 import org.accountpurge.candidate.CandidateSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.accountpurge.audit.StepLog;
-import org.accountpurge.candidate.AccountKind;
+import org.accountpurge.account.AccountKind;
 import org.accountpurge.candidate.Candidate;
 import org.accountpurge.candidate.CandidateSource;
 import org.accountpurge.candidate.CandidateStore;
@@ -126,7 +126,7 @@ public class LifecycleWriter implements ItemWriter<Candidate>, StepExecutionList
         Map<String, GraceLifecycle.Standing> standings = lifecycle.standings(selection, kind, ids);
         List<String> disabledNow = ids.stream().filter(id -> standings.containsKey(id)
                 && LifecycleStore.DISABLED.equals(standings.get(id).state())).toList();
-        Set<String> enabled = disabledNow.isEmpty() ? Set.of() : stores.keycloak().enabledAmong(disabledNow);
+        Set<String> enabled = disabledNow.isEmpty() ? Set.of() : stores.keycloak().activity().enabledAmong(disabledNow);
         Map<GraceLifecycle.Step, List<String>> steps = new EnumMap<>(GraceLifecycle.Step.class);
         for (String id : ids) {
             steps.computeIfAbsent(rule.next(standings.get(id), runDate, enabled.contains(id)), s -> new ArrayList<>())

@@ -14,7 +14,7 @@ import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.accountpurge.audit.StepLog;
-import org.accountpurge.candidate.AccountKind;
+import org.accountpurge.account.AccountKind;
 import org.accountpurge.candidate.Candidate;
 import org.accountpurge.candidate.CandidateSource;
 import org.accountpurge.candidate.CandidateStore;

@@ -3,7 +3,7 @@ package org.accountpurge.purge;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import org.accountpurge.candidate.AccountKind;
+import org.accountpurge.account.AccountKind;
 import org.accountpurge.candidate.CandidateSource;
 import org.accountpurge.candidate.CandidateStore;
 import org.accountpurge.config.PurgeProperties;

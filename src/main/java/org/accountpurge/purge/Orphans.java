@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.accountpurge.audit.StepLog;
-import org.accountpurge.candidate.AccountKind;
+import org.accountpurge.account.AccountKind;
 import org.accountpurge.config.PurgeProperties;
 import org.accountpurge.store.StoreOutcomes;
 import org.accountpurge.store.elasticsearch.ElasticsearchAccounts;
@@ -79,7 +79,7 @@ public final class Orphans {
                 Set<String> staff = staff(kind, keycloak);
                 Set<String> suspects = new java.util.LinkedHashSet<>();
                 keycloak.accountKeys(batch -> suspects.addAll(missing(database, batch, staff)));
-                if (keycloak.foldsCase()) { // a username 'alice' is account 'Alice's: no orphan
+                if (keycloak.lookups().foldsCase()) { // a username 'alice' is account 'Alice's: no orphan
                     suspects.removeAll(database.existingIgnoringCase(suspects));
                 }
                 suspects.forEach(id -> orphans.add(new Orphan(kind, "keycloak", keycloak.realm(), id)));
@@ -92,9 +92,9 @@ public final class Orphans {
         Set<String> staff = new HashSet<>();
         for (PurgeProperties.RetentionRule rule : config.retentionFor(kind)) {
             if (rule.keycloakRole() != null) {
-                staff.addAll(keycloak.roleMembers(rule.keycloakRole()));
+                staff.addAll(keycloak.lookups().roleMembers(rule.keycloakRole()));
             } else if (rule.keycloakGroup() != null) {
-                staff.addAll(keycloak.groupMembers(rule.keycloakGroup()));
+                staff.addAll(keycloak.lookups().groupMembers(rule.keycloakGroup()));
             }
         }
         return staff;

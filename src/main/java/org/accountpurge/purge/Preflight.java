@@ -13,7 +13,7 @@ import org.accountpurge.config.PurgeProperties;
 import org.accountpurge.graph.DeletePlan;
 import org.accountpurge.graph.PlanException;
 import org.accountpurge.store.StoreException;
-import org.accountpurge.candidate.AccountKind;
+import org.accountpurge.account.AccountKind;
 import org.accountpurge.store.postgres.PostgresAccounts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -206,7 +206,7 @@ public class Preflight implements Tasklet {
         stores.keycloak(AccountKind.USER).ifPresent(keycloak -> {
             String events;
             try {
-                events = keycloak.eventsProblem(users.activityAge());
+                events = keycloak.activity().eventsProblem(users.activityAge());
             } catch (StoreException e) {
                 problems.add("the activity veto cannot read realm " + config.keycloak().realm() + "'s events: "
                         + e.getMessage() + " (grant the purge client's service account realm-management view-events)");

@@ -9,7 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
-import org.accountpurge.candidate.AccountKind;
+import org.accountpurge.account.AccountKind;
 import org.accountpurge.config.PurgeProperties;
 import org.accountpurge.store.AccountStore;
 import org.accountpurge.store.elasticsearch.ElasticsearchAccounts;
@@ -82,7 +82,7 @@ public final class TenantStores {
         java.time.Instant cutoff = query.activityCutoff();
         return new ActivityCheck(query::stillSelected, cutoff == null ? null
                 : keycloak(kind).<java.util.function.Function<List<String>, java.util.Set<String>>>map(
-                        kc -> ids -> kc.activeSince(ids, cutoff)).orElse(null));
+                        kc -> ids -> kc.activity().activeSince(ids, cutoff)).orElse(null));
     }
 
     /** The realm, for users when the tenant has one. */

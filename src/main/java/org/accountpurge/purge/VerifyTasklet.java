@@ -1,7 +1,7 @@
 package org.accountpurge.purge;
 
 import java.util.List;
-import org.accountpurge.candidate.AccountKind;
+import org.accountpurge.account.AccountKind;
 import org.accountpurge.candidate.CandidateSource;
 import org.accountpurge.candidate.CandidateStore;
 import org.springframework.batch.core.ExitStatus;

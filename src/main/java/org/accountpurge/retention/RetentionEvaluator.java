@@ -44,9 +44,9 @@ public final class RetentionEvaluator implements RetentionCheck {
                 matches = postgres.ruleMatches(rule.sql(), accountIds);
             } else {
                 Set<String> members = keycloakMembers.computeIfAbsent(rule.name(), n -> rule.keycloakRole() != null
-                        ? keycloak.roleMembers(rule.keycloakRole())
-                        : keycloak.groupMembers(rule.keycloakGroup()));
-                matches = keycloak.holdersAmong(members, accountIds);
+                        ? keycloak.lookups().roleMembers(rule.keycloakRole())
+                        : keycloak.lookups().groupMembers(rule.keycloakGroup()));
+                matches = keycloak.lookups().holdersAmong(members, accountIds);
             }
             for (String id : accountIds) {
                 if (matches.contains(id)) {

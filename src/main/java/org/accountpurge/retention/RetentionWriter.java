@@ -2,7 +2,7 @@ package org.accountpurge.retention;
 
 import java.util.List;
 import java.util.function.Supplier;
-import org.accountpurge.candidate.AccountKind;
+import org.accountpurge.account.AccountKind;
 import org.accountpurge.candidate.Candidate;
 import org.accountpurge.candidate.CandidateStore;
 import org.springframework.batch.core.listener.StepExecutionListener;

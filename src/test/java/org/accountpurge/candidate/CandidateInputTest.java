@@ -1,5 +1,7 @@
 package org.accountpurge.candidate;
 
+import org.accountpurge.account.IdFormat;
+import org.accountpurge.account.AccountKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package org.accountpurge.candidate;
 
+import org.accountpurge.account.AccountKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
 import org.accountpurge.audit.PurgedIdHashing;
-import org.accountpurge.candidate.AccountKind;
+import org.accountpurge.account.AccountKind;
 import org.accountpurge.support.CaseFilesTenant;
 import org.accountpurge.support.TestStack;
 import org.junit.jupiter.api.Test;

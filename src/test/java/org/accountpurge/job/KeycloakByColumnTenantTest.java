@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.LongStream;
 import org.accountpurge.PurgeApplication;
-import org.accountpurge.candidate.AccountKind;
+import org.accountpurge.account.AccountKind;
 import org.accountpurge.candidate.CsvCandidateReader;
 import org.accountpurge.purge.TenantStores;
 import org.accountpurge.seed.KeycloakRealmSetup;

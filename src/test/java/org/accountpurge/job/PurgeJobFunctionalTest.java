@@ -20,7 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.accountpurge.PurgeApplication;
-import org.accountpurge.candidate.AccountKind;
+import org.accountpurge.account.AccountKind;
 import org.accountpurge.candidate.CsvCandidateReader;
 import org.accountpurge.purge.TenantStores;
 import org.accountpurge.store.AccountStore;

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.accountpurge.audit.StepLog;
-import org.accountpurge.candidate.AccountKind;
+import org.accountpurge.account.AccountKind;
 import org.accountpurge.candidate.Candidate;
 import org.accountpurge.candidate.CandidateStore;
 import org.accountpurge.retention.RetentionCheck;

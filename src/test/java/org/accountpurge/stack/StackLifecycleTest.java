@@ -39,7 +39,7 @@ class StackLifecycleTest {
         // and the stack started from the command line in a separate JVM
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process cli = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
-                "org.accountpurge.cli.DevMain", "stack").redirectErrorStream(true).start();
+                "org.accountpurge.dev.DevMain", "stack").redirectErrorStream(true).start();
         List<Long> pids = new ArrayList<>();
         java.util.Map<String, String> exports = new java.util.HashMap<>();
         String[] urls = null;
@@ -130,7 +130,7 @@ class StackLifecycleTest {
     void aStackWhoseStarterIsKilledStopsWithIt() throws Exception {
         // given the stack started by another process, as Maven starts it with -Pdev (here a shell)
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process starter = new ProcessBuilder("sh", "-c", "\"$0\" -cp \"$1\" org.accountpurge.cli.DevMain stack; exit 0",
+        Process starter = new ProcessBuilder("sh", "-c", "\"$0\" -cp \"$1\" org.accountpurge.dev.DevMain stack; exit 0",
                 javaBin, System.getProperty("java.class.path")).redirectErrorStream(true).start();
         List<Long> pids = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(starter.getInputStream()))) {

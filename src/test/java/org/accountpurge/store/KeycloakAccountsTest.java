@@ -49,9 +49,9 @@ class KeycloakAccountsTest {
         // and role and group members are found among the platform ids
         try (KeycloakAccounts kc = accounts(stack, UserMatch.ID, null)) {
             kc.checkAccess();
-            assertThat(kc.holdersAmong(kc.roleMembers(ReferenceTenant.KC_ROLE_PLATFORM_ADMIN), users))
+            assertThat(kc.lookups().holdersAmong(kc.lookups().roleMembers(ReferenceTenant.KC_ROLE_PLATFORM_ADMIN), users))
                     .isEqualTo(new HashSet<>(manifest.userIds().get("platformAdmins")));
-            assertThat(kc.holdersAmong(kc.groupMembers(ReferenceTenant.KC_GROUP_SUPPORT), users))
+            assertThat(kc.lookups().holdersAmong(kc.lookups().groupMembers(ReferenceTenant.KC_GROUP_SUPPORT), users))
                     .isEqualTo(new HashSet<>(manifest.userIds().get("supportStaff")));
         }
 
@@ -62,7 +62,7 @@ class KeycloakAccountsTest {
                 .map(id -> usernames.get(id).toUpperCase(java.util.Locale.ROOT)).toList();
         assertThat(adminsAsTyped).isNotEmpty();
         try (KeycloakAccounts byName = accounts(stack, UserMatch.USERNAME, null)) {
-            assertThat(byName.holdersAmong(byName.roleMembers(ReferenceTenant.KC_ROLE_PLATFORM_ADMIN), adminsAsTyped))
+            assertThat(byName.lookups().holdersAmong(byName.lookups().roleMembers(ReferenceTenant.KC_ROLE_PLATFORM_ADMIN), adminsAsTyped))
                     .containsExactlyInAnyOrderElementsOf(adminsAsTyped);
         }
     }
@@ -87,8 +87,8 @@ class KeycloakAccountsTest {
             kc.remove(List.of(gone));
 
             // when asked who was active after the login's event (so only a session can tell), and who is enabled
-            java.util.Set<String> active = kc.activeSince(four, java.time.Instant.now().plus(Duration.ofHours(1)));
-            java.util.Set<String> stillEnabled = kc.enabledAmong(four);
+            java.util.Set<String> active = kc.activity().activeSince(four, java.time.Instant.now().plus(Duration.ofHours(1)));
+            java.util.Set<String> stillEnabled = kc.activity().enabledAmong(four);
 
             // then the user with a session is active, nobody else (the deleted one neither); the disabled and the
             // deleted user are not enabled

@@ -84,7 +84,7 @@ public final class PostgresAccounts implements AccountStore {
 
     /** Those of {@code ids} that are an account of this kind now (ids not of the root id's form are not). */
     public Set<String> existing(List<String> ids) {
-        org.accountpurge.candidate.IdFormat format = new org.accountpurge.candidate.IdFormat(plan.idType());
+        org.accountpurge.account.IdFormat format = new org.accountpurge.account.IdFormat(plan.idType());
         List<String> wellFormed = ids.stream().map(format::normalise).filter(java.util.Objects::nonNull).toList();
         Set<String> found = new HashSet<>();
         if (!wellFormed.isEmpty()) {

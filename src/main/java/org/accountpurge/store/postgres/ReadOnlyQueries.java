@@ -1,5 +1,6 @@
 package org.accountpurge.store.postgres;
 
+import org.accountpurge.sql.SqlText;
 import java.util.Map;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;

@@ -1,5 +1,6 @@
 package org.accountpurge.store.postgres;
 
+import org.accountpurge.sql.SqlText;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;

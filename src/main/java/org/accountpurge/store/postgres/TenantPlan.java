@@ -3,7 +3,7 @@ package org.accountpurge.store.postgres;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.accountpurge.candidate.AccountKind;
+import org.accountpurge.account.AccountKind;
 import org.accountpurge.config.PurgeProperties;
 import org.accountpurge.graph.DeletePlan;
 import org.accountpurge.graph.DeletePlanner;

@@ -1,4 +1,4 @@
-package org.accountpurge.candidate;
+package org.accountpurge.account;
 
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -42,7 +42,7 @@ public final class IdFormat {
      * The uuid in canonical form (36 hex digits and hyphens as 8-4-4-4-12, lower case), or null: what matching a regex
      * and printing {@code UUID.fromString} gave, without a regex and two objects per id (millions of lines).
      */
-    static String canonicalUuid(String id) {
+    public static String canonicalUuid(String id) {
         if (id.length() != 36) {
             return null;
         }

@@ -1,4 +1,4 @@
-package org.accountpurge.cli;
+package org.accountpurge.dev;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
-package org.accountpurge.cli;
+package org.accountpurge.dev;
 
+import org.accountpurge.cli.Args;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -8,7 +9,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.accountpurge.dev.SeedCommand;
 import org.accountpurge.seed.SeedManifest;
 import org.accountpurge.stack.LocalStack;
 import org.accountpurge.stack.StackEndpoints;

@@ -1,4 +1,4 @@
-package org.accountpurge.cli;
+package org.accountpurge.dev;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.accountpurge.candidate.AccountKind;
+import org.accountpurge.account.AccountKind;
 import org.accountpurge.purge.TenantStores;
 import org.accountpurge.store.AccountStore;
 import org.accountpurge.store.postgres.PostgresAccounts;

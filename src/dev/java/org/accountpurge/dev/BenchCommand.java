@@ -1,5 +1,6 @@
-package org.accountpurge.cli;
+package org.accountpurge.dev;
 
+import org.accountpurge.cli.PurgeRun;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -11,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.accountpurge.candidate.CsvCandidateReader;
-import org.accountpurge.dev.SeedCommand;
 import org.accountpurge.seed.SeedManifest;
 import org.accountpurge.stack.LocalStack;
 import org.springframework.batch.core.job.JobExecution;

@@ -1,4 +1,4 @@
-package org.accountpurge.store.postgres;
+package org.accountpurge.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

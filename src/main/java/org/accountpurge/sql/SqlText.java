@@ -1,4 +1,4 @@
-package org.accountpurge.store.postgres;
+package org.accountpurge.sql;
 
 /**
  * Reads SQL text the way PostgreSQL splits it into statements: quoted strings ({@code '…'}, {@code E'…'}),

@@ -1,4 +1,4 @@
-package org.accountpurge.candidate;
+package org.accountpurge.account;
 
 import java.util.Locale;
 
