@@ -48,6 +48,15 @@ public final class Verification implements VerifyTasklet.ResidueSource {
     private final int pageSize;
     private final Map<String, Long> millis = new LinkedHashMap<>();
     private volatile String coverage;
+    /**
+     * Each kind's database store (its delete plan read from the catalog) and stores, read once per verification (at
+     * its first page, or the first page this instance checks after a restart), not once a page.
+     */
+    private final Map<AccountKind, KindStores> storesOfKind = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A kind's database store and all its stores (the database among them). */
+    private record KindStores(AccountStore database, List<AccountStore> all) {
+    }
 
     public Verification(TenantStores stores, JdbcTemplate jdbc) {
         this(stores, jdbc, PAGE);
@@ -89,13 +98,17 @@ public final class Verification implements VerifyTasklet.ResidueSource {
         synchronized (millis) {
             millis.clear();
         }
+        if (at == null) { // a verification starts: the database as it is now
+            storesOfKind.clear();
+        }
         List<AccountKind> kinds = List.copyOf(stores.kinds());
         int k = at == null ? 0 : kinds.indexOf(AccountKind.parse(at.kind()));
         String after = at == null ? "" : at.after();
         for (; k >= 0 && k < kinds.size(); k++, after = "") {
             AccountKind kind = kinds.get(k);
-            var database = stores.postgres(kind);
-            List<AccountStore> kindStores = stores.forKind(kind, database);
+            KindStores ofKind = storesOf(kind);
+            AccountStore database = ofKind.database();
+            List<AccountStore> kindStores = ofKind.all();
             if (after.isEmpty()) {
                 kindStores.stream().filter(s -> !s.verifiable()).forEach(s -> log.warn("Verification: {} cannot be"
                         + " checked for {} accounts after the purge ({}); not verified", s.name(), kind, s.target()));
@@ -123,9 +136,17 @@ public final class Verification implements VerifyTasklet.ResidueSource {
             }
         }
         Map<AccountKind, List<AccountStore>> asked = new LinkedHashMap<>();
-        kinds.forEach(kind -> asked.put(kind, stores.forKind(kind, stores.postgres(kind))));
+        kinds.forEach(kind -> asked.put(kind, storesOf(kind).all()));
         coverage = coverage(asked);
         return new Page(List.of(), null);
+    }
+
+    /** The kind's stores, the database among them, as read for this verification. */
+    private KindStores storesOf(AccountKind kind) {
+        return storesOfKind.computeIfAbsent(kind, k -> {
+            var database = stores.postgres(k);
+            return new KindStores(database, stores.forKind(k, database));
+        });
     }
 
     /**

@@ -192,7 +192,7 @@ class HostileOperatorTest {
         assertThat(shipped).contains("  guard: { max-accounts: 5000, max-share: 0.05 }",
                 "  schedule: { cron: \"0 30 1 * * *\", zone: Asia/Kolkata }",
                 "    window: { closes-at: \"05:30\", zone: Asia/Kolkata, next-night: resume }");
-        String readme = Files.readString(Path.of("README.md"));
+        String readme = Files.readString(Path.of("docs/operations.md"));
         assertThat(readme).contains("guard: { max-accounts: 5000, max-share: 0.05 }",
                 "schedule: { cron: \"0 30 1 * * *\", zone: Asia/Kolkata }",
                 "window: { closes-at: \"05:30\", zone: Asia/Kolkata, next-night: resume }");
