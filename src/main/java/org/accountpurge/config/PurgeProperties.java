@@ -270,6 +270,8 @@ public record PurgeProperties(
      *                          chunks keep the job repository's per-chunk bookkeeping out of the way)
      * @param loadSortMemory    PostgreSQL {@code work_mem} of the one transaction that freezes the loaded candidates
      *                          (it sorts the run's ids); more sorts in memory, less spills to disk
+     * @param verifyPageSize    purged accounts the verification checks per transaction: a stop asked during it waits
+     *                          for one page, and its restart goes on from the next
      */
     public record Job(@Min(1) @Max(5000) @DefaultValue("100") int chunkSize,
                       @NotBlank @DefaultValue("target/purge-reports") String reportDirectory,
@@ -283,7 +285,8 @@ public record PurgeProperties(
                       @NotNull @DefaultValue("30s") Duration progressInterval,
                       @Min(1) @Max(100000) @DefaultValue("5000") int loadChunkSize,
                       @NotBlank @Pattern(regexp = "[1-9][0-9]{0,6}(kB|MB|GB)", message = "must be a PostgreSQL memory"
-                              + " size such as 64MB or 1GB") @DefaultValue("256MB") String loadSortMemory) {
+                              + " size such as 64MB or 1GB") @DefaultValue("256MB") String loadSortMemory,
+                      @Min(1) @Max(10000) @DefaultValue("500") int verifyPageSize) {
     }
 
     /**

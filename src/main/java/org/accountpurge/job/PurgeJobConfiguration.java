@@ -280,7 +280,7 @@ public class PurgeJobConfiguration {
     Step verifyPurge(JobRepository jobRepository, PlatformTransactionManager tm, TenantStores stores, JdbcTemplate jdbc,
                      CandidateStore candidates, PurgeProperties config) {
         return new StepBuilder("verifyPurge", jobRepository).tasklet(new VerifyTasklet(new Verification(stores, jdbc,
-                config.job().chunkSize()), candidates, jdbc), tm).build(); // a page per chunk: a stop waits for one
+                config.job().verifyPageSize()), candidates, jdbc), tm).build(); // a stop waits for one page
     }
 
     @Bean

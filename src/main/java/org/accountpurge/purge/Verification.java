@@ -62,7 +62,7 @@ public final class Verification implements VerifyTasklet.ResidueSource {
         this(stores, jdbc, PAGE);
     }
 
-    /** @param pageSize accounts per page (the job's: its chunk size, so that a stop waits for one page at most) */
+    /** @param pageSize accounts per page ({@code purge.job.verify-page-size}: a stop waits for one page at most) */
     public Verification(TenantStores stores, JdbcTemplate jdbc, int pageSize) {
         this.stores = stores;
         this.jdbc = jdbc;
