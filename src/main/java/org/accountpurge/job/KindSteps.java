@@ -1,0 +1,165 @@
+package org.accountpurge.job;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import io.micrometer.observation.ObservationRegistry;
+import org.accountpurge.account.AccountKind;
+import org.accountpurge.audit.PurgedIdHashing;
+import org.accountpurge.audit.StepLog;
+import org.accountpurge.audit.StepProgress;
+import org.accountpurge.candidate.Candidate;
+import org.accountpurge.candidate.CandidateSource;
+import org.accountpurge.candidate.CandidateStore;
+import org.accountpurge.candidate.PendingCandidates;
+import org.accountpurge.config.PurgeProperties;
+import org.accountpurge.lifecycle.LifecycleStore;
+import org.accountpurge.lifecycle.LifecycleTasklet;
+import org.accountpurge.lifecycle.LifecycleWriter;
+import org.accountpurge.lifecycle.MailNotice;
+import org.accountpurge.purge.AccountPurgeWriter;
+import org.accountpurge.purge.FaultPolicy;
+import org.accountpurge.purge.RunWindow;
+import org.accountpurge.purge.TenantStores;
+import org.accountpurge.retention.RetentionEvaluator;
+import org.accountpurge.retention.RetentionWriter;
+import org.accountpurge.store.postgres.DatabaseLookup;
+import org.accountpurge.store.postgres.JdbcSavepoints;
+import org.accountpurge.store.postgres.PostgresAccounts;
+import org.accountpurge.store.postgres.ReadOnlyQueries;
+import org.accountpurge.store.postgres.TenantLease;
+import org.springframework.batch.core.listener.ItemWriteListener;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.item.Chunk;
+import org.springframework.batch.infrastructure.item.ItemWriter;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * The steps of one kind of account, in order: retain&lt;Kind&gt;, for users with a grace lifecycle
+ * advanceLifecycle&lt;Kind&gt;, then purge&lt;Kind&gt; and closeLifecycle&lt;Kind&gt;; and the optional steps the
+ * configuration asks for (hashPurgedIds). Each chunk step reads the run's pending candidates of its kind; its
+ * writer binds to the execution when the step starts.
+ */
+public class KindSteps {
+
+    private final JobRepository jobRepository;
+    private final PlatformTransactionManager tm;
+    private final PurgeProperties config;
+    private final DataSource dataSource;
+    private final TenantStores stores;
+    private final TenantLease lease;
+    private final JdbcTemplate jdbc;
+    private final ReadOnlyQueries readOnly;
+    private final ObjectProvider<JavaMailSender> mailSender;
+    private final CandidateStore candidates;
+    private final StepLog stepLog;
+    private final ObservationRegistry observed;
+
+    KindSteps(JobRepository jobRepository, PlatformTransactionManager tm, PurgeProperties config, DataSource dataSource,
+              TenantStores stores, TenantLease lease, JdbcTemplate jdbc, ReadOnlyQueries readOnly,
+              ObjectProvider<JavaMailSender> mailSender, CandidateStore candidates, StepLog stepLog,
+              ObservationRegistry observed) {
+        this.jobRepository = jobRepository;
+        this.tm = tm;
+        this.config = config;
+        this.dataSource = dataSource;
+        this.stores = stores;
+        this.lease = lease;
+        this.jdbc = jdbc;
+        this.readOnly = readOnly;
+        this.mailSender = mailSender;
+        this.candidates = candidates;
+        this.stepLog = stepLog;
+        this.observed = observed;
+    }
+
+    /** The kind's steps, in the order the job runs them. */
+    public List<Step> of(AccountKind kind) {
+        List<Step> steps = new ArrayList<>();
+        RetentionWriter retain = new RetentionWriter(kind, () -> evaluator(stores, config, kind, stores.postgres(kind)),
+                candidates);
+        steps.add(kindStep("retain" + kind.plural(), kind, retain));
+        PurgeProperties.Selection selection = config.selection();
+        boolean lifecycle = selection != null && selection.lifecycle() != null && kind == AccountKind.USER;
+        if (lifecycle) {
+            LifecycleWriter advance = new LifecycleWriter(kind, selection, parameters -> new LifecycleWriter.Setup(
+                    evaluator(stores, config, kind, stores.postgres(kind)),
+                    stores.activity(kind, CandidateSource.runDate(parameters)), stores.keycloak(kind).orElseThrow()),
+                    candidates, new LifecycleStore(jdbc), stepLog, new NamedParameterJdbcTemplate(dataSource),
+                    mailNotice(selection.lifecycle(), mailSender, dataSource, readOnly, config));
+            steps.add(kindStep("advanceLifecycle" + kind.plural(), kind, advance));
+        }
+        AccountPurgeWriter purge = new AccountPurgeWriter(kind, parameters -> {
+            PostgresAccounts postgres = stores.postgres(kind);
+            return new AccountPurgeWriter.Setup(evaluator(stores, config, kind, postgres)
+                    .then(stores.activity(kind, CandidateSource.runDate(parameters))),
+                    stores.forKind(kind, postgres), stores.events().orElse(null));
+        }, candidates, stepLog, new JdbcSavepoints(dataSource), FaultPolicy.of(config.job()));
+        steps.add(kindStep("purge" + kind.plural(), kind, purge));
+        if (lifecycle) {
+            steps.add(new StepBuilder("closeLifecycle" + kind.plural(), jobRepository)
+                    .tasklet(new LifecycleTasklet(kind, selection.name(), new LifecycleStore(jdbc)), tm).build());
+        }
+        return steps;
+    }
+
+    /** hashPurgedIds, when purge.audit.id-hash-key is set: the purged ids replaced by keyed hashes. */
+    public Optional<Step> hashPurgedIds() {
+        if (config.audit() == null || !config.audit().hashesIds()) {
+            return Optional.empty();
+        }
+        return Optional.of(new StepBuilder("hashPurgedIds", jobRepository).tasklet(new PurgedIdHashing(jdbc,
+                config.audit().idHashKey(), config.kinds()), tm).build());
+    }
+
+    /** The lifecycle's warning by mail, when configured: it needs spring.mail.host (the platform's SMTP relay). */
+    private static MailNotice mailNotice(PurgeProperties.Lifecycle lifecycle, ObjectProvider<JavaMailSender> sender,
+                                         DataSource dataSource, ReadOnlyQueries readOnly, PurgeProperties config) {
+        if (lifecycle.mail() == null) {
+            return null;
+        }
+        JavaMailSender mail = sender.getIfAvailable();
+        if (mail == null) {
+            throw new IllegalStateException("purge.selection.lifecycle.mail needs an SMTP server: set spring.mail.host"
+                    + " (and spring.mail.port, username, password)");
+        }
+        return new MailNotice(mail, lifecycle.mail(), new DatabaseLookup(dataSource, readOnly, config,
+                AccountKind.USER, lifecycle.mail().emailSql()));
+    }
+
+    private static RetentionEvaluator evaluator(TenantStores stores, PurgeProperties config, AccountKind kind,
+                                                PostgresAccounts postgres) {
+        return new RetentionEvaluator(config.retentionFor(kind), postgres, stores.keycloak(kind).orElse(null));
+    }
+
+    /**
+     * A chunk step over the run's pending candidates of one kind; reader and writer bind when the step starts. Before
+     * each chunk is written, the tenant's lock is confirmed; after each, the progress is shown and the run's window
+     * checked (when it has one).
+     */
+    private Step kindStep(String name, AccountKind kind, ItemWriter<Candidate> writer) {
+        var step = new StepBuilder(name, jobRepository).<Candidate, Candidate>chunk(config.job().chunkSize())
+                .transactionManager(tm).observationRegistry(observed)
+                .reader(new PendingCandidates(kind, dataSource, config.job().chunkSize()))
+                .writer(writer).listener(new ItemWriteListener<Candidate>() {
+                    @Override
+                    public void beforeWrite(Chunk<? extends Candidate> items) {
+                        lease.confirm();
+                    }
+                })
+                .listener(new StepProgress(kind, new JdbcTemplate(dataSource), config.job().progress(),
+                        config.job().progressInterval()));
+        if (config.job().window() != null) {
+            step.listener(new RunWindow(config.job().window(), Clock.systemUTC()));
+        }
+        return step.build();
+    }
+}
