@@ -1,59 +1,212 @@
 package org.accountpurge.dev;
 
-import org.accountpurge.cli.Args;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import org.accountpurge.seed.SeedManifest;
 import org.accountpurge.stack.LocalStack;
 import org.accountpurge.stack.StackEndpoints;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Development tooling, not part of the product jar: run through Maven ({@code mvn -B -q -Pdev verify
  * -Ddev="COMMAND ..."}), on the test class path.
- * <pre>
- *   demo [--users N --orgs M --seed S]
- *                   start a local stack, seed the reference tenant, run the product jar's purge on the sample CSV
- *   stack [--seed]  start a local stack (and seed it), print how to connect to it, keep it up until Ctrl-C
- *   bench [--users N] [--chunk-size C] [--seed S] [--keycloak-rate R] [--warm-up W]
- *                   seed N users into a fresh local stack, purge the inactive ones, print the figures
- *   bench --csv-lines N [--sort-memory 256MB]
- *                   load a CSV of N random ids (the loadCandidates step alone), print lines/s and the heap's peak
- *   sample-csv [--out FILE] [--users N --orgs M --seed S]
- *                   write the legacy-state cleanup CSV matching a seed
- * </pre>
+ * Its commands ({@code demo}, {@code stack}, {@code bench}, {@code sample-csv}) are the nested classes below;
+ * {@code -Ddev="help bench"} prints one's options.
  * Every store it seeds is one the local stack started itself; it reads none of the purge's PURGE_* variables.
  */
-public final class DevMain {
+@Command(name = "dev", subcommands = {DevMain.Demo.class, DevMain.Stack.class, DevMain.Bench.class,
+        DevMain.SampleCsv.class, HelpCommand.class},
+        description = "Development tooling: a local stack, the seeded demo, the benchmark.")
+public final class DevMain implements Callable<Integer> {
 
-    private static final Map<String, Set<String>> COMMANDS = Map.of(
-            "demo", Set.of("users", "orgs", "seed"),
-            "stack", Set.of("seed"),
-            "bench", Set.of("users", "chunk-size", "seed", "csv-lines", "sort-memory", "keycloak-rate", "warm-up"),
-            "sample-csv", Set.of("out", "users", "orgs", "seed"));
-    private static final Map<String, Set<String>> FLAGS = Map.of("stack", Set.of("seed"));
     private static final Path PRODUCT_JAR = Path.of("target/account-purge.jar");
 
-    private DevMain() {
+    @Spec
+    private CommandSpec spec;
+
+    public static void main(String[] argv) {
+        CommandLine line = new CommandLine(new DevMain());
+        line.setParameterExceptionHandler((e, args) -> {
+            e.getCommandLine().getErr().println("dev: " + e.getMessage());
+            e.getCommandLine().usage(e.getCommandLine().getErr());
+            return 2;
+        });
+        line.setExecutionStrategy(parsed -> {
+            endWithParent();
+            return new CommandLine.RunLast().execute(parsed);
+        });
+        System.exit(line.execute(argv));
     }
 
-    public static void main(String[] argv) throws Exception {
-        Args args;
-        try {
-            args = Args.parse(argv, COMMANDS, FLAGS.getOrDefault(argv.length == 0 ? "" : argv[0], Set.of()));
-        } catch (Args.UsageException e) {
-            System.err.println("dev: " + e.getMessage());
-            System.err.println("commands: demo | stack [--seed] | bench [--users N --chunk-size C] | sample-csv [--out FILE]");
-            System.exit(2);
-            return;
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "a command is needed");
+    }
+
+    /** The tenant a command seeds: its size and the generator's seed. */
+    static final class Tenant {
+        @Option(names = "--users", paramLabel = "N", description = "Users to seed (20 to 1000000).")
+        Integer users;
+
+        @Option(names = "--orgs", paramLabel = "M", description = "Organisations to seed (4 to 100000).")
+        int orgs = SeedCommand.DEFAULT_ORGS;
+
+        @Option(names = "--seed", paramLabel = "S", description = "The generator's seed.")
+        long seed = SeedCommand.DEFAULT_SEED;
+
+        int users(CommandSpec spec, int fallback) {
+            int n = users == null ? fallback : users;
+            within(spec, "--users", n, 20, 1_000_000);
+            within(spec, "--orgs", orgs, 4, 100_000);
+            within(spec, "--seed", seed, 0, Integer.MAX_VALUE);
+            return n;
         }
-        endWithParent();
-        System.exit(run(args));
+    }
+
+    /** {@code --help}, on every command. */
+    static final class Help {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+        boolean help;
+    }
+
+    static void within(CommandSpec spec, String option, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new ParameterException(spec.commandLine(), option + " must be between " + min + " and " + max
+                    + " (got " + value + ")");
+        }
+    }
+
+    @Command(name = "demo", description = "Start a local stack, seed the reference tenant, run the product jar's"
+            + " purge on the sample CSV.")
+    static final class Demo implements Callable<Integer> {
+        @Mixin
+        private Help help;
+
+        @Spec
+        private CommandSpec spec;
+
+        @Mixin
+        private Tenant tenant;
+
+        @Override
+        public Integer call() throws Exception {
+            return demo(tenant.users(spec, SeedCommand.DEFAULT_USERS), tenant.orgs, tenant.seed);
+        }
+    }
+
+    @Command(name = "stack", description = "Start a local stack (and seed it), print how to connect to it, keep it up"
+            + " until Ctrl-C.")
+    static final class Stack implements Callable<Integer> {
+        @Mixin
+        private Help help;
+
+        @Option(names = "--seed", description = "Seed the reference tenant (default size and seed).")
+        private boolean seed;
+
+        @Override
+        public Integer call() throws Exception {
+            LocalStack stack = LocalStack.start(Path.of("target/stack"));
+            // Ctrl-C / SIGTERM is how this command ends: stop every server, say so, and exit 0 (the JVM's own
+            // exit code after a signal, 143, made Maven print "exited with an error" and a stack trace)
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stack.close();
+                System.out.println("Stack stopped: every server ended, its run folder removed.");
+                System.out.flush();
+                Runtime.getRuntime().halt(0);
+            }, "stack-command-stop"));
+            System.out.println("STACK READY " + stack.endpoints() + " pids=" + stack.serverPids());
+            String secret = null;
+            if (seed) {
+                secret = randomSecret();
+                SeedCommand.seed(stack, SeedCommand.DEFAULT_USERS, SeedCommand.DEFAULT_ORGS, SeedCommand.DEFAULT_SEED,
+                        secret, Path.of("target/seed/manifest.json"));
+                System.out.println("Seeded the reference tenant (" + SeedCommand.DEFAULT_USERS + " users, "
+                        + SeedCommand.DEFAULT_ORGS + " orgs, seed " + SeedCommand.DEFAULT_SEED + ")");
+            }
+            // on the terminal only: no logger ever sees these credentials
+            System.out.println("# Connect the purge to the local stack (these credentials live as long as it runs):");
+            exports(stack.endpoints(), secret).forEach(System.out::println);
+            System.out.println("# Ctrl-C stops every server.");
+            System.out.flush();
+            Thread.currentThread().join();
+            return 0;
+        }
+    }
+
+    @Command(name = "bench", description = {"Seed N users into a fresh local stack, purge the inactive ones, print"
+            + " the figures;", "with --csv-lines: load a CSV of N random ids (the loadCandidates step alone), print"
+            + " lines/s and the heap's peak."})
+    static final class Bench implements Callable<Integer> {
+        @Mixin
+        private Help help;
+
+        @Spec
+        private CommandSpec spec;
+
+        @Mixin
+        private Tenant tenant;
+
+        @Option(names = "--chunk-size", paramLabel = "C", description = "The purge's chunk size (1 to 5000).")
+        private int chunkSize = 100;
+
+        @Option(names = "--keycloak-rate", paramLabel = "R", description = "Keycloak calls per second (0: no limit).")
+        private int keycloakRate;
+
+        @Option(names = "--warm-up", paramLabel = "W", description = "Accounts purged before the measured run.")
+        private int warmUp = BenchCommand.DEFAULT_WARM_UP;
+
+        @Option(names = "--csv-lines", paramLabel = "N", description = "Measure loading a CSV of N lines instead.")
+        private Integer csvLines;
+
+        @Option(names = "--sort-memory", paramLabel = "SIZE", description = "The CSV load's sort memory (256MB).")
+        private String sortMemory = "256MB";
+
+        @Override
+        public Integer call() throws Exception {
+            int users = tenant.users(spec, BenchCommand.DEFAULT_USERS);
+            if (csvLines != null) {
+                within(spec, "--csv-lines", csvLines, 1, 100_000_000);
+                return BenchCommand.csvLoad(csvLines, tenant.seed, sortMemory);
+            }
+            within(spec, "--chunk-size", chunkSize, 1, 5000);
+            within(spec, "--keycloak-rate", keycloakRate, 0, 100_000);
+            within(spec, "--warm-up", warmUp, 0, 1_000_000);
+            return BenchCommand.run(users, chunkSize, tenant.seed, keycloakRate, warmUp);
+        }
+    }
+
+    @Command(name = "sample-csv", description = "Write the legacy-state cleanup CSV matching a seed.")
+    static final class SampleCsv implements Callable<Integer> {
+        @Mixin
+        private Help help;
+
+        @Spec
+        private CommandSpec spec;
+
+        @Mixin
+        private Tenant tenant;
+
+        @Option(names = "--out", paramLabel = "FILE", description = "Where (default the shipped sample).")
+        private Path out = Path.of("sample-input/legacy-state-cleanup.csv");
+
+        @Override
+        public Integer call() throws Exception {
+            SeedCommand.writeSampleCsv(out, tenant.users(spec, SeedCommand.DEFAULT_USERS), tenant.orgs, tenant.seed);
+            System.out.println("Wrote " + out);
+            return 0;
+        }
     }
 
     /**
@@ -66,61 +219,6 @@ public final class DevMain {
             System.out.println("The process that started this one (pid " + parent.pid() + ") has ended: stopping.");
             System.exit(0);
         }));
-    }
-
-    private static int run(Args args) throws Exception {
-        int users = args.integer("users", args.command().equals("bench") ? BenchCommand.DEFAULT_USERS
-                : SeedCommand.DEFAULT_USERS, 20, 1_000_000);
-        int orgs = args.integer("orgs", SeedCommand.DEFAULT_ORGS, 4, 100_000);
-        long seed = args.command().equals("stack") ? SeedCommand.DEFAULT_SEED
-                : args.integer("seed", (int) SeedCommand.DEFAULT_SEED, 0, Integer.MAX_VALUE);
-        switch (args.command()) {
-            case "stack" -> {
-                LocalStack stack = LocalStack.start(Path.of("target/stack"));
-                // Ctrl-C / SIGTERM is how this command ends: stop every server, say so, and exit 0 (the JVM's own
-                // exit code after a signal, 143, made Maven print "exited with an error" and a stack trace)
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    stack.close();
-                    System.out.println("Stack stopped: every server ended, its run folder removed.");
-                    System.out.flush();
-                    Runtime.getRuntime().halt(0);
-                }, "stack-command-stop"));
-                System.out.println("STACK READY " + stack.endpoints() + " pids=" + stack.serverPids());
-                String secret = null;
-                if (args.flag("seed")) {
-                    secret = randomSecret();
-                    SeedCommand.seed(stack, users, orgs, seed, secret, Path.of("target/seed/manifest.json"));
-                    System.out.println("Seeded the reference tenant (" + users + " users, " + orgs + " orgs, seed "
-                            + seed + ")");
-                }
-                // on the terminal only: no logger ever sees these credentials
-                System.out.println("# Connect the purge to the local stack (these credentials live as long as it runs):");
-                exports(stack.endpoints(), secret).forEach(System.out::println);
-                System.out.println("# Ctrl-C stops every server.");
-                System.out.flush();
-                Thread.currentThread().join();
-                return 0;
-            }
-            case "bench" -> {
-                if (args.get("csv-lines", null) != null) {
-                    return BenchCommand.csvLoad(args.integer("csv-lines", 0, 1, 100_000_000), seed,
-                            args.get("sort-memory", "256MB"));
-                }
-                return BenchCommand.run(users, args.integer("chunk-size", 100, 1, 5000), seed,
-                        args.integer("keycloak-rate", 0, 0, 100_000),
-                        args.integer("warm-up", BenchCommand.DEFAULT_WARM_UP, 0, 1_000_000));
-            }
-            case "sample-csv" -> {
-                Path out = Path.of(args.get("out", "sample-input/legacy-state-cleanup.csv"));
-                SeedCommand.writeSampleCsv(out, users, orgs, seed);
-                System.out.println("Wrote " + out);
-                return 0;
-            }
-            case "demo" -> {
-                return demo(users, orgs, seed);
-            }
-            default -> throw new IllegalStateException(args.command());
-        }
     }
 
     /**

@@ -1,6 +1,5 @@
 package org.accountpurge.cli;
 
-import java.util.Set;
 import org.accountpurge.audit.ExecutionConfigRecorder;
 
 /**
@@ -10,9 +9,6 @@ import org.accountpurge.audit.ExecutionConfigRecorder;
  */
 final class Attribution {
 
-    /** Commands that start executions, hence take --initiator and --reason. */
-    static final Set<String> COMMANDS = Set.of("purge", "nightly", "restart", "retry-failed", "schedule");
-
     private static final int MAX_INITIATOR = 100;
     private static final int MAX_REASON = 1000;
     private static final ThreadLocal<ExecutionConfigRecorder.Who> CURRENT = new ThreadLocal<>();
@@ -21,25 +17,31 @@ final class Attribution {
     }
 
     /**
-     * Validates the command's --initiator and --reason and keeps them for the contexts this thread creates. A real
-     * (not dry) CSV purge needs a reason.
+     * Validates a command's --initiator and --reason and keeps them for the contexts this thread creates.
+     *
+     * @param reasonRequired a real (not dry) CSV purge needs a reason
      */
-    static void set(Args args, String process) {
-        String initiator = initiator(args);
-        String reason = text(args, "reason", null, MAX_REASON);
-        if (reason == null && "purge".equals(args.command()) && !args.flag("dry-run")) {
-            throw new Args.UsageException("purge needs --reason TEXT: why these accounts are removed (a ticket, a"
+    static void set(String command, String initiator, String reason, boolean reasonRequired, String process) {
+        String by = initiator(initiator);
+        String why = text("reason", reason, null, MAX_REASON);
+        if (why == null && reasonRequired) {
+            throw new UsageException(command + " needs --reason TEXT: why these accounts are removed (a ticket, a"
                     + " request); it is recorded with the run and printed in its report");
         }
-        if (reason == null && "schedule".equals(args.command())) {
-            reason = "scheduled nightly purge (purge.schedule)";
+        if (why == null && "schedule".equals(command)) {
+            why = "scheduled nightly purge (purge.schedule)";
         }
-        CURRENT.set(new ExecutionConfigRecorder.Who(initiator, reason, args.command(), process));
+        CURRENT.set(new ExecutionConfigRecorder.Who(by, why, command, process));
     }
 
     /** {@code --initiator}, checked; default the OS user. */
-    static String initiator(Args args) {
-        return text(args, "initiator", System.getProperty("user.name", "unknown"), MAX_INITIATOR);
+    static String initiator(String initiator) {
+        return text("initiator", initiator, System.getProperty("user.name", "unknown"), MAX_INITIATOR);
+    }
+
+    /** {@code --reason}, checked; null when not given. */
+    static String reason(String reason) {
+        return text("reason", reason, null, MAX_REASON);
     }
 
     static void clear() {
@@ -51,20 +53,19 @@ final class Attribution {
         return CURRENT.get();
     }
 
-    private static String text(Args args, String option, String fallback, int max) {
-        String value = args.get(option, null);
+    private static String text(String option, String value, String fallback, int max) {
         if (value == null) {
             return fallback;
         }
         String stripped = value.strip();
         if (stripped.isEmpty()) {
-            throw new Args.UsageException("--" + option + " is empty");
+            throw new UsageException("--" + option + " is empty");
         }
         if (stripped.length() > max) {
-            throw new Args.UsageException("--" + option + " is longer than " + max + " characters");
+            throw new UsageException("--" + option + " is longer than " + max + " characters");
         }
         if (stripped.chars().anyMatch(c -> Character.isISOControl(c) || c == '\u2028' || c == '\u2029')) {
-            throw new Args.UsageException("--" + option + " contains control characters (line breaks, escapes):"
+            throw new UsageException("--" + option + " contains control characters (line breaks, escapes):"
                     + " give it on one line");
         }
         return stripped;

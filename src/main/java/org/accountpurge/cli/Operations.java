@@ -90,7 +90,7 @@ final class Operations {
      */
     static int abandon(Path config, long executionId, String reason, String by, Map<String, Object> properties) {
         if (reason == null || reason.isBlank()) {
-            throw new Args.UsageException("abandon needs --reason (it is recorded with the execution)");
+            throw new UsageException("abandon needs --reason (it is recorded with the execution)");
         }
         try (ConfigurableApplicationContext ctx = PurgeRun.context(config, properties, PurgeRun.Access.WRITE)) {
             JobExecution execution = execution(ctx, executionId);

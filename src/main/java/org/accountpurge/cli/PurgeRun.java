@@ -132,7 +132,7 @@ public final class PurgeRun {
     public static ConfigurableApplicationContext context(Path config, Map<String, Object> properties,
                                                          Map<String, Object> overrides, Access access) {
         if (!Files.isRegularFile(config)) {
-            throw new Args.UsageException("job configuration " + config + " does not exist");
+            throw new UsageException("job configuration " + config + " does not exist");
         }
         checkSyntax(config);
         List<String> args = new ArrayList<>();
@@ -222,10 +222,10 @@ public final class PurgeRun {
     static int start(Path config, Path input, boolean newRun, boolean dryRun, boolean overrideGuard,
                      Map<String, Object> properties) {
         if (Files.isDirectory(input)) {
-            throw new Args.UsageException("--input " + input + " is a directory, not a file");
+            throw new UsageException("--input " + input + " is a directory, not a file");
         }
         if (!Files.isRegularFile(input)) {
-            throw new Args.UsageException("input file " + input + " does not exist");
+            throw new UsageException("input file " + input + " does not exist");
         }
         String sha256 = CsvCandidateReader.sha256(input);
         try (ConfigurableApplicationContext ctx = context(config, properties, guard(overrideGuard), Access.WRITE)) {
@@ -488,7 +488,7 @@ public final class PurgeRun {
         try (ConfigurableApplicationContext ctx = context(config, properties, Access.READ_ONLY)) {
             JobExecution execution = execution(ctx, executionId);
             if (org.accountpurge.candidate.CandidateSource.isDryRun(execution.getJobParameters())) {
-                throw new Args.UsageException("execution " + executionId + " is a dry run: it purged nothing, and"
+                throw new UsageException("execution " + executionId + " is a dry run: it purged nothing, and"
                         + " its FAILED accounts are those a real run would fail; purge the file without --dry-run");
             }
             if (execution.getStatus().isRunning() || restartable(execution)) {

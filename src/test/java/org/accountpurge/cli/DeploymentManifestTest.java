@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
@@ -34,9 +33,9 @@ class DeploymentManifestTest {
         assertThat(container).doesNotContainKey("env"); // credentials come from a secret, never inline
         List<String> args = (List<String>) container.get("args");
         assertThat(args.get(0)).isEqualTo("nightly");
-        Args parsed = Args.parse(args.toArray(String[]::new), Main.COMMANDS, Main.FLAGS.getOrDefault("nightly",
-                Set.of()));
-        assertThat(parsed.get("config", null)).endsWith("nightly-inactive.yml");
-        assertThat(Path.of("jobs-config", Path.of(parsed.get("config", null)).getFileName().toString())).exists();
+        Path config = Main.commandLine(Map.of()).parseArgs(args.toArray(String[]::new)).subcommand()
+                .matchedOptionValue("--config", null);
+        assertThat(config.toString()).endsWith("nightly-inactive.yml");
+        assertThat(Path.of("jobs-config", config.getFileName().toString())).exists();
     }
 }

@@ -40,7 +40,7 @@ class ProductBoundaryTest {
         for (String command : List.of("seed", "demo", "stack", "bench")) {
             assertThat(Main.execute(new String[] {command}, Map.of())).as(command).isEqualTo(2);
         }
-        assertThat(output.getAll()).contains("commands: purge");
+        assertThat(output.getAll()).contains("Commands: purge, nightly");
     }
 
     @Test
