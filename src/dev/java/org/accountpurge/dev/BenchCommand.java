@@ -1,6 +1,8 @@
 package org.accountpurge.dev;
 
-import org.accountpurge.cli.PurgeRun;
+import org.accountpurge.cli.JobRuns;
+import org.accountpurge.cli.RunPrinter;
+import org.accountpurge.cli.TenantContext;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -119,8 +121,8 @@ final class BenchCommand {
             double keycloakCpuPerLookup; // the plain client's looking up a deleted user, as the verification does
             double naive;
             double naiveNoKeycloak;
-            try (ConfigurableApplicationContext ctx = PurgeRun.context(config,
-                    stackProperties(stack, secret), overrides, PurgeRun.Access.WRITE)) {
+            try (ConfigurableApplicationContext ctx = TenantContext.open(config,
+                    stackProperties(stack, secret), overrides, TenantContext.Access.WRITE)) {
                 ctx.getBean(org.accountpurge.audit.PurgeSchema.class).migrateNow(); // before anything is timed
                 int threads = ctx.getBean(org.accountpurge.config.PurgeProperties.class).keycloak().threads();
                 int third = rawSample.size() / 3;
@@ -204,21 +206,21 @@ final class BenchCommand {
                 System.out.printf("  naive, one account at a time, every store for it alone (%d accounts): %.1f"
                         + " accounts/s; database and Elasticsearch only (%d accounts): %.1f accounts/s%n",
                         naiveSample.size(), naive, naiveNoKeycloakSample.size(), naiveNoKeycloak);
-                exit = PurgeRun.report(ctx, config, job.execution());
+                exit = RunPrinter.report(ctx, config, job.execution());
             }
             // the same tenant with its Keycloak section (and the rules that need Keycloak) left out
             Path noKeycloakConfig = withoutKeycloak(config, Path.of("target/bench/reference-tenant-no-keycloak.yml"));
             double databaseAndElasticsearch;
             double databaseAndElasticsearchWholeJob;
-            try (ConfigurableApplicationContext ctx = PurgeRun.context(noKeycloakConfig,
-                    stackProperties(stack, secret), noKeycloakOverrides, PurgeRun.Access.WRITE)) {
+            try (ConfigurableApplicationContext ctx = TenantContext.open(noKeycloakConfig,
+                    stackProperties(stack, secret), noKeycloakOverrides, TenantContext.Access.WRITE)) {
                 ctx.getBean(org.accountpurge.audit.PurgeSchema.class).migrateNow(); // before anything is timed
                 JobRun job = purge(ctx, stack, noKeycloakCsv, "job without Keycloak");
                 databaseAndElasticsearch = job.purgeRate();
                 databaseAndElasticsearchWholeJob = job.jobRate();
                 figures.put("noKeycloakJobUsersPerSecond", round(job.jobRate()));
                 figures.put("noKeycloakPurgeUsersCpuSeconds", cpuSeconds(job.purgeCpu()));
-                exit = Math.max(exit, PurgeRun.report(ctx, noKeycloakConfig, job.execution()));
+                exit = Math.max(exit, RunPrinter.report(ctx, noKeycloakConfig, job.execution()));
             }
             double slowerRaw = Math.min(rawElasticsearch, rawPostgres);
             figures.put("rawKeycloakDeletesPerSecond", round(rawKeycloak));
@@ -314,7 +316,7 @@ final class BenchCommand {
         CpuUse.Use purgeCpu; // the purge step alone: the job's figure mixes its steps
         CpuUse.Use verifyCpu;
         try (CpuUse.Sampler sampler = new CpuUse.Sampler(stack)) {
-            execution = PurgeRun.launch(ctx, csv, CsvCandidateReader.sha256(csv), false);
+            execution = JobRuns.launch(ctx, csv, CsvCandidateReader.sha256(csv), false);
             purgeStep = step(execution, "purgeUsers");
             purgeCpu = sampler.during(purgeStep);
             verifyCpu = sampler.during(step(execution, "verifyPurge"));
@@ -416,8 +418,8 @@ final class BenchCommand {
             overrides.put("purge.job.report-directory", "target/bench");
             overrides.put("purge.guard.max-accounts", 1);
             overrides.put("purge.job.load-sort-memory", sortMemory);
-            try (ConfigurableApplicationContext ctx = PurgeRun.context(Path.of("jobs-config/reference-tenant.yml"),
-                    stackProperties(stack, secret), overrides, PurgeRun.Access.WRITE)) {
+            try (ConfigurableApplicationContext ctx = TenantContext.open(Path.of("jobs-config/reference-tenant.yml"),
+                    stackProperties(stack, secret), overrides, TenantContext.Access.WRITE)) {
                 ctx.getBean(org.accountpurge.audit.PurgeSchema.class).migrateNow(); // before anything is timed
                 System.gc();
                 heapPools().forEach(MemoryPoolMXBean::resetPeakUsage);
@@ -425,7 +427,7 @@ final class BenchCommand {
                 StepExecution load;
                 StepExecution freeze;
                 try (CpuUse.Sampler sampler = new CpuUse.Sampler(stack)) {
-                    execution = PurgeRun.launch(ctx, csv, CsvCandidateReader.sha256(csv), false);
+                    execution = JobRuns.launch(ctx, csv, CsvCandidateReader.sha256(csv), false);
                     load = step(execution, "loadCandidates");
                     freeze = step(execution, "freezeCandidates");
                     for (StepExecution step : List.of(load, freeze)) {

@@ -38,7 +38,7 @@ public final class Main {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
         try {
             while (done.getCount() > 0 && System.nanoTime() < deadline) {
-                List<Long> asked = PurgeRun.stopRunning();
+                List<Long> asked = TenantContext.stopRunning();
                 if (!asked.isEmpty()) {
                     System.err.println("account-purge: SIGTERM: execution(s) " + asked + " stop after the chunk in"
                             + " progress (STOPPED, restartable)");
@@ -77,16 +77,16 @@ public final class Main {
     private static int commandLineError(CommandLine.ParameterException e, String[] argv) {
         printUsageError(e.getCommandLine(), e.getMessage());
         CommandLine.UnmatchedArgumentException.printSuggestions(e, e.getCommandLine().getErr());
-        return PurgeRun.NOT_STARTED;
+        return ExitCode.NOT_STARTED;
     }
 
-    /** A command that refused to start ({@link UsageException}, {@link PurgeRun.StartupException}); else thrown. */
+    /** A command that refused to start ({@link UsageException}, {@link StartupException}); else thrown. */
     private static int notStarted(Exception e, CommandLine command, CommandLine.ParseResult parsed) throws Exception {
         if (e instanceof UsageException) {
             printUsageError(command, e.getMessage());
-            return PurgeRun.NOT_STARTED;
+            return ExitCode.NOT_STARTED;
         }
-        if (e instanceof PurgeRun.StartupException startup) {
+        if (e instanceof StartupException startup) {
             command.getErr().println("account-purge: " + startup.getMessage());
             return startup.exitCode();
         }

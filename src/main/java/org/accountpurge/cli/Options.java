@@ -56,7 +56,7 @@ final class Options {
 
         /** Checks both and keeps them for the executions this command starts; a real CSV purge needs a reason. */
         void record(String command, boolean reasonRequired) {
-            Attribution.set(command, initiator, reason, reasonRequired, PurgeRun.processName());
+            Attribution.set(command, initiator, reason, reasonRequired, TenantContext.processName());
         }
     }
 }

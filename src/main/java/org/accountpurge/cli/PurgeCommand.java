@@ -1,6 +1,14 @@
 package org.accountpurge.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.accountpurge.candidate.CsvCandidateReader;
+import org.accountpurge.config.PurgeProperties;
+import org.accountpurge.store.postgres.TenantLease;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -38,6 +46,54 @@ final class PurgeCommand extends CliCommand {
     @Override
     public Integer call() {
         who.record("purge", !dryRun.on());
-        return PurgeRun.start(config.file, input, newRun.on(), dryRun.on(), guard.override.on(), properties());
+        return start(config.file, input, newRun.on(), dryRun.on(), guard.override.on(), properties());
+    }
+
+    static int start(Path config, Path input, boolean newRun, boolean dryRun, boolean overrideGuard,
+                     Map<String, Object> properties) {
+        if (Files.isDirectory(input)) {
+            throw new UsageException("--input " + input + " is a directory, not a file");
+        }
+        if (!Files.isRegularFile(input)) {
+            throw new UsageException("input file " + input + " does not exist");
+        }
+        String sha256 = CsvCandidateReader.sha256(input);
+        try (ConfigurableApplicationContext ctx = TenantContext.writing(config, properties,
+                JobRuns.guard(overrideGuard))) {
+            PurgeProperties.Input in = ctx.getBean(PurgeProperties.class).input();
+            try { // before any execution exists: a file that can never be read leaves nothing to restart
+                CsvCandidateReader.checkHeader(input, in.idColumn(), in.kindColumn(), in.maxLineLength());
+            } catch (CsvCandidateReader.InputFileException e) {
+                throw new StartupException(e.getMessage() + "; nothing was started", true);
+            }
+            JdbcTemplate jdbc = ctx.getBean(JdbcTemplate.class);
+            Optional<TenantLease> lock = JobRuns.lock(ctx);
+            if (lock.isEmpty()) {
+                return JobRuns.refusedByLock(ctx);
+            }
+            try (TenantLease held = lock.get()) {
+                if (!JobRuns.prepare(ctx)) {
+                    return ExitCode.NOT_STARTED;
+                }
+                JobRuns.LastExecution unfinished = JobRuns.unfinishedExecution(jdbc, sha256);
+                if (unfinished != null && !newRun && !dryRun) {
+                    System.err.println("account-purge: execution " + unfinished.id() + " of this same input "
+                            + (unfinished.markedRunning() ? "was interrupted (it is marked " + unfinished.status()
+                            + ", but no process holds the tenant's lock: its process is gone)" : "did not complete")
+                            + ". Finish it with:\n  "
+                            + RunPrinter.restartCommand(ctx, config, unfinished.id(), unfinished.markedRunning())
+                            + "\n(or start over with --new-run)");
+                    return ExitCode.REFUSED;
+                }
+                String done = newRun || dryRun ? null : JobRuns.completedRun(jdbc, sha256);
+                if (done != null) {
+                    System.err.println("account-purge: " + done + "; to purge it again as a new run:\n  " + Main.self()
+                            + " purge --config " + Main.path(config) + " --input " + Main.path(input)
+                            + " --reason \"...\" --new-run");
+                    return ExitCode.REFUSED;
+                }
+                return RunPrinter.report(ctx, config, JobRuns.launch(ctx, input, sha256, dryRun));
+            }
+        }
     }
 }

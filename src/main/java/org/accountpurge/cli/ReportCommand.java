@@ -1,5 +1,9 @@
 package org.accountpurge.cli;
 
+import java.nio.file.Path;
+import java.util.Map;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -18,6 +22,27 @@ final class ReportCommand extends CliCommand {
 
     @Override
     public Integer call() {
-        return Operations.report(config.file, execution.id, properties());
+        return report(config.file, execution.id, properties());
+    }
+
+    /**
+     * Writes an execution's report folder again from the job repository (read-only: no lock, answers during a purge;
+     * a running execution gets a report of its progress so far).
+     */
+    static int report(Path config, long executionId, Map<String, Object> properties) {
+        try (ConfigurableApplicationContext ctx = TenantContext.readOnly(config, properties)) {
+            JobExecution execution = JobRuns.execution(ctx, executionId);
+            Path folder;
+            try {
+                folder = RunPrinter.writeReport(ctx, RunPrinter.summary(ctx, execution), true);
+            } catch (IllegalStateException e) { // the folder is another tenant's or execution's: never overwritten
+                System.err.println("account-purge: " + e.getMessage());
+                return ExitCode.REFUSED;
+            }
+            System.out.println("Report of execution " + executionId + " (run " + execution.getJobInstance()
+                    .getInstanceId() + ", " + execution.getStatus() + "): " + folder.resolve("report.html")
+                    + " (and report.json, purged.csv, retained.csv, failed.csv, rejected.csv)");
+            return ExitCode.COMPLETED;
+        }
     }
 }

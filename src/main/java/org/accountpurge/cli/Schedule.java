@@ -31,7 +31,7 @@ final class Schedule {
     private Schedule() {
     }
 
-    /** No further run starts; the one in progress is stopped by the caller ({@link PurgeRun#stopRunning}). */
+    /** No further run starts; the one in progress is stopped by the caller ({@link TenantContext#stopRunning}). */
     static void requestStop() {
         STOP.countDown();
     }
@@ -39,21 +39,21 @@ final class Schedule {
     static int run(Path config, Map<String, Object> properties) throws InterruptedException {
         // the process's own context, open while it lives: it serves /actuator/prometheus and /actuator/health at
         // server.port, and the registry every night's run counts into
-        try (ConfigurableApplicationContext ctx = PurgeRun.context(config, properties, Map.of(
+        try (ConfigurableApplicationContext ctx = TenantContext.open(config, properties, Map.of(
                 "spring.main.web-application-type", "servlet", "spring.datasource.hikari.minimum-idle", "0"),
-                PurgeRun.Access.READ_ONLY)) {
+                TenantContext.Access.READ_ONLY)) {
             PurgeProperties.Schedule schedule = ctx.getBean(PurgeProperties.class).schedule();
             if (schedule == null || ctx.getBean(PurgeProperties.class).selection() == null) {
-                throw new PurgeRun.StartupException(config + " needs purge.schedule (cron, zone) and purge.selection"
+                throw new StartupException(config + " needs purge.schedule (cron, zone) and purge.selection"
                         + " for the schedule command", true);
             }
             System.out.println("Metrics: http://localhost:" + ctx.getEnvironment().getProperty("local.server.port")
                     + "/actuator/prometheus (health: /actuator/health)");
-            PurgeRun.shareMeters(ctx.getBean(PrometheusMeterRegistry.class));
+            TenantContext.shareMeters(ctx.getBean(PrometheusMeterRegistry.class));
             try {
                 return loop(config, schedule, properties);
             } finally {
-                PurgeRun.shareMeters(null);
+                TenantContext.shareMeters(null);
             }
         }
     }
@@ -68,26 +68,26 @@ final class Schedule {
             ZonedDateTime next = cron.next(ZonedDateTime.now(zone));
             if (next == null) {
                 System.out.println("The cron expression has no next time: nothing more to run");
-                return PurgeRun.COMPLETED;
+                return ExitCode.COMPLETED;
             }
             log.info("Next nightly purge at {}", next);
             long wait = Math.max(0, Duration.between(ZonedDateTime.now(zone), next).toMillis());
             if (STOP.await(wait, TimeUnit.MILLISECONDS)) {
                 System.out.println("Stopped (SIGTERM): no run in progress");
-                return PurgeRun.COMPLETED;
+                return ExitCode.COMPLETED;
             }
             LocalDate runDate = next.toLocalDate();
             int code;
             try {
-                code = PurgeRun.nightly(config, runDate, false, false, properties);
+                code = NightlyCommand.nightly(config, runDate, false, false, properties);
             } catch (RuntimeException e) {
                 log.error("The nightly purge of {} could not run: {}", runDate, e.getMessage());
-                code = PurgeRun.NOT_STARTED;
+                code = ExitCode.NOT_STARTED;
             }
             System.out.println("The nightly purge of " + runDate + " ended with exit code " + code);
             if (STOP.getCount() == 0) {
                 System.out.println("Stopped (SIGTERM) after the run of " + runDate);
-                return PurgeRun.COMPLETED;
+                return ExitCode.COMPLETED;
             }
         }
     }

@@ -1,5 +1,12 @@
 package org.accountpurge.cli;
 
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.accountpurge.store.postgres.TenantLock;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -19,6 +26,24 @@ final class StatusCommand extends CliCommand {
 
     @Override
     public Integer call() {
-        return PurgeRun.status(config.file, execution.id, properties());
+        return status(config.file, execution.id, properties());
+    }
+
+    /** Prints what a run did so far (any execution of it, finished or not); exit code 0 when it completed. */
+    static int status(Path config, long executionId, Map<String, Object> properties) {
+        try (ConfigurableApplicationContext ctx = TenantContext.readOnly(config, properties)) {
+            JobExecution execution = JobRuns.execution(ctx, executionId);
+            RunPrinter.summary(ctx, execution).lines().forEach(System.out::println);
+            if (execution.getStatus().isRunning()) {
+                List<String> holders = TenantLock.holders(ctx.getBean(javax.sql.DataSource.class), JobRuns.schema(ctx));
+                System.out.println(holders.isEmpty()
+                        ? "  it is marked " + execution.getStatus() + " but no process holds the tenant's lock: its"
+                        + " process is gone. To finish it: " + RunPrinter.restartCommand(ctx, config, executionId, true)
+                        : "  running: the tenant's lock is held by " + String.join(", ", holders));
+            } else if (JobRuns.restartable(execution)) {
+                System.out.println("  to finish it: " + RunPrinter.restartCommand(ctx, config, executionId, false));
+            }
+            return execution.getStatus() == BatchStatus.COMPLETED ? ExitCode.COMPLETED : ExitCode.FAILED;
+        }
     }
 }

@@ -103,6 +103,6 @@ class JobConfigurationValidationTest {
 
     private void start(String yaml) throws Exception {
         Path file = Files.writeString(dir.resolve("bad.yml"), yaml);
-        PurgeRun.context(file, NOWHERE, PurgeRun.Access.WRITE).close();
+        TenantContext.open(file, NOWHERE, TenantContext.Access.WRITE).close();
     }
 }
