@@ -17,6 +17,7 @@ import org.accountpurge.store.elasticsearch.ElasticsearchStore;
 import org.accountpurge.store.keycloak.KeycloakAccounts;
 import org.accountpurge.store.postgres.PostgresAccounts;
 import org.accountpurge.store.postgres.ReadOnlyQueries;
+import org.accountpurge.store.postgres.KindSchema;
 import org.accountpurge.store.postgres.TenantPlan;
 
 /**
@@ -40,6 +41,13 @@ public final class TenantStores {
         this.keycloak = keycloak;
     }
 
+    /** What the database side of a kind is configured as, for the PostgreSQL store. */
+    public static KindSchema schema(PurgeProperties config, AccountKind kind) {
+        PurgeProperties.Root root = config.roots().of(kind);
+        return new KindSchema(kind, config.postgres().schema(), root == null ? null : root.table(),
+                root == null ? null : root.idColumn(), config.edges().rules(), config.edges().defaultEdgeRule());
+    }
+
     public List<AccountKind> kinds() {
         return config.kinds();
     }
@@ -50,7 +58,7 @@ public final class TenantStores {
      * @throws org.accountpurge.graph.PlanException when an edge has no rule, the root is missing, or rules conflict
      */
     public PostgresAccounts postgres(AccountKind kind) {
-        return new PostgresAccounts(dataSource, readOnly, TenantPlan.read(dataSource, config, kind));
+        return new PostgresAccounts(dataSource, readOnly, TenantPlan.read(dataSource, schema(config, kind)));
     }
 
     /** The deletion-event outbox, when {@code purge.events} is configured. */
@@ -65,7 +73,7 @@ public final class TenantStores {
         if (selection == null) {
             return Optional.empty();
         }
-        return Optional.of(new SelectionQuery(readOnly, selection, TenantPlan.idType(dataSource, config, kind), runDate));
+        return Optional.of(new SelectionQuery(readOnly, selection, TenantPlan.idType(dataSource, schema(config, kind)), runDate));
     }
 
     /**
