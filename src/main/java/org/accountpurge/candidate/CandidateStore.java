@@ -3,7 +3,6 @@ package org.accountpurge.candidate;
 import org.accountpurge.account.AccountKind;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

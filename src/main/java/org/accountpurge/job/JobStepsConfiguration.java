@@ -143,7 +143,7 @@ public class JobStepsConfiguration {
     @StepScope
     CandidateScreen candidateScreen(DataSource dataSource, PurgeProperties config) {
         Map<AccountKind, IdFormat> formats = new LinkedHashMap<>();
-        config.kinds().forEach(kind -> formats.put(kind, new IdFormat(TenantPlan.idType(dataSource, config, kind))));
+        config.kinds().forEach(kind -> formats.put(kind, new IdFormat(TenantPlan.idType(dataSource, TenantStores.schema(config, kind)))));
         return new CandidateScreen(formats);
     }
 

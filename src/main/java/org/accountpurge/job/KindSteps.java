@@ -131,8 +131,8 @@ public class KindSteps {
             throw new IllegalStateException("purge.selection.lifecycle.mail needs an SMTP server: set spring.mail.host"
                     + " (and spring.mail.port, username, password)");
         }
-        return new MailNotice(mail, lifecycle.mail(), new DatabaseLookup(dataSource, readOnly, config,
-                AccountKind.USER, lifecycle.mail().emailSql()));
+        return new MailNotice(mail, lifecycle.mail(), new DatabaseLookup(dataSource, readOnly,
+                TenantStores.schema(config, AccountKind.USER), lifecycle.mail().emailSql()));
     }
 
     private static RetentionEvaluator evaluator(TenantStores stores, PurgeProperties config, AccountKind kind,

@@ -11,6 +11,7 @@ import org.accountpurge.config.PurgeProperties;
 import org.accountpurge.purge.TenantStores;
 import org.accountpurge.store.elasticsearch.ElasticsearchStore;
 import org.accountpurge.store.keycloak.KeycloakAccounts;
+import org.accountpurge.store.keycloak.KeycloakSettings;
 import org.accountpurge.store.postgres.DatabaseLookup;
 import org.accountpurge.store.postgres.ReadOnlyQueries;
 import org.accountpurge.store.postgres.TenantLease;
@@ -50,10 +51,12 @@ class StoresConfiguration {
         PurgeProperties.Keycloak kc = config.keycloak();
         boolean byDatabase = kc.userMatch() == PurgeProperties.UserMatch.DATABASE;
         DatabaseLookup keycloakIds = byDatabase
-                ? new DatabaseLookup(dataSource, readOnly, config, AccountKind.USER, kc.userIdSql()) : null;
-        return new KeycloakAccounts(kc.url(), kc.realm(), kc.clientId(), kc.clientSecret(), kc.timeout(), kc.threads(),
-                kc.userMatch(), kc.userAttribute(), keycloakIds, kc.maxCallsPerSecond(), byDatabase
-                        ? new org.accountpurge.audit.ExternalIdLedger(jdbc, transactionManager, AccountKind.USER) : null);
+                ? new DatabaseLookup(dataSource, readOnly,
+                TenantStores.schema(config, AccountKind.USER), kc.userIdSql()) : null;
+        KeycloakSettings settings = new KeycloakSettings(kc.url(), kc.realm(), kc.clientId(), kc.clientSecret(),
+                kc.timeout(), kc.threads(), kc.maxCallsPerSecond(), kc.userMatch(), kc.userAttribute());
+        return new KeycloakAccounts(settings, keycloakIds, byDatabase
+                ? new org.accountpurge.audit.ExternalIdLedger(jdbc, transactionManager, AccountKind.USER) : null);
     }
 
     @Bean

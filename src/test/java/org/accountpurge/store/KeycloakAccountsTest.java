@@ -13,6 +13,7 @@ import org.accountpurge.seed.TenantGenerator;
 import org.accountpurge.stack.StackEndpoints;
 import org.accountpurge.config.PurgeProperties.UserMatch;
 import org.accountpurge.store.keycloak.KeycloakAccounts;
+import org.accountpurge.store.keycloak.KeycloakSettings;
 import org.accountpurge.seed.KeycloakRealmSetup;
 import org.accountpurge.support.TestStack;
 import org.junit.jupiter.api.Test;
@@ -113,8 +114,8 @@ class KeycloakAccountsTest {
     }
 
     private static KeycloakAccounts accounts(StackEndpoints stack, UserMatch match, String attribute) {
-        return new KeycloakAccounts(stack.keycloakUrl(), ReferenceTenant.REALM, ReferenceTenant.PURGE_CLIENT_ID, SECRET,
-                Duration.ofSeconds(30), 4, match, attribute, null, 0);
+        return new KeycloakAccounts(new KeycloakSettings(stack.keycloakUrl(), ReferenceTenant.REALM,
+                ReferenceTenant.PURGE_CLIENT_ID, SECRET, Duration.ofSeconds(30), 4, 0, match, attribute), null, null);
     }
 
     private static Map<String, TargetOutcome> realm(KeycloakAccounts kc, StoreOutcomes outcomes) {

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Map;
 import org.accountpurge.config.PurgeProperties;
 import org.accountpurge.store.AccountStore;
-import org.accountpurge.store.StoreException;
 import org.accountpurge.store.StoreOutcomes;
 import org.accountpurge.store.TargetOutcome;
 

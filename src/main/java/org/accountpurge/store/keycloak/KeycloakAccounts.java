@@ -1,7 +1,6 @@
 package org.accountpurge.store.keycloak;
 
 import jakarta.ws.rs.core.Response;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,33 +33,21 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
     private final KeycloakActivity activity;
 
     /**
-     * @param match                 how an account finds its Keycloak user
-     * @param attribute             the user attribute holding the account id, for {@link UserMatch#ATTRIBUTE}
      * @param keycloakIdsInDatabase for {@link UserMatch#DATABASE}: the Keycloak user ids of accounts, read from the
-     *                              tenant database (called once per chunk, before anything is deleted)
-     * @param maxCallsPerSecond     calls a second over all threads (0: no limit)
+     *                              tenant database (called once per chunk, before anything is deleted); else null
+     * @param deletedIds            for {@link UserMatch#DATABASE}: where the Keycloak ids of the users a purge deletes
+     *                              are kept before they go (with the rows that map them), so that {@link #verify} can
+     *                              look them up again; null: nowhere
      */
-    public KeycloakAccounts(String url, String realm, String clientId, String clientSecret, Duration timeout,
-                            int threads, UserMatch match, String attribute,
+    public KeycloakAccounts(KeycloakSettings settings,
                             Function<List<String>, Map<String, List<String>>> keycloakIdsInDatabase,
-                            int maxCallsPerSecond) {
-        this(url, realm, clientId, clientSecret, timeout, threads, match, attribute, keycloakIdsInDatabase,
-                maxCallsPerSecond, null);
-    }
-
-    /**
-     * ... and, for {@link UserMatch#DATABASE}, {@code deletedIds}: where the Keycloak ids of the users a purge deletes
-     * are kept before they go (with the rows that map them), so that {@link #verify} can look them up again.
-     */
-    public KeycloakAccounts(String url, String realm, String clientId, String clientSecret, Duration timeout,
-                            int threads, UserMatch match, String attribute,
-                            Function<List<String>, Map<String, List<String>>> keycloakIdsInDatabase,
-                            int maxCallsPerSecond, org.accountpurge.store.ExternalIds deletedIds) {
-        if (match == UserMatch.DATABASE && keycloakIdsInDatabase == null) {
+                            org.accountpurge.store.ExternalIds deletedIds) {
+        if (settings.match() == UserMatch.DATABASE && keycloakIdsInDatabase == null) {
             throw new IllegalArgumentException("user-match: database needs a lookup of Keycloak ids");
         }
-        this.client = new KeycloakClient(url, realm, clientId, clientSecret, timeout, threads, maxCallsPerSecond);
-        this.users = new KeycloakUsers(client, match, attribute, keycloakIdsInDatabase, deletedIds);
+        this.client = new KeycloakClient(settings);
+        this.users = new KeycloakUsers(client, settings.match(), settings.attribute(), keycloakIdsInDatabase,
+                deletedIds);
         this.lookups = new KeycloakLookups(client, users);
         this.activity = new KeycloakActivity(client, users);
     }

@@ -5,10 +5,8 @@ import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
@@ -41,21 +39,20 @@ final class KeycloakClient implements AutoCloseable {
     private final Duration timeout;
     private final PerUserCalls perUser;
 
-    /** @param maxCallsPerSecond calls a second over all threads (0: no limit) */
-    KeycloakClient(String url, String realm, String clientId, String clientSecret, Duration timeout, int threads,
-                   int maxCallsPerSecond) {
-        this.keycloak = KeycloakConnections.serviceAccount(url, realm, clientId, clientSecret, timeout, threads + 2);
+    KeycloakClient(KeycloakSettings settings) {
+        this.keycloak = KeycloakConnections.serviceAccount(settings.url(), settings.realm(), settings.clientId(),
+                settings.clientSecret(), settings.timeout(), settings.threads() + 2);
+        this.realm = settings.realm();
         this.realmResource = keycloak.realm(realm);
         this.usersResource = realmResource.users();
-        this.userCalls = keycloak.proxy(UserCalls.class, java.net.URI.create(url));
-        this.realm = realm;
-        this.timeout = timeout;
-        this.pool = Executors.newFixedThreadPool(threads, r -> {
+        this.userCalls = keycloak.proxy(UserCalls.class, java.net.URI.create(settings.url()));
+        this.timeout = settings.timeout();
+        this.pool = Executors.newFixedThreadPool(settings.threads(), r -> {
             Thread t = new Thread(r, "keycloak-purge");
             t.setDaemon(true);
             return t;
         });
-        this.perUser = new PerUserCalls(this, pool, new CallRate(maxCallsPerSecond), timeout);
+        this.perUser = new PerUserCalls(this, pool, new CallRate(settings.maxCallsPerSecond()), timeout);
     }
 
     String realm() {

@@ -2,7 +2,6 @@ package org.accountpurge.store.keycloak;
 
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,10 +30,7 @@ final class KeycloakUsers {
 
     KeycloakUsers(KeycloakClient client, UserMatch match, String attribute,
                   Function<List<String>, Map<String, List<String>>> keycloakIdsInDatabase,
-                  org.accountpurge.store.ExternalIds deletedIds) {
-        if (match == UserMatch.DATABASE && keycloakIdsInDatabase == null) {
-            throw new IllegalArgumentException("user-match: database needs a lookup of Keycloak ids");
-        }
+                  org.accountpurge.store.ExternalIds deletedIds) { // KeycloakAccounts checked them
         this.client = client;
         this.match = match;
         this.attribute = attribute;

@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import javax.sql.DataSource;
-import org.accountpurge.account.AccountKind;
-import org.accountpurge.config.PurgeProperties;
 import org.accountpurge.store.StoreException;
 
 /**
@@ -18,16 +16,13 @@ public final class DatabaseLookup implements Function<List<String>, Map<String, 
 
     private final DataSource dataSource;
     private final ReadOnlyQueries readOnly;
-    private final PurgeProperties config;
-    private final AccountKind kind;
+    private final KindSchema kind;
     private final String sql;
     private volatile String bound;
 
-    public DatabaseLookup(DataSource dataSource, ReadOnlyQueries readOnly, PurgeProperties config, AccountKind kind,
-                          String sql) {
+    public DatabaseLookup(DataSource dataSource, ReadOnlyQueries readOnly, KindSchema kind, String sql) {
         this.dataSource = dataSource;
         this.readOnly = readOnly;
-        this.config = config;
         this.kind = kind;
         this.sql = sql;
     }
@@ -35,9 +30,9 @@ public final class DatabaseLookup implements Function<List<String>, Map<String, 
     @Override
     public Map<String, List<String>> apply(List<String> accountIds) {
         if (bound == null) {
-            String idType = TenantPlan.idType(dataSource, config, kind);
+            String idType = TenantPlan.idType(dataSource, kind);
             if (idType == null) {
-                throw new StoreException(PostgresAccounts.STORE, "purge.roots." + kind + " names no column", null,
+                throw new StoreException(PostgresAccounts.STORE, "purge.roots." + kind.kind() + " names no column", null,
                         "no_root_column");
             }
             bound = sql.replace(":ids", "CAST(? AS text[])::" + ForeignKeyCatalog.castType(idType) + "[]");

@@ -1,0 +1,23 @@
+package org.accountpurge.store.keycloak;
+
+import java.time.Duration;
+import org.accountpurge.config.PurgeProperties.UserMatch;
+
+/**
+ * How the Keycloak store reaches the realm and finds an account's users.
+ *
+ * @param clientId          the service account's client (client credentials)
+ * @param timeout           each call's, and the deadline of one user's deletion (three calls)
+ * @param threads           users deleted at once
+ * @param maxCallsPerSecond calls a second over all threads (0: no limit)
+ * @param attribute         for {@link UserMatch#ATTRIBUTE}: the user attribute holding the account id
+ */
+public record KeycloakSettings(String url, String realm, String clientId, String clientSecret, Duration timeout,
+                               int threads, int maxCallsPerSecond, UserMatch match, String attribute) {
+
+    @Override
+    public String toString() { // never the secret
+        return "KeycloakSettings[url=" + url + ", realm=" + realm + ", clientId=" + clientId + ", timeout=" + timeout
+                + ", threads=" + threads + ", maxCallsPerSecond=" + maxCallsPerSecond + ", match=" + match + "]";
+    }
+}

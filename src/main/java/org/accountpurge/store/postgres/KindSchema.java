@@ -1,0 +1,25 @@
+package org.accountpurge.store.postgres;
+
+import java.util.Map;
+import org.accountpurge.account.AccountKind;
+import org.accountpurge.graph.EdgeRule;
+
+/**
+ * What the database side of one kind of account is configured as: the tenant's schema, the kind's root table and id
+ * column ({@code purge.roots.<kind>}; null when the tenant has no such accounts), and the rule of each foreign-key
+ * edge ({@code purge.edges}).
+ *
+ * @param defaultEdgeRule the rule of an edge none names; null: such an edge is a configuration error
+ */
+public record KindSchema(AccountKind kind, String schema, String table, String idColumn,
+                         Map<String, EdgeRule> edgeRules, EdgeRule defaultEdgeRule) {
+
+    public KindSchema {
+        edgeRules = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(edgeRules));
+    }
+
+    /** Whether the tenant has accounts of this kind. */
+    public boolean configured() {
+        return table != null;
+    }
+}
