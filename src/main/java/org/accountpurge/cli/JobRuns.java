@@ -94,7 +94,7 @@ public final class JobRuns {
      */
     static JobExecution execution(ConfigurableApplicationContext ctx, long executionId) {
         boolean repository = repositoryExists(ctx);
-        JobExecution found = repository ? ctx.getBean(JobRepository.class).getJobExecution(executionId) : null;
+        JobExecution found = repository ? lookUp(ctx, executionId) : null;
         if (found == null) {
             throw new StartupException("no execution " + executionId + " in this tenant" + (repository
                     ? " (its executions: " + Main.self() + " list --config " + Main.path(Path.of(ctx.getEnvironment()
@@ -102,6 +102,15 @@ public final class JobRuns {
                     true);
         }
         return found;
+    }
+
+    /** The execution, or null when the repository has none of that id. */
+    private static JobExecution lookUp(ConfigurableApplicationContext ctx, long executionId) {
+        try {
+            return ctx.getBean(JobRepository.class).getJobExecution(executionId);
+        } catch (org.springframework.dao.EmptyResultDataAccessException none) { // how the JDBC repository says it
+            return null;
+        }
     }
 
     /** Whether a purge ever ran against the tenant's database: its job repository's tables exist. */
