@@ -15,17 +15,16 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import org.accountpurge.audit.RunSummary;
-import org.accountpurge.dev.SeedCommand;
 import org.accountpurge.seed.ReferenceTenant;
 import org.accountpurge.seed.SeedManifest;
-import org.accountpurge.seed.TenantGenerator;
 import org.accountpurge.store.TargetOutcome;
 import org.accountpurge.support.FlakyHttpProxy;
 import org.accountpurge.support.ProxiedStack;
+import org.accountpurge.support.SeededTenant;
+import org.accountpurge.support.RealStackExtension;
+import org.accountpurge.support.RealStack;
 import org.accountpurge.support.TestStack;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,13 +38,15 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * work when pasted, a rate-limited Keycloak taken for a frozen one, and deletions whose answer never came counted as
  * "already gone". The tenant is seeded once; each test purges accounts of its own.
  */
+@RealStack(seeding = RealStack.Seeding.ONCE, users = HostileOperatorTest.USERS, orgs = HostileOperatorTest.ORGS,
+        seed = HostileOperatorTest.SEED)
 @ExtendWith(OutputCaptureExtension.class)
 class HostileOperatorTest {
 
     static final int USERS = 300;
     static final int ORGS = 20;
     static final long SEED = 11;
-    static final String SECRET = "test-" + Long.toHexString(System.nanoTime());
+    static final String SECRET = RealStackExtension.SECRET;
     static final String KC_USER_DELETE = "DELETE /admin/realms/[^/]+/users/[^/]+";
 
     static ProxiedStack proxied;
@@ -59,12 +60,12 @@ class HostileOperatorTest {
     Path dir;
 
     @BeforeAll
-    static void seedOnce() throws Exception {
-        proxied = ProxiedStack.open();
+    static void seedOnce(ProxiedStack proxiedStack, SeededTenant seeded) {
+        proxied = proxiedStack;
         keycloak = proxied.keycloak();
         jdbc = proxied.jdbc();
-        SeedManifest manifest = SeedCommand.seed(TestStack.stack(), USERS, ORGS, SEED, SECRET, null);
-        ReferenceTenant tenant = TenantGenerator.generate(USERS, ORGS, SEED);
+        SeedManifest manifest = seeded.manifest();
+        ReferenceTenant tenant = seeded.tenant();
         List<String> ids = new ArrayList<>(manifest.userIds().get("neverLoggedIn"));
         for (String kind : List.of("contentCreators", "batchCreators", "mentors", "orgAdmins", "platformAdmins",
                 "supportStaff", "groupOwners")) {
@@ -72,16 +73,6 @@ class HostileOperatorTest {
         }
         tenant.tables().get("group_member").rows().forEach(m -> ids.remove(m[1].toString()));
         purgeable = ids;
-    }
-
-    @AfterAll
-    static void close() {
-        proxied.close();
-    }
-
-    @BeforeEach
-    void heal() {
-        keycloak.heal();
     }
 
     @Test

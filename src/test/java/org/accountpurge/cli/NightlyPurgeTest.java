@@ -20,17 +20,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.accountpurge.dev.SeedCommand;
 import org.accountpurge.retention.ActivityCheck;
 import org.accountpurge.seed.KeycloakRealmSetup;
 import org.accountpurge.seed.ReferenceTenant;
 import org.accountpurge.stack.StackEndpoints;
 import org.accountpurge.support.FlakyHttpProxy;
 import org.accountpurge.support.ProxiedStack;
-import org.accountpurge.support.TestStack;
-import org.junit.jupiter.api.AfterAll;
+import org.accountpurge.support.TenantUntouched;
+import org.accountpurge.support.RealStackExtension;
+import org.accountpurge.support.RealStack;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,13 +42,14 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * the command line: the selection, the dry run, the activity veto for a user who logs in through Keycloak and one
  * whose last-login column moves between selection and purge, one real run per date.
  */
+@RealStack(users = NightlyPurgeTest.USERS, orgs = NightlyPurgeTest.ORGS, seed = NightlyPurgeTest.SEED)
 @ExtendWith(OutputCaptureExtension.class)
 class NightlyPurgeTest {
 
     static final int USERS = 300;
     static final int ORGS = 20;
     static final long SEED = 23;
-    static final String SECRET = "test-" + Long.toHexString(System.nanoTime());
+    static final String SECRET = RealStackExtension.SECRET;
     static final String KC_USER_DELETE = "DELETE /admin/realms/[^/]+/users/[^/]+";
     static final String SELECTED = "SELECT id::text FROM users WHERE (last_login_at IS NULL AND created_at < ?)"
             + " OR last_login_at < ?";
@@ -63,22 +63,11 @@ class NightlyPurgeTest {
     Path dir;
 
     @BeforeAll
-    static void proxy() throws Exception {
-        proxied = ProxiedStack.open();
+    static void stack(ProxiedStack proxiedStack) {
+        proxied = proxiedStack;
         stack = proxied.stack();
         keycloak = proxied.keycloak();
         jdbc = proxied.jdbc();
-    }
-
-    @AfterAll
-    static void closeProxy() {
-        proxied.close();
-    }
-
-    @BeforeEach
-    void seed() {
-        keycloak.heal();
-        SeedCommand.seed(TestStack.stack(), USERS, ORGS, SEED, SECRET, null);
     }
 
     @Test
@@ -457,6 +446,7 @@ class NightlyPurgeTest {
     }
 
     @Test
+    @TenantUntouched
     void aWrongRunDateOrAConfigurationWithoutSelectionStartsNothing(CapturedOutput output) throws Exception {
         long executions = executions();
         assertThat(cli("nightly", "--config", config().toString(), "--run-date", "25/11/2026")).isEqualTo(2);

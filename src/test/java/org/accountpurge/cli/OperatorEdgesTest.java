@@ -26,14 +26,16 @@ import org.accountpurge.seed.KeycloakUserSpec;
 import org.accountpurge.seed.SeedIndexes;
 import org.accountpurge.seed.ReferenceTenant;
 import org.accountpurge.seed.SeedManifest;
-import org.accountpurge.seed.TenantGenerator;
 import org.accountpurge.stack.StackEndpoints;
 import org.accountpurge.store.postgres.TenantLock;
 import org.accountpurge.support.FlakyHttpProxy;
 import org.accountpurge.support.ProxiedStack;
+import org.accountpurge.support.TenantUntouched;
+import org.accountpurge.support.SeededTenant;
+import org.accountpurge.support.RealStackExtension;
+import org.accountpurge.support.RealStack;
 import org.accountpurge.support.StoreSnapshot;
 import org.accountpurge.support.TestStack;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -51,13 +53,14 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * own input and configuration, a frozen Keycloak, retention queries that try to write, and what the output says.
  * Keycloak is reached through a proxy that a test can freeze.
  */
+@RealStack(users = OperatorEdgesTest.USERS, orgs = OperatorEdgesTest.ORGS, seed = OperatorEdgesTest.SEED)
 @ExtendWith(OutputCaptureExtension.class)
 class OperatorEdgesTest {
 
     static final int USERS = 300;
     static final int ORGS = 20;
     static final long SEED = 11;
-    static final String SECRET = "test-" + Long.toHexString(System.nanoTime());
+    static final String SECRET = RealStackExtension.SECRET;
     static final String KC_USER_DELETE = "DELETE /admin/realms/[^/]+/users/[^/]+";
     static final String KC_USER_GET = "GET /admin/realms/[^/]+/users/[^/]+";
     static final Pattern PRINTED_RESTART = Pattern.compile("java -jar \\S+ (restart --config \\S+ --execution \\d+[^\\n]*)");
@@ -73,26 +76,21 @@ class OperatorEdgesTest {
     ReferenceTenant tenant;
 
     @BeforeAll
-    static void proxy() throws Exception {
-        proxied = ProxiedStack.open();
+    static void stack(ProxiedStack proxiedStack) {
+        proxied = proxiedStack;
         stack = proxied.stack();
         keycloak = proxied.keycloak();
         jdbc = proxied.jdbc();
     }
 
-    @AfterAll
-    static void closeProxy() {
-        proxied.close();
-    }
-
     @BeforeEach
-    void seed() {
-        keycloak.heal();
-        manifest = SeedCommand.seed(TestStack.stack(), USERS, ORGS, SEED, SECRET, null);
-        tenant = TenantGenerator.generate(USERS, ORGS, SEED);
+    void tenant(SeededTenant seeded) {
+        manifest = seeded.manifest();
+        tenant = seeded.tenant();
     }
 
     @Test
+    @TenantUntouched
     void aWrongOptionValueIsACommandLineErrorAndNothingRuns(CapturedOutput output) throws Exception {
         // given the cleanup CSV, and the executions and users as they are
         Path csv = cleanupCsv();
@@ -734,6 +732,7 @@ class OperatorEdgesTest {
     }
 
     @Test
+    @TenantUntouched
     void aRetentionQueryCannotWrite(CapturedOutput output) throws Exception {
         // given a table a retention query tries to write into
         jdbc.execute("CREATE TABLE probe (n int)");
@@ -764,6 +763,7 @@ class OperatorEdgesTest {
     }
 
     @Test
+    @TenantUntouched
     void configurationErrorsSayWhatIsWrongWithoutAStackTrace(CapturedOutput output) throws Exception {
         Path csv = cleanupCsv();
         long executions = executions();

@@ -18,8 +18,9 @@ import org.accountpurge.seed.ReferenceTenant;
 import org.accountpurge.seed.SeedManifest;
 import org.accountpurge.seed.TenantGenerator;
 import org.accountpurge.support.ProxiedStack;
+import org.accountpurge.support.RealStackExtension;
+import org.accountpurge.support.RealStack;
 import org.accountpurge.support.TestStack;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -42,10 +43,11 @@ import tools.jackson.databind.json.JsonMapper;
  * folder — report.json, the CSVs of account ids, and report.html read in a real headless Chromium, where every figure
  * equals the JSON's. The reason is kept as typed (markup and a placeholder are neither run nor resolved).
  */
+@RealStack(seeding = RealStack.Seeding.NONE)
 @ExtendWith(OutputCaptureExtension.class)
 class RunReportTest {
 
-    static final String SECRET = "test-" + Long.toHexString(System.nanoTime());
+    static final String SECRET = RealStackExtension.SECRET;
     static final String REASON = "OPS-4711 <script>document.title='owned'</script> ${PURGE_DB_PASSWORD}";
 
     static ProxiedStack proxied;
@@ -55,14 +57,9 @@ class RunReportTest {
     Path dir;
 
     @BeforeAll
-    static void stack() throws Exception {
-        proxied = ProxiedStack.open();
+    static void stack(ProxiedStack proxiedStack) {
+        proxied = proxiedStack;
         jdbc = proxied.jdbc();
-    }
-
-    @AfterAll
-    static void close() {
-        proxied.close();
     }
 
     @Test
