@@ -66,6 +66,7 @@ public final class Main {
     /** The command line, on this moment's standard output and error (tests capture them). */
     static CommandLine commandLine(Map<String, Object> properties) {
         CommandLine line = new CommandLine(new AccountPurge(properties));
+        line.setUsageHelpWidth(100);
         line.setOut(new PrintWriter(System.out, true));
         line.setErr(new PrintWriter(System.err, true));
         line.setParameterExceptionHandler(Main::commandLineError);

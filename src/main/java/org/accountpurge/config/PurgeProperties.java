@@ -25,6 +25,8 @@ import org.springframework.validation.annotation.Validated;
 /**
  * One purge job's configuration ({@code jobs-config/*.yml}, imported with {@code spring.config.import}).
  * Validated at start: a wrong or unknown key stops the application with the file, the key and the problem.
+ *
+ * @param retention why an account must stay: named rules (SQL, a Keycloak role or group), each recorded as the reason
  */
 @Validated
 @ConfigurationProperties(prefix = "purge", ignoreUnknownFields = false)
@@ -96,6 +98,10 @@ public record PurgeProperties(
         }
     }
 
+    /**
+     * @param table    the root table of the kind (in {@code purge.postgres.schema})
+     * @param idColumn its primary-key column, the account id
+     */
     public record Root(@NotBlank String table, @NotBlank @DefaultValue("id") String idColumn) {
     }
 
@@ -103,6 +109,9 @@ public record PurgeProperties(
      * A rule per foreign-key edge ({@code table.column}, composite keys {@code table.a+b}).
      *
      * @param defaultRule rule of edges listed nowhere; none means such edges stop the job before it deletes anything
+     * @param delete  foreign-key edges ({@code table.column}) whose referencing rows are deleted with the account
+     * @param setNull edges whose column is set to NULL, the row kept
+     * @param protect edges that retain an account with such a row (reason {@code fk:table.column})
      */
     public record Edges(@NotNull @DefaultValue List<String> delete, @NotNull @DefaultValue List<String> setNull,
                         @NotNull @DefaultValue List<String> protect,
@@ -169,13 +178,26 @@ public record PurgeProperties(
         }
     }
 
-    /** The candidate CSV: a header row naming the id and kind columns; other columns are ignored. */
+    /**
+     * The candidate CSV: a header row naming the id and kind columns; other columns are ignored.
+     *
+     * @param idColumn      the header of the account id column
+     * @param kindColumn    the header of the kind column ({@code user} or {@code org})
+     * @param maxLineLength the longest line read; a longer one is rejected, with its line number
+     */
     public record Input(@NotBlank @DefaultValue("account_id") String idColumn,
                         @NotBlank @DefaultValue("kind") String kindColumn,
                         @Min(64) @Max(10_000_000) @DefaultValue("65536") int maxLineLength) {
     }
 
-    /** The search indexes holding the accounts' documents; leave the section out when the tenant has none. */
+    /**
+     * The search indexes holding the accounts' documents; leave the section out when the tenant has none.
+     *
+     * @param url            the cluster (https for a real one)
+     * @param connectTimeout how long a connection may take
+     * @param requestTimeout how long one request (a search, a bulk delete) may take
+     * @param indexes        the indexes to clean, each with how a document belongs to an account
+     */
     public record Elasticsearch(@NotBlank String url, @NotNull @DefaultValue("5s") Duration connectTimeout,
                                 @NotNull @DefaultValue("60s") Duration requestTimeout,
                                 @NotEmpty List<@Valid Index> indexes) {
@@ -225,6 +247,13 @@ public record PurgeProperties(
      *                  user_external_identity WHERE provider = 'keycloak' AND user_id = ANY(:ids)}; read-only session
      * @param maxCallsPerSecond at most this many Keycloak calls in any one second over all threads, so a purge cannot
      *                          starve logins; 0 = no limit
+     * @param url           the server, without {@code /realms}
+     * @param realm         the realm of the platform's users
+     * @param clientId      a confidential client with a service account (client credentials)
+     * @param clientSecret  its secret, from the environment ({@code ${PURGE_KC_CLIENT_SECRET}}); never printed
+     * @param userAttribute for {@code user-match: attribute}: the user attribute holding the account id
+     * @param threads       users deleted at once
+     * @param timeout       connect and read timeout of each call; an account waits at most three per call
      */
     public record Keycloak(@NotBlank String url, @NotBlank String realm, @NotBlank String clientId,
                            @NotBlank String clientSecret, @NotNull @DefaultValue("id") UserMatch userMatch,
@@ -256,6 +285,7 @@ public record PurgeProperties(
     }
 
     /**
+     * @param chunkSize         accounts purged per chunk (one database transaction)
      * @param reportDirectory   where each execution's report folder is written (run-R-execution-E)
      * @param retryAttempts     calls of a store for a transient error (timeout, refused connection, HTTP 429/5xx),
      *                          the first included; then the run fails, restartable
@@ -448,6 +478,9 @@ public record PurgeProperties(
      *
      * @param emailSql one read-only statement selecting (account id, address) for {@code :ids}; addresses are never
      *                 logged
+     * @param from    the sender address
+     * @param subject the subject of the warning
+     * @param text    the body of the warning (plain text)
      */
     public record Mail(@NotBlank String from, @NotBlank String subject, @NotBlank String text,
                        @NotBlank String emailSql) {

@@ -150,6 +150,23 @@ class CommandLineTest {
         assertThat(named).containsExactlyInAnyOrderElementsOf(COMMANDS);
     }
 
+    @Test
+    void docsCommandsShowsEachHelpAsTheProgramPrintsIt(CapturedOutput output) throws Exception {
+        // given the commands page
+        String page = Files.readString(Path.of("docs/commands.md"));
+
+        // then it has the program's help, and a section per command with its help, as printed
+        assertThat(Main.execute(new String[] {"--help"}, Map.of())).isZero();
+        assertThat(page).contains("## The program\n\n```\n" + output.getOut().stripTrailing() + "\n```");
+        for (String command : COMMANDS) {
+            int before = output.getOut().length();
+            assertThat(Main.execute(new String[] {command, "--help"}, Map.of())).isZero();
+            String help = output.getOut().substring(before).stripTrailing();
+            assertThat(page).as(command + " (docs/commands.md)")
+                    .contains("## `" + command + "`\n\nhelp:\n\n```\n" + help + "\n```");
+        }
+    }
+
     private static List<String> withHelp() {
         List<String> all = new ArrayList<>(COMMANDS);
         all.add("help");

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The configuration reference ({@code docs/configuration.md}) names every key the binder accepts under {@code purge}:
@@ -32,6 +34,52 @@ class ConfigurationReferenceTest {
         // then each property's name is in it, in backticks (as a key, a list `name[]`, a `name: value`, or the whole
         // path or one under it)
         assertThat(missing(reference, paths)).as("properties docs/configuration.md does not name").isEmpty();
+    }
+
+    @Test
+    void theKeyTableIsTheOneGeneratedFromThePropertiesAndTheirJavadoc() throws Exception {
+        // given the metadata spring-boot-configuration-processor wrote from PurgeProperties (names, types, defaults,
+        // and each record component's @param text)
+        String table = keyTable(JsonMapper.builder().build().readTree(getClass().getResourceAsStream(
+                "/META-INF/spring-configuration-metadata.json")));
+
+        // then every key has a description
+        assertThat(table.lines().filter(row -> row.endsWith("|  |"))).as("keys without a description (a @param"
+                + " in PurgeProperties)").isEmpty();
+        // and the reference holds exactly that table between its markers
+        String reference = Files.readString(Path.of("docs/configuration.md"));
+        int start = reference.indexOf(TABLE_START);
+        int end = reference.indexOf(TABLE_END);
+        assertThat(start).as("docs/configuration.md has " + TABLE_START).isNotNegative();
+        String documented = reference.substring(start + TABLE_START.length(), end).strip();
+        if (!documented.equals(table.strip())) {
+            Files.writeString(Path.of("target/configuration-keys.md"), table);
+        }
+        assertThat(documented).as("the key table of docs/configuration.md; the generated one is in"
+                + " target/configuration-keys.md: paste it between the markers").isEqualTo(table.strip());
+    }
+
+    static final String TABLE_START = "<!-- keys: generated from PurgeProperties, checked by ConfigurationReferenceTest -->";
+    static final String TABLE_END = "<!-- keys: end -->";
+
+    /** A Markdown table, a row per key: name, type, default, description (javadoc tags made Markdown). */
+    static String keyTable(JsonNode metadata) {
+        StringBuilder table = new StringBuilder("| key | type | default | description |\n|---|---|---|---|\n");
+        List<JsonNode> properties = new ArrayList<>();
+        metadata.get("properties").forEach(properties::add);
+        properties.sort(java.util.Comparator.comparing(p -> p.get("name").asString()));
+        for (JsonNode property : properties) {
+            String type = property.get("type").asString().replaceAll("[a-z]+(\\.[a-z]+)*\\.", "")
+                    .replaceAll("\\w+\\$", "");
+            JsonNode value = property.get("defaultValue");
+            String text = property.has("description") ? property.get("description").asString() : "";
+            text = text.replaceAll("\\{@(?:code|literal) ((?:[^{}]|\\{[^{}]*})*)}", "`$1`")
+                    .replaceAll("\\{@link ([^}]*)}", "$1").replaceAll("\\s+", " ").replace("|", "\\|").strip();
+            table.append("| `").append(property.get("name").asString()).append("` | ").append(type).append(" | ")
+                    .append(value == null || value.isNull() ? "" : "`" + value.asString() + "`").append(" | ")
+                    .append(text).append(" |\n");
+        }
+        return table.toString();
     }
 
     @Test
