@@ -29,6 +29,19 @@ final class ReportHtml {
     }
 
     private String page(RunReport report) {
+        header(report);
+        whoAndWhy(report);
+        totals(report);
+        perStore(report);
+        rejected(report);
+        failures(report);
+        timeline(report);
+        steps(report);
+        accountIds(report);
+        return html.toString();
+    }
+
+    private void header(RunReport report) {
         RunSummary s = report.summary();
         String title = "Purge report: run " + s.runId() + ", execution " + s.jobExecutionId();
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
@@ -45,7 +58,10 @@ final class ReportHtml {
         if (report.exitMessage() != null && !report.exitMessage().isBlank() && !"COMPLETED".equals(s.status())) {
             html.append("<p class=\"bad\">").append(esc(firstLine(report.exitMessage()))).append("</p>\n");
         }
+    }
 
+    private void whoAndWhy(RunReport report) {
+        RunSummary s = report.summary();
         heading("Who and why");
         html.append("<table id=\"executions\"><tr><th>Execution</th><th>Status</th><th>Started</th><th>Ended</th>")
                 .append("<th>Initiator</th><th>Reason</th><th>Command</th><th>Configuration (SHA-256)</th></tr>\n");
@@ -68,7 +84,10 @@ final class ReportHtml {
             html.append("<p>Blast-radius guard overridden: ").append(esc(String.join("; ", s.guardOverridden())))
                     .append("</p>\n");
         }
+    }
 
+    private void totals(RunReport report) {
+        RunSummary s = report.summary();
         heading("Totals");
         html.append("<table id=\"totals\">");
         report.totals().forEach((name, n) -> total(Character.toUpperCase(name.charAt(0)) + name.substring(1), "/totals/" + pointer(name), n));
@@ -77,7 +96,10 @@ final class ReportHtml {
                 + " run, or one that has not reached its verifyPurge step)", "/summary/residue", s.residue());
         html.append("</table>\n");
         nested("Candidates by kind and state", "candidates", "/summary/candidates", s.candidates(), "Kind", "State");
+    }
 
+    private void perStore(RunReport report) {
+        RunSummary s = report.summary();
         heading("Per store and target");
         List<String> outcomes = s.stores().values().stream().flatMap(t -> t.values().stream())
                 .flatMap(a -> a.keySet().stream()).distinct().sorted().toList();
@@ -99,12 +121,18 @@ final class ReportHtml {
                 + " attempt may have removed it, or it was gone before.</p>\n");
 
         nested("Retained accounts by reason", "retained", "/summary/retained", s.retained(), "Kind", "Reason");
+    }
+
+    private void rejected(RunReport report) {
+        RunSummary s = report.summary();
         heading("Rejected input rows by reason");
         html.append("<table id=\"rejected\"><tr><th>Reason</th><th>Rows</th></tr>\n");
         s.rejected().forEach((reason, n) -> html.append("<tr><td>").append(esc(reason)).append("</td>")
                 .append(cell("/summary/rejected/" + pointer(reason), String.valueOf(n), true)).append("</tr>\n"));
         html.append("</table>\n");
+    }
 
+    private void failures(RunReport report) {
         heading("Failures");
         html.append("<table id=\"failures\"><tr><th>Store</th><th>Target</th><th>Error</th><th>Accounts</th></tr>\n");
         for (int i = 0; i < report.failures().size(); i++) {
@@ -114,10 +142,14 @@ final class ReportHtml {
                     .append(cell("/failures/" + i + "/accounts", String.valueOf(f.accounts()), true)).append("</tr>\n");
         }
         html.append("</table>\n");
+    }
 
+    private void timeline(RunReport report) {
         heading("Purged accounts over time");
         chart(report.timeline());
+    }
 
+    private void steps(RunReport report) {
         heading("Steps of the run's executions");
         html.append("<table id=\"steps\"><tr><th>Execution</th><th>Step</th><th>Status</th><th>Read</th><th>Written</th>"
                 + "<th>Filtered</th>")
@@ -136,13 +168,14 @@ final class ReportHtml {
                     .append(cell(null, String.format(Locale.ROOT, "%.1f", f.itemsPerSecond()), true)).append("</tr>\n");
         }
         html.append("</table>\n");
+    }
 
+    private void accountIds(RunReport report) {
         heading("Account ids");
         html.append("<p>In this folder: <a href=\"purged.csv\">purged.csv</a>, <a href=\"retained.csv\">retained.csv</a>")
                 .append(" (with the reason), <a href=\"failed.csv\">failed.csv</a> (with the store and error),")
                 .append(" <a href=\"rejected.csv\">rejected.csv</a> (input line and reason), and")
                 .append(" <a href=\"report.json\">report.json</a>.</p>\n</body></html>\n");
-        return html.toString();
     }
 
     private void heading(String text) {

@@ -63,8 +63,47 @@ public final class DeletePlanner {
             }
         }
 
-        // Walk every table that can hold rows of an account. An edge without a rule is walked as if it were
-        // 'delete', so that every unruled edge behind it is reported too.
+        Walk walk = walk(root, incoming, rules, defaultRule, problems);
+        Set<String> unruled = walk.unruled();
+        Map<String, List<ForeignKey>> deleteEdgesFrom = walk.deleteEdgesFrom();
+        List<ForeignKey> setNulls = walk.setNulls();
+        if (!unruled.isEmpty()) {
+            problems.add("no rule for foreign key edge(s) " + String.join(", ", unruled)
+                    + ": add each to purge.edges.delete, set-null or protect, or set purge.edges.default");
+        }
+        if (!problems.isEmpty()) {
+            throw new PlanException(root.kind(), problems);
+        }
+
+        Set<String> deleted = walk.reached(); // with no unruled edge, all reached is reached through delete edges
+        List<String> cycle = findCycle(deleted, deleteEdgesFrom);
+        if (cycle != null) {
+            throw new PlanException(root.kind(), List.of("cycle through delete edges " + String.join(" -> ", cycle)
+                    + ": rows can never be deleted in order; make one of these edges set-null or protect"));
+        }
+
+        Map<String, List<JoinPath>> paths = new HashMap<>();
+        for (String table : deleted) {
+            paths(table, root, deleteEdgesFrom, paths, problems);
+        }
+        if (!problems.isEmpty()) {
+            throw new PlanException(root.kind(), problems);
+        }
+
+        return assemble(root, order(root, deleted, deleteEdgesFrom, setNulls), paths, walk);
+    }
+
+    /** The tables an account's rows can be in, found from the root along the foreign keys, and each edge's rule. */
+    private record Walk(Set<String> reached, Map<String, List<ForeignKey>> deleteEdgesFrom, List<ForeignKey> setNulls,
+                        List<ForeignKey> protects, Set<String> unruled) {
+    }
+
+    /**
+     * Walks every table that can hold rows of an account. An edge without a rule is walked as if it were
+     * {@code delete}, so that every unruled edge behind it is reported too.
+     */
+    private static Walk walk(RootTable root, Map<String, List<ForeignKey>> incoming, Map<String, EdgeRule> rules,
+                             EdgeRule defaultRule, List<String> problems) {
         Set<String> unruled = new TreeSet<>();
         Set<String> reached = new LinkedHashSet<>();
         Map<String, List<ForeignKey>> deleteEdgesFrom = new HashMap<>();
@@ -95,30 +134,14 @@ public final class DeletePlanner {
                 }
             }
         }
-        if (!unruled.isEmpty()) {
-            problems.add("no rule for foreign key edge(s) " + String.join(", ", unruled)
-                    + ": add each to purge.edges.delete, set-null or protect, or set purge.edges.default");
-        }
-        if (!problems.isEmpty()) {
-            throw new PlanException(root.kind(), problems);
-        }
+        return new Walk(reached, deleteEdgesFrom, setNulls, protects, unruled);
+    }
 
-        Set<String> deleted = reached; // with no unruled edge, everything reached is reached through delete edges
-        List<String> cycle = findCycle(deleted, deleteEdgesFrom);
-        if (cycle != null) {
-            throw new PlanException(root.kind(), List.of("cycle through delete edges " + String.join(" -> ", cycle)
-                    + ": rows can never be deleted in order; make one of these edges set-null or protect"));
-        }
-
-        Map<String, List<JoinPath>> paths = new HashMap<>();
-        for (String table : deleted) {
-            paths(table, root, deleteEdgesFrom, paths, problems);
-        }
-        if (!problems.isEmpty()) {
-            throw new PlanException(root.kind(), problems);
-        }
-
-        List<String> order = order(root, deleted, deleteEdgesFrom, setNulls);
+    /** The plan: per table in order its set-nulls then its delete, the protect checks, and the unindexed edges. */
+    private static DeletePlan assemble(RootTable root, List<String> order, Map<String, List<JoinPath>> paths,
+                                       Walk walk) {
+        List<ForeignKey> setNulls = walk.setNulls();
+        List<ForeignKey> protects = walk.protects();
         List<DeletePlan.Operation> operations = new ArrayList<>();
         for (String table : order) {
             setNulls.stream().filter(fk -> fk.refTable().equals(table)).sorted(Comparator.comparing(ForeignKey::edge))
@@ -131,7 +154,7 @@ public final class DeletePlanner {
         List<String> warnings = new ArrayList<>();
         List<ForeignKey> used = new ArrayList<>(setNulls);
         used.addAll(protects);
-        deleteEdgesFrom.values().forEach(used::addAll);
+        walk.deleteEdgesFrom().values().forEach(used::addAll);
         used.stream().filter(fk -> !fk.indexed()).map(ForeignKey::edge).distinct().sorted().forEach(edge ->
                 warnings.add("foreign key " + edge + " has no index: every chunk scans its table"));
         return new DeletePlan(root, checks, operations, warnings,

@@ -161,30 +161,40 @@ public class LifecycleWriter implements ItemWriter<Candidate>, StepExecutionList
             return;
         }
         if (!reEnabled.isEmpty()) {
-            Map<String, String> reasons = new LinkedHashMap<>();
-            reEnabled.forEach(id -> reasons.put(id, REENABLED));
-            lifecycle.cancelled(selection, kind, reasons, runDate, context.runId());
-            log.debug("{} {} account(s) re-enabled in Keycloak since the lifecycle disabled them: cycle cancelled",
-                    reEnabled.size(), kind);
-            counts.merge(GraceLifecycle.Step.CANCEL_REENABLED, (long) reEnabled.size(), Long::sum);
+            cancel(reEnabled);
         }
         if (!warn.isEmpty()) {
-            for (String id : noticeSql == null ? List.<String>of() : warn) {
-                jdbc.update(noticeSql, new MapSqlParameterSource().addValue("account_id", id)
-                        .addValue("disable_on", java.sql.Date.valueOf(rule.disableOn(runDate)))
-                        .addValue("purge_on", java.sql.Date.valueOf(rule.purgeOn(runDate))));
-            }
-            if (mail != null) {
-                mailed += mail.send(warn, rule.disableOn(runDate), rule.purgeOn(runDate));
-            }
-            lifecycle.warned(selection, kind, warn, runDate, context.runId());
-            log.debug("{} {} account(s) warned: notice queued, disabled from {} unless active again", warn.size(),
-                    kind, rule.disableOn(runDate));
-            counts.merge(GraceLifecycle.Step.WARN, (long) warn.size(), Long::sum);
+            warn(warn);
         }
         if (!disable.isEmpty()) {
             disable(disable);
         }
+    }
+
+    /** Ends the cycles of accounts re-enabled in Keycloak since the lifecycle disabled them. */
+    private void cancel(List<String> reEnabled) {
+        Map<String, String> reasons = new LinkedHashMap<>();
+        reEnabled.forEach(id -> reasons.put(id, REENABLED));
+        lifecycle.cancelled(selection, kind, reasons, runDate, context.runId());
+        log.debug("{} {} account(s) re-enabled in Keycloak since the lifecycle disabled them: cycle cancelled",
+                reEnabled.size(), kind);
+        counts.merge(GraceLifecycle.Step.CANCEL_REENABLED, (long) reEnabled.size(), Long::sum);
+    }
+
+    /** Warns the accounts: the notice statement, the mail, and their cycle recorded as warned. */
+    private void warn(List<String> warn) {
+        for (String id : noticeSql == null ? List.<String>of() : warn) {
+            jdbc.update(noticeSql, new MapSqlParameterSource().addValue("account_id", id)
+                    .addValue("disable_on", java.sql.Date.valueOf(rule.disableOn(runDate)))
+                    .addValue("purge_on", java.sql.Date.valueOf(rule.purgeOn(runDate))));
+        }
+        if (mail != null) {
+            mailed += mail.send(warn, rule.disableOn(runDate), rule.purgeOn(runDate));
+        }
+        lifecycle.warned(selection, kind, warn, runDate, context.runId());
+        log.debug("{} {} account(s) warned: notice queued, disabled from {} unless active again", warn.size(),
+                kind, rule.disableOn(runDate));
+        counts.merge(GraceLifecycle.Step.WARN, (long) warn.size(), Long::sum);
     }
 
     /** Disables the Keycloak users (reversible: data kept), step log DISABLED; any failure fails the chunk. */

@@ -73,6 +73,18 @@ public class Preflight implements Tasklet {
         stores.describe().forEach(line -> info("Stores this purge touches: {}", line));
         List<String> problems = new ArrayList<>();
         stores.events().map(org.accountpurge.store.postgres.DeletionEvents::problem).ifPresent(problems::add);
+        databaseProblems(problems);
+        elasticsearchProblems(problems);
+        keycloakProblems(problems);
+        if (config.selection() != null) {
+            selectionProblems(problems);
+        }
+        told = true;
+        return problems;
+    }
+
+    /** Each kind's delete plan and retention queries, and edge rules no plan uses. */
+    private void databaseProblems(List<String> problems) {
         List<org.accountpurge.graph.DeletePlan> plans = new ArrayList<>();
         boolean planned = true;
         for (AccountKind kind : stores.kinds()) {
@@ -101,6 +113,10 @@ public class Preflight implements Tasklet {
         if (planned && !plans.isEmpty()) {
             problems.addAll(org.accountpurge.graph.DeletePlanner.unusedRules(config.edges().rules(), plans));
         }
+    }
+
+    /** Each index exists, and a field an index is matched by is one a search finds whole ids in. */
+    private void elasticsearchProblems(List<String> problems) {
         stores.elasticsearch().ifPresent(elasticsearch -> {
             for (PurgeProperties.Index index : config.elasticsearch().indexes()) {
                 try {
@@ -118,6 +134,10 @@ public class Preflight implements Tasklet {
                 }
             }
         });
+    }
+
+    /** The Keycloak id look-up runs, and the client can read the realm with the roles this configuration needs. */
+    private void keycloakProblems(List<String> problems) {
         stores.keycloak(AccountKind.USER).ifPresent(keycloak -> {
             try {
                 keycloak.checkLookup();
@@ -139,11 +159,6 @@ public class Preflight implements Tasklet {
                         + config.keycloak().clientId() + " (purge.keycloak): " + e.getMessage());
             }
         });
-        if (config.selection() != null) {
-            selectionProblems(problems);
-        }
-        told = true;
-        return problems;
     }
 
     /**
