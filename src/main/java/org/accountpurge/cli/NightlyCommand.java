@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.accountpurge.candidate.CandidateSource;
 import org.accountpurge.config.PurgeProperties;
+import org.accountpurge.config.JobSection;
+import org.accountpurge.config.SelectionSection;
 import org.accountpurge.job.PurgeJobConfiguration;
 import org.accountpurge.store.postgres.TenantLease;
 import org.springframework.batch.core.BatchStatus;
@@ -80,7 +82,7 @@ final class NightlyCommand extends CliCommand {
                        Map<String, Object> properties) {
         try (ConfigurableApplicationContext ctx = TenantContext.writing(config, properties,
                 JobRuns.guard(overrideGuard))) {
-            PurgeProperties.Selection selection = ctx.getBean(PurgeProperties.class).selection();
+            SelectionSection selection = ctx.getBean(PurgeProperties.class).selection();
             if (selection == null) {
                 throw new StartupException(config + " has no purge.selection: the nightly purge selects its"
                         + " candidates with it (a CSV is purged with: purge --input FILE)", true);
@@ -93,7 +95,7 @@ final class NightlyCommand extends CliCommand {
                 if (!JobRuns.prepare(ctx)) {
                     return ExitCode.NOT_STARTED;
                 }
-                PurgeProperties.Window window = ctx.getBean(PurgeProperties.class).job().window();
+                JobSection.Window window = ctx.getBean(PurgeProperties.class).job().window();
                 if (!dryRun) {
                     Integer stopped = earlierNightStopped(ctx, config, selection.name(), runDate, window);
                     if (stopped != null) {
@@ -121,7 +123,7 @@ final class NightlyCommand extends CliCommand {
      * @param window null when the configuration has none: stopped runs are resumed
      */
     private static Integer earlierNightStopped(ConfigurableApplicationContext ctx, Path config, String selection,
-                                               LocalDate runDate, PurgeProperties.Window window) {
+                                               LocalDate runDate, JobSection.Window window) {
         JobRuns.LastExecution stopped = JobRuns.lastRealExecution(ctx.getBean(JdbcTemplate.class), true,
                 "e.status = 'STOPPED' AND " + JobRuns.parameter(CandidateSource.SELECTION) + " = ? AND "
                 + JobRuns.parameter(CandidateSource.RUN_DATE) + " < ?",

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.accountpurge.config.PurgeProperties;
+import org.accountpurge.config.JobSection;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -66,7 +67,7 @@ final class RetryFailedCommand extends CliCommand {
                 System.out.println(redriven.size() + " FAILED account(s) of run " + run + " were purged since by a"
                         + " later run; retrying the others.");
             }
-            PurgeProperties.Job job = ctx.getBean(PurgeProperties.class).job();
+            JobSection job = ctx.getBean(PurgeProperties.class).job();
             PurgeProperties.Input in = ctx.getBean(PurgeProperties.class).input();
             csv = RunPrinter.writeReportCsv(job, ctx.getBean(JdbcTemplate.class), "run-" + run + "-failed",
                     in.idColumn() + "," + in.kindColumn() + "\n" + String.join("\n", rows) + "\n");

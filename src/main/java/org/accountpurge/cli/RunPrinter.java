@@ -11,6 +11,7 @@ import org.accountpurge.audit.RunSummary;
 import org.accountpurge.audit.SummaryTasklet;
 import org.accountpurge.candidate.CandidateSource;
 import org.accountpurge.config.PurgeProperties;
+import org.accountpurge.config.JobSection;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -33,7 +34,7 @@ public final class RunPrinter {
         List<String> lines = new ArrayList<>(summary.lines());
         boolean csvs = !execution.getExecutionContext().containsKey(SummaryTasklet.SUMMARY_FILE);
         Path folder = writeReport(ctx, summary, csvs);
-        PurgeProperties.Window window = ctx.getBean(PurgeProperties.class).job().window();
+        JobSection.Window window = ctx.getBean(PurgeProperties.class).job().window();
         boolean windowClosed = execution.getStatus() == BatchStatus.STOPPED && window != null
                 && !Instant.now().isBefore(window.closesAfter(execution.getStartTime()
                 .atZone(java.time.ZoneId.systemDefault()).toInstant()));
@@ -103,7 +104,7 @@ public final class RunPrinter {
      * Writes a CSV of ids next to the run reports, in the tenant's folder, named {@code <name>-<timestamp>.csv};
      * returns its path.
      */
-    static Path writeReportCsv(PurgeProperties.Job job, JdbcTemplate jdbc, String name, String text) {
+    static Path writeReportCsv(JobSection job, JdbcTemplate jdbc, String name, String text) {
         Path csv = Path.of(job.reportDirectory(), org.accountpurge.audit.ReportFolder.tenant(jdbc), name + "-"
                 + Instant.now().toString().replaceAll("[^0-9TZ]", "") + ".csv").toAbsolutePath();
         try {

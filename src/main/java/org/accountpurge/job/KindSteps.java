@@ -15,6 +15,7 @@ import org.accountpurge.candidate.CandidateSource;
 import org.accountpurge.candidate.CandidateStore;
 import org.accountpurge.candidate.PendingCandidates;
 import org.accountpurge.config.PurgeProperties;
+import org.accountpurge.config.SelectionSection;
 import org.accountpurge.lifecycle.LifecycleStore;
 import org.accountpurge.lifecycle.LifecycleTasklet;
 import org.accountpurge.lifecycle.LifecycleWriter;
@@ -87,7 +88,7 @@ public class KindSteps {
         RetentionWriter retain = new RetentionWriter(kind, () -> evaluator(stores, config, kind, stores.postgres(kind)),
                 candidates);
         steps.add(kindStep("retain" + kind.plural(), kind, retain));
-        PurgeProperties.Selection selection = config.selection();
+        SelectionSection selection = config.selection();
         boolean lifecycle = selection != null && selection.lifecycle() != null && kind == AccountKind.USER;
         if (lifecycle) {
             LifecycleWriter advance = new LifecycleWriter(kind, selection, parameters -> new LifecycleWriter.Setup(
@@ -121,7 +122,7 @@ public class KindSteps {
     }
 
     /** The lifecycle's warning by mail, when configured: it needs spring.mail.host (the platform's SMTP relay). */
-    private static MailNotice mailNotice(PurgeProperties.Lifecycle lifecycle, ObjectProvider<JavaMailSender> sender,
+    private static MailNotice mailNotice(SelectionSection.Lifecycle lifecycle, ObjectProvider<JavaMailSender> sender,
                                          DataSource dataSource, ReadOnlyQueries readOnly, PurgeProperties config) {
         if (lifecycle.mail() == null) {
             return null;

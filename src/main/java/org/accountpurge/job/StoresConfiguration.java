@@ -8,6 +8,7 @@ import org.accountpurge.audit.StepLog;
 import org.accountpurge.account.AccountKind;
 import org.accountpurge.candidate.CandidateStore;
 import org.accountpurge.config.PurgeProperties;
+import org.accountpurge.config.KeycloakSection;
 import org.accountpurge.purge.TenantStores;
 import org.accountpurge.store.elasticsearch.ElasticsearchStore;
 import org.accountpurge.store.keycloak.KeycloakAccounts;
@@ -48,8 +49,8 @@ class StoresConfiguration {
     @ConditionalOnProperty(prefix = "purge.keycloak", name = "url")
     KeycloakAccounts keycloakAccounts(PurgeProperties config, DataSource dataSource, ReadOnlyQueries readOnly,
                                       JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
-        PurgeProperties.Keycloak kc = config.keycloak();
-        boolean byDatabase = kc.userMatch() == PurgeProperties.UserMatch.DATABASE;
+        KeycloakSection kc = config.keycloak();
+        boolean byDatabase = kc.userMatch() == KeycloakSection.UserMatch.DATABASE;
         DatabaseLookup keycloakIds = byDatabase
                 ? new DatabaseLookup(dataSource, readOnly,
                 TenantStores.schema(config, AccountKind.USER), kc.userIdSql()) : null;

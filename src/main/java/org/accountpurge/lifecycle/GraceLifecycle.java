@@ -2,7 +2,7 @@ package org.accountpurge.lifecycle;
 
 import java.time.Duration;
 import java.time.LocalDate;
-import org.accountpurge.config.PurgeProperties;
+import org.accountpurge.config.SelectionSection;
 
 /**
  * The grace lifecycle's rule for one selected, not retained account on a run date: where it stands decides the next
@@ -30,9 +30,9 @@ public final class GraceLifecycle {
     public record Standing(String state, LocalDate warnedOn, LocalDate disabledOn) {
     }
 
-    private final PurgeProperties.Lifecycle config;
+    private final SelectionSection.Lifecycle config;
 
-    public GraceLifecycle(PurgeProperties.Lifecycle config) {
+    public GraceLifecycle(SelectionSection.Lifecycle config) {
         this.config = config;
     }
 

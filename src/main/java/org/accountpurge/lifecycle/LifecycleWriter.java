@@ -13,7 +13,7 @@ import org.accountpurge.account.AccountKind;
 import org.accountpurge.candidate.Candidate;
 import org.accountpurge.candidate.CandidateSource;
 import org.accountpurge.candidate.CandidateStore;
-import org.accountpurge.config.PurgeProperties;
+import org.accountpurge.config.SelectionSection;
 import org.accountpurge.purge.PurgeFailedException;
 import org.accountpurge.retention.RetentionCheck;
 import org.accountpurge.store.StoreOutcomes;
@@ -72,7 +72,7 @@ public class LifecycleWriter implements ItemWriter<Candidate>, StepExecutionList
     private long mailed;
 
     /** @param mail the warning by mail; null when the lifecycle warns through notice-sql only */
-    public LifecycleWriter(AccountKind kind, PurgeProperties.Selection selection, Function<JobParameters, Setup> setup,
+    public LifecycleWriter(AccountKind kind, SelectionSection selection, Function<JobParameters, Setup> setup,
                            CandidateStore candidates, LifecycleStore lifecycle, StepLog stepLog,
                            NamedParameterJdbcTemplate jdbc, MailNotice mail) {
         this.kind = kind;

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.accountpurge.config.PurgeProperties;
+import org.accountpurge.config.SelectionSection;
 import org.accountpurge.store.StoreException;
 import org.springframework.mail.MailException;
 import org.springframework.mail.SimpleMailMessage;
@@ -22,11 +22,11 @@ public final class MailNotice {
     public static final String STORE = "smtp";
 
     private final JavaMailSender sender;
-    private final PurgeProperties.Mail mail;
+    private final SelectionSection.Mail mail;
     private final Function<List<String>, Map<String, List<String>>> addresses;
 
     /** @param addresses (account id → addresses) for a chunk's ids: the configured {@code email-sql}, read-only */
-    public MailNotice(JavaMailSender sender, PurgeProperties.Mail mail,
+    public MailNotice(JavaMailSender sender, SelectionSection.Mail mail,
                       Function<List<String>, Map<String, List<String>>> addresses) {
         this.sender = sender;
         this.mail = mail;

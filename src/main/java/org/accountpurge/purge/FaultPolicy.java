@@ -1,7 +1,7 @@
 package org.accountpurge.purge;
 
 import java.time.Duration;
-import org.accountpurge.config.PurgeProperties;
+import org.accountpurge.config.JobSection;
 
 /**
  * How the purge meets store errors: transient ones are retried (per call, only the accounts they concern) with a
@@ -12,7 +12,7 @@ public record FaultPolicy(int attempts, Duration backoff, int maxFailedAccounts,
 
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
-    public static FaultPolicy of(PurgeProperties.Job job) {
+    public static FaultPolicy of(JobSection job) {
         return new FaultPolicy(job.retryAttempts(), job.retryBackoff(), job.maxFailedAccounts(), job.maxFailedShare());
     }
 

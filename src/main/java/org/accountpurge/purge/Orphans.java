@@ -9,6 +9,7 @@ import java.util.Set;
 import org.accountpurge.audit.StepLog;
 import org.accountpurge.account.AccountKind;
 import org.accountpurge.config.PurgeProperties;
+import org.accountpurge.config.KeycloakSection;
 import org.accountpurge.store.StoreOutcomes;
 import org.accountpurge.store.elasticsearch.ElasticsearchAccounts;
 import org.accountpurge.store.keycloak.KeycloakAccounts;
@@ -55,7 +56,7 @@ public final class Orphans {
                 });
             }
             stores.keycloak(kind).ifPresent(keycloak -> {
-                if (config.keycloak().userMatch() == PurgeProperties.UserMatch.DATABASE) {
+                if (config.keycloak().userMatch() == KeycloakSection.UserMatch.DATABASE) {
                     // only the users a purge deleted can be traced back (their ids were kept): one still in the realm
                     // whose account is gone is an orphan; the realm's other users stand for no known account
                     unchecked.add("keycloak realm " + keycloak.realm() + ": users matched by database are traced back"

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import org.accountpurge.candidate.CsvCandidateReader;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.accountpurge.config.PurgeProperties;
+import org.accountpurge.config.KeycloakSection;
+import org.accountpurge.config.SelectionSection;
 import org.accountpurge.graph.DeletePlan;
 import org.accountpurge.graph.PlanException;
 import org.accountpurge.store.StoreException;
@@ -171,8 +173,8 @@ public class Preflight implements Tasklet {
         java.util.Map<String, String> roles = new java.util.LinkedHashMap<>();
         roles.put("view-users", "to read users");
         roles.put("manage-users", "to delete and disable users");
-        PurgeProperties.UserMatch match = config.keycloak().userMatch();
-        if (match == PurgeProperties.UserMatch.USERNAME || match == PurgeProperties.UserMatch.ATTRIBUTE) {
+        KeycloakSection.UserMatch match = config.keycloak().userMatch();
+        if (match == KeycloakSection.UserMatch.USERNAME || match == KeycloakSection.UserMatch.ATTRIBUTE) {
             roles.put("query-users", "to find users by " + match.name().toLowerCase(java.util.Locale.ROOT));
         }
         List<PurgeProperties.RetentionRule> rules = config.retentionFor(AccountKind.USER);
@@ -214,7 +216,7 @@ public class Preflight implements Tasklet {
                         + ")");
             }
         }
-        PurgeProperties.KindSelection users = config.selection().user();
+        SelectionSection.KindSelection users = config.selection().user();
         if (users == null || users.activityAge() == null) {
             return;
         }

@@ -3,7 +3,7 @@ package org.accountpurge.purge;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
-import org.accountpurge.config.PurgeProperties;
+import org.accountpurge.config.JobSection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.listener.ChunkListener;
@@ -23,12 +23,12 @@ public final class RunWindow implements StepExecutionListener, ChunkListener<Obj
 
     private static final Logger log = LoggerFactory.getLogger(RunWindow.class);
 
-    private final PurgeProperties.Window window;
+    private final JobSection.Window window;
     private final Clock clock;
     private StepExecution step;
     private Instant closes;
 
-    public RunWindow(PurgeProperties.Window window, Clock clock) {
+    public RunWindow(JobSection.Window window, Clock clock) {
         this.window = window;
         this.clock = clock;
     }

@@ -11,6 +11,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 import org.accountpurge.account.AccountKind;
 import org.accountpurge.config.PurgeProperties;
+import org.accountpurge.config.SelectionSection;
 import org.accountpurge.store.AccountStore;
 import org.accountpurge.store.elasticsearch.ElasticsearchAccounts;
 import org.accountpurge.store.elasticsearch.ElasticsearchStore;
@@ -69,7 +70,7 @@ public final class TenantStores {
 
     /** The kind's inactivity selection on a run date; empty when the configuration selects no such accounts. */
     public Optional<SelectionQuery> selection(AccountKind kind, java.time.LocalDate runDate) {
-        PurgeProperties.KindSelection selection = config.selection() == null ? null : config.selection().of(kind);
+        SelectionSection.KindSelection selection = config.selection() == null ? null : config.selection().of(kind);
         if (selection == null) {
             return Optional.empty();
         }

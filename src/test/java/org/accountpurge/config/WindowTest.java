@@ -10,7 +10,7 @@ class WindowTest {
 
     @Test
     void anExecutionStartedBeforeClosingTimeStopsThatDayOneStartedAfterItTheNextDay() {
-        PurgeProperties.Window window = new PurgeProperties.Window("05:30", "Asia/Kolkata", "resume");
+        JobSection.Window window = new JobSection.Window("05:30", "Asia/Kolkata", "resume");
 
         // 01:00 in Kolkata (UTC+05:30) is 19:30 UTC the day before; it closes at 05:30 Kolkata = 00:00 UTC
         assertThat(window.closesAfter(Instant.parse("2026-11-24T19:30:00Z")))
@@ -23,10 +23,10 @@ class WindowTest {
 
     @Test
     void secondsAreAllowedAndAnUnreadableTimeOrZoneIsAConfigurationError() {
-        assertThat(new PurgeProperties.Window("23:59:30", "UTC", "fresh").closesAfter(
+        assertThat(new JobSection.Window("23:59:30", "UTC", "fresh").closesAfter(
                 Instant.parse("2026-11-25T23:59:00Z"))).isEqualTo(Instant.parse("2026-11-25T23:59:30Z"));
-        assertThat(new PurgeProperties.Window("25:00", "UTC", "resume").isReadable()).isFalse();
-        assertThat(new PurgeProperties.Window("05:00", "Mars/Olympus", "resume").isReadable()).isFalse();
-        assertThat(new PurgeProperties.Window("05:00", "Europe/Berlin", "fresh").isReadable()).isTrue();
+        assertThat(new JobSection.Window("25:00", "UTC", "resume").isReadable()).isFalse();
+        assertThat(new JobSection.Window("05:00", "Mars/Olympus", "resume").isReadable()).isFalse();
+        assertThat(new JobSection.Window("05:00", "Europe/Berlin", "fresh").isReadable()).isTrue();
     }
 }

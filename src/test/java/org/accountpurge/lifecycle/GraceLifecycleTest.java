@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.LocalDate;
-import org.accountpurge.config.PurgeProperties;
+import org.accountpurge.config.SelectionSection;
 import org.accountpurge.lifecycle.GraceLifecycle.Standing;
 import org.accountpurge.lifecycle.GraceLifecycle.Step;
 import org.junit.jupiter.api.Test;
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class GraceLifecycleTest {
 
     static final LocalDate WARNED_ON = LocalDate.parse("2026-09-01");
-    final GraceLifecycle purging = new GraceLifecycle(new PurgeProperties.Lifecycle(Duration.ofDays(14),
+    final GraceLifecycle purging = new GraceLifecycle(new SelectionSection.Lifecycle(Duration.ofDays(14),
             Duration.ofDays(30), "purge", "INSERT INTO outbox VALUES (:account_id)", null));
 
     @Test
@@ -39,7 +39,7 @@ class GraceLifecycleTest {
 
     @Test
     void disableOnlyNeverPurgesAndAGraceOfPartDaysCountsWholeNights() {
-        GraceLifecycle disableOnly = new GraceLifecycle(new PurgeProperties.Lifecycle(Duration.ofHours(36),
+        GraceLifecycle disableOnly = new GraceLifecycle(new SelectionSection.Lifecycle(Duration.ofHours(36),
                 Duration.ofDays(1), "disable-only", "INSERT INTO outbox VALUES (:account_id)", null));
         Standing warned = new Standing(LifecycleStore.WARNED, WARNED_ON, null);
         assertThat(disableOnly.next(warned, WARNED_ON.plusDays(1), true)).isEqualTo(Step.WAIT_WARNED);

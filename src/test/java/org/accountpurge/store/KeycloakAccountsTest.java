@@ -11,7 +11,7 @@ import org.accountpurge.seed.ReferenceTenant;
 import org.accountpurge.seed.SeedManifest;
 import org.accountpurge.seed.TenantGenerator;
 import org.accountpurge.stack.StackEndpoints;
-import org.accountpurge.config.PurgeProperties.UserMatch;
+import org.accountpurge.config.KeycloakSection.UserMatch;
 import org.accountpurge.store.keycloak.KeycloakAccounts;
 import org.accountpurge.store.keycloak.KeycloakSettings;
 import org.accountpurge.seed.KeycloakRealmSetup;

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import org.accountpurge.config.PurgeProperties.UserMatch;
+import org.accountpurge.config.KeycloakSection.UserMatch;
 import org.accountpurge.store.AccountStore;
 import org.accountpurge.store.StoreException;
 import org.accountpurge.store.StoreOutcomes;

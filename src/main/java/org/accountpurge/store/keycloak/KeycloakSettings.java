@@ -1,7 +1,7 @@
 package org.accountpurge.store.keycloak;
 
 import java.time.Duration;
-import org.accountpurge.config.PurgeProperties.UserMatch;
+import org.accountpurge.config.KeycloakSection.UserMatch;
 
 /**
  * How the Keycloak store reaches the realm and finds an account's users.

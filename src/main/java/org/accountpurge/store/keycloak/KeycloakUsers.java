@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import org.accountpurge.config.PurgeProperties.UserMatch;
+import org.accountpurge.config.KeycloakSection.UserMatch;
 import org.accountpurge.store.AccountStore.Removed;
 import org.accountpurge.store.StoreException;
 import org.accountpurge.store.TargetOutcome;

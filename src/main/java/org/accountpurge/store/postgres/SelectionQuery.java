@@ -10,7 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.accountpurge.config.PurgeProperties;
+import org.accountpurge.config.SelectionSection;
 
 /**
  * A kind's inactivity selection ({@code purge.selection.<kind>}) for one run date: its cut-offs as instants, the
@@ -20,13 +20,13 @@ import org.accountpurge.config.PurgeProperties;
 public final class SelectionQuery {
 
     private final ReadOnlyQueries readOnly;
-    private final PurgeProperties.KindSelection selection;
+    private final SelectionSection.KindSelection selection;
     private final String idType;
     private final LocalDate runDate;
     private final Map<String, Object> parameters = new HashMap<>();
 
     /** @param idType the root id's SQL type (the keyset compares ids of that type, not their text) */
-    public SelectionQuery(ReadOnlyQueries readOnly, PurgeProperties.KindSelection selection, String idType,
+    public SelectionQuery(ReadOnlyQueries readOnly, SelectionSection.KindSelection selection, String idType,
                           LocalDate runDate) {
         this.readOnly = readOnly;
         this.selection = selection;
