@@ -16,13 +16,7 @@ import picocli.CommandLine.Mixin;
 @Command(name = "abandon", sortOptions = false, sortSynopsis = false,
         description = "Gives a failed or stopped execution up for good (ABANDONED, never restarted); who and why are"
                 + " recorded. --reason is required.")
-final class AbandonCommand extends CliCommand {
-
-    @Mixin
-    private Options.Config config;
-
-    @Mixin
-    private Options.Execution execution;
+final class AbandonCommand extends ExecutionCommand {
 
     @Mixin
     private Options.Who who;

@@ -8,18 +8,11 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /** {@code failed}: the accounts a run left FAILED. */
 @Command(name = "failed", sortOptions = false, sortSynopsis = false,
         description = "The accounts the run left FAILED, with the store, target and error of each. Read-only.")
-final class FailedCommand extends CliCommand {
-
-    @Mixin
-    private Options.Config config;
-
-    @Mixin
-    private Options.Execution execution;
+final class FailedCommand extends ExecutionCommand {
 
     @Override
     public Integer call() {

@@ -5,20 +5,13 @@ import java.util.Map;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /** {@code report}: an execution's report folder, written again. */
 @Command(name = "report", sortOptions = false, sortSynopsis = false,
         description = "Writes the execution's report folder again (report.json, report.html, CSVs of purged,"
                 + " retained, failed and rejected ids) under purge.job.report-directory. Read-only; during a run it"
                 + " reports the progress so far.")
-final class ReportCommand extends CliCommand {
-
-    @Mixin
-    private Options.Config config;
-
-    @Mixin
-    private Options.Execution execution;
+final class ReportCommand extends ExecutionCommand {
 
     @Override
     public Integer call() {

@@ -21,13 +21,7 @@ import picocli.CommandLine.Option;
 /** {@code restart}: the remaining work of a failed or stopped execution. */
 @Command(name = "restart", sortOptions = false, sortSynopsis = false, description = {
         "Finishes exactly the remaining work of a FAILED or STOPPED execution (status prints the command to use)."})
-final class RestartCommand extends CliCommand {
-
-    @Mixin
-    private Options.Config config;
-
-    @Mixin
-    private Options.Execution execution;
+final class RestartCommand extends ExecutionCommand {
 
     @Option(names = "--after-crash", arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
             converter = Flag.Strict.class,

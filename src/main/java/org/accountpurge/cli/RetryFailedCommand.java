@@ -15,13 +15,7 @@ import picocli.CommandLine.Mixin;
 @Command(name = "retry-failed", sortOptions = false, sortSynopsis = false,
         description = "Purges the FAILED accounts of a completed run again, as a new run (accounts a later run has"
                 + " purged since are left out).")
-final class RetryFailedCommand extends CliCommand {
-
-    @Mixin
-    private Options.Config config;
-
-    @Mixin
-    private Options.Execution execution;
+final class RetryFailedCommand extends ExecutionCommand {
 
     @Mixin
     private Options.Who who;

@@ -8,7 +8,6 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /** {@code status}: what a run did so far. */
 @Command(name = "status", sortOptions = false, sortSynopsis = false,
@@ -16,13 +15,7 @@ import picocli.CommandLine.Mixin;
                 + " (no migration, no write, no lock): it answers during a purge.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the execution completed", "1:it did not (yet)", "2:no such execution, or no configuration"})
-final class StatusCommand extends CliCommand {
-
-    @Mixin
-    private Options.Config config;
-
-    @Mixin
-    private Options.Execution execution;
+final class StatusCommand extends ExecutionCommand {
 
     @Override
     public Integer call() {

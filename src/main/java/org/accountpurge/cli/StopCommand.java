@@ -6,7 +6,6 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /** {@code stop}: a running execution ends after its chunk. */
 @Command(name = "stop", sortOptions = false, sortSynopsis = false,
@@ -15,13 +14,7 @@ import picocli.CommandLine.Mixin;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the stop is asked", "2:no such execution, or no configuration",
                 "3:nothing to stop (the execution is not running)"})
-final class StopCommand extends CliCommand {
-
-    @Mixin
-    private Options.Config config;
-
-    @Mixin
-    private Options.Execution execution;
+final class StopCommand extends ExecutionCommand {
 
     @Override
     public Integer call() {
