@@ -117,67 +117,24 @@ public final class ElasticsearchStore implements AutoCloseable {
      * Deletes the accounts' documents from several indexes at once: one {@code _msearch} finds the documents of the
      * indexes matched by a field (an index with more than a page of them is read to the end by a scroll), then
      * {@code _bulk} deletes those and the documents of the indexes matched by id (index name → field; a null field: the
-     * document id is the account id). Nothing is deleted before every document of the accounts is found: an account
-     * one of whose documents also names other accounts (its field holds several ids) keeps every document in every
-     * index, and is FAILED {@link #SHARED_DOCUMENT} on the index of that document (it has no outcome on the others).
-     * Per index and account as {@link #deleteByIds} and {@link #deleteByField}; a search an index refuses fails the
-     * call before anything is deleted, naming the index.
+     * document id is the account id). Nothing is deleted before every document of the accounts is found; a shared
+     * document is left with its accounts ({@link AccountDocuments#deletion}). Per index and account as
+     * {@link #deleteByIds} and {@link #deleteByField}; a search an index refuses fails the call before anything is
+     * deleted, naming the index.
      */
     public Map<String, Map<String, TargetOutcome>> deleteAccounts(Map<String, String> fieldByIndex,
                                                                   List<String> accountIds) {
-        Map<String, Map<String, TargetOutcome>> outcomes = new LinkedHashMap<>();
-        fieldByIndex.keySet().forEach(index -> {
-            Map<String, TargetOutcome> perAccount = new LinkedHashMap<>();
-            accountIds.forEach(id -> perAccount.put(id, TargetOutcome.absent()));
-            outcomes.put(index, perAccount);
-        });
-        Map<String, List<Owned>> found = findAll(fieldByIndex, accountIds);
-        Map<String, java.util.Set<String>> shared = shared(found, accountIds);
-        java.util.Set<String> keep = new java.util.HashSet<>();
-        shared.values().forEach(keep::addAll);
-        List<String[]> docs = new ArrayList<>(); // index, document id, account id
-        for (Map.Entry<String, String> index : fieldByIndex.entrySet()) {
-            Map<String, TargetOutcome> perAccount = outcomes.get(index.getKey());
-            keep.forEach(perAccount::remove);
-            shared.getOrDefault(index.getKey(), java.util.Set.of()).forEach(id ->
-                    perAccount.put(id, TargetOutcome.failed(SHARED_DOCUMENT)));
-            if (index.getValue() == null) {
-                accountIds.stream().filter(id -> !keep.contains(id))
-                        .forEach(id -> docs.add(new String[] {index.getKey(), id, id}));
-            } else {
-                for (Owned doc : found.get(index.getKey())) {
-                    String owner = doc.owners().get(0); // one account's alone (shared ones are kept above)
-                    if (!keep.contains(owner) && perAccount.containsKey(owner)) {
-                        docs.add(new String[] {index.getKey(), doc.id(), owner});
-                    }
-                }
-            }
-        }
-        bulkDelete(docs, outcomes);
-        return outcomes;
+        AccountDocuments.Deletion deletion = AccountDocuments.deletion(fieldByIndex, accountIds,
+                findAll(fieldByIndex, accountIds));
+        bulkDelete(deletion.documents(), deletion.outcomes());
+        return deletion.outcomes();
     }
-
     /**
      * Per index matched by a field, the accounts that hold a document shared with other accounts (its field names
      * more than one id): documents nobody should delete for one account alone. Reads only.
      */
     public Map<String, java.util.Set<String>> sharedDocuments(Map<String, String> fieldByIndex, List<String> accountIds) {
-        return shared(findAll(fieldByIndex, accountIds), accountIds);
-    }
-
-    private static Map<String, java.util.Set<String>> shared(Map<String, List<Owned>> found, List<String> accountIds) {
-        java.util.Set<String> asked = new java.util.HashSet<>(accountIds);
-        Map<String, java.util.Set<String>> shared = new LinkedHashMap<>();
-        found.forEach((index, documents) -> {
-            for (Owned doc : documents) {
-                List<String> owners = doc.owners().stream().distinct().toList();
-                if (owners.size() > 1) {
-                    owners.stream().filter(asked::contains).forEach(id ->
-                            shared.computeIfAbsent(index, i -> new java.util.TreeSet<>()).add(id));
-                }
-            }
-        });
-        return shared;
+        return AccountDocuments.shared(findAll(fieldByIndex, accountIds), accountIds);
     }
 
     /**
@@ -185,18 +142,18 @@ public final class ElasticsearchStore implements AutoCloseable {
      * out), with the account ids in its field: one {@code _msearch} for the first page of all of them, a scroll to the
      * end for an index whose first page is full.
      */
-    private Map<String, List<Owned>> findAll(Map<String, String> fieldByIndex, List<String> accountIds) {
+    private Map<String, List<AccountDocuments.Owned>> findAll(Map<String, String> fieldByIndex, List<String> accountIds) {
         List<String> byField = fieldByIndex.entrySet().stream().filter(e -> e.getValue() != null)
                 .map(Map.Entry::getKey).toList();
         if (byField.isEmpty() || accountIds.isEmpty()) {
-            Map<String, List<Owned>> none = new LinkedHashMap<>();
+            Map<String, List<AccountDocuments.Owned>> none = new LinkedHashMap<>();
             byField.forEach(index -> none.put(index, List.of()));
             return none;
         }
-        Map<String, List<Owned>> found = findByFields(byField, fieldByIndex, accountIds);
+        Map<String, List<AccountDocuments.Owned>> found = findByFields(byField, fieldByIndex, accountIds);
         for (String index : byField) {
             if (found.get(index).size() >= PAGE_SIZE) {
-                List<Owned> all = new ArrayList<>();
+                List<AccountDocuments.Owned> all = new ArrayList<>();
                 String field = fieldByIndex.get(index);
                 scroll(index, terms(field, accountIds), field, hits -> all.addAll(owners(hits, field)));
                 found.put(index, all);
@@ -206,7 +163,7 @@ public final class ElasticsearchStore implements AutoCloseable {
     }
 
     /** Up to a page of documents and the account ids in their field per index, all indexes in one {@code _msearch}. */
-    private Map<String, List<Owned>> findByFields(List<String> indexes, Map<String, String> fieldByIndex,
+    private Map<String, List<AccountDocuments.Owned>> findByFields(List<String> indexes, Map<String, String> fieldByIndex,
                                                      List<String> accountIds) {
         @SuppressWarnings("rawtypes")
         co.elastic.clients.elasticsearch.core.MsearchResponse<Map> response = execute("search " + indexes,
@@ -218,7 +175,7 @@ public final class ElasticsearchStore implements AutoCloseable {
                     }
                     return m;
                 }, Map.class));
-        Map<String, List<Owned>> found = new LinkedHashMap<>();
+        Map<String, List<AccountDocuments.Owned>> found = new LinkedHashMap<>();
         for (int i = 0; i < indexes.size(); i++) {
             String index = indexes.get(i);
             String field = fieldByIndex.get(index);
@@ -252,7 +209,7 @@ public final class ElasticsearchStore implements AutoCloseable {
                     Map.class));
             found.hits().hits().forEach(h -> counts.merge(h.id(), 1L, Long::sum));
         } else {
-            for (Owned doc : findByField(index, field, accountIds)) { // a document shared with others counts too
+            for (AccountDocuments.Owned doc : findByField(index, field, accountIds)) { // a document shared with others counts too
                 doc.owners().stream().distinct().filter(accountIds::contains)
                         .forEach(id -> counts.merge(id, 1L, Long::sum));
             }
@@ -272,7 +229,7 @@ public final class ElasticsearchStore implements AutoCloseable {
                 if (field == null) {
                     ids.add(hit.id());
                 } else {
-                    ids.addAll(values(hit.source(), field));
+                    ids.addAll(AccountDocuments.values(hit.source(), field));
                 }
             }
             batch.accept(List.copyOf(ids));
@@ -316,56 +273,21 @@ public final class ElasticsearchStore implements AutoCloseable {
     }
 
     /** Up to a page of documents whose field holds one of the account ids. */
-    private List<Owned> findByField(String index, String field, List<String> accountIds) {
+    private List<AccountDocuments.Owned> findByField(String index, String field, List<String> accountIds) {
         @SuppressWarnings("rawtypes")
         SearchResponse<Map> page = execute("search " + index, () -> client.search(s -> s.index(index).size(PAGE_SIZE)
                 .query(terms(field, accountIds)).source(src -> src.filter(f -> f.includes(field))), Map.class));
         return owners(page.hits().hits(), field);
     }
 
-    /**
-     * A document a search found and the values of its account field: exactly one for a document of one account; none
-     * when the field is missing; several when it is shared.
-     */
-    private record Owned(String id, List<String> owners) {
-    }
-
     /** Each hit with the values of {@code field} in its source. */
     @SuppressWarnings("rawtypes")
-    private static List<Owned> owners(List<Hit<Map>> hits, String field) {
-        List<Owned> found = new ArrayList<>();
+    private static List<AccountDocuments.Owned> owners(List<Hit<Map>> hits, String field) {
+        List<AccountDocuments.Owned> found = new ArrayList<>();
         for (Hit<Map> hit : hits) {
-            found.add(new Owned(hit.id(), values(hit.source(), field)));
+            found.add(new AccountDocuments.Owned(hit.id(), AccountDocuments.values(hit.source(), field)));
         }
         return found;
-    }
-
-    /**
-     * The values of {@code field} in a document's source, as text: the field as a key of its own, or a path through
-     * objects ({@code user.id}); a list gives each of its values.
-     */
-    static List<String> values(Map<?, ?> source, String field) {
-        if (source == null) {
-            return List.of();
-        }
-        Object value = source.get(field);
-        if (value == null && source.containsKey(field)) {
-            return List.of();
-        }
-        if (value == null) {
-            int dot = field.indexOf('.');
-            while (dot > 0) {
-                if (source.get(field.substring(0, dot)) instanceof Map<?, ?> inner) {
-                    return values(inner, field.substring(dot + 1));
-                }
-                dot = field.indexOf('.', dot + 1);
-            }
-            return List.of();
-        }
-        if (value instanceof List<?> list) {
-            return list.stream().filter(java.util.Objects::nonNull).map(Object::toString).toList();
-        }
-        return List.of(value.toString());
     }
 
     /** Deletes [index, document id, account id] in bulks; each item's outcome is merged into its index's account. */
