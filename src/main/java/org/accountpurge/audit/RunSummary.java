@@ -14,7 +14,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * @param rejected   reason to number of rows
  * @param retained   kind to reason to number of accounts
  * @param stores     store to target to action to number ({@code rows} or {@code documents} affected for DELETED and
- *                   NULLED, accounts for ABSENT, DISABLED, FAILED); each account counts once, with its outcome over
+ *                   NULLED, REASSIGNED, accounts for ABSENT, DISABLED, FAILED); each account counts once, with its outcome over
  *                   all executions of the run
  * @param failedAttempts step-log FAILED rows over all executions of the run (a restart may have completed them)
  * @param pending    accounts not yet purged nor retained (0 once a real run has completed; in a dry run, those that
@@ -61,15 +61,16 @@ public record RunSummary(long runId, long jobExecutionId, String status, boolean
         // (or nulled) in any execution, otherwise the latest attempt — a restart that finds a document already
         // gone does not count it again
         Map<String, Map<String, Map<String, Long>>> stores = new TreeMap<>();
-        jdbc.query("WITH per_account AS (SELECT store, target, account_id, CASE WHEN bool_or(action IN ('DELETED',"
-                + " 'NULLED')) THEN (array_agg(action ORDER BY action IN ('DELETED', 'NULLED') DESC, id DESC))[1]"
+        String done = "('DELETED', 'NULLED', 'REASSIGNED')"; // what counts rows, and beats a later ABSENT
+        jdbc.query("WITH per_account AS (SELECT store, target, account_id, CASE WHEN bool_or(action IN " + done
+                + ") THEN (array_agg(action ORDER BY action IN " + done + " DESC, id DESC))[1]"
                 + " ELSE (array_agg(action ORDER BY id DESC))[1] END AS action, coalesce(sum(count) FILTER (WHERE"
-                + " action IN ('DELETED', 'NULLED')), 0) AS n FROM (SELECT id, store, target, account_id, count, CASE"
+                + " action IN " + done + "), 0) AS n FROM (SELECT id, store, target, account_id, count, CASE"
                 + " WHEN action = 'ABSENT' AND error_class = '" + org.accountpurge.store.TargetOutcome
                 .AFTER_UNANSWERED_ATTEMPT + "' THEN 'ABSENT_AFTER_UNANSWERED_ATTEMPT' ELSE action END AS action FROM"
                 + " purge.step_log WHERE run_id = ? AND action <> 'STARTED') l"
-                + " GROUP BY store, target, account_id) SELECT store, target, action, CASE WHEN action IN"
-                + " ('DELETED', 'NULLED') THEN sum(n) ELSE count(*) END FROM per_account GROUP BY 1, 2, 3", rs -> {
+                + " GROUP BY store, target, account_id) SELECT store, target, action, CASE WHEN action IN " + done
+                + " THEN sum(n) ELSE count(*) END FROM per_account GROUP BY 1, 2, 3", rs -> {
                     stores.computeIfAbsent(rs.getString(1), k -> new TreeMap<>())
                             .computeIfAbsent(rs.getString(2), k -> new TreeMap<>())
                             .put(rs.getString(3).toLowerCase(java.util.Locale.ROOT), rs.getLong(4));
@@ -94,7 +95,8 @@ public record RunSummary(long runId, long jobExecutionId, String status, boolean
         Map<String, Long> removedFrom = new TreeMap<>();
         jdbc.query("SELECT l.store, count(DISTINCT (c.kind, c.account_id)) FROM purge.candidate c JOIN purge.step_log l"
                 + " ON l.run_id = c.run_id AND l.kind = c.kind AND l.account_id = c.account_id AND l.action IN"
-                + " ('DELETED', 'NULLED', 'DISABLED') WHERE c.run_id = ? AND c.state = 'FAILED' GROUP BY 1", rs -> {
+                + " ('DELETED', 'NULLED', 'REASSIGNED', 'DISABLED') WHERE c.run_id = ? AND c.state = 'FAILED'"
+                + " GROUP BY 1", rs -> {
                     removedFrom.put(rs.getString(1), rs.getLong(2));
                 }, runId);
         List<String> checked = jdbc.queryForList("SELECT s.exit_message FROM purge.batch_step_execution s JOIN"

@@ -113,9 +113,13 @@ public record PurgeProperties(
      * @param delete  foreign-key edges ({@code table.column}) whose referencing rows are deleted with the account
      * @param setNull edges whose column is set to NULL, the row kept
      * @param protect edges that retain an account with such a row (reason {@code fk:table.column})
+     * @param reassign edges to the account's own row whose column is pointed at the kind's successor account, the row
+     *                 kept (content, batches, created-by columns outlive their creator)
+     * @param successor per kind, the account reassigned rows go to
      */
     public record Edges(@NotNull @DefaultValue List<String> delete, @NotNull @DefaultValue List<String> setNull,
-                        @NotNull @DefaultValue List<String> protect,
+                        @NotNull @DefaultValue List<String> protect, @NotNull @DefaultValue List<String> reassign,
+                        @Valid @NotNull @DefaultValue Successor successor,
                         @Name("default") @Pattern(regexp = "delete|set-null|protect") String defaultRule) {
 
         /** Rule per edge name. */
@@ -124,6 +128,7 @@ public record PurgeProperties(
             delete.forEach(e -> rules.put(e.trim(), EdgeRule.DELETE));
             setNull.forEach(e -> rules.put(e.trim(), EdgeRule.SET_NULL));
             protect.forEach(e -> rules.put(e.trim(), EdgeRule.PROTECT));
+            reassign.forEach(e -> rules.put(e.trim(), EdgeRule.REASSIGN));
             return rules;
         }
 
@@ -131,18 +136,42 @@ public record PurgeProperties(
             return defaultRule == null ? null : EdgeRule.parse(defaultRule);
         }
 
-        @AssertTrue(message = "an edge may have only one rule: it is listed more than once under delete, set-null and protect")
+        @AssertTrue(message = "an edge may have only one rule: it is listed more than once under delete, set-null,"
+                + " protect and reassign")
         public boolean isEachEdgeOnce() {
             List<String> all = new ArrayList<>(delete);
             all.addAll(setNull);
             all.addAll(protect);
+            all.addAll(reassign);
             return new HashSet<>(all.stream().map(String::trim).toList()).size() == all.size();
+        }
+
+        @AssertTrue(message = "reassign needs purge.edges.successor: the account of the kind its rows go to")
+        public boolean isSuccessorNamed() {
+            return reassign.isEmpty() || successor.user() != null || successor.org() != null;
         }
 
         @AssertTrue(message = "edges are named table.column (schema.table.column for a table of another schema than"
                 + " purge.postgres.schema; table.a+b for a composite key)")
         public boolean isWellFormed() {
             return rules().keySet().stream().allMatch(e -> e.matches("([^.\\s]+\\.)?[^.\\s]+\\.[^.\\s]+"));
+        }
+    }
+
+    /**
+     * The account of each kind that {@code reassign} edges point their rows at: a row of the kind's root table the
+     * operator keeps for it (a "ghost" or archive account). It is never purged: a candidate with its id is retained,
+     * reason {@code successor}; the preflight refuses one the database does not have.
+     *
+     * @param user the successor of user accounts
+     * @param org  the successor of org accounts
+     */
+    public record Successor(String user, String org) {
+
+        /** The kind's successor, or null. */
+        public String of(AccountKind kind) {
+            String id = kind == AccountKind.USER ? user : org;
+            return id == null || id.isBlank() ? null : id.strip();
         }
     }
 

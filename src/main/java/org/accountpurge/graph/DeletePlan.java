@@ -26,7 +26,7 @@ public record DeletePlan(RootTable root, List<ProtectCheck> protect, List<Operat
     }
 
     /** Delete or null rows reached through {@code paths}; the root table's own operation has no path. */
-    public sealed interface Operation permits Delete, SetNull {
+    public sealed interface Operation permits Delete, SetNull, Reassign {
         String table();
 
         List<JoinPath> paths();
@@ -59,6 +59,22 @@ public record DeletePlan(RootTable root, List<ProtectCheck> protect, List<Operat
         }
     }
 
+    /**
+     * Point {@code column} of the edge's rows that reference the accounts at {@code successor} (an account of the same
+     * kind that stays), keeping the rows: content, batches, created-by columns outlive their creator.
+     */
+    public record Reassign(ForeignKey edge, String successor) implements Operation {
+        @Override
+        public String table() {
+            return edge.table();
+        }
+
+        @Override
+        public List<JoinPath> paths() {
+            return List.of();
+        }
+    }
+
     /** Accounts with a row of {@code edge.table()} referencing their rows of the edge's target are retained. */
     public record ProtectCheck(ForeignKey edge, List<JoinPath> targetPaths) {
         public ProtectCheck {
@@ -68,6 +84,11 @@ public record DeletePlan(RootTable root, List<ProtectCheck> protect, List<Operat
         public String reason() {
             return "fk:" + edge.edge();
         }
+    }
+
+    /** The reassign operations: each edge whose rows go to the successor. */
+    public List<Reassign> reassigns() {
+        return operations.stream().filter(o -> o instanceof Reassign).map(o -> (Reassign) o).toList();
     }
 
     /** Every table this plan deletes from, in order. */

@@ -49,6 +49,15 @@ public final class DeletePlanner {
      */
     public static DeletePlan plan(RootTable root, List<ForeignKey> foreignKeys, Map<String, EdgeRule> rules,
                                   EdgeRule defaultRule) {
+        return plan(root, foreignKeys, rules, defaultRule, null);
+    }
+
+    /**
+     * ... with {@code successor}: the account of this kind that {@code reassign} edges point their rows at (null: none;
+     * then a reassign edge this kind's deletion reaches is a problem).
+     */
+    public static DeletePlan plan(RootTable root, List<ForeignKey> foreignKeys, Map<String, EdgeRule> rules,
+                                  EdgeRule defaultRule, String successor) {
         List<String> problems = new ArrayList<>();
         Map<String, List<ForeignKey>> incoming = new TreeMap<>();
         Set<String> edges = new TreeSet<>();
@@ -64,6 +73,16 @@ public final class DeletePlanner {
         }
 
         Walk walk = walk(root, incoming, rules, defaultRule, problems);
+        for (ForeignKey fk : walk.reassigns()) {
+            if (!fk.refTable().equals(root.table()) || !fk.refColumns().equals(List.of(root.idColumn()))) {
+                problems.add("reassign on " + fk.edge() + ", but it references " + fk.refTable() + " " + fk.refColumns()
+                        + ": only an edge to the account's own row (" + root.table() + "." + root.idColumn() + ") can"
+                        + " be reassigned to a successor account");
+            } else if (successor == null || successor.isBlank()) {
+                problems.add("reassign on " + fk.edge() + ", but " + root.kind() + " accounts have no successor: set"
+                        + " purge.edges.successor." + root.kind());
+            }
+        }
         Set<String> unruled = walk.unruled();
         Map<String, List<ForeignKey>> deleteEdgesFrom = walk.deleteEdgesFrom();
         List<ForeignKey> setNulls = walk.setNulls();
@@ -90,12 +109,12 @@ public final class DeletePlanner {
             throw new PlanException(root.kind(), problems);
         }
 
-        return assemble(root, order(root, deleted, deleteEdgesFrom, setNulls), paths, walk);
+        return assemble(root, order(root, deleted, deleteEdgesFrom, setNulls), paths, walk, successor);
     }
 
     /** The tables an account's rows can be in, found from the root along the foreign keys, and each edge's rule. */
     private record Walk(Set<String> reached, Map<String, List<ForeignKey>> deleteEdgesFrom, List<ForeignKey> setNulls,
-                        List<ForeignKey> protects, Set<String> unruled) {
+                        List<ForeignKey> protects, List<ForeignKey> reassigns, Set<String> unruled) {
     }
 
     /**
@@ -109,6 +128,7 @@ public final class DeletePlanner {
         Map<String, List<ForeignKey>> deleteEdgesFrom = new HashMap<>();
         List<ForeignKey> setNulls = new ArrayList<>();
         List<ForeignKey> protects = new ArrayList<>();
+        List<ForeignKey> reassigns = new ArrayList<>();
         Deque<String> queue = new ArrayDeque<>(List.of(root.table()));
         reached.add(root.table());
         while (!queue.isEmpty()) {
@@ -126,6 +146,9 @@ public final class DeletePlanner {
                 } else if (rule == EdgeRule.PROTECT) {
                     protects.add(fk);
                     continue;
+                } else if (rule == EdgeRule.REASSIGN) {
+                    reassigns.add(fk);
+                    continue;
                 } else {
                     deleteEdgesFrom.computeIfAbsent(fk.table(), t -> new ArrayList<>()).add(fk);
                 }
@@ -134,18 +157,22 @@ public final class DeletePlanner {
                 }
             }
         }
-        return new Walk(reached, deleteEdgesFrom, setNulls, protects, unruled);
+        return new Walk(reached, deleteEdgesFrom, setNulls, protects, reassigns, unruled);
     }
 
     /** The plan: per table in order its set-nulls then its delete, the protect checks, and the unindexed edges. */
     private static DeletePlan assemble(RootTable root, List<String> order, Map<String, List<JoinPath>> paths,
-                                       Walk walk) {
+                                       Walk walk, String successor) {
         List<ForeignKey> setNulls = walk.setNulls();
         List<ForeignKey> protects = walk.protects();
         List<DeletePlan.Operation> operations = new ArrayList<>();
         for (String table : order) {
             setNulls.stream().filter(fk -> fk.refTable().equals(table)).sorted(Comparator.comparing(ForeignKey::edge))
                     .forEach(fk -> operations.add(new DeletePlan.SetNull(fk, paths.get(table))));
+            if (table.equals(root.table())) { // reassign edges reference the root: they go just before it
+                walk.reassigns().stream().sorted(Comparator.comparing(ForeignKey::edge))
+                        .forEach(fk -> operations.add(new DeletePlan.Reassign(fk, successor)));
+            }
             operations.add(new DeletePlan.Delete(table, paths.get(table)));
         }
         List<DeletePlan.ProtectCheck> checks = protects.stream().sorted(Comparator.comparing(ForeignKey::edge))
@@ -154,6 +181,7 @@ public final class DeletePlanner {
         List<String> warnings = new ArrayList<>();
         List<ForeignKey> used = new ArrayList<>(setNulls);
         used.addAll(protects);
+        used.addAll(walk.reassigns());
         walk.deleteEdgesFrom().values().forEach(used::addAll);
         used.stream().filter(fk -> !fk.indexed()).map(ForeignKey::edge).distinct().sorted().forEach(edge ->
                 warnings.add("foreign key " + edge + " has no index: every chunk scans its table"));

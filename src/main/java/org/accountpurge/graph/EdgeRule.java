@@ -7,7 +7,9 @@ public enum EdgeRule {
     /** Null the referencing column and keep the row. */
     SET_NULL,
     /** An account with such a row is retained; the edge is the reason. */
-    PROTECT;
+    PROTECT,
+    /** Point the referencing column at the kind's successor account and keep the row (an edge to the root only). */
+    REASSIGN;
 
     /** The rule as it is written in the configuration: {@code delete}, {@code set-null}, {@code protect}. */
     public String configName() {
@@ -19,7 +21,9 @@ public enum EdgeRule {
             case "delete" -> DELETE;
             case "set-null" -> SET_NULL;
             case "protect" -> PROTECT;
-            default -> throw new IllegalArgumentException("unknown rule '" + text + "' (expected delete, set-null or protect)");
+            case "reassign" -> REASSIGN;
+            default -> throw new IllegalArgumentException("unknown rule '" + text + "' (expected delete, set-null,"
+                    + " protect or reassign)");
         };
     }
 }

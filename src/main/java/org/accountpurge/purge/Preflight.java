@@ -94,6 +94,14 @@ public class Preflight implements Tasklet {
                 PostgresAccounts accounts = stores.postgres(kind);
                 describe(kind, accounts.plan().plan());
                 plans.add(accounts.plan().plan());
+                for (String successor : accounts.plan().plan().reassigns().stream()
+                        .map(DeletePlan.Reassign::successor).distinct().toList()) {
+                    if (accounts.existing(List.of(successor)).isEmpty()) {
+                        problems.add("purge.edges.successor." + kind + ": the database has no " + kind + " account "
+                                + successor + " (the successor is a row of " + accounts.plan().plan().root().table()
+                                + " kept for it; create it first)");
+                    }
+                }
                 accounts.protectedAccounts(List.of());
                 for (PurgeProperties.RetentionRule rule : config.retentionFor(kind)) {
                     if (rule.sql() != null) {
@@ -242,6 +250,10 @@ public class Preflight implements Tasklet {
                 plan.operations().stream().filter(o -> o instanceof DeletePlan.SetNull)
                         .map(o -> ((DeletePlan.SetNull) o).edge().edge()).toList(),
                 plan.protect().stream().map(p -> p.edge().edge()).toList());
+        if (!plan.reassigns().isEmpty()) {
+            info("Delete plan for {} accounts: reassign {} to successor account {}", kind,
+                    plan.reassigns().stream().map(r -> r.edge().edge()).toList(), plan.reassigns().get(0).successor());
+        }
         plan.warnings().forEach(w -> warn("Delete plan for {} accounts: {}", kind, w));
     }
 

@@ -46,7 +46,8 @@ public final class TenantStores {
     public static KindSchema schema(PurgeProperties config, AccountKind kind) {
         PurgeProperties.Root root = config.roots().of(kind);
         return new KindSchema(kind, config.postgres().schema(), root == null ? null : root.table(),
-                root == null ? null : root.idColumn(), config.edges().rules(), config.edges().defaultEdgeRule());
+                root == null ? null : root.idColumn(), config.edges().rules(), config.edges().defaultEdgeRule(),
+                config.edges().successor().of(kind));
     }
 
     public List<AccountKind> kinds() {

@@ -67,6 +67,47 @@ class DeletePlannerTest {
     }
 
     @Test
+    void aReassignEdgeMovesItsRowsToTheSuccessorJustBeforeTheRootIsDeleted() {
+        // given content whose creator is reassigned to a successor account instead of protecting the creator
+        Map<String, EdgeRule> rules = rules();
+        rules.put("content.created_by", EdgeRule.REASSIGN);
+
+        // when the plan is made with a successor
+        DeletePlan plan = DeletePlanner.plan(USERS, schema, rules, null, "ghost-1");
+
+        // then nothing protects a creator, the content rows go to the successor right before the users row goes, and
+        // the edge counts as used
+        assertThat(plan.protect()).isEmpty();
+        assertThat(plan.reassigns()).singleElement().satisfies(r -> {
+            assertThat(r.edge().edge()).isEqualTo("content.created_by");
+            assertThat(r.successor()).isEqualTo("ghost-1");
+        });
+        List<DeletePlan.Operation> ops = plan.operations();
+        assertThat(ops.get(ops.size() - 1)).isEqualTo(new DeletePlan.Delete("users", List.of()));
+        assertThat(ops.get(ops.size() - 2)).isInstanceOf(DeletePlan.Reassign.class);
+        assertThat(plan.deletedTables()).doesNotContain("content");
+        assertThat(DeletePlanner.unusedRules(rules, List.of(plan))).isEmpty();
+    }
+
+    @Test
+    void aReassignEdgeNeedsASuccessorAndAnEdgeToTheAccountsOwnRow() {
+        // given a reassign rule on content, and one on an edge to notes (not to the account's own row)
+        Map<String, EdgeRule> rules = rules();
+        rules.put("content.created_by", EdgeRule.REASSIGN);
+        rules.put("attachment.note_id", EdgeRule.REASSIGN);
+
+        // then without a successor both are refused, each saying why; with one, the edge to notes still is
+        assertThatThrownBy(() -> DeletePlanner.plan(USERS, schema, rules, null))
+                .isInstanceOf(PlanException.class)
+                .hasMessageContaining("reassign on content.created_by, but user accounts have no successor: set"
+                        + " purge.edges.successor.user")
+                .hasMessageContaining("reassign on attachment.note_id, but it references notes [id]: only an edge to"
+                        + " the account's own row (users.id) can be reassigned to a successor account");
+        assertThatThrownBy(() -> DeletePlanner.plan(USERS, schema, rules, null, "ghost-1"))
+                .hasMessageContaining("attachment.note_id").hasMessageNotContaining("content.created_by");
+    }
+
+    @Test
     void ordersReferencingRowsBeforeWhatTheyReferenceAndTheRootLast() {
         DeletePlan plan = DeletePlanner.plan(USERS, schema, rules(), null);
 

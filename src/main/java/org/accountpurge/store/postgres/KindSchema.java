@@ -10,9 +10,10 @@ import org.accountpurge.graph.EdgeRule;
  * edge ({@code purge.edges}).
  *
  * @param defaultEdgeRule the rule of an edge none names; null: such an edge is a configuration error
+ * @param successor       the account of this kind that {@code reassign} edges point their rows at; null: none
  */
 public record KindSchema(AccountKind kind, String schema, String table, String idColumn,
-                         Map<String, EdgeRule> edgeRules, EdgeRule defaultEdgeRule) {
+                         Map<String, EdgeRule> edgeRules, EdgeRule defaultEdgeRule, String successor) {
 
     public KindSchema {
         edgeRules = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(edgeRules));

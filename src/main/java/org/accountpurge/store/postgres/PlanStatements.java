@@ -3,6 +3,7 @@ package org.accountpurge.store.postgres;
 import java.util.ArrayList;
 import java.util.List;
 import org.accountpurge.graph.DeletePlan;
+import org.accountpurge.store.TargetOutcome;
 import org.accountpurge.graph.ForeignKey;
 import org.accountpurge.graph.JoinPath;
 import org.accountpurge.graph.RootTable;
@@ -17,16 +18,20 @@ final class PlanStatements {
      * A statement, the step-log target it acts on, whether it deletes or nulls, and the query counting per account the
      * rows it would still act on (what {@code verify} reports as left).
      */
-    record Statement(String target, boolean delete, String sql, String residueSql) {
+    record Statement(String target, TargetOutcome.Action action, String sql, String residueSql) {
     }
 
     /** A protect check: accounts it returns are retained with {@code reason}. */
     record Check(String reason, String sql) {
     }
 
+    /** The retention reason of the account that reassigned rows go to: it is never purged. */
+    static final String SUCCESSOR = "successor";
+
     private final String schema;
     private final RootTable root;
     private final String accounts;
+    private final String idCast;
     private final java.util.Map<String, String> otherSchemaTables;
 
     /**
@@ -38,7 +43,8 @@ final class PlanStatements {
         this.schema = schema;
         this.otherSchemaTables = otherSchemaTables;
         this.root = root;
-        this.accounts = "unnest(CAST(? AS text[])::" + ForeignKeyCatalog.castType(idType) + "[]) AS acc(account_id)";
+        this.idCast = ForeignKeyCatalog.castType(idType);
+        this.accounts = "unnest(CAST(? AS text[])::" + idCast + "[]) AS acc(account_id)";
     }
 
     List<Statement> statements(DeletePlan plan) {
@@ -47,7 +53,7 @@ final class PlanStatements {
             if (op instanceof DeletePlan.Delete d) {
                 for (List<ForeignKey> hops : hopsOrRoot(d.paths(), List.of())) {
                     Chain chain = chain(hops);
-                    result.add(new Statement(d.table(), true, "WITH d AS (DELETE FROM " + table(d.table()) + " a0 USING "
+                    result.add(new Statement(d.table(), TargetOutcome.Action.DELETED, "WITH d AS (DELETE FROM " + table(d.table()) + " a0 USING "
                             + chain.from() + " WHERE " + chain.where() + " RETURNING acc.account_id) "
                             + "SELECT account_id::text, count(*) FROM d GROUP BY account_id",
                             residue(d.table(), chain)));
@@ -56,15 +62,30 @@ final class PlanStatements {
                 String set = String.join(", ", s.edge().columns().stream().map(c -> quote(c) + " = NULL").toList());
                 for (List<ForeignKey> hops : hopsOrRoot(s.targetPaths(), List.of(s.edge()))) {
                     Chain chain = chain(hops);
-                    result.add(new Statement(s.edge().edge(), false, "WITH u AS (UPDATE " + table(s.edge().table())
+                    result.add(new Statement(s.edge().edge(), TargetOutcome.Action.NULLED, "WITH u AS (UPDATE "
+                            + table(s.edge().table())
                             + " a0 SET " + set + " FROM " + chain.from() + " WHERE " + chain.where()
                             + " RETURNING acc.account_id) SELECT account_id::text, count(*) FROM u GROUP BY account_id",
                             residue(s.edge().table(), chain)));
                 }
+            } else if (op instanceof DeletePlan.Reassign r) {
+                Chain chain = chain(List.of(r.edge()));
+                result.add(new Statement(r.edge().edge(), TargetOutcome.Action.REASSIGNED, "WITH u AS (UPDATE "
+                        + table(r.table()) + " a0 SET " + quote(r.edge().columns().get(0)) + " = "
+                        + literal(r.successor())
+                        + " FROM " + chain.from() + " WHERE " + chain.where() + " RETURNING acc.account_id)"
+                        + " SELECT account_id::text, count(*) FROM u GROUP BY account_id",
+                        residue(r.table(), chain)));
             }
         }
         return result;
     }
+
+    /** An account id as an SQL literal of the root id's type (the configuration's successor id, quoted). */
+    String literal(String id) {
+        return "CAST('" + id.replace("'", "''") + "' AS " + idCast + ")";
+    }
+
 
     private String residue(String table, Chain chain) {
         return "SELECT acc.account_id::text, count(*) FROM " + table(table) + " a0, " + chain.from() + " WHERE "
@@ -73,6 +94,9 @@ final class PlanStatements {
 
     List<Check> checks(DeletePlan plan) {
         List<Check> result = new ArrayList<>();
+        plan.reassigns().stream().map(DeletePlan.Reassign::successor).distinct().forEach(successor -> result.add(
+                new Check(SUCCESSOR, "SELECT acc.account_id::text FROM " + accounts + " WHERE acc.account_id = "
+                        + literal(successor))));
         for (DeletePlan.ProtectCheck check : plan.protect()) {
             for (List<ForeignKey> hops : hopsOrRoot(check.targetPaths(), List.of(check.edge()))) {
                 Chain chain = chain(hops);

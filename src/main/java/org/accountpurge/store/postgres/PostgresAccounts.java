@@ -135,7 +135,11 @@ public final class PostgresAccounts implements AccountStore {
         StoreOutcomes outcomes = StoreOutcomes.none();
         for (PlanStatements.Statement statement : statements) {
             outcomes.put(statement.target(), perAccount(statement.sql(), ids,
-                    n -> statement.delete() ? TargetOutcome.deleted(n) : TargetOutcome.nulled(n)));
+                    n -> switch (statement.action()) {
+                        case DELETED -> TargetOutcome.deleted(n);
+                        case REASSIGNED -> TargetOutcome.reassigned(n);
+                        default -> TargetOutcome.nulled(n);
+                    }));
         }
         return outcomes;
     }

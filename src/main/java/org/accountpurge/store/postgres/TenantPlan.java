@@ -30,7 +30,7 @@ public record TenantPlan(String schema, DeletePlan plan, String idType, Map<Stri
         }
         ForeignKeyCatalog.Keys foreignKeys = ForeignKeyCatalog.foreignKeys(jdbc, schema);
         DeletePlan plan = DeletePlanner.plan(new RootTable(kind.kind().code(), kind.table(), kind.idColumn()),
-                foreignKeys.keys(), kind.edgeRules(), kind.defaultEdgeRule());
+                foreignKeys.keys(), kind.edgeRules(), kind.defaultEdgeRule(), kind.successor());
         return new TenantPlan(schema, plan, idType, foreignKeys.otherSchemaTables());
     }
 

@@ -1,0 +1,161 @@
+package org.accountpurge.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.accountpurge.support.ProxiedStack;
+import org.accountpurge.support.RealStack;
+import org.accountpurge.support.RealStackExtension;
+import org.accountpurge.support.SeededTenant;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Leaving without taking the content along (issue 26, first part): content and course batches whose creator is
+ * purged are reassigned to the tenant's successor account ({@code purge.edges.reassign}, {@code successor}) instead
+ * of keeping the creator for ever. On the real stack, through the command line.
+ */
+@RealStack(seeding = RealStack.Seeding.EACH_TEST, seed = 29)
+@ExtendWith(OutputCaptureExtension.class)
+class ReassignTest {
+
+    static ProxiedStack proxied;
+    static JdbcTemplate jdbc;
+
+    @TempDir
+    Path dir;
+    SeededTenant seeded;
+
+    @BeforeAll
+    static void stack(ProxiedStack stack) {
+        proxied = stack;
+        jdbc = stack.jdbc();
+    }
+
+    @org.junit.jupiter.api.BeforeEach
+    void tenant(SeededTenant tenant) {
+        seeded = tenant;
+    }
+
+    @Test
+    void theCreatorsArePurgedAndTheirContentAndBatchesGoToTheSuccessor(CapturedOutput output) throws Exception {
+        // given content and batch creators nothing else retains, a successor account (a platform admin, who stays),
+        // and how many content rows and batches each creator has
+        List<String> creators = creators();
+        String successor = seeded.manifest().userIds().get("platformAdmins").get(0);
+        long content = count("SELECT count(*) FROM content WHERE created_by::text = ANY(?)", creators);
+        long batches = count("SELECT count(*) FROM course_batch WHERE created_by::text = ANY(?)", creators);
+        long successorsBefore = count("SELECT count(*) FROM content WHERE created_by::text = ANY(?)", List.of(successor));
+        assertThat(content + batches).isPositive();
+        Path config = reassigning(successor);
+        StringBuilder csv = new StringBuilder("account_id,kind\n");
+        creators.forEach(id -> csv.append(id).append(",user\n"));
+        csv.append(successor).append(",user\n");
+        Path input = Files.writeString(dir.resolve("creators.csv"), csv.toString());
+
+        // when they are purged
+        assertThat(cli("purge", "--config", config.toString(), "--input", input.toString(), "--reason", "OPS-26"))
+                .as(output.getAll()).isZero();
+
+        // then the creators are gone, their content and batches are kept and now the successor's, and the successor,
+        // who was listed too, is retained as the successor
+        long run = count("SELECT max(run_id) FROM purge.candidate", null);
+        assertThat(count("SELECT count(*) FROM users WHERE id::text = ANY(?)", creators)).isZero();
+        assertThat(count("SELECT count(*) FROM content WHERE created_by::text = ANY(?)", creators)).isZero();
+        assertThat(count("SELECT count(*) FROM course_batch WHERE created_by::text = ANY(?)", creators)).isZero();
+        assertThat(count("SELECT count(*) FROM content WHERE created_by::text = ANY(?)", List.of(successor)))
+                .isEqualTo(successorsBefore + content);
+        assertThat(jdbc.queryForList("SELECT state || ' ' || coalesce((SELECT string_agg(reason, ',') FROM"
+                + " purge.retention r WHERE r.run_id = c.run_id AND r.account_id = c.account_id), '') FROM"
+                + " purge.candidate c WHERE run_id = ? AND account_id = ?", String.class, run, successor))
+                .containsExactly("RETAINED successor");
+        assertThat(count("SELECT count(*) FROM purge.candidate WHERE run_id = " + run + " AND state = 'PURGED'", null))
+                .isEqualTo(creators.size());
+
+        // and the step log and the summary say how many rows were reassigned, per edge
+        assertThat(count("SELECT coalesce(sum(count), 0) FROM purge.step_log WHERE run_id = " + run + " AND target ="
+                + " 'content.created_by' AND action = 'REASSIGNED'", null)).isEqualTo(content);
+        assertThat(count("SELECT coalesce(sum(count), 0) FROM purge.step_log WHERE run_id = " + run + " AND target ="
+                + " 'course_batch.created_by' AND action = 'REASSIGNED'", null)).isEqualTo(batches);
+        assertThat(output.getAll()).containsPattern("postgres content.created_by: \\{(absent=\\d+, )?reassigned="
+                        + content + "}")
+                .contains("reassign [content.created_by, course_batch.created_by] to successor account " + successor);
+
+        // and the verification finds nothing left, and purging the same list again reassigns nothing more
+        long execution = count("SELECT max(job_execution_id) FROM purge.batch_job_execution", null);
+        assertThat(cli("verify", "--config", config.toString(), "--execution", String.valueOf(execution))).isZero();
+        assertThat(cli("purge", "--config", config.toString(), "--input", input.toString(), "--reason", "OPS-26",
+                "--new-run")).isZero();
+        long again = count("SELECT max(run_id) FROM purge.candidate", null);
+        assertThat(count("SELECT count(*) FROM purge.step_log WHERE run_id = " + again + " AND action = 'REASSIGNED'",
+                null)).isZero();
+        assertThat(count("SELECT count(*) FROM content WHERE created_by::text = ANY(?)", List.of(successor)))
+                .isEqualTo(successorsBefore + content);
+    }
+
+    @Test
+    void aSuccessorTheDatabaseDoesNotHaveStopsThePurgeBeforeAnythingRuns(CapturedOutput output) throws Exception {
+        // given a successor id no user row has
+        String nobody = UUID.randomUUID().toString();
+        Path input = Files.writeString(dir.resolve("one.csv"), "account_id,kind\n" + creators().get(0) + ",user\n");
+        long users = count("SELECT count(*) FROM users", null);
+
+        // when a purge starts, then nothing is started and the successor is named
+        assertThat(cli("purge", "--config", reassigning(nobody).toString(), "--input", input.toString(), "--reason",
+                "OPS-26")).isEqualTo(2);
+        assertThat(output.getAll()).contains("purge.edges.successor.user: the database has no user account " + nobody);
+        assertThat(count("SELECT count(*) FROM users", null)).isEqualTo(users);
+
+        // and a reassign rule without any successor is a configuration error
+        Path none = Files.writeString(dir.resolve("none.yml"), Files.readString(reassigning(nobody))
+                .replace("    successor: { user: \"" + nobody + "\" }\n", ""));
+        assertThat(cli("purge", "--config", none.toString(), "--input", input.toString(), "--reason", "OPS-26"))
+                .isEqualTo(2);
+        assertThat(output.getAll()).contains("reassign needs purge.edges.successor");
+    }
+
+    /** Content and batch creators no other rule retains (not mentors, admins, staff or group owners). */
+    List<String> creators() {
+        List<String> ids = new ArrayList<>(seeded.manifest().userIds().get("contentCreators"));
+        ids.addAll(seeded.manifest().userIds().get("batchCreators"));
+        for (String kind : List.of("mentors", "orgAdmins", "platformAdmins", "supportStaff", "groupOwners")) {
+            ids.removeAll(seeded.manifest().userIds().get(kind));
+        }
+        seeded.tenant().tables().get("group_member").rows().stream().filter(m -> !"member".equals(m[2]))
+                .forEach(m -> ids.remove(m[1].toString()));
+        return ids.stream().distinct().limit(6).toList();
+    }
+
+    /** The reference configuration with content and batch creators reassigned to {@code successor}. */
+    Path reassigning(String successor) throws Exception {
+        String yaml = Files.readString(Path.of("jobs-config/reference-tenant.yml"))
+                .replace("chunk-size: 100", "chunk-size: 10")
+                .replace("report-directory: target/purge-reports", "report-directory: target/purge-reports-test")
+                .replace("      - content.created_by             # content creators\n", "")
+                .replace("      - course_batch.created_by        # batch creators\n", "")
+                .replace("    protect:\n", "    reassign:\n      - content.created_by\n      - course_batch.created_by\n"
+                        + "    successor: { user: \"" + successor + "\" }\n    protect:\n");
+        assertThat(yaml).contains("reassign:").doesNotContain("- content.created_by             # content creators");
+        return Files.writeString(dir.resolve("reassign-" + UUID.randomUUID().toString().substring(0, 8) + ".yml"),
+                yaml);
+    }
+
+    int cli(String... argv) {
+        return Main.execute(argv, proxied.properties(RealStackExtension.SECRET));
+    }
+
+    static long count(String sql, List<String> ids) {
+        Long n = ids == null ? jdbc.queryForObject(sql, Long.class)
+                : jdbc.queryForObject(sql, Long.class, (Object) ids.toArray(String[]::new));
+        return n == null ? 0 : n;
+    }
+}
