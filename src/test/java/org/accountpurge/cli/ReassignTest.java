@@ -77,7 +77,7 @@ class ReassignTest {
         assertThat(jdbc.queryForList("SELECT state || ' ' || coalesce((SELECT string_agg(reason, ',') FROM"
                 + " purge.retention r WHERE r.run_id = c.run_id AND r.account_id = c.account_id), '') FROM"
                 + " purge.candidate c WHERE run_id = ? AND account_id = ?", String.class, run, successor))
-                .containsExactly("RETAINED successor");
+                .singleElement().asString().startsWith("RETAINED ").contains("successor"); // (a platform admin too)
         assertThat(count("SELECT count(*) FROM purge.candidate WHERE run_id = " + run + " AND state = 'PURGED'", null))
                 .isEqualTo(creators.size());
 
