@@ -61,7 +61,7 @@ public record RunSummary(long runId, long jobExecutionId, String status, boolean
         // (or nulled) in any execution, otherwise the latest attempt — a restart that finds a document already
         // gone does not count it again
         Map<String, Map<String, Map<String, Long>>> stores = new TreeMap<>();
-        String done = "('DELETED', 'NULLED', 'REASSIGNED')"; // what counts rows, and beats a later ABSENT
+        String done = "('DELETED', 'NULLED', 'REASSIGNED', 'PROMOTED')"; // counts rows (groups), beats a later ABSENT
         jdbc.query("WITH per_account AS (SELECT store, target, account_id, CASE WHEN bool_or(action IN " + done
                 + ") THEN (array_agg(action ORDER BY action IN " + done + " DESC, id DESC))[1]"
                 + " ELSE (array_agg(action ORDER BY id DESC))[1] END AS action, coalesce(sum(count) FILTER (WHERE"

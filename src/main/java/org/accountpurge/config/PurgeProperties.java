@@ -22,6 +22,8 @@ import org.springframework.validation.annotation.Validated;
  * Validated at start: a wrong or unknown key stops the application with the file, the key and the problem.
  *
  * @param retention why an account must stay: named rules (SQL, a Keycloak role or group), each recorded as the reason
+ * @param promotions who takes over a group whose last admin leaves (the last-admin guard); to keep such an account
+ *                   instead, name a retention rule
  */
 @Validated
 @ConfigurationProperties(prefix = "purge", ignoreUnknownFields = false)
@@ -30,6 +32,7 @@ public record PurgeProperties(
         @Valid @NotNull Roots roots,
         @Valid @NotNull @NestedConfigurationProperty EdgesSection edges,
         @NotNull @DefaultValue List<@Valid RetentionRule> retention,
+        @NotNull @DefaultValue List<@Valid Promotion> promotions,
         @Valid @NotNull @DefaultValue Input input,
         @Valid @NestedConfigurationProperty SelectionSection selection,
         @Valid @NotNull @DefaultValue Guard guard,
@@ -212,6 +215,34 @@ public record PurgeProperties(
         }
     }
 
+    /**
+     * The last-admin guard: a group whose last admin leaves is handed to another member, in the chunk's transaction,
+     * before the account's rows go. A group nobody can take over refuses the account (FAILED
+     * {@code no_member_to_promote}, nothing of it removed).
+     *
+     * @param name       the step log's target of the promotions
+     * @param appliesTo  the kind of the leaving accounts
+     * @param groupsSql  one statement selecting (account id, group id) for the accounts of {@code :ids} that are a
+     *                   group's last admin, with no admin left outside {@code :ids}
+     * @param promoteSql one statement run per such group, with {@code :group_id} (text) and {@code :ids}, that makes
+     *                   another member its admin and returns that member's id (e.g. {@code UPDATE ... RETURNING})
+     */
+    public record Promotion(@NotBlank @Pattern(regexp = "[a-z0-9][a-z0-9-]{0,62}") String name,
+                            @NotNull AccountKind appliesTo, @NotBlank String groupsSql, @NotBlank String promoteSql) {
+
+        @AssertTrue(message = "groups-sql and promote-sql must each be exactly one statement")
+        public boolean isOneStatementEach() {
+            return groupsSql == null || promoteSql == null || SqlText.singleStatement(groupsSql) != null
+                    && SqlText.singleStatement(promoteSql) != null;
+        }
+
+        @AssertTrue(message = "groups-sql must use :ids, and promote-sql :group_id")
+        public boolean isUsingItsParameters() {
+            return groupsSql == null || promoteSql == null || groupsSql.contains(":ids")
+                    && promoteSql.contains(":group_id");
+        }
+    }
+
     public List<RetentionRule> retentionFor(AccountKind kind) {
         return retention.stream().filter(r -> r.appliesTo() == kind).toList();
     }
@@ -221,9 +252,10 @@ public record PurgeProperties(
         return roots.kinds();
     }
 
-    @AssertTrue(message = "retention rules and indexes may only apply to a kind named under purge.roots")
+    @AssertTrue(message = "retention rules, promotions and indexes may only apply to a kind named under purge.roots")
     public boolean isEveryKindConfigured() {
         return roots == null || retention.stream().allMatch(r -> r.appliesTo() == null || roots.of(r.appliesTo()) != null)
+                && promotions.stream().allMatch(p -> p.appliesTo() == null || roots.of(p.appliesTo()) != null)
                 && (elasticsearch == null || elasticsearch.indexes() == null
                 || elasticsearch.indexes().stream().allMatch(i -> i.appliesTo() == null || roots.of(i.appliesTo()) != null));
     }

@@ -103,6 +103,7 @@ public class Preflight implements Tasklet {
                     }
                 }
                 accounts.protectedAccounts(List.of());
+                problems.addAll(accounts.promotionProblems());
                 for (PurgeProperties.RetentionRule rule : config.retentionFor(kind)) {
                     if (rule.sql() != null) {
                         try {

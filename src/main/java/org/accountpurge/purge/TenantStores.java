@@ -47,7 +47,10 @@ public final class TenantStores {
         PurgeProperties.Root root = config.roots().of(kind);
         return new KindSchema(kind, config.postgres().schema(), root == null ? null : root.table(),
                 root == null ? null : root.idColumn(), config.edges().rules(), config.edges().defaultEdgeRule(),
-                config.edges().successor().of(kind));
+                config.edges().successor().of(kind), config.promotions().stream()
+                .filter(p -> p.appliesTo() == kind)
+                .map(p -> new org.accountpurge.store.postgres.PromotionRule(p.name(), p.groupsSql(), p.promoteSql()))
+                .toList());
     }
 
     public List<AccountKind> kinds() {

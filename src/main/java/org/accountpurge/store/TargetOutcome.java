@@ -14,7 +14,7 @@ package org.accountpurge.store;
 public record TargetOutcome(Action action, long count, String errorClass, TargetOutcome alongside) {
 
     /** PRESENT is what a verification finds still there; the others are what a call did. */
-    public enum Action { DELETED, NULLED, REASSIGNED, DISABLED, ABSENT, FAILED, PRESENT }
+    public enum Action { DELETED, NULLED, REASSIGNED, PROMOTED, DISABLED, ABSENT, FAILED, PRESENT }
 
     public static TargetOutcome deleted(long count) {
         return count == 0 ? absent() : new TargetOutcome(Action.DELETED, count, null, null);
@@ -27,6 +27,11 @@ public record TargetOutcome(Action action, long count, String errorClass, Target
     /** Rows kept, their column pointed at the kind's successor account. */
     public static TargetOutcome reassigned(long count) {
         return new TargetOutcome(Action.REASSIGNED, count, null, null);
+    }
+
+    /** Groups the account was the last admin of, each handed to another member. */
+    public static TargetOutcome promoted(long groups) {
+        return new TargetOutcome(Action.PROMOTED, groups, null, null);
     }
 
     public static TargetOutcome disabled() {

@@ -11,12 +11,15 @@ import org.accountpurge.graph.EdgeRule;
  *
  * @param defaultEdgeRule the rule of an edge none names; null: such an edge is a configuration error
  * @param successor       the account of this kind that {@code reassign} edges point their rows at; null: none
+ * @param promotions      who takes over a group an account of this kind is the last admin of
  */
 public record KindSchema(AccountKind kind, String schema, String table, String idColumn,
-                         Map<String, EdgeRule> edgeRules, EdgeRule defaultEdgeRule, String successor) {
+                         Map<String, EdgeRule> edgeRules, EdgeRule defaultEdgeRule, String successor,
+                         java.util.List<PromotionRule> promotions) {
 
     public KindSchema {
         edgeRules = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(edgeRules));
+        promotions = java.util.List.copyOf(promotions);
     }
 
     /** Whether the tenant has accounts of this kind. */

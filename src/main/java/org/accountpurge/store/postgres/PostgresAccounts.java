@@ -31,6 +31,7 @@ public final class PostgresAccounts implements AccountStore {
     private final TenantPlan plan;
     private final List<PlanStatements.Statement> statements;
     private final List<PlanStatements.Check> checks;
+    private final Promotions promotions;
 
     /** @param readOnly where protect checks and retention rules run (never on the chunk's connection) */
     public PostgresAccounts(DataSource dataSource, ReadOnlyQueries readOnly, TenantPlan plan) {
@@ -41,6 +42,12 @@ public final class PostgresAccounts implements AccountStore {
                 plan.otherSchemaTables());
         this.statements = sql.statements(plan.plan());
         this.checks = sql.checks(plan.plan());
+        this.promotions = new Promotions(jdbc, plan.promotions(), plan.idType());
+    }
+
+    /** Why the configured promotions cannot run (the preflight's words); empty when they can. */
+    public List<String> promotionProblems() {
+        return promotions.problems(readOnly);
     }
 
     @Override
@@ -132,7 +139,7 @@ public final class PostgresAccounts implements AccountStore {
      */
     @Override
     public StoreOutcomes remove(List<String> ids) {
-        StoreOutcomes outcomes = StoreOutcomes.none();
+        StoreOutcomes outcomes = promotions.promote(ids); // while the leaving admins' memberships are still there
         for (PlanStatements.Statement statement : statements) {
             outcomes.put(statement.target(), perAccount(statement.sql(), ids,
                     n -> switch (statement.action()) {
@@ -147,7 +154,7 @@ public final class PostgresAccounts implements AccountStore {
     /** Rows the plan would still delete or null, per target and account (committed data). */
     @Override
     public StoreOutcomes verify(List<String> ids) {
-        StoreOutcomes outcomes = StoreOutcomes.none();
+        StoreOutcomes outcomes = promotions.residue(ids);
         for (PlanStatements.Statement statement : statements) {
             outcomes.put(statement.target(), perAccount(statement.residueSql(), ids, TargetOutcome::present));
         }

@@ -14,7 +14,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * edge rules, the SQL type of the root id column, and the SQL name of each table of another schema the plan may name
  * ({@code schema.table} in the plan).
  */
-public record TenantPlan(String schema, DeletePlan plan, String idType, Map<String, String> otherSchemaTables) {
+public record TenantPlan(String schema, DeletePlan plan, String idType, Map<String, String> otherSchemaTables,
+                         List<PromotionRule> promotions) {
+
+    public TenantPlan(String schema, DeletePlan plan, String idType, Map<String, String> otherSchemaTables) {
+        this(schema, plan, idType, otherSchemaTables, List.of());
+    }
 
     /** @throws PlanException when the root is missing, an edge has no rule, or the rules cannot be ordered */
     public static TenantPlan read(DataSource dataSource, KindSchema kind) {
@@ -31,7 +36,7 @@ public record TenantPlan(String schema, DeletePlan plan, String idType, Map<Stri
         ForeignKeyCatalog.Keys foreignKeys = ForeignKeyCatalog.foreignKeys(jdbc, schema);
         DeletePlan plan = DeletePlanner.plan(new RootTable(kind.kind().code(), kind.table(), kind.idColumn()),
                 foreignKeys.keys(), kind.edgeRules(), kind.defaultEdgeRule(), kind.successor());
-        return new TenantPlan(schema, plan, idType, foreignKeys.otherSchemaTables());
+        return new TenantPlan(schema, plan, idType, foreignKeys.otherSchemaTables(), kind.promotions());
     }
 
     /** The SQL type of a kind's root id column, or null when it does not exist. */
