@@ -62,7 +62,7 @@ class JobConfigurationValidationTest {
         String noOrgs = Files.readString(Path.of("jobs-config/reference-tenant.yml"))
                 .replace("    org: { table: organisation, id-column: id }\n", "");
         assertThatThrownBy(() -> start(noOrgs))
-                .hasMessageContaining("retention rules and indexes may only apply to a kind named under purge.roots");
+                .hasMessageContaining("retention rules, promotions and indexes may only apply to a kind named under purge.roots");
         String databaseMatch = Files.readString(Path.of("jobs-config/reference-tenant.yml"))
                 .replace("    user-match: id ", "    user-match: database ");
         assertThatThrownBy(() -> start(databaseMatch)).hasMessageContaining("user-match: database needs user-id-sql");
