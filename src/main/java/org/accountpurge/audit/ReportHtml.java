@@ -116,7 +116,8 @@ final class ReportHtml {
             html.append("</tr>\n");
         }));
         html.append("</table>\n<p>Deleted, nulled and reassigned count rows or documents, promoted the groups handed"
-                + " to another member; the other outcomes count accounts."
+                + " to another member, scrubbed the accounts' own rows kept and anonymised; the other outcomes count"
+                + " accounts."
                 + " Absent: nothing was there (already gone, or never had any). Absent_after_unanswered_attempt: gone"
                 + " when tried again after an attempt of this run whose answer never came (killed, timed out); that"
                 + " attempt may have removed it, or it was gone before.</p>\n");

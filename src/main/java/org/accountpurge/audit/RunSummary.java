@@ -61,7 +61,7 @@ public record RunSummary(long runId, long jobExecutionId, String status, boolean
         // (or nulled) in any execution, otherwise the latest attempt — a restart that finds a document already
         // gone does not count it again
         Map<String, Map<String, Map<String, Long>>> stores = new TreeMap<>();
-        String done = "('DELETED', 'NULLED', 'REASSIGNED', 'PROMOTED')"; // counts rows (groups), beats a later ABSENT
+        String done = "('DELETED', 'NULLED', 'REASSIGNED', 'PROMOTED', 'SCRUBBED')"; // counts rows (groups), beats a later ABSENT
         jdbc.query("WITH per_account AS (SELECT store, target, account_id, CASE WHEN bool_or(action IN " + done
                 + ") THEN (array_agg(action ORDER BY action IN " + done + " DESC, id DESC))[1]"
                 + " ELSE (array_agg(action ORDER BY id DESC))[1] END AS action, coalesce(sum(count) FILTER (WHERE"
@@ -95,7 +95,7 @@ public record RunSummary(long runId, long jobExecutionId, String status, boolean
         Map<String, Long> removedFrom = new TreeMap<>();
         jdbc.query("SELECT l.store, count(DISTINCT (c.kind, c.account_id)) FROM purge.candidate c JOIN purge.step_log l"
                 + " ON l.run_id = c.run_id AND l.kind = c.kind AND l.account_id = c.account_id AND l.action IN"
-                + " ('DELETED', 'NULLED', 'REASSIGNED', 'DISABLED') WHERE c.run_id = ? AND c.state = 'FAILED'"
+                + " " + org.accountpurge.store.TargetOutcome.CHANGED_SQL + " WHERE c.run_id = ? AND c.state = 'FAILED'"
                 + " GROUP BY 1", rs -> {
                     removedFrom.put(rs.getString(1), rs.getLong(2));
                 }, runId);

@@ -121,7 +121,7 @@ public class CandidateStore {
         Integer notFound = jdbc.query(con -> {
             PreparedStatement ps = con.prepareStatement("WITH done AS (UPDATE purge.candidate c SET state = CASE WHEN"
                     + " EXISTS (SELECT 1 FROM purge.step_log l WHERE l.run_id = c.run_id AND l.kind = c.kind AND"
-                    + " l.account_id = c.account_id AND l.action IN ('DELETED', 'NULLED', 'REASSIGNED', 'DISABLED'))"
+                    + " l.account_id = c.account_id AND l.action IN " + org.accountpurge.store.TargetOutcome.CHANGED_SQL + ")"
                     + " THEN '" + PURGED
                     + "' ELSE '" + NOT_FOUND + "' END WHERE c.run_id = ? AND c.kind = ? AND c.account_id = ANY(?)"
                     + " RETURNING state) SELECT count(*) FILTER (WHERE state = '" + NOT_FOUND + "') FROM done");

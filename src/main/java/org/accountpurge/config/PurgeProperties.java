@@ -24,6 +24,7 @@ import org.springframework.validation.annotation.Validated;
  * @param retention why an account must stay: named rules (SQL, a Keycloak role or group), each recorded as the reason
  * @param promotions who takes over a group whose last admin leaves (the last-admin guard); to keep such an account
  *                   instead, name a retention rule
+ * @param scrub      per kind, the columns of the account's own row to anonymise when the row is kept instead of deleted
  */
 @Validated
 @ConfigurationProperties(prefix = "purge", ignoreUnknownFields = false)
@@ -33,6 +34,7 @@ public record PurgeProperties(
         @Valid @NotNull @NestedConfigurationProperty EdgesSection edges,
         @NotNull @DefaultValue List<@Valid RetentionRule> retention,
         @NotNull @DefaultValue List<@Valid Promotion> promotions,
+        @Valid @NestedConfigurationProperty ScrubSection scrub,
         @Valid @NotNull @DefaultValue Input input,
         @Valid @NestedConfigurationProperty SelectionSection selection,
         @Valid @NotNull @DefaultValue Guard guard,
@@ -258,6 +260,12 @@ public record PurgeProperties(
                 && promotions.stream().allMatch(p -> p.appliesTo() == null || roots.of(p.appliesTo()) != null)
                 && (elasticsearch == null || elasticsearch.indexes() == null
                 || elasticsearch.indexes().stream().allMatch(i -> i.appliesTo() == null || roots.of(i.appliesTo()) != null));
+    }
+
+    @AssertTrue(message = "purge.scrub may only name a kind named under purge.roots")
+    public boolean isEveryScrubbedKindConfigured() {
+        return roots == null || scrub == null || java.util.Arrays.stream(AccountKind.values())
+                .allMatch(k -> scrub.of(k) == null || roots.of(k) != null);
     }
 
     @AssertTrue(message = "a selection may only name a kind named under purge.roots")

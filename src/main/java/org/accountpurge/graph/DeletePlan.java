@@ -26,7 +26,7 @@ public record DeletePlan(RootTable root, List<ProtectCheck> protect, List<Operat
     }
 
     /** Delete or null rows reached through {@code paths}; the root table's own operation has no path. */
-    public sealed interface Operation permits Delete, SetNull, Reassign {
+    public sealed interface Operation permits Delete, SetNull, Reassign, Scrub {
         String table();
 
         List<JoinPath> paths();
@@ -73,6 +73,40 @@ public record DeletePlan(RootTable root, List<ProtectCheck> protect, List<Operat
         public List<JoinPath> paths() {
             return List.of();
         }
+    }
+
+    /**
+     * Scrub instead of delete the account's own row of {@code table} (the root): its {@code columns} are cleared,
+     * set or hashed and the row is kept, so that what references it stays valid ({@code purge.scrub}).
+     */
+    public record Scrub(String table, List<ScrubColumn> columns) implements Operation {
+        public Scrub {
+            columns = List.copyOf(columns);
+        }
+
+        @Override
+        public List<JoinPath> paths() {
+            return List.of();
+        }
+    }
+
+    /**
+     * This plan with the root's own delete replaced by a {@link Scrub} of {@code columns}; the plan as it is when
+     * there are none. The other operations stay: the account's dependants go (or are nulled, reassigned) by their
+     * rules.
+     */
+    public DeletePlan scrubbingRoot(List<ScrubColumn> columns) {
+        if (columns.isEmpty()) {
+            return this;
+        }
+        List<Operation> scrubbed = operations.stream().map(o -> o instanceof Delete d && d.paths().isEmpty()
+                && d.table().equals(root.table()) ? (Operation) new Scrub(d.table(), columns) : o).toList();
+        return new DeletePlan(root, protect, scrubbed, warnings, edgesUsed);
+    }
+
+    /** The root's scrub, when the plan keeps the root row. */
+    public java.util.Optional<Scrub> scrub() {
+        return operations.stream().filter(o -> o instanceof Scrub).map(o -> (Scrub) o).findFirst();
     }
 
     /** Accounts with a row of {@code edge.table()} referencing their rows of the edge's target are retained. */

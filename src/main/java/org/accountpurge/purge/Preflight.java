@@ -104,6 +104,7 @@ public class Preflight implements Tasklet {
                 }
                 accounts.protectedAccounts(List.of());
                 problems.addAll(accounts.promotionProblems());
+                problems.addAll(accounts.scrubProblems());
                 for (PurgeProperties.RetentionRule rule : config.retentionFor(kind)) {
                     if (rule.sql() != null) {
                         try {
@@ -255,6 +256,9 @@ public class Preflight implements Tasklet {
             info("Delete plan for {} accounts: reassign {} to successor account {}", kind,
                     plan.reassigns().stream().map(r -> r.edge().edge()).toList(), plan.reassigns().get(0).successor());
         }
+        plan.scrub().ifPresent(scrub -> info("Delete plan for {} accounts: {} rows kept and scrubbed (columns {})",
+                kind, scrub.table(), scrub.columns().stream().map(c -> c.column() + " as " + c.as().name()
+                        .toLowerCase(java.util.Locale.ROOT)).toList()));
         plan.warnings().forEach(w -> warn("Delete plan for {} accounts: {}", kind, w));
     }
 

@@ -45,12 +45,14 @@ public final class TenantStores {
     /** What the database side of a kind is configured as, for the PostgreSQL store. */
     public static KindSchema schema(PurgeProperties config, AccountKind kind) {
         PurgeProperties.Root root = config.roots().of(kind);
+        org.accountpurge.config.ScrubSection scrub = config.scrub();
         return new KindSchema(kind, config.postgres().schema(), root == null ? null : root.table(),
                 root == null ? null : root.idColumn(), config.edges().rules(), config.edges().defaultEdgeRule(),
                 config.edges().successor().of(kind), config.promotions().stream()
                 .filter(p -> p.appliesTo() == kind)
                 .map(p -> new org.accountpurge.store.postgres.PromotionRule(p.name(), p.groupsSql(), p.promoteSql()))
-                .toList());
+                .toList(), scrub == null || scrub.of(kind) == null ? List.of() : scrub.of(kind).plan(),
+                scrub == null ? null : org.accountpurge.store.postgres.ScrubKey.of(scrub.hashKey()));
     }
 
     public List<AccountKind> kinds() {

@@ -14,7 +14,13 @@ package org.accountpurge.store;
 public record TargetOutcome(Action action, long count, String errorClass, TargetOutcome alongside) {
 
     /** PRESENT is what a verification finds still there; the others are what a call did. */
-    public enum Action { DELETED, NULLED, REASSIGNED, PROMOTED, DISABLED, ABSENT, FAILED, PRESENT }
+    public enum Action { DELETED, NULLED, REASSIGNED, PROMOTED, SCRUBBED, DISABLED, ABSENT, FAILED, PRESENT }
+
+    /**
+     * The actions that changed something of an account, as an SQL list for the queries over the step log: an account
+     * with one of them in a run was purged by it.
+     */
+    public static final String CHANGED_SQL = "('DELETED', 'NULLED', 'REASSIGNED', 'PROMOTED', 'SCRUBBED', 'DISABLED')";
 
     public static TargetOutcome deleted(long count) {
         return count == 0 ? absent() : new TargetOutcome(Action.DELETED, count, null, null);
@@ -32,6 +38,11 @@ public record TargetOutcome(Action action, long count, String errorClass, Target
     /** Groups the account was the last admin of, each handed to another member. */
     public static TargetOutcome promoted(long groups) {
         return new TargetOutcome(Action.PROMOTED, groups, null, null);
+    }
+
+    /** The account's own row kept, its configured columns anonymised (none: it was scrubbed already, or is gone). */
+    public static TargetOutcome scrubbed(long count) {
+        return count == 0 ? absent() : new TargetOutcome(Action.SCRUBBED, count, null, null);
     }
 
     public static TargetOutcome disabled() {

@@ -218,4 +218,28 @@ class DeletePlannerTest {
         assertThat(DeletePlanner.plan(USERS, s, Map.of("notes.user_id", EdgeRule.DELETE), null).warnings())
                 .containsExactly("foreign key notes.user_id has no index: every chunk scans its table");
     }
+
+    @Test
+    void aScrubbedRootKeepsItsRowAndEverythingElseOfThePlan() {
+        // given the plan of the schema, and a scrub of the users' email
+        DeletePlan plan = DeletePlanner.plan(USERS, schema, rules(), null);
+        List<ScrubColumn> columns = List.of(new ScrubColumn("email", ScrubColumn.As.CLEARED, null));
+
+        // when the root is scrubbed
+        DeletePlan scrubbed = plan.scrubbingRoot(columns);
+
+        // then users is no longer deleted but scrubbed, in the root's place (last), and nothing else changed
+        assertThat(plan.deletedTables()).endsWith("users");
+        assertThat(scrubbed.deletedTables()).isEqualTo(plan.deletedTables().subList(0,
+                plan.deletedTables().size() - 1));
+        assertThat(scrubbed.operations().get(scrubbed.operations().size() - 1))
+                .isEqualTo(new DeletePlan.Scrub("users", columns));
+        assertThat(scrubbed.scrub()).isPresent();
+        assertThat(scrubbed.protect()).isEqualTo(plan.protect());
+        assertThat(scrubbed.reassigns()).isEqualTo(plan.reassigns());
+
+        // and without columns the plan deletes the root as before
+        assertThat(plan.scrubbingRoot(List.of())).isSameAs(plan);
+        assertThat(plan.scrub()).isEmpty();
+    }
 }

@@ -57,7 +57,7 @@ public final class DeletionEvents {
                     + " c.account_id, 'kind', c.kind, 'purgedAt', to_jsonb(clock_timestamp()), 'runId', c.run_id,"
                     + " 'stores', (SELECT coalesce(jsonb_agg(DISTINCT l.store), '[]'::jsonb) FROM purge.step_log l"
                     + " WHERE l.run_id = c.run_id AND l.kind = c.kind AND l.account_id = c.account_id AND l.action IN"
-                    + " ('DELETED', 'NULLED', 'REASSIGNED', 'DISABLED'))) FROM purge.candidate c WHERE c.run_id = ?"
+                    + " " + org.accountpurge.store.TargetOutcome.CHANGED_SQL + ")) FROM purge.candidate c WHERE c.run_id = ?"
                     + " AND c.kind = ?"
                     + " AND c.account_id = ANY(?) AND c.state = 'PURGED'")) {
                 ps.setLong(1, runId);

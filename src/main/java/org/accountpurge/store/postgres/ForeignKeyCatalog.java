@@ -84,6 +84,38 @@ public final class ForeignKeyCatalog {
     }
 
     /**
+     * A column of a table, as a scrub needs to know it.
+     *
+     * @param type      its SQL type, e.g. {@code character varying(255)}
+     * @param notNull   whether it is NOT NULL
+     * @param text      whether it holds text (a string type)
+     * @param maxLength the most characters it holds; null: no limit (or not text)
+     * @param unique    whether a unique index is on it alone
+     */
+    public record Column(String name, String type, boolean notNull, boolean text, Integer maxLength, boolean unique) {
+    }
+
+    /** The columns of a table, by name; empty when it does not exist. */
+    public static Map<String, Column> columns(JdbcTemplate jdbc, String schema, String table) {
+        Map<String, Column> columns = new TreeMap<>();
+        jdbc.query("""
+                SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, t.typcategory = 'S',
+                       CASE WHEN a.atttypmod > 4 AND t.typcategory = 'S' THEN a.atttypmod - 4 END,
+                       EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisunique
+                               AND i.indnatts = 1 AND i.indkey[0] = a.attnum AND i.indpred IS NULL)
+                FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                JOIN pg_type t ON t.oid = a.atttypid
+                WHERE n.nspname = ? AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped
+                """, (org.springframework.jdbc.core.RowCallbackHandler) rs -> {
+            int max = rs.getInt(5);
+            boolean noMax = rs.wasNull();
+            columns.put(rs.getString(1), new Column(rs.getString(1), rs.getString(2), rs.getBoolean(3),
+                    rs.getBoolean(4), noMax ? null : max, rs.getBoolean(6)));
+        }, schema, table);
+        return columns;
+    }
+
+    /**
      * The type to cast ids to for comparing them with a column of {@code declared} type: that type without its length
      * or precision, so that a cast never shortens or rounds an id into another account's ({@code 'abcd'} cast to
      * {@code varchar(3)} is {@code 'abc'}, {@code '12.7'} cast to {@code numeric(5,0)} is 13). {@code character(n)}

@@ -33,14 +33,17 @@ final class PlanStatements {
     private final String accounts;
     private final String idCast;
     private final java.util.Map<String, String> otherSchemaTables;
+    private final java.util.Map<String, ForeignKeyCatalog.Column> rootColumns;
 
     /**
      * @param idType            SQL type of the root id column, e.g. {@code uuid}
      * @param otherSchemaTables the SQL name of each table of another schema, by its name in the plan
      *                          ({@code schema.table})
      */
-    PlanStatements(String schema, RootTable root, String idType, java.util.Map<String, String> otherSchemaTables) {
+    PlanStatements(String schema, RootTable root, String idType, java.util.Map<String, String> otherSchemaTables,
+                   java.util.Map<String, ForeignKeyCatalog.Column> rootColumns) {
         this.schema = schema;
+        this.rootColumns = rootColumns;
         this.otherSchemaTables = otherSchemaTables;
         this.root = root;
         this.idCast = ForeignKeyCatalog.castType(idType);
@@ -76,9 +79,28 @@ final class PlanStatements {
                         + " FROM " + chain.from() + " WHERE " + chain.where() + " RETURNING acc.account_id)"
                         + " SELECT account_id::text, count(*) FROM u GROUP BY account_id",
                         residue(r.table(), chain)));
+            } else if (op instanceof DeletePlan.Scrub s) {
+                result.add(scrub(s));
             }
         }
         return result;
+    }
+
+    /** The root row kept and scrubbed; only a row not scrubbed yet is touched (and counted, and left over). */
+    private Statement scrub(DeletePlan.Scrub scrub) {
+        Chain chain = chain(List.of());
+        ScrubSql sql = scrubSql(scrub);
+        String rows = table(scrub.table()) + " a0";
+        String notDone = " AND NOT (" + sql.done() + ")";
+        return new Statement(scrub.table(), TargetOutcome.Action.SCRUBBED, "WITH u AS (UPDATE " + rows + " SET "
+                + sql.set() + " FROM " + chain.from() + " WHERE " + chain.where() + notDone
+                + " RETURNING acc.account_id) SELECT account_id::text, count(*) FROM u GROUP BY account_id",
+                "SELECT acc.account_id::text, count(*) FROM " + rows + ", " + chain.from() + " WHERE " + chain.where()
+                        + notDone + " GROUP BY acc.account_id");
+    }
+
+    ScrubSql scrubSql(DeletePlan.Scrub scrub) {
+        return new ScrubSql(scrub.columns(), rootColumns);
     }
 
     /** An account id as an SQL literal of the root id's type (the configuration's successor id, quoted). */

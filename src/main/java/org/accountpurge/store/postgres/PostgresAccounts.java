@@ -32,6 +32,7 @@ public final class PostgresAccounts implements AccountStore {
     private final List<PlanStatements.Statement> statements;
     private final List<PlanStatements.Check> checks;
     private final Promotions promotions;
+    private final ScrubSql scrub;
 
     /** @param readOnly where protect checks and retention rules run (never on the chunk's connection) */
     public PostgresAccounts(DataSource dataSource, ReadOnlyQueries readOnly, TenantPlan plan) {
@@ -39,10 +40,36 @@ public final class PostgresAccounts implements AccountStore {
         this.jdbc = new JdbcTemplate(dataSource);
         this.plan = plan;
         PlanStatements sql = new PlanStatements(plan.schema(), plan.plan().root(), plan.idType(),
-                plan.otherSchemaTables());
+                plan.otherSchemaTables(), plan.rootColumns());
+        this.scrub = plan.plan().scrub().map(sql::scrubSql).orElse(null);
         this.statements = sql.statements(plan.plan());
         this.checks = sql.checks(plan.plan());
         this.promotions = new Promotions(jdbc, plan.promotions(), plan.idType());
+    }
+
+    /**
+     * Why the configured scrub cannot run on the root table (the preflight's words); empty when it can, or when the
+     * kind's rows are deleted. The scrub statement is explained on a read-only session too (a value its column's type
+     * cannot take is refused there).
+     */
+    public List<String> scrubProblems() {
+        if (scrub == null) {
+            return List.of();
+        }
+        org.accountpurge.graph.RootTable root = plan.plan().root();
+        List<String> problems = new java.util.ArrayList<>(scrub.problems("purge.scrub." + root.kind(), root.table(),
+                root.idColumn()));
+        if (problems.isEmpty()) {
+            statements.stream().filter(s -> s.action() == TargetOutcome.Action.SCRUBBED).forEach(s -> {
+                try {
+                    readOnly.ids("EXPLAIN " + s.sql(), List.of());
+                } catch (StoreException e) {
+                    problems.add("purge.scrub." + root.kind() + ": the scrub of " + root.table() + " does not run ("
+                            + e.errorType() + ")");
+                }
+            });
+        }
+        return problems;
     }
 
     /** Why the configured promotions cannot run (the preflight's words); empty when they can. */
@@ -140,11 +167,16 @@ public final class PostgresAccounts implements AccountStore {
     @Override
     public StoreOutcomes remove(List<String> ids) {
         StoreOutcomes outcomes = promotions.promote(ids); // while the leaving admins' memberships are still there
+        if (scrub != null && scrub.hashes()) { // for this transaction only, and never in a statement's text
+            jdbc.query("SELECT set_config('" + ScrubSql.KEY_SETTING + "', ?, true)", rs -> { },
+                    plan.scrubKey().value());
+        }
         for (PlanStatements.Statement statement : statements) {
             outcomes.put(statement.target(), perAccount(statement.sql(), ids,
                     n -> switch (statement.action()) {
                         case DELETED -> TargetOutcome.deleted(n);
                         case REASSIGNED -> TargetOutcome.reassigned(n);
+                        case SCRUBBED -> TargetOutcome.scrubbed(n);
                         default -> TargetOutcome.nulled(n);
                     }));
         }

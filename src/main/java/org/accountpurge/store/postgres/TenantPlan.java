@@ -15,10 +15,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * ({@code schema.table} in the plan).
  */
 public record TenantPlan(String schema, DeletePlan plan, String idType, Map<String, String> otherSchemaTables,
-                         List<PromotionRule> promotions) {
+                         List<PromotionRule> promotions, ScrubKey scrubKey,
+                         Map<String, ForeignKeyCatalog.Column> rootColumns) {
 
     public TenantPlan(String schema, DeletePlan plan, String idType, Map<String, String> otherSchemaTables) {
-        this(schema, plan, idType, otherSchemaTables, List.of());
+        this(schema, plan, idType, otherSchemaTables, List.of(), null, Map.of());
     }
 
     /** @throws PlanException when the root is missing, an edge has no rule, or the rules cannot be ordered */
@@ -35,8 +36,11 @@ public record TenantPlan(String schema, DeletePlan plan, String idType, Map<Stri
         }
         ForeignKeyCatalog.Keys foreignKeys = ForeignKeyCatalog.foreignKeys(jdbc, schema);
         DeletePlan plan = DeletePlanner.plan(new RootTable(kind.kind().code(), kind.table(), kind.idColumn()),
-                foreignKeys.keys(), kind.edgeRules(), kind.defaultEdgeRule(), kind.successor());
-        return new TenantPlan(schema, plan, idType, foreignKeys.otherSchemaTables(), kind.promotions());
+                foreignKeys.keys(), kind.edgeRules(), kind.defaultEdgeRule(), kind.successor())
+                .scrubbingRoot(kind.scrub());
+        return new TenantPlan(schema, plan, idType, foreignKeys.otherSchemaTables(), kind.promotions(),
+                kind.scrubKey(), kind.scrub().isEmpty() ? Map.of()
+                : ForeignKeyCatalog.columns(jdbc, schema, kind.table()));
     }
 
     /** The SQL type of a kind's root id column, or null when it does not exist. */

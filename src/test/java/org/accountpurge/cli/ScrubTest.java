@@ -1,0 +1,231 @@
+package org.accountpurge.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.accountpurge.support.ProxiedStack;
+import org.accountpurge.support.RealStack;
+import org.accountpurge.support.RealStackExtension;
+import org.accountpurge.support.SeededTenant;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Scrub mode (issue 26, third part): the account's own row is kept and anonymised ({@code purge.scrub}) instead of
+ * deleted, so that what references it stays valid; its dependants go by their edge rules, its documents and its login
+ * as in delete mode. On the real stack, through the command line.
+ */
+@RealStack(seed = 37)
+@ExtendWith(OutputCaptureExtension.class)
+class ScrubTest {
+
+    static final String KEY = "scrub-test-key-0123456789abcdefghij";
+    static final String SCRUB = """
+              scrub:
+                hash-key: "%s"
+                user:
+                  columns:
+                    - { column: username, as: value, value: "deleted-{id}" }
+                    - { column: first_name, as: value, value: "Deleted" }
+                    - { column: last_name, as: cleared }
+                    - { column: email, as: hash }
+                    - { column: phone, as: cleared }
+                    - { column: status, as: value, value: "2" }   # 2: deleted
+            """.formatted(KEY);
+
+    static ProxiedStack proxied;
+    static JdbcTemplate jdbc;
+
+    @TempDir
+    Path dir;
+    SeededTenant seeded;
+
+    @BeforeAll
+    static void stack(ProxiedStack stack) {
+        proxied = stack;
+        jdbc = stack.jdbc();
+    }
+
+    @BeforeEach
+    void tenant(SeededTenant tenant) {
+        seeded = tenant;
+    }
+
+    @Test
+    void theRowsAreKeptWithTheirIdsAndNothingOfTheirPersonLeftAndASecondRunChangesNothing(CapturedOutput output)
+            throws Exception {
+        // given never-logged-in users, with their names, emails and phones as the database has them
+        List<String> users = neverLoggedIn();
+        List<Map<String, Object>> before = jdbc.queryForList("SELECT id::text AS id, username, first_name, last_name,"
+                + " email, phone FROM users WHERE id::text = ANY(?)", (Object) users.toArray(String[]::new));
+        Path config = scrubbing(SCRUB);
+        Path input = csv(users);
+
+        // when they are purged in scrub mode
+        assertThat(cli("purge", "--config", config.toString(), "--input", input.toString(), "--reason", "OPS-26"))
+                .as(output.getAll()).isZero();
+
+        // then every purged account's row is still there, with its id, and holds what the scrub put in it
+        long run = count("SELECT max(run_id) FROM purge.candidate", null);
+        List<String> purged = jdbc.queryForList("SELECT account_id FROM purge.candidate WHERE run_id = ? AND state ="
+                + " 'PURGED'", String.class, run);
+        assertThat(purged).isNotEmpty();
+        for (Map<String, Object> row : before.stream().filter(r -> purged.contains((String) r.get("id"))).toList()) {
+            String id = (String) row.get("id");
+            Map<String, Object> now = jdbc.queryForMap("SELECT username, first_name, last_name, email, phone, status"
+                    + " FROM users WHERE id = ?::uuid", id);
+            assertThat(now.get("username")).isEqualTo("deleted-" + id);
+            assertThat(now.get("first_name")).isEqualTo("Deleted");
+            assertThat(now.get("last_name")).isNull();
+            assertThat(now.get("phone")).isNull();
+            assertThat(((Number) now.get("status")).intValue()).isEqualTo(2);
+            assertThat(now.get("email")).isEqualTo(row.get("email") == null ? null : hash((String) row.get("email")));
+        }
+
+        // and their dependants went by their rules: no lookup (email, phone) nor membership is left
+        assertThat(count("SELECT count(*) FROM user_lookup WHERE user_id::text = ANY(?)", purged)).isZero();
+        assertThat(count("SELECT count(*) FROM user_organisation WHERE user_id::text = ANY(?)", purged)).isZero();
+
+        // and the step log, the summary and the plan say scrubbed, one row per account
+        assertThat(count("SELECT coalesce(sum(count), 0) FROM purge.step_log WHERE run_id = " + run + " AND target ="
+                + " 'users' AND action = 'SCRUBBED'", null)).isEqualTo(purged.size());
+        assertThat(count("SELECT count(*) FROM purge.step_log WHERE run_id = " + run + " AND target = 'users' AND"
+                + " action = 'DELETED'", null)).isZero();
+        assertThat(output.getAll()).containsPattern("postgres users: \\{(absent=\\d+, )?scrubbed=" + purged.size()
+                + "}").contains("users rows kept and scrubbed (columns [username as value, first_name as value,"
+                + " last_name as cleared, email as hash, phone as cleared, status as value])");
+
+        // and none of their names, emails or phones is in what the tool printed, nor in the report
+        List<String> pii = before.stream().flatMap(r -> Stream.of(r.get("first_name"), r.get("last_name"),
+                r.get("email"), r.get("phone"))).filter(v -> v != null && v.toString().length() > 3)
+                .map(Object::toString).toList();
+        String report = reports();
+        for (String value : pii) {
+            assertThat(output.getAll()).doesNotContain(value);
+            assertThat(report).doesNotContain(value);
+        }
+
+        // and the verification finds nothing left in any store; a second run scrubs nothing and changes nothing
+        long execution = count("SELECT max(job_execution_id) FROM purge.batch_job_execution", null);
+        assertThat(cli("verify", "--config", config.toString(), "--execution", String.valueOf(execution))).isZero();
+        List<Map<String, Object>> scrubbed = rows(purged);
+        assertThat(cli("purge", "--config", config.toString(), "--input", input.toString(), "--reason", "OPS-26",
+                "--new-run")).isZero();
+        long again = count("SELECT max(run_id) FROM purge.candidate", null);
+        assertThat(count("SELECT count(*) FROM purge.step_log WHERE run_id = " + again + " AND action = 'SCRUBBED'",
+                null)).isZero();
+        assertThat(rows(purged)).isEqualTo(scrubbed);
+    }
+
+    @Test
+    void aScrubTheTableCannotTakeStopsThePurgeBeforeAnythingRuns(CapturedOutput output) throws Exception {
+        // given one account to purge, and scrubs its table cannot take
+        Path input = csv(neverLoggedIn().subList(0, 1));
+        long users = count("SELECT count(*) FROM users WHERE username LIKE 'deleted-%'", null);
+        Map<String, String> refused = Map.of(
+                "- { column: first_name, as: value, value: \"Deleted\" }", "- { column: first_name, as: cleared }",
+                "- { column: status, as: value, value: \"2\" }", "- { column: status, as: value, value: \"DELETED\" }",
+                "- { column: username, as: value, value: \"deleted-{id}\" }",
+                "- { column: username, as: value, value: \"gone\" }",
+                "- { column: phone, as: cleared }", "- { column: mobile, as: cleared }");
+        Map<String, String> said = Map.of(
+                "first_name", "purge.scrub.user column first_name: it is NOT NULL and cannot be cleared",
+                "DELETED", "purge.scrub.user: the scrub of users does not run",
+                "gone", "purge.scrub.user column username: it has a unique index, and the value is the same for every"
+                        + " account",
+                "mobile", "purge.scrub.user column mobile: the table users has no such column");
+
+        for (Map.Entry<String, String> change : refused.entrySet()) {
+            // when a purge starts with one of them
+            Path config = scrubbing(SCRUB.replace(change.getKey(), change.getValue()));
+            int exit = cli("purge", "--config", config.toString(), "--input", input.toString(), "--reason", "OPS-26");
+
+            // then nothing runs, and the column is named
+            String expected = said.entrySet().stream().filter(e -> change.getValue().contains(e.getKey())).findFirst()
+                    .orElseThrow().getValue();
+            assertThat(exit).as(change.getValue()).isEqualTo(2);
+            assertThat(output.getAll()).contains(expected);
+        }
+        assertThat(count("SELECT count(*) FROM users WHERE username LIKE 'deleted-%'", null)).isEqualTo(users);
+
+        // and a hashed column without a key is a configuration error
+        assertThat(cli("purge", "--config", scrubbing(SCRUB.replace("    hash-key: \"" + KEY + "\"\n", "")).toString(),
+                "--input", input.toString(), "--reason", "OPS-26")).isEqualTo(2);
+        assertThat(output.getAll()).contains("a column scrubbed as: hash needs purge.scrub.hash-key");
+    }
+
+    List<String> neverLoggedIn() {
+        List<String> ids = new ArrayList<>(seeded.manifest().userIds().get("neverLoggedIn"));
+        for (String kind : List.of("contentCreators", "batchCreators", "mentors", "platformAdmins", "supportStaff")) {
+            ids.removeAll(seeded.manifest().userIds().get(kind));
+        }
+        return ids.stream().limit(12).toList();
+    }
+
+    List<Map<String, Object>> rows(List<String> ids) {
+        return jdbc.queryForList("SELECT id::text, username, first_name, last_name, email, phone, status FROM users"
+                + " WHERE id::text = ANY(?) ORDER BY id", (Object) ids.toArray(String[]::new));
+    }
+
+    static String hash(String value) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest((KEY + ":" + value).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    Path csv(List<String> ids) throws Exception {
+        StringBuilder csv = new StringBuilder("account_id,kind\n");
+        ids.forEach(id -> csv.append(id).append(",user\n"));
+        return Files.writeString(dir.resolve("users-" + UUID.randomUUID().toString().substring(0, 8) + ".csv"),
+                csv.toString());
+    }
+
+    /** Every file of the test's report directory, as one text. */
+    static String reports() throws Exception {
+        Path folder = Path.of("target/purge-reports-scrub");
+        if (!Files.isDirectory(folder)) {
+            return "";
+        }
+        StringBuilder all = new StringBuilder();
+        try (Stream<Path> files = Files.walk(folder)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                all.append(Files.readString(f, StandardCharsets.UTF_8));
+            }
+        }
+        return all.toString();
+    }
+
+    /** The reference configuration with {@code scrub} (a purge.scrub section) added. */
+    Path scrubbing(String scrub) throws Exception {
+        String yaml = Files.readString(Path.of("jobs-config/reference-tenant.yml"))
+                .replace("chunk-size: 100", "chunk-size: 5")
+                .replace("report-directory: target/purge-reports", "report-directory: target/purge-reports-scrub")
+                .replace("\n  retention:\n", "\n" + scrub + "  retention:\n");
+        assertThat(yaml).contains("scrub:").contains("purge-reports-scrub");
+        return Files.writeString(dir.resolve("scrub-" + UUID.randomUUID().toString().substring(0, 8) + ".yml"), yaml);
+    }
+
+    int cli(String... argv) {
+        return Main.execute(argv, proxied.properties(RealStackExtension.SECRET));
+    }
+
+    static long count(String sql, List<String> ids) {
+        Long n = ids == null ? jdbc.queryForObject(sql, Long.class)
+                : jdbc.queryForObject(sql, Long.class, (Object) ids.toArray(String[]::new));
+        return n == null ? 0 : n;
+    }
+}
