@@ -7,18 +7,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.accountpurge.support.ProxiedStack;
 import org.accountpurge.support.RealStack;
-import org.accountpurge.support.RealStackExtension;
-import org.accountpurge.support.SeededTenant;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.accountpurge.support.ReferenceTenantCli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The last-admin guard (issue 26, second part): a group whose last owner or admin is purged is handed to another
@@ -27,7 +21,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 @RealStack(seed = 31)
 @ExtendWith(OutputCaptureExtension.class)
-class PromotionTest {
+class PromotionTest extends ReferenceTenantCli {
 
     static final String GROUPS_SQL = "SELECT gm.user_id::text, gm.group_id::text FROM group_member gm WHERE"
             + " gm.user_id = ANY(:ids) AND gm.role IN ('owner', 'admin') AND NOT EXISTS (SELECT 1 FROM group_member o"
@@ -36,23 +30,6 @@ class PromotionTest {
             + " user_id = (SELECT user_id FROM group_member WHERE group_id::text = :group_id AND role = 'member' AND"
             + " user_id <> ALL(:ids) ORDER BY user_id LIMIT 1) RETURNING user_id::text";
 
-    static ProxiedStack proxied;
-    static JdbcTemplate jdbc;
-
-    @TempDir
-    Path dir;
-    SeededTenant seeded;
-
-    @BeforeAll
-    static void stack(ProxiedStack stack) {
-        proxied = stack;
-        jdbc = stack.jdbc();
-    }
-
-    @BeforeEach
-    void tenant(SeededTenant tenant) {
-        seeded = tenant;
-    }
 
     @Test
     void theGroupsOfALeavingLastOwnerGetANewOwnerAndAGroupWithoutMembersKeepsIt(CapturedOutput output)
@@ -133,9 +110,7 @@ class PromotionTest {
 
     /** The reference configuration with the group owners' retention rule replaced by a promotion. */
     Path promoting() throws Exception {
-        String yaml = Files.readString(Path.of("jobs-config/reference-tenant.yml"))
-                .replace("chunk-size: 100", "chunk-size: 10")
-                .replace("report-directory: target/purge-reports", "report-directory: target/purge-reports-test")
+        Path config = referenceConfig(10, yaml -> yaml
                 .replace("""
                             - name: group-owner-or-admin
                               applies-to: user
@@ -143,19 +118,8 @@ class PromotionTest {
                         """, "")
                 .replace("\n  retention:\n", "\n  promotions:\n    - name: last-owner\n      applies-to: user\n"
                         + "      groups-sql: \"" + GROUPS_SQL + "\"\n      promote-sql: \"" + PROMOTE_SQL + "\"\n"
-                        + "  retention:\n");
-        assertThat(yaml).doesNotContain("group-owner-or-admin").contains("promotions:");
-        return Files.writeString(dir.resolve("promote-" + UUID.randomUUID().toString().substring(0, 8) + ".yml"),
-                yaml);
-    }
-
-    int cli(String... argv) {
-        return Main.execute(argv, proxied.properties(RealStackExtension.SECRET));
-    }
-
-    static long count(String sql, List<String> ids) {
-        Long n = ids == null ? jdbc.queryForObject(sql, Long.class)
-                : jdbc.queryForObject(sql, Long.class, (Object) ids.toArray(String[]::new));
-        return n == null ? 0 : n;
+                        + "  retention:\n"));
+        assertThat(Files.readString(config)).doesNotContain("group-owner-or-admin").contains("promotions:");
+        return config;
     }
 }

@@ -7,17 +7,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.accountpurge.support.ProxiedStack;
 import org.accountpurge.support.RealStack;
-import org.accountpurge.support.RealStackExtension;
-import org.accountpurge.support.SeededTenant;
-import org.junit.jupiter.api.BeforeAll;
+import org.accountpurge.support.ReferenceTenantCli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Leaving without taking the content along (issue 26, first part): content and course batches whose creator is
@@ -26,25 +21,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 @RealStack(seeding = RealStack.Seeding.EACH_TEST, seed = 29)
 @ExtendWith(OutputCaptureExtension.class)
-class ReassignTest {
+class ReassignTest extends ReferenceTenantCli {
 
-    static ProxiedStack proxied;
-    static JdbcTemplate jdbc;
-
-    @TempDir
-    Path dir;
-    SeededTenant seeded;
-
-    @BeforeAll
-    static void stack(ProxiedStack stack) {
-        proxied = stack;
-        jdbc = stack.jdbc();
-    }
-
-    @org.junit.jupiter.api.BeforeEach
-    void tenant(SeededTenant tenant) {
-        seeded = tenant;
-    }
 
     @Test
     void theCreatorsArePurgedAndTheirContentAndBatchesGoToTheSuccessor(CapturedOutput output) throws Exception {
@@ -137,25 +115,10 @@ class ReassignTest {
 
     /** The reference configuration with content and batch creators reassigned to {@code successor}. */
     Path reassigning(String successor) throws Exception {
-        String yaml = Files.readString(Path.of("jobs-config/reference-tenant.yml"))
-                .replace("chunk-size: 100", "chunk-size: 10")
-                .replace("report-directory: target/purge-reports", "report-directory: target/purge-reports-test")
+        return referenceConfig(10, yaml -> yaml
                 .replace("      - content.created_by             # content creators\n", "")
                 .replace("      - course_batch.created_by        # batch creators\n", "")
                 .replace("    protect:\n", "    reassign:\n      - content.created_by\n      - course_batch.created_by\n"
-                        + "    successor: { user: \"" + successor + "\" }\n    protect:\n");
-        assertThat(yaml).contains("reassign:").doesNotContain("- content.created_by             # content creators");
-        return Files.writeString(dir.resolve("reassign-" + UUID.randomUUID().toString().substring(0, 8) + ".yml"),
-                yaml);
-    }
-
-    int cli(String... argv) {
-        return Main.execute(argv, proxied.properties(RealStackExtension.SECRET));
-    }
-
-    static long count(String sql, List<String> ids) {
-        Long n = ids == null ? jdbc.queryForObject(sql, Long.class)
-                : jdbc.queryForObject(sql, Long.class, (Object) ids.toArray(String[]::new));
-        return n == null ? 0 : n;
+                        + "    successor: { user: \"" + successor + "\" }\n    protect:\n"));
     }
 }

@@ -10,20 +10,13 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Stream;
-import org.accountpurge.support.ProxiedStack;
 import org.accountpurge.support.RealStack;
-import org.accountpurge.support.RealStackExtension;
-import org.accountpurge.support.SeededTenant;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.accountpurge.support.ReferenceTenantCli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Scrub mode (issue 26, third part): the account's own row is kept and anonymised ({@code purge.scrub}) instead of
@@ -32,7 +25,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 @RealStack(seed = 37)
 @ExtendWith(OutputCaptureExtension.class)
-class ScrubTest {
+class ScrubTest extends ReferenceTenantCli {
 
     static final String KEY = "scrub-test-key-0123456789abcdefghij";
     static final String SCRUB = """
@@ -48,23 +41,6 @@ class ScrubTest {
                     - { column: status, as: value, value: "2" }   # 2: deleted
             """.formatted(KEY);
 
-    static ProxiedStack proxied;
-    static JdbcTemplate jdbc;
-
-    @TempDir
-    Path dir;
-    SeededTenant seeded;
-
-    @BeforeAll
-    static void stack(ProxiedStack stack) {
-        proxied = stack;
-        jdbc = stack.jdbc();
-    }
-
-    @BeforeEach
-    void tenant(SeededTenant tenant) {
-        seeded = tenant;
-    }
 
     @Test
     void theRowsAreKeptWithTheirIdsAndNothingOfTheirPersonLeftAndASecondRunChangesNothing(CapturedOutput output)
@@ -187,13 +163,6 @@ class ScrubTest {
                 .digest((KEY + ":" + value).getBytes(StandardCharsets.UTF_8)));
     }
 
-    Path csv(List<String> ids) throws Exception {
-        StringBuilder csv = new StringBuilder("account_id,kind\n");
-        ids.forEach(id -> csv.append(id).append(",user\n"));
-        return Files.writeString(dir.resolve("users-" + UUID.randomUUID().toString().substring(0, 8) + ".csv"),
-                csv.toString());
-    }
-
     /** Every file of the test's report directory, as one text. */
     static String reports() throws Exception {
         Path folder = Path.of("target/purge-reports-scrub");
@@ -209,23 +178,10 @@ class ScrubTest {
         return all.toString();
     }
 
-    /** The reference configuration with {@code scrub} (a purge.scrub section) added. */
+    /** The reference configuration with {@code scrub} (a purge.scrub section) added, its reports apart. */
     Path scrubbing(String scrub) throws Exception {
-        String yaml = Files.readString(Path.of("jobs-config/reference-tenant.yml"))
-                .replace("chunk-size: 100", "chunk-size: 5")
-                .replace("report-directory: target/purge-reports", "report-directory: target/purge-reports-scrub")
-                .replace("\n  retention:\n", "\n" + scrub + "  retention:\n");
-        assertThat(yaml).contains("scrub:").contains("purge-reports-scrub");
-        return Files.writeString(dir.resolve("scrub-" + UUID.randomUUID().toString().substring(0, 8) + ".yml"), yaml);
-    }
-
-    int cli(String... argv) {
-        return Main.execute(argv, proxied.properties(RealStackExtension.SECRET));
-    }
-
-    static long count(String sql, List<String> ids) {
-        Long n = ids == null ? jdbc.queryForObject(sql, Long.class)
-                : jdbc.queryForObject(sql, Long.class, (Object) ids.toArray(String[]::new));
-        return n == null ? 0 : n;
+        return referenceConfig(5, yaml -> yaml
+                .replace("report-directory: target/purge-reports-test", "report-directory: target/purge-reports-scrub")
+                .replace("\n  retention:\n", "\n" + scrub + "  retention:\n"));
     }
 }
