@@ -39,7 +39,12 @@ public abstract class ReferenceTenantCli {
 
     /** The command line's exit code for {@code argv}, run against the stack. */
     protected int cli(String... argv) {
-        return Main.execute(argv, proxied.properties(RealStackExtension.SECRET));
+        return Main.execute(argv, properties());
+    }
+
+    /** What fills the job configuration's placeholders: the stack's addresses and credentials. */
+    protected java.util.Map<String, Object> properties() {
+        return proxied.properties(RealStackExtension.SECRET);
     }
 
     /** A number the tenant database answers, {@code ids} bound to the one parameter (as text[]) when given. */
@@ -62,11 +67,19 @@ public abstract class ReferenceTenantCli {
      * {@code edit} applied; the edit must change it.
      */
     protected Path referenceConfig(int chunkSize, UnaryOperator<String> edit) throws Exception {
-        String reference = Files.readString(Path.of("jobs-config/reference-tenant.yml"))
+        return jobConfig("reference-tenant.yml", chunkSize, yaml -> {
+            String edited = edit.apply(yaml);
+            assertThat(edited).as("the edited configuration").isNotEqualTo(yaml);
+            return edited;
+        });
+    }
+
+    /** A shipped job configuration ({@code jobs-config/file}) as {@link #referenceConfig} changes it. */
+    protected Path jobConfig(String file, int chunkSize, UnaryOperator<String> edit) throws Exception {
+        String shipped = Files.readString(Path.of("jobs-config", file))
                 .replace("chunk-size: 100", "chunk-size: " + chunkSize)
                 .replace("report-directory: target/purge-reports", "report-directory: target/purge-reports-test");
-        String yaml = edit.apply(reference);
-        assertThat(yaml).as("the edited configuration").isNotEqualTo(reference);
-        return Files.writeString(dir.resolve("config-" + UUID.randomUUID().toString().substring(0, 8) + ".yml"), yaml);
+        return Files.writeString(dir.resolve("config-" + UUID.randomUUID().toString().substring(0, 8) + ".yml"),
+                edit.apply(shipped));
     }
 }
