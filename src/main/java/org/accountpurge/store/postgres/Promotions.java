@@ -37,10 +37,6 @@ final class Promotions {
         this.idCast = ForeignKeyCatalog.castType(idType);
     }
 
-    boolean any() {
-        return !rules.isEmpty();
-    }
-
     /**
      * Promotes a member of every group the accounts are the last admin of; per rule and account, PROMOTED with the
      * number of groups handed over (absent: none).
@@ -105,9 +101,9 @@ final class Promotions {
                 errorType(e));
     }
 
+    /** The error type the step log records for a database error, as for every statement of the store. */
     private static String errorType(DataAccessException e) {
-        return e.getMostSpecificCause() instanceof java.sql.SQLException sql
-                ? sql.getClass().getSimpleName() + " " + sql.getSQLState() : e.getClass().getSimpleName();
+        return PostgresAccounts.translate(e).errorType();
     }
 
     /**
