@@ -241,25 +241,38 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
         List<Runnable> rowsOutcomes = new ArrayList<>();
         ids = database.remove(ids, failed, rowsOutcomes::add);
         int attempted = ids.size();
-        ids = chain.remove(ids, failed, () -> rowsOutcomes.forEach(Runnable::run));
+        ids = chain.remove(ids, failed, () -> inChunkTransaction(attempted, () -> rowsOutcomes.forEach(Runnable::run)));
         if (ids.size() < attempted) { // refused after their rows went: put every row back, redo the others
             database.rollbackTo(beforeDatabase, ids);
             ids = database.remove(ids, failed, Runnable::run);
         }
         if (!ids.isEmpty()) {
             long marking = System.nanoTime();
+            List<String> done = ids;
             try {
-                candidates.markDone(context.runId(), kind, ids);
-                if (stores.events() != null) {
-                    stores.events().write(context.runId(), kind, ids); // in the chunk's transaction, with the rows
-                }
-            } catch (org.springframework.dao.DataAccessException e) { // the database went away under the chunk
-                Throwable cause = e.getMostSpecificCause();
-                throw new PurgeFailedException("postgres", "*", ids.size(), cause instanceof java.sql.SQLException sql
-                        ? sql.getClass().getSimpleName() + " " + sql.getSQLState() : cause.getClass().getSimpleName(), e);
+                inChunkTransaction(done.size(), () -> {
+                    candidates.markDone(context.runId(), kind, done);
+                    if (stores.events() != null) {
+                        stores.events().write(context.runId(), kind, done); // in the chunk's transaction, with the rows
+                    }
+                });
             } finally {
                 calls.addTime("marks", marking);
             }
+        }
+    }
+
+    /**
+     * The chunk's own writes in its transaction (step log, marks, events): when the database goes away under them, the
+     * chunk fails naming the database, as when a delete statement meets it.
+     */
+    private static void inChunkTransaction(int accounts, Runnable work) {
+        try {
+            work.run();
+        } catch (org.springframework.dao.DataAccessException e) {
+            Throwable cause = e.getMostSpecificCause();
+            throw new PurgeFailedException("postgres", "*", accounts, cause instanceof java.sql.SQLException sql
+                    ? sql.getClass().getSimpleName() + " " + sql.getSQLState() : cause.getClass().getSimpleName(), e);
         }
     }
 

@@ -701,9 +701,15 @@ class OperatorEdgesTest {
             long execution = latestExecution();
 
             // when the database cuts the chunk's connection, and Keycloak answers again
-            assertThat(jdbc.queryForList("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE state ="
-                    + " 'idle in transaction' AND application_name LIKE ?", Boolean.class,
-                    "account-purge pid " + purge.pid() + "@%")).isNotEmpty().allMatch(Boolean.TRUE::equals);
+            // (the chunk's thread may still be writing the step log while Keycloak hangs: wait until it is idle)
+            List<Boolean> cut = List.of();
+            for (long end = System.nanoTime() + Duration.ofSeconds(30).toNanos(); cut.isEmpty()
+                    && System.nanoTime() < end; Thread.sleep(50)) {
+                cut = jdbc.queryForList("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE state ="
+                        + " 'idle in transaction' AND application_name LIKE ?", Boolean.class,
+                        "account-purge pid " + purge.pid() + "@%");
+            }
+            assertThat(cut).isNotEmpty().allMatch(Boolean.TRUE::equals);
             keycloak.heal();
 
             // then the run fails restartably, naming the database; nothing of the chunk is deleted in the database

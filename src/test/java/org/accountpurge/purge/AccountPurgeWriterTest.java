@@ -156,6 +156,26 @@ class AccountPurgeWriterTest {
                 .contains("keycloak remove [a, b]");
     }
 
+    @Test
+    void theDatabaseGoingAwayWhileTheRowsOutcomesAreLoggedFailsTheChunkNamingTheDatabase() {
+        // given the chunk's connection is cut while the rows' outcomes are written to the step log (Keycloak working)
+        log.beforeInTransaction = () -> {
+            throw new org.springframework.dao.DataAccessResourceFailureException("ConnectionCallback",
+                    new java.sql.SQLException("An I/O error occurred while sending to the backend.", "08006"));
+        };
+        AccountPurgeWriter writer = writer(false, ids -> Map.of(), new FakeStore("postgres",
+                AccountStore.Phase.IN_DATABASE_TRANSACTION, journal, false), new FakeStore("keycloak",
+                AccountStore.Phase.LOGIN_IDENTITY, journal, true));
+
+        // when a chunk of two accounts is written, then it fails as a database failure for both, which the summary
+        // prints as such (not as an unexplained error of the step log)
+        assertThatThrownBy(() -> writer.write(chunk("a", "b"))).isInstanceOf(PurgeFailedException.class)
+                .hasMessageContaining("postgres failed on * for 2 account(s): SQLException 08006");
+        // and Keycloak's deletions, done meanwhile, are in the step log; nothing is marked done
+        assertThat(log.committed).containsKeys("keycloak/realm/a", "keycloak/realm/b");
+        assertThat(journal).doesNotContain("markDone [a, b]");
+    }
+
     private static boolean await(java.util.concurrent.CountDownLatch latch) {
         try {
             return latch.await(10, java.util.concurrent.TimeUnit.SECONDS);
