@@ -13,9 +13,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * @param candidates kind to state (PENDING, RETAINED, PURGED) to number of accounts
  * @param rejected   reason to number of rows
  * @param retained   kind to reason to number of accounts
- * @param stores     store to target to action to number ({@code rows} or {@code documents} affected for DELETED and
- *                   NULLED, REASSIGNED, accounts for ABSENT, DISABLED, FAILED); each account counts once, with its outcome over
- *                   all executions of the run
+ * @param stores     store to target to action to number (rows or documents for DELETED, NULLED, REASSIGNED and
+ *                   SCRUBBED, groups for PROMOTED, accounts for ABSENT, DISABLED, FAILED); each account counts once,
+ *                   with its outcome over all executions of the run
  * @param failedAttempts step-log FAILED rows over all executions of the run (a restart may have completed them)
  * @param pending    accounts not yet purged nor retained (0 once a real run has completed; in a dry run, those that
  *                   would be purged)
@@ -57,24 +57,7 @@ public record RunSummary(long runId, long jobExecutionId, String status, boolean
                 rs -> {
                     retained.computeIfAbsent(rs.getString(1), k -> new TreeMap<>()).put(rs.getString(2), rs.getLong(3));
                 }, runId);
-        // each account counts once per store and target, with its outcome over all executions: what was deleted
-        // (or nulled) in any execution, otherwise the latest attempt — a restart that finds a document already
-        // gone does not count it again
-        Map<String, Map<String, Map<String, Long>>> stores = new TreeMap<>();
-        String done = "('DELETED', 'NULLED', 'REASSIGNED', 'PROMOTED', 'SCRUBBED')"; // counts rows (groups), beats a later ABSENT
-        jdbc.query("WITH per_account AS (SELECT store, target, account_id, CASE WHEN bool_or(action IN " + done
-                + ") THEN (array_agg(action ORDER BY action IN " + done + " DESC, id DESC))[1]"
-                + " ELSE (array_agg(action ORDER BY id DESC))[1] END AS action, coalesce(sum(count) FILTER (WHERE"
-                + " action IN " + done + "), 0) AS n FROM (SELECT id, store, target, account_id, count, CASE"
-                + " WHEN action = 'ABSENT' AND error_class = '" + org.accountpurge.store.TargetOutcome
-                .AFTER_UNANSWERED_ATTEMPT + "' THEN 'ABSENT_AFTER_UNANSWERED_ATTEMPT' ELSE action END AS action FROM"
-                + " purge.step_log WHERE run_id = ? AND action <> 'STARTED') l"
-                + " GROUP BY store, target, account_id) SELECT store, target, action, CASE WHEN action IN " + done
-                + " THEN sum(n) ELSE count(*) END FROM per_account GROUP BY 1, 2, 3", rs -> {
-                    stores.computeIfAbsent(rs.getString(1), k -> new TreeMap<>())
-                            .computeIfAbsent(rs.getString(2), k -> new TreeMap<>())
-                            .put(rs.getString(3).toLowerCase(java.util.Locale.ROOT), rs.getLong(4));
-                }, runId);
+        Map<String, Map<String, Map<String, Long>>> stores = storeOutcomes(jdbc, runId);
         Long failures = jdbc.queryForObject("SELECT count(*) FROM purge.step_log WHERE run_id = ? AND action ="
                 + " 'FAILED'", Long.class, runId);
         long pending = candidates.values().stream().mapToLong(states -> states.getOrDefault("PENDING", 0L)).sum();
@@ -107,6 +90,33 @@ public record RunSummary(long runId, long jobExecutionId, String status, boolean
                 failures == null ? 0 : failures, pending, notFound, failed, residue == null ? 0 : residue,
                 ExecutionConfigRecorder.changedAt(jdbc, runId), overridden, removedFrom,
                 checked.isEmpty() || checked.get(0) == null || checked.get(0).isBlank() ? null : checked.get(0));
+    }
+
+    /**
+     * Per store and target, how many rows or documents each action took, or how many accounts it concerned: each
+     * account counts once per store and target, with its outcome over all executions.
+     */
+    private static Map<String, Map<String, Map<String, Long>>> storeOutcomes(JdbcTemplate jdbc, long runId) {
+        // each account counts once per store and target, with its outcome over all executions: what was deleted
+        // (or nulled) in any execution, otherwise the latest attempt — a restart that finds a document already
+        // gone does not count it again
+        Map<String, Map<String, Map<String, Long>>> stores = new TreeMap<>();
+        // these count rows (groups), and beat a later ABSENT
+        String done = "('DELETED', 'NULLED', 'REASSIGNED', 'PROMOTED', 'SCRUBBED')";
+        jdbc.query("WITH per_account AS (SELECT store, target, account_id, CASE WHEN bool_or(action IN " + done
+                + ") THEN (array_agg(action ORDER BY action IN " + done + " DESC, id DESC))[1]"
+                + " ELSE (array_agg(action ORDER BY id DESC))[1] END AS action, coalesce(sum(count) FILTER (WHERE"
+                + " action IN " + done + "), 0) AS n FROM (SELECT id, store, target, account_id, count, CASE"
+                + " WHEN action = 'ABSENT' AND error_class = '" + org.accountpurge.store.TargetOutcome
+                .AFTER_UNANSWERED_ATTEMPT + "' THEN 'ABSENT_AFTER_UNANSWERED_ATTEMPT' ELSE action END AS action FROM"
+                + " purge.step_log WHERE run_id = ? AND action <> 'STARTED') l"
+                + " GROUP BY store, target, account_id) SELECT store, target, action, CASE WHEN action IN " + done
+                + " THEN sum(n) ELSE count(*) END FROM per_account GROUP BY 1, 2, 3", rs -> {
+                    stores.computeIfAbsent(rs.getString(1), k -> new TreeMap<>())
+                            .computeIfAbsent(rs.getString(2), k -> new TreeMap<>())
+                            .put(rs.getString(3).toLowerCase(java.util.Locale.ROOT), rs.getLong(4));
+                }, runId);
+        return stores;
     }
 
     /** A human-readable rendering, a line per fact. */
