@@ -101,6 +101,56 @@ class ScrubTest extends ReferenceTenantCli {
     }
 
     @Test
+    void anAccountTheDatabaseRefusesIsFailedWholeAndRetryingItCompletesTheScrub(CapturedOutput output)
+            throws Exception {
+        // given users to scrub, one of whose rows the database refuses to scrub (a trigger, as a constraint would)
+        List<String> users = neverLoggedIn().subList(0, 6);
+        String refused = users.get(2);
+        long lookups = count("SELECT count(*) FROM user_lookup WHERE user_id::text = ANY(?)", List.of(refused));
+        jdbc.execute("CREATE FUNCTION refuse_scrub() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF OLD.id = '"
+                + refused + "'::uuid AND NEW.status = 2 THEN RAISE EXCEPTION 'refused by the test' USING ERRCODE ="
+                + " '23514'; END IF; RETURN NEW; END $$");
+        jdbc.execute("CREATE TRIGGER refuse_scrub BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION refuse_scrub()");
+        Path config = scrubbing(yaml -> yaml);
+        try {
+            // when they are purged
+            int exit = cli("purge", "--config", config.toString(), "--input", csv(users).toString(), "--reason",
+                    "OPS-26");
+
+            // then the others are scrubbed, and the refused one is FAILED in the step log with nothing of its rows
+            // changed: its row as it was, its lookups still there
+            assertThat(exit).as(output.getAll()).isEqualTo(4);
+            long run = count("SELECT max(run_id) FROM purge.candidate", null);
+            assertThat(jdbc.queryForList("SELECT state FROM purge.candidate WHERE run_id = ? AND account_id = ?",
+                    String.class, run, refused)).containsExactly("FAILED");
+            assertThat(count("SELECT count(*) FROM purge.step_log WHERE run_id = " + run + " AND account_id = '"
+                    + refused + "' AND store = 'postgres' AND action = 'FAILED'", null)).isPositive();
+            assertThat(count("SELECT count(*) FROM users WHERE id::text = ANY(?) AND status = 2", List.of(refused)))
+                    .isZero();
+            assertThat(count("SELECT count(*) FROM user_lookup WHERE user_id::text = ANY(?)", List.of(refused)))
+                    .isEqualTo(lookups);
+            assertThat(count("SELECT count(*) FROM users WHERE id::text = ANY(?) AND status = 2", users))
+                    .isEqualTo(count("SELECT count(*) FROM purge.candidate WHERE run_id = " + run
+                            + " AND state = 'PURGED'", null));
+        } finally {
+            jdbc.execute("DROP TRIGGER IF EXISTS refuse_scrub ON users");
+            jdbc.execute("DROP FUNCTION IF EXISTS refuse_scrub()");
+        }
+
+        // when the failed account is retried once the database takes it
+        long execution = count("SELECT max(job_execution_id) FROM purge.batch_job_execution", null);
+        assertThat(cli("retry-failed", "--config", config.toString(), "--execution", String.valueOf(execution)))
+                .as(output.getAll()).isZero();
+
+        // then its row is scrubbed and its lookups are gone, and the verification finds nothing left
+        assertThat(count("SELECT count(*) FROM users WHERE id::text = ANY(?) AND status = 2 AND username = 'deleted-'"
+                + " || id::text", List.of(refused))).isOne();
+        assertThat(count("SELECT count(*) FROM user_lookup WHERE user_id::text = ANY(?)", List.of(refused))).isZero();
+        long retried = count("SELECT max(job_execution_id) FROM purge.batch_job_execution", null);
+        assertThat(cli("verify", "--config", config.toString(), "--execution", String.valueOf(retried))).isZero();
+    }
+
+    @Test
     void aScrubTheTableCannotTakeStopsThePurgeBeforeAnythingRuns(CapturedOutput output) throws Exception {
         // given one account to purge, and scrubs its table cannot take
         Path input = csv(neverLoggedIn().subList(0, 1));
