@@ -2,6 +2,7 @@ package org.accountpurge.config;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.accountpurge.account.AccountKind;
 import org.accountpurge.graph.EdgeRule;
+import org.accountpurge.sql.SqlText;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.context.properties.bind.Name;
 
@@ -24,10 +26,14 @@ import org.springframework.boot.context.properties.bind.Name;
  * @param reassign edges to the account's own row whose column is pointed at the kind's successor account, the row
  *                 kept (content, batches, created-by columns outlive their creator)
  * @param successor per kind, the account reassigned rows go to
+ * @param successorQueries per reassign edge, a query that picks each row's successor instead (the org's admin, the
+ *                         row's co-owner); an account one of its rows finds no successor for is retained, reason
+ *                         {@code no-successor:table.column}
  */
 public record EdgesSection(@NotNull @DefaultValue List<String> delete, @NotNull @DefaultValue List<String> setNull,
                            @NotNull @DefaultValue List<String> protect, @NotNull @DefaultValue List<String> reassign,
                            @Valid @NotNull @DefaultValue Successor successor,
+                           @NotNull @DefaultValue List<@Valid SuccessorQuery> successorQueries,
                            @Name("default") @Pattern(regexp = "delete|set-null|protect") String defaultRule) {
 
     /** Rule per edge name. */
@@ -54,15 +60,56 @@ public record EdgesSection(@NotNull @DefaultValue List<String> delete, @NotNull 
         return new HashSet<>(all.stream().map(String::trim).toList()).size() == all.size();
     }
 
-    @AssertTrue(message = "reassign needs purge.edges.successor: the account of the kind its rows go to")
+    @AssertTrue(message = "reassign needs purge.edges.successor (the account of the kind its rows go to) or a"
+            + " successor query for each reassigned edge")
     public boolean isSuccessorNamed() {
-        return reassign.isEmpty() || successor.user() != null || successor.org() != null;
+        return successor.user() != null || successor.org() != null
+                || successorQueryByEdge().keySet().containsAll(reassign.stream().map(String::trim).toList());
+    }
+
+    @AssertTrue(message = "each successor-queries entry names a reassign edge, and an edge only once")
+    public boolean isEachSuccessorQueryOfAReassignEdge() {
+        List<String> edges = successorQueries.stream().map(q -> q.edge() == null ? "" : q.edge().trim()).toList();
+        return new HashSet<>(edges).size() == edges.size()
+                && reassign.stream().map(String::trim).toList().containsAll(edges);
+    }
+
+    /** The successor query per reassign edge that has one. */
+    public Map<String, String> successorQueryByEdge() {
+        Map<String, String> queries = new LinkedHashMap<>();
+        successorQueries.stream().filter(q -> q.edge() != null && q.sql() != null)
+                .forEach(q -> queries.put(q.edge().trim(), SqlText.singleStatement(q.sql())));
+        return queries;
     }
 
     @AssertTrue(message = "edges are named table.column (schema.table.column for a table of another schema than"
             + " purge.postgres.schema; table.a+b for a composite key)")
     public boolean isWellFormed() {
         return rules().keySet().stream().allMatch(e -> e.matches("([^.\\s]+\\.)?[^.\\s]+\\.[^.\\s]+"));
+    }
+
+    /**
+     * A query that picks the successor of each row of a reassign edge, in place of the kind's fixed successor. It
+     * reads the row being reassigned as {@code :row.column} and the account leaving as {@code :account}; the first
+     * account it returns that is neither the account leaving nor purged in the same chunk (nor NULL) takes the row.
+     * It runs inside the update, so it must be one SELECT; a row it finds nobody for keeps its account (retained,
+     * reason {@code no-successor:table.column}).
+     *
+     * @param edge the reassign edge ({@code table.column}) whose rows it picks for
+     * @param sql  one SELECT returning account ids, best first (an ORDER BY picks which)
+     */
+    public record SuccessorQuery(@NotBlank String edge, @NotBlank String sql) {
+
+        @AssertTrue(message = "the sql must be exactly one statement")
+        public boolean isOneStatement() {
+            return sql == null || SqlText.singleStatement(sql) != null;
+        }
+
+        @AssertTrue(message = "the sql must use :row.column (the row being reassigned) or :account (the account"
+                + " leaving)")
+        public boolean isReadingTheRowOrTheAccount() {
+            return sql == null || sql.contains(":row.") || sql.contains(":account");
+        }
     }
 
     /**

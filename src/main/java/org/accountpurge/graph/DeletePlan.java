@@ -61,9 +61,20 @@ public record DeletePlan(RootTable root, List<ProtectCheck> protect, List<Operat
 
     /**
      * Point {@code column} of the edge's rows that reference the accounts at {@code successor} (an account of the same
-     * kind that stays), keeping the rows: content, batches, created-by columns outlive their creator.
+     * kind that stays), keeping the rows: content, batches, created-by columns outlive their creator. With
+     * {@code successorQuery} each row's successor is what that query picks for it ({@code successor} is then null).
      */
-    public record Reassign(ForeignKey edge, String successor) implements Operation {
+    public record Reassign(ForeignKey edge, String successor, String successorQuery) implements Operation {
+
+        public Reassign(ForeignKey edge, String successor) {
+            this(edge, successor, null);
+        }
+
+        /** Whether each row's successor is picked by a query (not the kind's fixed successor). */
+        public boolean picked() {
+            return successorQuery != null;
+        }
+
         @Override
         public String table() {
             return edge.table();

@@ -58,6 +58,15 @@ public final class DeletePlanner {
      */
     public static DeletePlan plan(RootTable root, List<ForeignKey> foreignKeys, Map<String, EdgeRule> rules,
                                   EdgeRule defaultRule, String successor) {
+        return plan(root, foreignKeys, rules, defaultRule, successor, Map.of());
+    }
+
+    /**
+     * ... and {@code successorQueries}: per reassign edge, the query that picks each row's successor in place of
+     * {@code successor}.
+     */
+    public static DeletePlan plan(RootTable root, List<ForeignKey> foreignKeys, Map<String, EdgeRule> rules,
+                                  EdgeRule defaultRule, String successor, Map<String, String> successorQueries) {
         List<String> problems = new ArrayList<>();
         Map<String, List<ForeignKey>> incoming = new TreeMap<>();
         Set<String> edges = new TreeSet<>();
@@ -78,9 +87,9 @@ public final class DeletePlanner {
                 problems.add("reassign on " + fk.edge() + ", but it references " + fk.refTable() + " " + fk.refColumns()
                         + ": only an edge to the account's own row (" + root.table() + "." + root.idColumn() + ") can"
                         + " be reassigned to a successor account");
-            } else if (successor == null || successor.isBlank()) {
+            } else if ((successor == null || successor.isBlank()) && !successorQueries.containsKey(fk.edge())) {
                 problems.add("reassign on " + fk.edge() + ", but " + root.kind() + " accounts have no successor: set"
-                        + " purge.edges.successor." + root.kind());
+                        + " purge.edges.successor." + root.kind() + " or a successor query for the edge");
             }
         }
         Set<String> unruled = walk.unruled();
@@ -109,7 +118,8 @@ public final class DeletePlanner {
             throw new PlanException(root.kind(), problems);
         }
 
-        return assemble(root, order(root, deleted, deleteEdgesFrom, setNulls), paths, walk, successor);
+        return assemble(root, order(root, deleted, deleteEdgesFrom, setNulls), paths, walk, successor,
+                successorQueries);
     }
 
     /** The tables an account's rows can be in, found from the root along the foreign keys, and each edge's rule. */
@@ -162,17 +172,19 @@ public final class DeletePlanner {
 
     /** The plan: per table in order its set-nulls then its delete, the protect checks, and the unindexed edges. */
     private static DeletePlan assemble(RootTable root, List<String> order, Map<String, List<JoinPath>> paths,
-                                       Walk walk, String successor) {
+                                       Walk walk, String successor, Map<String, String> successorQueries) {
         List<ForeignKey> setNulls = walk.setNulls();
         List<ForeignKey> protects = walk.protects();
         List<DeletePlan.Operation> operations = new ArrayList<>();
+        // reassign edges reference the root: they go first, while a successor query still sees all of the account
+        // (its memberships, its org), which the deletes after them remove
+        walk.reassigns().stream().sorted(Comparator.comparing(ForeignKey::edge))
+                .forEach(fk -> operations.add(successorQueries.containsKey(fk.edge())
+                        ? new DeletePlan.Reassign(fk, null, successorQueries.get(fk.edge()))
+                        : new DeletePlan.Reassign(fk, successor)));
         for (String table : order) {
             setNulls.stream().filter(fk -> fk.refTable().equals(table)).sorted(Comparator.comparing(ForeignKey::edge))
                     .forEach(fk -> operations.add(new DeletePlan.SetNull(fk, paths.get(table))));
-            if (table.equals(root.table())) { // reassign edges reference the root: they go just before it
-                walk.reassigns().stream().sorted(Comparator.comparing(ForeignKey::edge))
-                        .forEach(fk -> operations.add(new DeletePlan.Reassign(fk, successor)));
-            }
             operations.add(new DeletePlan.Delete(table, paths.get(table)));
         }
         List<DeletePlan.ProtectCheck> checks = protects.stream().sorted(Comparator.comparing(ForeignKey::edge))

@@ -94,7 +94,7 @@ public class Preflight implements Tasklet {
                 PostgresAccounts accounts = stores.postgres(kind);
                 describe(kind, accounts.plan().plan());
                 plans.add(accounts.plan().plan());
-                for (String successor : accounts.plan().plan().reassigns().stream()
+                for (String successor : accounts.plan().plan().reassigns().stream().filter(r -> !r.picked())
                         .map(DeletePlan.Reassign::successor).distinct().toList()) {
                     if (accounts.existing(List.of(successor)).isEmpty()) {
                         problems.add("purge.edges.successor." + kind + ": the database has no " + kind + " account "
@@ -102,6 +102,7 @@ public class Preflight implements Tasklet {
                                 + " kept for it; create it first)");
                     }
                 }
+                problems.addAll(accounts.successorProblems());
                 accounts.protectedAccounts(List.of());
                 problems.addAll(accounts.promotionProblems());
                 problems.addAll(accounts.scrubProblems());
@@ -252,9 +253,16 @@ public class Preflight implements Tasklet {
                 plan.operations().stream().filter(o -> o instanceof DeletePlan.SetNull)
                         .map(o -> ((DeletePlan.SetNull) o).edge().edge()).toList(),
                 plan.protect().stream().map(p -> p.edge().edge()).toList());
-        if (!plan.reassigns().isEmpty()) {
+        List<DeletePlan.Reassign> fixed = plan.reassigns().stream().filter(r -> !r.picked()).toList();
+        if (!fixed.isEmpty()) {
             info("Delete plan for {} accounts: reassign {} to successor account {}", kind,
-                    plan.reassigns().stream().map(r -> r.edge().edge()).toList(), plan.reassigns().get(0).successor());
+                    fixed.stream().map(r -> r.edge().edge()).toList(), fixed.get(0).successor());
+        }
+        List<String> picked = plan.reassigns().stream().filter(DeletePlan.Reassign::picked).map(r -> r.edge().edge())
+                .toList();
+        if (!picked.isEmpty()) {
+            info("Delete plan for {} accounts: reassign {} to the successor each row's query picks (an account a row"
+                    + " finds none for is retained)", kind, picked);
         }
         plan.scrub().ifPresent(scrub -> info("Delete plan for {} accounts: {} rows kept and scrubbed (columns {})",
                 kind, scrub.table(), scrub.columns().stream().map(c -> c.column() + " as " + c.as().name()

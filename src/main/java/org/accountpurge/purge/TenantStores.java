@@ -48,7 +48,7 @@ public final class TenantStores {
         org.accountpurge.config.ScrubSection scrub = config.scrub();
         return new KindSchema(kind, config.postgres().schema(), root == null ? null : root.table(),
                 root == null ? null : root.idColumn(), config.edges().rules(), config.edges().defaultEdgeRule(),
-                config.edges().successor().of(kind), config.promotions().stream()
+                config.edges().successor().of(kind), config.edges().successorQueryByEdge(), config.promotions().stream()
                 .filter(p -> p.appliesTo() == kind)
                 .map(p -> new org.accountpurge.store.postgres.PromotionRule(p.name(), p.groupsSql(), p.promoteSql()))
                 .toList(), scrub == null || scrub.of(kind) == null ? List.of() : scrub.of(kind).plan(),

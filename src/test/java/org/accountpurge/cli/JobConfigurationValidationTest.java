@@ -101,6 +101,28 @@ class JobConfigurationValidationTest {
         assertThatThrownBy(() -> start(yaml)).hasMessageContaining("purge.edges: an edge may have only one rule");
     }
 
+    @Test
+    void aSuccessorQueryMustBeOfAReassignEdgeOneStatementReadingTheRowOrTheAccount() throws Exception {
+        // given a successor query for an edge that is deleted, not reassigned
+        String notReassigned = Files.readString(Path.of("jobs-config/reference-tenant.yml"))
+                .replace("    set-null:\n", "    successor-queries:\n      - edge: address.user_id\n"
+                        + "        sql: SELECT id FROM users WHERE id <> :account\n    set-null:\n");
+        assertThatThrownBy(() -> start(notReassigned)).hasMessageContaining("purge.edges: each successor-queries"
+                + " entry names a reassign edge, and an edge only once");
+        // and one of two statements, and one that reads neither the row nor the account
+        String twoStatements = Files.readString(Path.of("jobs-config/reference-tenant.yml"))
+                .replace("    set-null:\n", "    reassign: [content.created_by]\n    successor-queries:\n"
+                        + "      - edge: content.created_by\n        sql: SELECT id FROM users; DELETE FROM users\n"
+                        + "    set-null:\n").replace("      - content.created_by             # content creators\n", "");
+        assertThatThrownBy(() -> start(twoStatements))
+                .hasMessageContaining("purge.edges.successor-queries[0]: the sql must be exactly one statement")
+                .hasMessageContaining("the sql must use :row.column (the row being reassigned) or :account");
+        // and a reassign edge with neither a successor query nor a successor
+        String none = twoStatements.replace("    successor-queries:\n      - edge: content.created_by\n        sql:"
+                + " SELECT id FROM users; DELETE FROM users\n", "");
+        assertThatThrownBy(() -> start(none)).hasMessageContaining("reassign needs purge.edges.successor");
+    }
+
     private void start(String yaml) throws Exception {
         Path file = Files.writeString(dir.resolve("bad.yml"), yaml);
         TenantContext.open(file, NOWHERE, TenantContext.Access.WRITE).close();

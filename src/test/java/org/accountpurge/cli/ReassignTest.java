@@ -101,6 +101,86 @@ class ReassignTest extends ReferenceTenantCli {
         assertThat(output.getAll()).contains("reassign needs purge.edges.successor");
     }
 
+    /** An admin of one of the batch creator's schools, the longest-standing first. */
+    static final String SCHOOL_ADMIN = "SELECT a.user_id FROM user_organisation m JOIN user_organisation a ON"
+            + " a.organisation_id = m.organisation_id WHERE m.user_id = :row.created_by AND 'ORG_ADMIN' = ANY(a.roles)"
+            + " ORDER BY a.joined_at, a.user_id";
+
+    @Test
+    void eachBatchGoesToAnAdminOfItsCreatorsSchoolAndACreatorWithoutOneIsRetainedUntouched(CapturedOutput output)
+            throws Exception {
+        // given batch creators, one of whose schools has no admin left, batches reassigned by a successor query
+        // (content to the fixed successor), and which admin each batch's query picks now
+        List<String> creators = creators().stream().filter(id -> count("SELECT count(*) FROM course_batch WHERE"
+                + " created_by::text = ?", List.of(id)) > 0).toList();
+        assertThat(creators).hasSizeGreaterThan(1);
+        jdbc.update("UPDATE user_organisation SET roles = '{PUBLIC}' WHERE organisation_id IN (SELECT organisation_id"
+                + " FROM user_organisation WHERE user_id = ?::uuid)", creators.get(0));
+        java.util.Map<String, String> picked = new java.util.HashMap<>(); // batch -> admin (null: none)
+        java.util.Map<String, String> creatorOf = new java.util.HashMap<>(); // batch -> creator
+        jdbc.query("SELECT b.id::text, b.created_by::text, (SELECT s.user_id::text FROM (" + SCHOOL_ADMIN.replace(
+                ":row.created_by", "b.created_by") + ") s(user_id) LIMIT 1) FROM course_batch b WHERE"
+                + " b.created_by::text = ANY(?)", rs -> {
+            creatorOf.put(rs.getString(1), rs.getString(2));
+            picked.put(rs.getString(1), rs.getString(3));
+        }, (Object) creators.toArray(String[]::new));
+        java.util.Set<String> orphaned = new java.util.TreeSet<>();
+        picked.forEach((batch, admin) -> {
+            if (admin == null) {
+                orphaned.add(creatorOf.get(batch));
+            }
+        });
+        assertThat(orphaned).contains(creators.get(0)).hasSizeLessThan(creators.size());
+        long orphanedContent = count("SELECT count(*) FROM content WHERE created_by::text = ANY(?)",
+                List.copyOf(orphaned));
+        long orphanedBatches = count("SELECT count(*) FROM course_batch WHERE created_by::text = ANY(?)",
+                List.copyOf(orphaned));
+        String successor = seeded.manifest().userIds().get("platformAdmins").get(0);
+        Path config = referenceConfig(10, yaml -> yaml
+                .replace("      - content.created_by             # content creators\n", "")
+                .replace("      - course_batch.created_by        # batch creators\n", "")
+                .replace("    protect:\n", "    reassign:\n      - content.created_by\n      - course_batch.created_by\n"
+                        + "    successor: { user: \"" + successor + "\" }\n    successor-queries:\n"
+                        + "      - edge: course_batch.created_by\n        sql: >-\n          " + SCHOOL_ADMIN
+                        + "\n    protect:\n"));
+
+        // when they are purged
+        assertThat(cli("purge", "--config", config.toString(), "--input", csv(creators).toString(), "--reason",
+                "OPS-26")).as(output.getAll()).isZero();
+
+        // then the creators with an admin are gone and each of their batches is the admin's its query picked
+        long run = count("SELECT max(run_id) FROM purge.candidate", null);
+        List<String> gone = creators.stream().filter(id -> !orphaned.contains(id)).toList();
+        assertThat(count("SELECT count(*) FROM users WHERE id::text = ANY(?)", gone)).isZero();
+        picked.forEach((batch, admin) -> {
+            if (!orphaned.contains(creatorOf.get(batch))) {
+                assertThat(jdbc.queryForObject("SELECT created_by::text FROM course_batch WHERE id::text = ?",
+                        String.class, batch)).as("batch " + batch).isEqualTo(admin);
+            }
+        });
+        assertThat(output.getAll()).contains("reassign [content.created_by] to successor account " + successor)
+                .contains("reassign [course_batch.created_by] to the successor each row's query picks");
+        assertThat(count("SELECT coalesce(sum(count), 0) FROM purge.step_log WHERE run_id = " + run + " AND target ="
+                + " 'course_batch.created_by' AND action = 'REASSIGNED'", null))
+                .isEqualTo(creatorOf.values().stream().filter(creator -> !orphaned.contains(creator)).count());
+
+        // and a creator a batch finds no admin for is retained, the edge named, with nothing of theirs touched
+        assertThat(jdbc.queryForList("SELECT DISTINCT r.account_id FROM purge.retention r JOIN purge.candidate c ON"
+                + " c.run_id = r.run_id AND c.account_id = r.account_id AND c.state = 'RETAINED' WHERE r.run_id = ?"
+                + " AND r.reason = 'no-successor:course_batch.created_by'", String.class, run))
+                .containsExactlyInAnyOrderElementsOf(orphaned);
+        assertThat(count("SELECT count(*) FROM users WHERE id::text = ANY(?)", List.copyOf(orphaned)))
+                .isEqualTo(orphaned.size());
+        assertThat(count("SELECT count(*) FROM content WHERE created_by::text = ANY(?)", List.copyOf(orphaned)))
+                .isEqualTo(orphanedContent);
+        assertThat(count("SELECT count(*) FROM course_batch WHERE created_by::text = ANY(?)", List.copyOf(orphaned)))
+                .isEqualTo(orphanedBatches);
+
+        // and the verification finds nothing of the purged left
+        long execution = count("SELECT max(job_execution_id) FROM purge.batch_job_execution", null);
+        assertThat(cli("verify", "--config", config.toString(), "--execution", String.valueOf(execution))).isZero();
+    }
+
     /** Content and batch creators no other rule retains (not mentors, admins, staff or group owners). */
     List<String> creators() {
         List<String> ids = new ArrayList<>(seeded.manifest().userIds().get("contentCreators"));

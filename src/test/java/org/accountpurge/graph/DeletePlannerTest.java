@@ -75,8 +75,8 @@ class DeletePlannerTest {
         // when the plan is made with a successor
         DeletePlan plan = DeletePlanner.plan(USERS, schema, rules, null, "ghost-1");
 
-        // then nothing protects a creator, the content rows go to the successor right before the users row goes, and
-        // the edge counts as used
+        // then nothing protects a creator, the content rows go to the successor before anything is deleted (a
+        // successor query sees the whole account), the users row last, and the edge counts as used
         assertThat(plan.protect()).isEmpty();
         assertThat(plan.reassigns()).singleElement().satisfies(r -> {
             assertThat(r.edge().edge()).isEqualTo("content.created_by");
@@ -84,7 +84,7 @@ class DeletePlannerTest {
         });
         List<DeletePlan.Operation> ops = plan.operations();
         assertThat(ops.get(ops.size() - 1)).isEqualTo(new DeletePlan.Delete("users", List.of()));
-        assertThat(ops.get(ops.size() - 2)).isInstanceOf(DeletePlan.Reassign.class);
+        assertThat(ops.get(0)).isInstanceOf(DeletePlan.Reassign.class);
         assertThat(plan.deletedTables()).doesNotContain("content");
         assertThat(DeletePlanner.unusedRules(rules, List.of(plan))).isEmpty();
     }
@@ -105,6 +105,30 @@ class DeletePlannerTest {
                         + " the account's own row (users.id) can be reassigned to a successor account");
         assertThatThrownBy(() -> DeletePlanner.plan(USERS, schema, rules, null, "ghost-1"))
                 .hasMessageContaining("attachment.note_id").hasMessageNotContaining("content.created_by");
+        // and a successor query for the content edge is a successor too
+        assertThatThrownBy(() -> DeletePlanner.plan(USERS, schema, rules, null, null,
+                Map.of("content.created_by", "SELECT 1")))
+                .hasMessageContaining("attachment.note_id").hasMessageNotContaining("content.created_by");
+    }
+
+    @Test
+    void aReassignEdgeWithASuccessorQueryPicksPerRowAndTheOthersGoToTheFixedSuccessor() {
+        // given two reassign edges, one of them with a query picking each row's successor
+        Map<String, EdgeRule> rules = rules();
+        rules.put("content.created_by", EdgeRule.REASSIGN);
+        rules.put("groups.owner_id", EdgeRule.REASSIGN);
+        String query = "SELECT admin_id FROM org_admins WHERE org_id = :row.org_id";
+
+        // when planned with a fixed successor as well
+        List<ForeignKey> keys = new java.util.ArrayList<>(schema);
+        keys.add(fk("groups", "owner_id", "users", true));
+        DeletePlan plan = DeletePlanner.plan(USERS, keys, rules, null, "ghost-1", Map.of("groups.owner_id", query));
+
+        // then the query's edge is picked per row, the other goes to the fixed successor
+        assertThat(plan.reassigns()).extracting(r -> r.edge().edge(), DeletePlan.Reassign::successor,
+                DeletePlan.Reassign::successorQuery).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("content.created_by", "ghost-1", null),
+                org.assertj.core.groups.Tuple.tuple("groups.owner_id", null, query));
     }
 
     @Test

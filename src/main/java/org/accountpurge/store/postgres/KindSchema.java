@@ -11,17 +11,20 @@ import org.accountpurge.graph.EdgeRule;
  *
  * @param defaultEdgeRule the rule of an edge none names; null: such an edge is a configuration error
  * @param successor       the account of this kind that {@code reassign} edges point their rows at; null: none
+ * @param successorQueries per reassign edge, the query picking each row's successor instead
  * @param promotions      who takes over a group an account of this kind is the last admin of
  * @param scrub           the columns of the account's own row to scrub, the row kept; empty: the row is deleted
  * @param scrubKey        the key of hashed columns ({@code purge.scrub.hash-key}); null when none
  */
 public record KindSchema(AccountKind kind, String schema, String table, String idColumn,
                          Map<String, EdgeRule> edgeRules, EdgeRule defaultEdgeRule, String successor,
+                         Map<String, String> successorQueries,
                          java.util.List<PromotionRule> promotions,
                          java.util.List<org.accountpurge.graph.ScrubColumn> scrub, ScrubKey scrubKey) {
 
     public KindSchema {
         edgeRules = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(edgeRules));
+        successorQueries = Map.copyOf(successorQueries);
         promotions = java.util.List.copyOf(promotions);
         scrub = java.util.List.copyOf(scrub);
     }

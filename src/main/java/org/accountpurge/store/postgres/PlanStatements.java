@@ -28,6 +28,17 @@ final class PlanStatements {
     /** The retention reason of the account that reassigned rows go to: it is never purged. */
     static final String SUCCESSOR = "successor";
 
+    /** Accounts a successor may not be: those of the chunk, the one leaving included (its purge reassigns). */
+    private static final String IN_CHUNK = " <> ALL (SELECT account_id FROM purge_chunk)";
+    /** ... the one leaving (whether a row has a successor at all: another account of the chunk may be retained). */
+    private static final String LEAVING = " <> purge_acc.account_id";
+
+    /** {@code :row.column} in a successor query: the column of the row being reassigned. */
+    private static final java.util.regex.Pattern ROW =
+            java.util.regex.Pattern.compile(":row\\.(\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$]*)");
+    /** {@code :account} in a successor query: the account leaving. */
+    private static final java.util.regex.Pattern ACCOUNT = java.util.regex.Pattern.compile("(?<![:\\w]):account(?!\\w)");
+
     private final String schema;
     private final RootTable root;
     private final String accounts;
@@ -71,6 +82,13 @@ final class PlanStatements {
                             + " RETURNING acc.account_id) SELECT account_id::text, count(*) FROM u GROUP BY account_id",
                             residue(s.edge().table(), chain)));
                 }
+            } else if (op instanceof DeletePlan.Reassign r && r.picked()) {
+                result.add(new Statement(r.edge().edge(), TargetOutcome.Action.REASSIGNED, picking(
+                        "u AS (UPDATE " + table(r.table()) + " purge_row SET " + quote(r.edge().columns().get(0)) + " = "
+                                + pick(r, IN_CHUNK) + " FROM purge_chunk purge_acc WHERE " + rowOfAccount(r) + " AND "
+                                + pick(r, IN_CHUNK) + " IS NOT NULL RETURNING purge_acc.account_id)"
+                                + " SELECT account_id::text, count(*) FROM u GROUP BY account_id"),
+                        residue(r.table(), chain(List.of(r.edge())))));
             } else if (op instanceof DeletePlan.Reassign r) {
                 Chain chain = chain(List.of(r.edge()));
                 result.add(new Statement(r.edge().edge(), TargetOutcome.Action.REASSIGNED, "WITH u AS (UPDATE "
@@ -114,9 +132,41 @@ final class PlanStatements {
                 + chain.where() + " GROUP BY acc.account_id";
     }
 
+    /** The retention reason of an account a row of {@code edge} finds no successor for. */
+    static String noSuccessor(String edge) {
+        return "no-successor:" + edge;
+    }
+
+    /** {@code sql} after the chunk's accounts, as {@code purge_chunk(account_id)}. */
+    private String picking(String sql) {
+        return "WITH purge_chunk(account_id) AS (SELECT unnest(CAST(? AS text[])::" + idCast + "[])), " + sql;
+    }
+
+    private String rowOfAccount(DeletePlan.Reassign r) {
+        return "purge_row." + quote(r.edge().columns().get(0)) + " = purge_acc.account_id";
+    }
+
+    /**
+     * The successor the edge's query picks for the row {@code purge_row} of the account {@code purge_acc}: its first
+     * answer that is not NULL and not one of {@code excluded}; NULL when there is none.
+     */
+    String pick(DeletePlan.Reassign r, String excluded) {
+        String query = ROW.matcher(r.successorQuery()).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
+                "purge_row." + m.group(1)));
+        query = ACCOUNT.matcher(query).replaceAll("purge_acc.account_id");
+        String successor = "CAST(purge_pick.successor AS " + idCast + ")";
+        return "(SELECT " + successor + " FROM (" + query + ") AS purge_pick(successor) WHERE " + successor
+                + excluded + " LIMIT 1)";
+    }
+
     List<Check> checks(DeletePlan plan) {
         List<Check> result = new ArrayList<>();
-        plan.reassigns().stream().map(DeletePlan.Reassign::successor).distinct().forEach(successor -> result.add(
+        plan.reassigns().stream().filter(DeletePlan.Reassign::picked).forEach(r -> result.add(new Check(
+                noSuccessor(r.edge().edge()), picking("SELECT DISTINCT purge_acc.account_id::text FROM "
+                + table(r.table()) + " purge_row, purge_chunk purge_acc WHERE " + rowOfAccount(r) + " AND "
+                + pick(r, LEAVING) + " IS NULL"))));
+        plan.reassigns().stream().filter(r -> !r.picked()).map(DeletePlan.Reassign::successor).distinct()
+                .forEach(successor -> result.add(
                 new Check(SUCCESSOR, "SELECT acc.account_id::text FROM " + accounts + " WHERE acc.account_id = "
                         + literal(successor))));
         for (DeletePlan.ProtectCheck check : plan.protect()) {

@@ -72,6 +72,34 @@ public final class PostgresAccounts implements AccountStore {
         return problems;
     }
 
+    /**
+     * Why a successor query cannot run (the preflight's words): its update is explained, and its check that every row
+     * has a successor is run for no account, both on a read-only session; empty when each can.
+     */
+    public List<String> successorProblems() {
+        List<String> problems = new java.util.ArrayList<>();
+        for (DeletePlan.Reassign r : plan.plan().reassigns().stream().filter(DeletePlan.Reassign::picked).toList()) {
+            String edge = r.edge().edge();
+            try {
+                for (PlanStatements.Statement s : statements) {
+                    if (s.action() == TargetOutcome.Action.REASSIGNED && s.target().equals(edge)) {
+                        readOnly.ids("EXPLAIN " + s.sql(), List.of());
+                    }
+                }
+                for (PlanStatements.Check check : checks) {
+                    if (check.reason().equals(PlanStatements.noSuccessor(edge))) {
+                        readOnly.ids(check.sql(), List.of());
+                    }
+                }
+            } catch (StoreException e) {
+                problems.add("purge.edges.successor-queries " + edge + ": the sql does not run (" + e.errorType()
+                        + " " + org.springframework.core.NestedExceptionUtils.getMostSpecificCause(e).getMessage()
+                        + ")");
+            }
+        }
+        return problems;
+    }
+
     /** Why the configured promotions cannot run (the preflight's words); empty when they can. */
     public List<String> promotionProblems() {
         return promotions.problems(readOnly);

@@ -36,7 +36,8 @@ public record TenantPlan(String schema, DeletePlan plan, String idType, Map<Stri
         }
         ForeignKeyCatalog.Keys foreignKeys = ForeignKeyCatalog.foreignKeys(jdbc, schema);
         DeletePlan plan = DeletePlanner.plan(new RootTable(kind.kind().code(), kind.table(), kind.idColumn()),
-                foreignKeys.keys(), kind.edgeRules(), kind.defaultEdgeRule(), kind.successor())
+                foreignKeys.keys(), kind.edgeRules(), kind.defaultEdgeRule(), kind.successor(),
+                kind.successorQueries())
                 .scrubbingRoot(kind.scrub());
         return new TenantPlan(schema, plan, idType, foreignKeys.otherSchemaTables(), kind.promotions(),
                 kind.scrubKey(), kind.scrub().isEmpty() ? Map.of()
