@@ -14,8 +14,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * @param rejected   reason to number of rows
  * @param retained   kind to reason to number of accounts
  * @param stores     store to target to action to number (rows or documents for DELETED, NULLED, REASSIGNED and
- *                   SCRUBBED, groups for PROMOTED, accounts for ABSENT, DISABLED, FAILED); each account counts once,
- *                   with its outcome over all executions of the run
+ *                   SCRUBBED, groups for PROMOTED, accounts for ABSENT, DISABLED, FAILED; in a dry run what a real
+ *                   run would do: "would delete", "would null", ...); each account counts once, with its outcome
+ *                   over all executions of the run
  * @param failedAttempts step-log FAILED rows over all executions of the run (a restart may have completed them)
  * @param pending    accounts not yet purged nor retained (0 once a real run has completed; in a dry run, those that
  *                   would be purged)
@@ -102,11 +103,13 @@ public record RunSummary(long runId, long jobExecutionId, String status, boolean
         // gone does not count it again
         Map<String, Map<String, Map<String, Long>>> stores = new TreeMap<>();
         // these count rows (groups), and beat a later ABSENT
-        String done = "('DELETED', 'NULLED', 'REASSIGNED', 'PROMOTED', 'SCRUBBED')";
+        String done = "('DELETED', 'NULLED', 'REASSIGNED', 'PROMOTED', 'SCRUBBED', 'WOULD_DELETE', 'WOULD_NULL',"
+                + " 'WOULD_REASSIGN', 'WOULD_PROMOTE', 'WOULD_SCRUB', 'WOULD_DISABLE')"; // a dry run's counts too
         jdbc.query("WITH per_account AS (SELECT store, target, account_id, CASE WHEN bool_or(action IN " + done
                 + ") THEN (array_agg(action ORDER BY action IN " + done + " DESC, id DESC))[1]"
-                + " ELSE (array_agg(action ORDER BY id DESC))[1] END AS action, coalesce(sum(count) FILTER (WHERE"
-                + " action IN " + done + "), 0) AS n FROM (SELECT id, store, target, account_id, count, CASE"
+                + " ELSE (array_agg(action ORDER BY id DESC))[1] END AS action, CASE WHEN bool_or(action LIKE"
+                + " 'WOULD%') THEN max(count) ELSE coalesce(sum(count) FILTER (WHERE action IN " + done + "), 0) END"
+                + " AS n FROM (SELECT id, store, target, account_id, count, CASE"
                 + " WHEN action = 'ABSENT' AND error_class = '" + org.accountpurge.store.TargetOutcome
                 .AFTER_UNANSWERED_ATTEMPT + "' THEN 'ABSENT_AFTER_UNANSWERED_ATTEMPT' ELSE action END AS action FROM"
                 + " purge.step_log WHERE run_id = ? AND action <> 'STARTED') l"
@@ -114,7 +117,8 @@ public record RunSummary(long runId, long jobExecutionId, String status, boolean
                 + " THEN sum(n) ELSE count(*) END FROM per_account GROUP BY 1, 2, 3", rs -> {
                     stores.computeIfAbsent(rs.getString(1), k -> new TreeMap<>())
                             .computeIfAbsent(rs.getString(2), k -> new TreeMap<>())
-                            .put(rs.getString(3).toLowerCase(java.util.Locale.ROOT), rs.getLong(4));
+                            .put(rs.getString(3).toLowerCase(java.util.Locale.ROOT).replace("would_", "would "),
+                                    rs.getLong(4));
                 }, runId);
         return stores;
     }
@@ -126,6 +130,8 @@ public record RunSummary(long runId, long jobExecutionId, String status, boolean
         if (dryRun) {
             lines.add("  DRY RUN: nothing was deleted; pending accounts are those a real run would purge (orgs are"
                     + " counted as retained while members that would be purged still hold them)");
+            lines.add("  the 'would' counts below are the rows and documents a real run would act on, per store and"
+                    + " target; login identities (Keycloak) are looked up only for accounts no other store holds");
         }
         candidates.forEach((kind, states) -> lines.add("  " + kind + " candidates: " + states));
         lines.add("  rejected rows: " + (rejected.isEmpty() ? "none" : rejected));

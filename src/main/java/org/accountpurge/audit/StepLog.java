@@ -102,6 +102,31 @@ public class StepLog {
     }
 
     /**
+     * What a store would do to these accounts (a dry run's {@code preview}), in the chunk's transaction: per account
+     * and target where it would act, a {@code WOULD_DELETE}, {@code WOULD_NULL}, {@code WOULD_REASSIGN},
+     * {@code WOULD_PROMOTE}, {@code WOULD_SCRUB} or {@code WOULD_DISABLE} row with the count. Nothing is counted as
+     * done.
+     */
+    public void previewed(Context ctx, String store, StoreOutcomes outcomes) {
+        List<Object[]> rows = new ArrayList<>();
+        outcomes.byTarget().forEach((target, perAccount) -> perAccount.forEach((id, o) -> {
+            String would = WOULD.get(o.action());
+            if (would != null && o.count() > 0) {
+                rows.add(row(ctx, id, store, target, would, o.count(), null));
+            }
+        }));
+        if (!rows.isEmpty()) {
+            insert(rows);
+        }
+    }
+
+    /** The step-log action of a dry run's outcome: what a real run would do. */
+    public static final Map<TargetOutcome.Action, String> WOULD = Map.of(TargetOutcome.Action.DELETED, "WOULD_DELETE",
+            TargetOutcome.Action.NULLED, "WOULD_NULL", TargetOutcome.Action.REASSIGNED, "WOULD_REASSIGN",
+            TargetOutcome.Action.PROMOTED, "WOULD_PROMOTE", TargetOutcome.Action.SCRUBBED, "WOULD_SCRUB",
+            TargetOutcome.Action.DISABLED, "WOULD_DISABLE");
+
+    /**
      * Of these accounts, those an earlier attempt of this run called the store for without learning what it did: a
      * {@code STARTED} row of an earlier attempt (the one being made wrote the latest) with no outcome after it, or a
      * failure whose answer never came ({@link ErrorClass#isUnanswered}). A store that now finds such an account

@@ -179,26 +179,28 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
     }
 
     /**
-     * A dry run's account that no store holds anything of is marked NOT_FOUND, as a real run would mark it; the others
-     * stay PENDING (a real run would purge them). Each store is asked, read-only ({@link AccountStore#verify}), only
-     * about the accounts the stores before it had nothing of. A check a store cannot make fails the chunk.
+     * A dry run: what each store would do to the chunk's accounts, asked read-only ({@link AccountStore#preview}), goes
+     * to the step log ({@link StepLog#previewed}); an account no store holds anything of is marked NOT_FOUND, as a real
+     * run would mark it, the others stay PENDING (a real run would purge them). A store that answers per account
+     * (Keycloak) is asked only about the accounts the stores before it had nothing of. A check a store cannot make
+     * fails the chunk.
      */
     private void notFoundAnywhere(List<String> ids) {
         List<String> nowhere = ids;
         for (AccountStore store : stores.stores()) {
-            if (nowhere.isEmpty()) {
-                return;
+            List<String> asked = store.previewsEveryAccount() ? ids : nowhere;
+            if (asked.isEmpty()) {
+                continue;
             }
-            List<String> asked = nowhere;
-            StoreOutcomes there;
+            StoreOutcomes would;
             try {
-                there = calls.timed(store, () -> store.verify(asked));
+                would = calls.timed(store, () -> store.preview(asked));
             } catch (StoreException e) {
                 throw new PurgeFailedException(store.name(), e.target() == null ? store.target() : e.target(),
                         asked.size(), e.errorType(), e);
             }
             Set<String> found = new java.util.HashSet<>();
-            there.byTarget().forEach((target, perAccount) -> perAccount.forEach((id, outcome) -> {
+            would.byTarget().forEach((target, perAccount) -> perAccount.forEach((id, outcome) -> {
                 if (outcome.isFailure()) {
                     throw new PurgeFailedException(store.name(), target, asked.size(), outcome.errorClass(), null);
                 }
@@ -206,7 +208,8 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
                     found.add(id);
                 }
             }));
-            nowhere = asked.stream().filter(id -> !found.contains(id)).toList();
+            stepLog.previewed(context, store.name(), would);
+            nowhere = nowhere.stream().filter(id -> !found.contains(id)).toList();
         }
         candidates.mark(context.runId(), kind, nowhere, CandidateStore.NOT_FOUND);
     }

@@ -68,6 +68,24 @@ public interface AccountStore {
     /** What is left of the accounts in this store: per target, PRESENT with a count where something is left. */
     StoreOutcomes verify(List<String> accountIds);
 
+    /**
+     * What {@link #remove} would do to the accounts, read-only (a dry run): per target, the action a removal would take
+     * and on how many rows or documents; ABSENT where it would find nothing. By default what {@link #verify} finds,
+     * as deletions.
+     */
+    default StoreOutcomes preview(List<String> accountIds) {
+        return verify(accountIds).map((id, o) -> o.action() == TargetOutcome.Action.PRESENT
+                ? TargetOutcome.deleted(o.count()) : o);
+    }
+
+    /**
+     * Whether a dry run asks this store about every account it would purge (its look-ups answer a chunk at once), or
+     * only about those the stores before it hold nothing of (one call per account: Keycloak). Default yes.
+     */
+    default boolean previewsEveryAccount() {
+        return true;
+    }
+
     /** How a verification says what it checked in this store (default its name). */
     default String checkedAs() {
         return name();

@@ -32,8 +32,15 @@ class RunSummaryTest {
 
     @Test
     void aDryRunSaysWhatARealRunWouldDoWithEachAccount() {
-        RunSummary summary = summary(true, Map.of("PENDING", 4L, "NOT_FOUND", 2L, "RETAINED", 3L, "FAILED", 1L), 1,
-                Map.of(), -1, null);
+        RunSummary summary = new RunSummary(7, 9, "COMPLETED", true, "in.csv", Map.of("user", Map.of("PENDING", 4L,
+                "NOT_FOUND", 2L, "RETAINED", 3L, "FAILED", 1L)), Map.of("malformed user id", 2L), Map.of(),
+                Map.of("postgres", Map.of("user_notes", Map.of("would delete", 15L))), 1, 4, 2, 1, -1, List.of(),
+                List.of(), Map.of(), null);
+
+        // then the per-target counts say they are what a real run would act on, and which look-ups are partial
+        assertThat(summary.lines()).contains("  postgres user_notes: {would delete=15}", "  the 'would' counts below are"
+                + " the rows and documents a real run would act on, per store and target; login identities (Keycloak)"
+                + " are looked up only for accounts no other store holds");
 
         assertThat(summary.lines()).contains("  would be purged by a real run: 4; not found in any store: 2; retained:"
                 + " 3; would fail: 1 (a store would refuse them; each with its store and error in purge.step_log);"

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.accountpurge.support.RealStack;
 import org.accountpurge.support.ReferenceTenantCli;
@@ -40,13 +41,29 @@ class ReassignTest extends ReferenceTenantCli {
         csv.append(successor).append(",user\n");
         Path input = Files.writeString(dir.resolve("creators.csv"), csv.toString());
 
+        // when a dry run comes first, then it changes nothing and counts, per store and target, what it would do
+        assertThat(cli("purge", "--config", config.toString(), "--input", input.toString(), "--dry-run"))
+                .as(output.getAll()).isZero();
+        long dryRun = count("SELECT max(run_id) FROM purge.candidate", null);
+        assertThat(count("SELECT count(*) FROM content WHERE created_by::text = ANY(?)", creators)).isEqualTo(content);
+        assertThat(output.getAll()).contains("postgres content.created_by: {would reassign=" + content + "}");
+        Map<String, Long> would = stepLogCounts(dryRun, "WOULD_");
+
         // when they are purged
         assertThat(cli("purge", "--config", config.toString(), "--input", input.toString(), "--reason", "OPS-26"))
                 .as(output.getAll()).isZero();
 
-        // then the creators are gone, their content and batches are kept and now the successor's, and the successor,
+        // then the dry run's counts were the real run's, per table, edge and index (Keycloak users aside: a dry run
+        // looks them up only for accounts nothing else holds)
+        long purged = count("SELECT max(run_id) FROM purge.candidate", null);
+        Map<String, Long> did = stepLogCounts(purged, "");
+        did.keySet().removeIf(key -> key.startsWith("keycloak "));
+        would.keySet().removeIf(key -> key.startsWith("keycloak "));
+        assertThat(would).isNotEmpty().isEqualTo(did);
+
+        // and the creators are gone, their content and batches are kept and now the successor's, and the successor,
         // who was listed too, is retained as the successor
-        long run = count("SELECT max(run_id) FROM purge.candidate", null);
+        long run = purged;
         assertThat(count("SELECT count(*) FROM users WHERE id::text = ANY(?)", creators)).isZero();
         assertThat(count("SELECT count(*) FROM content WHERE created_by::text = ANY(?)", creators)).isZero();
         assertThat(count("SELECT count(*) FROM course_batch WHERE created_by::text = ANY(?)", creators)).isZero();
@@ -179,6 +196,24 @@ class ReassignTest extends ReferenceTenantCli {
         // and the verification finds nothing of the purged left
         long execution = count("SELECT max(job_execution_id) FROM purge.batch_job_execution", null);
         assertThat(cli("verify", "--config", config.toString(), "--execution", String.valueOf(execution))).isZero();
+    }
+
+    /**
+     * Per "store target action", the rows or documents a run's step log counts: for {@code prefix} "WOULD_" what a dry
+     * run would do (the prefix and verb forms taken off), for "" what a real run did.
+     */
+    static Map<String, Long> stepLogCounts(long run, String prefix) {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        jdbc.query("SELECT store, target, action, sum(count) FROM purge.step_log WHERE run_id = ? AND action IN (?, ?,"
+                + " ?, ?, ?) GROUP BY 1, 2, 3", rs -> {
+            String action = rs.getString(3).replace("WOULD_", "");
+            counts.put(rs.getString(1) + " " + rs.getString(2) + " " + Map.of("DELETED", "DELETE", "NULLED", "NULL",
+                    "REASSIGNED", "REASSIGN", "SCRUBBED", "SCRUB", "PROMOTED", "PROMOTE").getOrDefault(action, action),
+                    rs.getLong(4));
+        }, run, prefix.isEmpty() ? "DELETED" : prefix + "DELETE", prefix.isEmpty() ? "NULLED" : prefix + "NULL",
+                prefix.isEmpty() ? "REASSIGNED" : prefix + "REASSIGN", prefix.isEmpty() ? "SCRUBBED" : prefix + "SCRUB",
+                prefix.isEmpty() ? "PROMOTED" : prefix + "PROMOTE");
+        return counts;
     }
 
     /** Content and batch creators no other rule retains (not mentors, admins, staff or group owners). */

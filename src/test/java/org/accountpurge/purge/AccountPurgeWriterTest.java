@@ -247,9 +247,9 @@ class AccountPurgeWriterTest {
     }
 
     @Test
-    void aDryRunRemovesNothingAndMarksWhatNoStoreHoldsNotFoundAsARealRunWould() {
-        // given the database holds a, Keycloak holds b, and nobody holds c (issue 24: a dry run counted c as "would be
-        // purged", the real run then found nothing of it)
+    void aDryRunRemovesNothingRecordsWhatEachStoreWouldDoAndMarksWhatNoStoreHoldsNotFound() {
+        // given the database holds 3 rows of a, Keycloak holds b, the index a document of a, and nobody holds c
+        // (issue 24: a dry run counted c as "would be purged", the real run then found nothing of it)
         FakeStore postgres = new FakeStore("postgres", AccountStore.Phase.IN_DATABASE_TRANSACTION, journal, false) {
             @Override
             public StoreOutcomes verify(List<String> ids) {
@@ -264,15 +264,31 @@ class AccountPurgeWriterTest {
                 journal.add("keycloak verify " + ids);
                 return StoreOutcomes.of("realm", Map.of("b", TargetOutcome.present(1)));
             }
+
+            @Override
+            public boolean previewsEveryAccount() {
+                return false;
+            }
         };
-        AccountPurgeWriter writer = writer(true, ids -> Map.of(), keycloak, postgres);
+        FakeStore elasticsearch = new FakeStore("elasticsearch", AccountStore.Phase.AFTER_LOGIN_IDENTITY, journal,
+                false) {
+            @Override
+            public StoreOutcomes verify(List<String> ids) {
+                journal.add("elasticsearch verify " + ids);
+                return StoreOutcomes.of("index", Map.of("a", TargetOutcome.present(1)));
+            }
+        };
+        AccountPurgeWriter writer = writer(true, ids -> Map.of(), elasticsearch, keycloak, postgres);
 
         // when a chunk of a, b and c is written in a dry run
         writer.write(chunk("a", "b", "c"));
 
-        // then each store was only asked about what the stores before it had nothing of, nothing was removed, no
-        // savepoint or step log written, and c alone is marked NOT_FOUND
-        assertThat(journal).containsExactly("postgres verify [a, b, c]", "keycloak verify [b, c]", "mark NOT_FOUND [c]");
+        // then nothing was removed and no savepoint taken; the database and the index were asked about every account,
+        // Keycloak (one call per user) only about what the database had nothing of; what each would do is in the step
+        // log as what a real run would do; and c alone is marked NOT_FOUND
+        assertThat(journal).containsExactly("postgres verify [a, b, c]", "log would postgres target a DELETED 3",
+                "keycloak verify [b, c]", "log would keycloak realm b DELETED 1", "elasticsearch verify [a, b, c]",
+                "log would elasticsearch index a DELETED 1", "mark NOT_FOUND [c]");
     }
 
     @Test
@@ -520,6 +536,15 @@ class AccountPurgeWriterTest {
                 journal.add("log committed " + store + " " + target);
                 perAccount.forEach((id, o) -> committed.put(store + "/" + target + "/" + id, o));
             });
+        }
+
+        @Override
+        public void previewed(Context ctx, String store, StoreOutcomes outcomes) {
+            outcomes.byTarget().forEach((target, perAccount) -> perAccount.forEach((id, o) -> {
+                if (o.count() > 0) {
+                    journal.add("log would " + store + " " + target + " " + id + " " + o.action() + " " + o.count());
+                }
+            }));
         }
 
         /** Runs before the database's outcomes are recorded. */

@@ -112,6 +112,12 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
                 this::deleteUser));
     }
 
+    /** One call per user: a dry run asks only about the accounts the database and the indexes hold nothing of. */
+    @Override
+    public boolean previewsEveryAccount() {
+        return false;
+    }
+
     /**
      * Per account, whether a Keycloak user is still there (present 1) or not. With {@code user-match: database}, the
      * users the database maps now and those kept when the purge deleted them.

@@ -221,6 +221,22 @@ public final class PostgresAccounts implements AccountStore {
         return outcomes;
     }
 
+    /** Per target, what the chunk's statements would do (each one's rows, counted per path), and the promotions. */
+    @Override
+    public StoreOutcomes preview(List<String> ids) {
+        StoreOutcomes outcomes = promotions.residue(ids).map((id, o) -> o.action() == TargetOutcome.Action.PRESENT
+                ? TargetOutcome.promoted(o.count()) : o);
+        for (PlanStatements.Statement statement : statements) {
+            outcomes.put(statement.target(), perAccount(statement.residueSql(), ids, n -> switch (statement.action()) {
+                case NULLED -> TargetOutcome.nulled(n);
+                case REASSIGNED -> TargetOutcome.reassigned(n);
+                case SCRUBBED -> TargetOutcome.scrubbed(n);
+                default -> TargetOutcome.deleted(n);
+            }));
+        }
+        return outcomes;
+    }
+
     private Map<String, TargetOutcome> perAccount(String sql, List<String> ids,
                                                   java.util.function.LongFunction<TargetOutcome> outcome) {
         Map<String, TargetOutcome> perAccount = new LinkedHashMap<>();
