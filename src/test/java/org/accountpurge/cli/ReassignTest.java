@@ -128,8 +128,8 @@ class ReassignTest extends ReferenceTenantCli {
             throws Exception {
         // given batch creators, one of whose schools has no admin left, batches reassigned by a successor query
         // (content to the fixed successor), and which admin each batch's query picks now
-        List<String> creators = creators().stream().filter(id -> count("SELECT count(*) FROM course_batch WHERE"
-                + " created_by::text = ?", List.of(id)) > 0).toList();
+        List<String> creators = creators("batchCreators").stream().filter(id -> count("SELECT count(*) FROM course_batch WHERE"
+                + " created_by::text = ANY(?)", List.of(id)) > 0).toList();
         assertThat(creators).hasSizeGreaterThan(1);
         jdbc.update("UPDATE user_organisation SET roles = '{PUBLIC}' WHERE organisation_id IN (SELECT organisation_id"
                 + " FROM user_organisation WHERE user_id = ?::uuid)", creators.get(0));
@@ -218,8 +218,15 @@ class ReassignTest extends ReferenceTenantCli {
 
     /** Content and batch creators no other rule retains (not mentors, admins, staff or group owners). */
     List<String> creators() {
-        List<String> ids = new ArrayList<>(seeded.manifest().userIds().get("contentCreators"));
-        ids.addAll(seeded.manifest().userIds().get("batchCreators"));
+        return creators("contentCreators", "batchCreators");
+    }
+
+    /** ... of these kinds. */
+    List<String> creators(String... kinds) {
+        List<String> ids = new ArrayList<>();
+        for (String kind : kinds) {
+            ids.addAll(seeded.manifest().userIds().get(kind));
+        }
         for (String kind : List.of("mentors", "orgAdmins", "platformAdmins", "supportStaff", "groupOwners")) {
             ids.removeAll(seeded.manifest().userIds().get(kind));
         }

@@ -15,10 +15,20 @@ import org.accountpurge.graph.RootTable;
 final class PlanStatements {
 
     /**
-     * A statement, the step-log target it acts on, whether it deletes or nulls, and the query counting per account the
-     * rows it would still act on (what {@code verify} reports as left).
+     * A statement, the step-log target it acts on, whether it deletes or nulls, the query counting per account the
+     * rows it would still act on (what {@code verify} reports as left), and the query counting per account the rows it
+     * would act on when it runs in its place in the plan (a dry run: rows the statements before it delete, or null
+     * along another path, are not counted again).
      */
-    record Statement(String target, TargetOutcome.Action action, String sql, String residueSql) {
+    record Statement(String target, TargetOutcome.Action action, String sql, String residueSql, String previewSql) {
+
+        Statement(String target, TargetOutcome.Action action, String sql, String residueSql) {
+            this(target, action, sql, residueSql, residueSql);
+        }
+    }
+
+    /** A delete or set-null statement made before, by its table, target, action and the hops from its rows. */
+    private record Earlier(String table, String target, TargetOutcome.Action action, List<ForeignKey> hops) {
     }
 
     /** A protect check: accounts it returns are retained with {@code reason}. */
@@ -63,6 +73,7 @@ final class PlanStatements {
 
     List<Statement> statements(DeletePlan plan) {
         List<Statement> result = new ArrayList<>();
+        List<Earlier> earlier = new ArrayList<>();
         for (DeletePlan.Operation op : plan.operations()) {
             if (op instanceof DeletePlan.Delete d) {
                 for (List<ForeignKey> hops : hopsOrRoot(d.paths(), List.of())) {
@@ -70,7 +81,8 @@ final class PlanStatements {
                     result.add(new Statement(d.table(), TargetOutcome.Action.DELETED, "WITH d AS (DELETE FROM " + table(d.table()) + " a0 USING "
                             + chain.from() + " WHERE " + chain.where() + " RETURNING acc.account_id) "
                             + "SELECT account_id::text, count(*) FROM d GROUP BY account_id",
-                            residue(d.table(), chain)));
+                            residue(d.table(), chain), preview(d.table(), d.table(), hops, earlier)));
+                    earlier.add(new Earlier(d.table(), d.table(), TargetOutcome.Action.DELETED, hops));
                 }
             } else if (op instanceof DeletePlan.SetNull s) {
                 String set = String.join(", ", s.edge().columns().stream().map(c -> quote(c) + " = NULL").toList());
@@ -80,11 +92,12 @@ final class PlanStatements {
                             + table(s.edge().table())
                             + " a0 SET " + set + " FROM " + chain.from() + " WHERE " + chain.where()
                             + " RETURNING acc.account_id) SELECT account_id::text, count(*) FROM u GROUP BY account_id",
-                            residue(s.edge().table(), chain)));
+                            residue(s.edge().table(), chain), preview(s.edge().table(), s.edge().edge(), hops, earlier)));
+                    earlier.add(new Earlier(s.edge().table(), s.edge().edge(), TargetOutcome.Action.NULLED, hops));
                 }
             } else if (op instanceof DeletePlan.Reassign r && r.picked()) {
                 result.add(new Statement(r.edge().edge(), TargetOutcome.Action.REASSIGNED, picking(
-                        "u AS (UPDATE " + table(r.table()) + " purge_row SET " + quote(r.edge().columns().get(0)) + " = "
+                        ", u AS (UPDATE " + table(r.table()) + " purge_row SET " + quote(r.edge().columns().get(0)) + " = "
                                 + pick(r, IN_CHUNK) + " FROM purge_chunk purge_acc WHERE " + rowOfAccount(r) + " AND "
                                 + pick(r, IN_CHUNK) + " IS NOT NULL RETURNING purge_acc.account_id)"
                                 + " SELECT account_id::text, count(*) FROM u GROUP BY account_id"),
@@ -127,6 +140,30 @@ final class PlanStatements {
     }
 
 
+    /**
+     * How many rows of {@code table} the statement along {@code hops} acts on per account when it runs after the
+     * {@code earlier} ones: not the rows an earlier delete of the table removed, nor those an earlier set-null of the
+     * same edge (another path) nulled, for any account of the chunk.
+     */
+    private String preview(String table, String target, List<ForeignKey> hops, List<Earlier> earlier) {
+        Chain chain = chain(hops, "a", "purge_chunk acc", "acc");
+        StringBuilder where = new StringBuilder(chain.where());
+        int n = 0;
+        for (Earlier e : earlier) {
+            boolean gone = e.table().equals(table) && e.action() == TargetOutcome.Action.DELETED;
+            boolean nulled = e.target().equals(target) && e.action() == TargetOutcome.Action.NULLED;
+            if (gone || nulled) {
+                String prefix = "x" + (++n) + "_";
+                Chain before = chain(e.hops(), prefix, "purge_chunk " + prefix + "acc", prefix + "acc");
+                where.append(" AND NOT EXISTS (SELECT 1 FROM ").append(before.from()).append(" WHERE ")
+                        .append(before.where()).append(")");
+            }
+        }
+        return "WITH purge_chunk(account_id) AS (SELECT unnest(CAST(? AS text[])::" + idCast + "[])) SELECT"
+                + " acc.account_id::text, count(*) FROM " + table(table) + " a0, " + chain.from() + " WHERE " + where
+                + " GROUP BY acc.account_id";
+    }
+
     private String residue(String table, Chain chain) {
         return "SELECT acc.account_id::text, count(*) FROM " + table(table) + " a0, " + chain.from() + " WHERE "
                 + chain.where() + " GROUP BY acc.account_id";
@@ -139,7 +176,7 @@ final class PlanStatements {
 
     /** {@code sql} after the chunk's accounts, as {@code purge_chunk(account_id)}. */
     private String picking(String sql) {
-        return "WITH purge_chunk(account_id) AS (SELECT unnest(CAST(? AS text[])::" + idCast + "[])), " + sql;
+        return "WITH purge_chunk(account_id) AS (SELECT unnest(CAST(? AS text[])::" + idCast + "[]))" + sql;
     }
 
     private String rowOfAccount(DeletePlan.Reassign r) {
@@ -162,7 +199,7 @@ final class PlanStatements {
     List<Check> checks(DeletePlan plan) {
         List<Check> result = new ArrayList<>();
         plan.reassigns().stream().filter(DeletePlan.Reassign::picked).forEach(r -> result.add(new Check(
-                noSuccessor(r.edge().edge()), picking("SELECT DISTINCT purge_acc.account_id::text FROM "
+                noSuccessor(r.edge().edge()), picking(" SELECT DISTINCT purge_acc.account_id::text FROM "
                 + table(r.table()) + " purge_row, purge_chunk purge_acc WHERE " + rowOfAccount(r) + " AND "
                 + pick(r, LEAVING) + " IS NULL"))));
         plan.reassigns().stream().filter(r -> !r.picked()).map(DeletePlan.Reassign::successor).distinct()
@@ -201,6 +238,14 @@ final class PlanStatements {
      * joined when the last hop references a column other than its id.
      */
     private Chain chain(List<ForeignKey> hops) {
+        return chain(hops, "a", accounts, "acc");
+    }
+
+    /**
+     * ... the hops' tables aliased {@code prefix} 1, 2, …, the accounts from {@code accountsFrom} aliased
+     * {@code acc} (the acted-on row is a0 whatever the prefix: another chain can join the same row).
+     */
+    private Chain chain(List<ForeignKey> hops, String prefix, String accountsFrom, String acc) {
         List<String> from = new ArrayList<>();
         List<String> where = new ArrayList<>();
         String current = "a0";
@@ -208,11 +253,11 @@ final class PlanStatements {
             ForeignKey hop = hops.get(i);
             boolean last = i == hops.size() - 1;
             if (last && hop.refColumns().equals(List.of(root.idColumn()))) {
-                where.add(current + "." + quote(hop.columns().get(0)) + " = acc.account_id");
+                where.add(current + "." + quote(hop.columns().get(0)) + " = " + acc + ".account_id");
                 current = null;
                 break;
             }
-            String next = "a" + (i + 1);
+            String next = prefix + (i + 1);
             from.add(table(hop.refTable()) + " " + next);
             for (int c = 0; c < hop.columns().size(); c++) {
                 where.add(current + "." + quote(hop.columns().get(c)) + " = " + next + "." + quote(hop.refColumns().get(c)));
@@ -220,9 +265,9 @@ final class PlanStatements {
             current = next;
         }
         if (current != null) { // no hop at all (the root's own rows), or the last hop joined the root table
-            where.add(current + "." + quote(root.idColumn()) + " = acc.account_id");
+            where.add(current + "." + quote(root.idColumn()) + " = " + acc + ".account_id");
         }
-        from.add(accounts);
+        from.add(accountsFrom);
         return new Chain(String.join(", ", from), String.join(" AND ", where));
     }
 

@@ -221,13 +221,16 @@ public final class PostgresAccounts implements AccountStore {
         return outcomes;
     }
 
-    /** Per target, what the chunk's statements would do (each one's rows, counted per path), and the promotions. */
+    /**
+     * Per target, what the chunk's statements would do, each counted as it would run in its place in the plan (rows a
+     * delete before it removes are not nulled, a row two paths reach is deleted once), and the promotions.
+     */
     @Override
     public StoreOutcomes preview(List<String> ids) {
         StoreOutcomes outcomes = promotions.residue(ids).map((id, o) -> o.action() == TargetOutcome.Action.PRESENT
                 ? TargetOutcome.promoted(o.count()) : o);
         for (PlanStatements.Statement statement : statements) {
-            outcomes.put(statement.target(), perAccount(statement.residueSql(), ids, n -> switch (statement.action()) {
+            outcomes.put(statement.target(), perAccount(statement.previewSql(), ids, n -> switch (statement.action()) {
                 case NULLED -> TargetOutcome.nulled(n);
                 case REASSIGNED -> TargetOutcome.reassigned(n);
                 case SCRUBBED -> TargetOutcome.scrubbed(n);
