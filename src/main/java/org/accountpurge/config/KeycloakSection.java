@@ -26,12 +26,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param userAttribute for {@code user-match: attribute}: the user attribute holding the account id
  * @param threads       users deleted at once
  * @param timeout       connect and read timeout of each call; an account waits at most three per call
+ * @param onPurge       what the purge does to a purged account's Keycloak user: {@code delete} it, or {@code scrub}
+ *                      it where the identity must stay (another system holds its id): disabled, its sessions ended,
+ *                      its email, first and last name and attributes cleared (the one the user is matched by kept),
+ *                      its username left as it is
  */
 public record KeycloakSection(@NotBlank String url, @NotBlank String realm, @NotBlank String clientId,
                        @NotBlank String clientSecret, @NotNull @DefaultValue("id") UserMatch userMatch,
                        String userAttribute, String userIdSql, @Min(1) @Max(64) @DefaultValue("8") int threads,
                        @NotNull @DefaultValue("30s") Duration timeout,
-                       @Min(0) @Max(100_000) @DefaultValue("0") int maxCallsPerSecond) {
+                       @Min(0) @Max(100_000) @DefaultValue("0") int maxCallsPerSecond,
+                       @NotNull @DefaultValue("delete") OnPurge onPurge) {
 
     @AssertTrue(message = "user-match: attribute needs user-attribute (and only it takes one)")
     public boolean isAttributeNamed() {
@@ -53,6 +58,14 @@ public record KeycloakSection(@NotBlank String url, @NotBlank String realm, @Not
     @AssertTrue(message = "must use the parameter :ids (the chunk's account ids)")
     public boolean isUserIdSqlUsingIds() {
         return userIdSql == null || userIdSql.isBlank() || userIdSql.contains(":ids");
+    }
+
+    /** What the purge does to an account's Keycloak user. */
+    public enum OnPurge {
+        /** delete the user */
+        DELETE,
+        /** keep the user, disabled, logged out, its email, names and attributes cleared */
+        SCRUB
     }
 
     /** How an account finds its Keycloak user. */

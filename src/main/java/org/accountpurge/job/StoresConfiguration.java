@@ -55,7 +55,8 @@ class StoresConfiguration {
                 ? new DatabaseLookup(dataSource, readOnly,
                 TenantStores.schema(config, AccountKind.USER), kc.userIdSql()) : null;
         KeycloakSettings settings = new KeycloakSettings(kc.url(), kc.realm(), kc.clientId(), kc.clientSecret(),
-                kc.timeout(), kc.threads(), kc.maxCallsPerSecond(), kc.userMatch(), kc.userAttribute());
+                kc.timeout(), kc.threads(), kc.maxCallsPerSecond(), kc.userMatch(), kc.userAttribute(),
+                kc.onPurge() == KeycloakSection.OnPurge.SCRUB);
         return new KeycloakAccounts(settings, keycloakIds, byDatabase
                 ? new org.accountpurge.audit.ExternalIdLedger(jdbc, transactionManager, AccountKind.USER) : null);
     }

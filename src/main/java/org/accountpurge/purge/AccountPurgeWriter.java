@@ -227,7 +227,7 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
         }
         String login = phase(AccountStore.Phase.LOGIN_IDENTITY).stream().map(AccountStore::name)
                 .collect(java.util.stream.Collectors.joining(", "));
-        return (login.isEmpty() ? "" : "its " + login + " login identity is deleted (it cannot log in), ")
+        return (login.isEmpty() ? "" : "its " + login + " login identity is deleted or disabled (it cannot log in), ")
                 + "its database rows are kept; purge.step_log lists what else went";
     }
 

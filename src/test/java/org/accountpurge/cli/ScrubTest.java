@@ -63,6 +63,25 @@ class ScrubTest extends ReferenceTenantCli {
             assertThat(now.get("email")).isEqualTo(row.get("email") == null ? null : hash((String) row.get("email")));
         }
 
+        // and their Keycloak users are kept with the same ids, disabled, without email, names or attributes
+        try (org.accountpurge.seed.KeycloakRealmSetup admin = new org.accountpurge.seed.KeycloakRealmSetup(
+                proxied.stack().keycloakUrl(), proxied.stack().keycloakAdminUser(),
+                proxied.stack().keycloakAdminPassword(), java.time.Duration.ofSeconds(60))) {
+            Map<String, String> keycloak = admin.allUsers(seeded.manifest().realm());
+            List<String> kept = purged.stream().filter(keycloak::containsKey).toList();
+            assertThat(kept).isNotEmpty();
+            for (String id : kept) { // username|email|first|last|enabled|emailVerified|attributes
+                String[] user = keycloak.get(id).split("\\|", -1);
+                assertThat(user[1]).as(id).isIn("null", "");
+                assertThat(user[2]).as(id).isIn("null", "");
+                assertThat(user[3]).as(id).isIn("null", "");
+                assertThat(user[4]).as(id).isEqualTo("false");
+                assertThat(user[6]).as(id).isEqualTo("{}");
+            }
+            assertThat(count("SELECT coalesce(sum(count), 0) FROM purge.step_log WHERE run_id = " + run + " AND store ="
+                    + " 'keycloak' AND action = 'SCRUBBED'", null)).isEqualTo(kept.size());
+        }
+
         // and their dependants went by their rules: no lookup (email, phone) nor membership is left
         assertThat(count("SELECT count(*) FROM user_lookup WHERE user_id::text = ANY(?)", purged)).isZero();
         assertThat(count("SELECT count(*) FROM user_organisation WHERE user_id::text = ANY(?)", purged)).isZero();
@@ -186,6 +205,68 @@ class ScrubTest extends ReferenceTenantCli {
         assertThat(cli("purge", "--config", keyless.toString(),
                 "--input", input.toString(), "--reason", "OPS-26")).isEqualTo(2);
         assertThat(output.getAll()).contains("a column scrubbed as: hash needs purge.scrub.hash-key");
+    }
+
+    @Test
+    void creatorsAreScrubbedAndTheirContentAndBatchesGoToAnAdminOfTheirSchoolOrTheyStayWhole(CapturedOutput output)
+            throws Exception {
+        // given content and batch creators nothing else retains, and, per content row and batch, the admin of the
+        // creator's school the example's successor query picks now (none: the creator stays)
+        List<String> creators = new ArrayList<>(seeded.manifest().userIds().get("contentCreators"));
+        creators.addAll(seeded.manifest().userIds().get("batchCreators"));
+        for (String kind : List.of("mentors", "orgAdmins", "platformAdmins", "supportStaff")) {
+            creators.removeAll(seeded.manifest().userIds().get(kind));
+        }
+        creators.removeAll(jdbc.queryForList("SELECT user_id::text FROM group_member WHERE role IN ('owner', 'admin')",
+                String.class));
+        creators = creators.stream().distinct().toList();
+        Map<String, String> admin = new java.util.HashMap<>(); // table:row id -> the admin picked (null: none)
+        Map<String, String> creatorOf = new java.util.HashMap<>();
+        for (String table : List.of("content", "course_batch")) {
+            jdbc.query("SELECT r.id::text, r.created_by::text, (SELECT a.user_id::text FROM user_organisation m JOIN"
+                    + " user_organisation a ON a.organisation_id = m.organisation_id WHERE m.user_id = r.created_by"
+                    + " AND 'ORG_ADMIN' = ANY(a.roles) ORDER BY a.joined_at, a.user_id LIMIT 1) FROM " + table + " r"
+                    + " WHERE r.created_by::text = ANY(?)", rs -> {
+                creatorOf.put(table + ":" + rs.getString(1), rs.getString(2));
+                admin.put(table + ":" + rs.getString(1), rs.getString(3));
+            }, (Object) creators.toArray(String[]::new));
+        }
+        java.util.Set<String> staying = new java.util.HashSet<>();
+        admin.forEach((row, picked) -> {
+            if (picked == null) {
+                staying.add(creatorOf.get(row));
+            }
+        });
+        List<String> leaving = creators.stream().filter(id -> !staying.contains(id)).toList();
+        assertThat(leaving).as("creators with an admin in their school").isNotEmpty();
+
+        // when they are purged with the worked example
+        assertThat(cli("purge", "--config", scrubbing(yaml -> yaml).toString(), "--input", csv(creators).toString(),
+                "--reason", "OPS-26")).as(output.getAll()).isZero();
+
+        // then those with an admin are scrubbed, and each of their content rows and batches is the admin's now
+        long run = count("SELECT max(run_id) FROM purge.candidate", null);
+        assertThat(count("SELECT count(*) FROM users WHERE id::text = ANY(?) AND status = 2 AND username ="
+                + " 'deleted-' || id::text", leaving)).isEqualTo(leaving.size());
+        admin.forEach((row, picked) -> {
+            String[] tableAndId = row.split(":");
+            String now = jdbc.queryForObject("SELECT created_by::text FROM " + tableAndId[0] + " WHERE id::text = ?",
+                    String.class, tableAndId[1]);
+            assertThat(now).as(row).isEqualTo(staying.contains(creatorOf.get(row)) ? creatorOf.get(row) : picked);
+        });
+
+        for (String table : List.of("content", "course_batch")) {
+            assertThat(count("SELECT coalesce(sum(count), 0) FROM purge.step_log WHERE run_id = " + run + " AND target"
+                    + " = '" + table + ".created_by' AND action = 'REASSIGNED'", null)).as(table)
+                    .isEqualTo(creatorOf.entrySet().stream().filter(e -> e.getKey().startsWith(table + ":")
+                            && !staying.contains(e.getValue())).count());
+        }
+
+        // and those a row finds no admin for stay whole, retained with the edge as reason, their row not scrubbed
+        assertThat(jdbc.queryForList("SELECT DISTINCT account_id FROM purge.retention WHERE run_id = ? AND reason LIKE"
+                + " 'no-successor:%'", String.class, run)).containsExactlyInAnyOrderElementsOf(staying);
+        assertThat(count("SELECT count(*) FROM users WHERE id::text = ANY(?) AND status = 2", List.copyOf(staying)))
+                .isZero();
     }
 
     List<String> neverLoggedIn() {

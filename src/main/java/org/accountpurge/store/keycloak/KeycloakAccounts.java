@@ -31,6 +31,8 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
     private final KeycloakUsers users;
     private final KeycloakLookups lookups;
     private final KeycloakActivity activity;
+    /** Set when the purge keeps the users, disabled and scrubbed ({@code on-purge: scrub}); null: it deletes them. */
+    private final KeycloakScrub scrub;
 
     /**
      * @param keycloakIdsInDatabase for {@link UserMatch#DATABASE}: the Keycloak user ids of accounts, read from the
@@ -50,6 +52,8 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
                 deletedIds);
         this.lookups = new KeycloakLookups(client, users);
         this.activity = new KeycloakActivity(client, users);
+        this.scrub = settings.scrub() ? new KeycloakScrub(client, settings.match() == UserMatch.ATTRIBUTE
+                ? settings.attribute() : null) : null;
     }
 
     public String realm() {
@@ -105,11 +109,14 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
         return remove(accountIds, (id, outcome) -> { });
     }
 
-    /** Tells {@code removed} of each account as soon as its users are deleted (or found absent). */
+    /**
+     * Tells {@code removed} of each account as soon as its users are deleted (or found absent); with {@code on-purge:
+     * scrub}, disabled and scrubbed instead.
+     */
     @Override
     public StoreOutcomes remove(List<String> accountIds, Removed removed) {
         return StoreOutcomes.of(client.realm(), users.forEachUser(accountIds, removed, KeycloakUsers.Lookup.RECORDED,
-                this::deleteUser));
+                scrub != null ? scrub::scrub : this::deleteUser));
     }
 
     /** One call per user: a dry run asks only about the accounts the database and the indexes hold nothing of. */
@@ -118,12 +125,26 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
         return false;
     }
 
+    /** In scrub mode, what a purge would do is scrub the user, not delete it. */
+    @Override
+    public StoreOutcomes preview(List<String> accountIds) {
+        if (scrub == null) {
+            return AccountStore.super.preview(accountIds);
+        }
+        return verify(accountIds).map((id, o) -> o.action() == TargetOutcome.Action.PRESENT
+                ? TargetOutcome.scrubbed(o.count()) : o);
+    }
+
     /**
      * Per account, whether a Keycloak user is still there (present 1) or not. With {@code user-match: database}, the
      * users the database maps now and those kept when the purge deleted them.
      */
     @Override
     public StoreOutcomes verify(List<String> accountIds) {
+        if (scrub != null) { // a kept user is left only while it is not disabled and scrubbed
+            return StoreOutcomes.of(client.realm(), users.forEachUser(accountIds, (id, outcome) -> { },
+                    KeycloakUsers.Lookup.WITH_DELETED, scrub::left));
+        }
         return StoreOutcomes.of(client.realm(), users.forEachUser(accountIds, (id, outcome) -> { },
                 KeycloakUsers.Lookup.WITH_DELETED, kcId -> {
                     client.pace(1);

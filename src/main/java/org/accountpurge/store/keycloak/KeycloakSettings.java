@@ -11,13 +11,21 @@ import org.accountpurge.config.KeycloakSection.UserMatch;
  * @param threads           users deleted at once
  * @param maxCallsPerSecond calls a second over all threads (0: no limit)
  * @param attribute         for {@link UserMatch#ATTRIBUTE}: the user attribute holding the account id
+ * @param scrub             the purge keeps the user, disabled and scrubbed, instead of deleting it
  */
 public record KeycloakSettings(String url, String realm, String clientId, String clientSecret, Duration timeout,
-                               int threads, int maxCallsPerSecond, UserMatch match, String attribute) {
+                               int threads, int maxCallsPerSecond, UserMatch match, String attribute,
+                               boolean scrub) {
+
+    public KeycloakSettings(String url, String realm, String clientId, String clientSecret, Duration timeout,
+                            int threads, int maxCallsPerSecond, UserMatch match, String attribute) {
+        this(url, realm, clientId, clientSecret, timeout, threads, maxCallsPerSecond, match, attribute, false);
+    }
 
     @Override
     public String toString() { // never the secret
         return "KeycloakSettings[url=" + url + ", realm=" + realm + ", clientId=" + clientId + ", timeout=" + timeout
-                + ", threads=" + threads + ", maxCallsPerSecond=" + maxCallsPerSecond + ", match=" + match + "]";
+                + ", threads=" + threads + ", maxCallsPerSecond=" + maxCallsPerSecond + ", match=" + match + ", scrub="
+                + scrub + "]";
     }
 }
