@@ -99,6 +99,12 @@ public final class SeedIndexes implements AutoCloseable {
         return io(() -> client.count(c -> c.index(index).query(q -> q.ids(i -> i.values(ids)))).count());
     }
 
+    /** Documents of {@code index} whose id is one of {@code ids} and that hold the field {@code field}. */
+    public long countByIdsHolding(String index, List<String> ids, String field) {
+        return io(() -> client.count(c -> c.index(index).query(q -> q.bool(b -> b.filter(f -> f.ids(i -> i.values(ids)))
+                .filter(f -> f.exists(e -> e.field(field)))))).count());
+    }
+
     /** Documents of {@code index} whose {@code field} holds one of {@code values}. */
     public long countByField(String index, String field, List<String> values) {
         List<FieldValue> terms = values.stream().map(FieldValue::of).toList();

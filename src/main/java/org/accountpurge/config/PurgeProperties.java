@@ -175,13 +175,30 @@ public record PurgeProperties(
         FIELD
     }
 
-    /** An index to clean: documents whose id is the account id ({@code match: id}) or whose {@code field} holds it. */
+    /**
+     * An index to clean: documents whose id is the account id ({@code match: id}) or whose {@code field} holds it.
+     *
+     * @param name        the index (or alias)
+     * @param appliesTo   the kind of account its documents belong to
+     * @param match       how a document belongs to an account
+     * @param field       for {@code match: field}: the keyword field holding the account id ({@code user.id} too)
+     * @param scrubFields when set, the account's documents are kept and these top-level fields removed from them (a
+     *                    partial update) instead of the documents being deleted; the verification reports a document
+     *                    that still holds one
+     */
     public record Index(@NotBlank String name, @NotNull AccountKind appliesTo,
-                        @NotNull @DefaultValue("id") IndexMatch match, String field) {
+                        @NotNull @DefaultValue("id") IndexMatch match, String field,
+                        @NotNull @DefaultValue List<@NotBlank String> scrubFields) {
 
         @AssertTrue(message = "match: field needs a field, match: id takes none")
         public boolean isFieldGivenWhenMatchingByField() {
             return (match == IndexMatch.FIELD) == (field != null && !field.isBlank());
+        }
+
+        @AssertTrue(message = "scrub-fields may not name the field the documents are matched by (a second run and the"
+                + " verification find them by it)")
+        public boolean isMatchFieldKept() {
+            return field == null || scrubFields == null || !scrubFields.contains(field);
         }
     }
 

@@ -82,6 +82,21 @@ class ScrubTest extends ReferenceTenantCli {
                     + " 'keycloak' AND action = 'SCRUBBED'", null)).isEqualTo(kept.size());
         }
 
+        // and their profile documents are kept without the person's fields; their other documents are gone
+        try (org.accountpurge.seed.SeedIndexes es = new org.accountpurge.seed.SeedIndexes(
+                proxied.stack().elasticsearchUrl())) {
+            es.refresh("user");
+            long profiles = es.countByIds("user", purged);
+            assertThat(profiles).isPositive();
+            for (String field : List.of("userName", "firstName", "lastName", "email", "phone")) {
+                assertThat(es.countByIdsHolding("user", purged, field)).as(field).isZero();
+            }
+            assertThat(es.countByIdsHolding("user", purged, "rootOrgId")).isEqualTo(profiles);
+            assertThat(es.countByField("usernotes", "userId", purged)).isZero();
+            assertThat(count("SELECT coalesce(sum(count), 0) FROM purge.step_log WHERE run_id = " + run + " AND store ="
+                    + " 'elasticsearch' AND target = 'user' AND action = 'SCRUBBED'", null)).isEqualTo(profiles);
+        }
+
         // and their dependants went by their rules: no lookup (email, phone) nor membership is left
         assertThat(count("SELECT count(*) FROM user_lookup WHERE user_id::text = ANY(?)", purged)).isZero();
         assertThat(count("SELECT count(*) FROM user_organisation WHERE user_id::text = ANY(?)", purged)).isZero();

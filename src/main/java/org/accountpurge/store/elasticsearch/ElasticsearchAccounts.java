@@ -31,12 +31,36 @@ public final class ElasticsearchAccounts implements AccountStore {
         return Phase.AFTER_LOGIN_IDENTITY;
     }
 
-    /** Every index at once: one search for the indexes matched by a field, one bulk delete (see the client). */
+    /**
+     * Every index at once: one search for the indexes matched by a field, one bulk (see the client) that deletes the
+     * documents, or in an index with {@code scrub-fields} removes those fields from them.
+     */
     @Override
     public StoreOutcomes remove(List<String> accountIds) {
         StoreOutcomes outcomes = StoreOutcomes.none();
-        client.deleteAccounts(fieldByIndex(), accountIds).forEach(outcomes::put);
+        client.removeAccounts(fieldByIndex(), scrubFieldsByIndex(), accountIds).forEach(outcomes::put);
         return outcomes;
+    }
+
+    /** In a dry run: documents an index with {@code scrub-fields} keeps would be scrubbed, the others deleted. */
+    @Override
+    public StoreOutcomes preview(List<String> accountIds) {
+        Map<String, List<String>> scrubbed = scrubFieldsByIndex();
+        StoreOutcomes would = StoreOutcomes.none();
+        verify(accountIds).byTarget().forEach((index, perAccount) -> {
+            Map<String, TargetOutcome> each = new java.util.LinkedHashMap<>();
+            perAccount.forEach((id, o) -> each.put(id, o.action() != TargetOutcome.Action.PRESENT ? o
+                    : scrubbed.containsKey(index) ? TargetOutcome.scrubbed(o.count()) : TargetOutcome.deleted(o.count())));
+            would.put(index, each);
+        });
+        return would;
+    }
+
+    /** Index name → the fields its kept documents lose, for the indexes with {@code scrub-fields}. */
+    private Map<String, List<String>> scrubFieldsByIndex() {
+        Map<String, List<String>> fields = new java.util.LinkedHashMap<>();
+        indexes.stream().filter(i -> !i.scrubFields().isEmpty()).forEach(i -> fields.put(i.name(), i.scrubFields()));
+        return fields;
     }
 
     /** Accounts holding a document shared with other accounts: FAILED {@code shared_document} on its index. */
@@ -64,8 +88,9 @@ public final class ElasticsearchAccounts implements AccountStore {
         StoreOutcomes outcomes = StoreOutcomes.none();
         for (PurgeProperties.Index index : indexes) {
             client.refresh(index.name()); // searches see deletes only once refreshed
-            Map<String, Long> left = client.countPerAccount(index.name(),
-                    index.match() == PurgeProperties.IndexMatch.ID ? null : index.field(), accountIds);
+            Map<String, Long> left = client.countPerAccount(index.name(), // a kept document: one still holding a field
+                    index.match() == PurgeProperties.IndexMatch.ID ? null : index.field(), accountIds,
+                    index.scrubFields());
             Map<String, TargetOutcome> perAccount = new java.util.LinkedHashMap<>();
             accountIds.forEach(id -> perAccount.put(id, TargetOutcome.present(left.getOrDefault(id, 0L))));
             outcomes.put(index.name(), perAccount);

@@ -124,11 +124,27 @@ public final class ElasticsearchStore implements AutoCloseable {
      */
     public Map<String, Map<String, TargetOutcome>> deleteAccounts(Map<String, String> fieldByIndex,
                                                                   List<String> accountIds) {
+        return removeAccounts(fieldByIndex, Map.of(), accountIds);
+    }
+
+    /**
+     * ... except in the indexes of {@code scrubFields} (index → top-level fields), whose documents are kept and
+     * those fields removed from them (one scripted update each, in the same bulks): scrubbed 1 per document changed,
+     * absent for one that holds none of them any more (a second run) or is gone.
+     */
+    public Map<String, Map<String, TargetOutcome>> removeAccounts(Map<String, String> fieldByIndex,
+                                                                  Map<String, List<String>> scrubFields,
+                                                                  List<String> accountIds) {
         AccountDocuments.Deletion deletion = AccountDocuments.deletion(fieldByIndex, accountIds,
                 findAll(fieldByIndex, accountIds));
-        bulkDelete(deletion.documents(), deletion.outcomes());
+        bulk(deletion.documents(), deletion.outcomes(), scrubFields);
         return deletion.outcomes();
     }
+
+    /** Removes the fields it is given from a document's source; a document holding none of them is left alone. */
+    private static final String SCRUB_SCRIPT = "boolean changed = false; for (String f : params.fields) {"
+            + " if (ctx._source.containsKey(f)) { ctx._source.remove(f); changed = true; } }"
+            + " if (!changed) { ctx.op = 'noop'; }";
     /**
      * Per index matched by a field, the accounts that hold a document shared with other accounts (its field names
      * more than one id): documents nobody should delete for one account alone. Reads only.
@@ -201,15 +217,22 @@ public final class ElasticsearchStore implements AutoCloseable {
      * field holding the account id (up to a page per call: enough to tell "something is left").
      */
     public Map<String, Long> countPerAccount(String index, String field, List<String> accountIds) {
+        return countPerAccount(index, field, accountIds, List.of());
+    }
+
+    /** ... of those, only the documents holding one of the fields {@code holding} (none given: every document). */
+    public Map<String, Long> countPerAccount(String index, String field, List<String> accountIds, List<String> holding) {
         Map<String, Long> counts = new LinkedHashMap<>();
+        Query own = field == null ? Query.of(q -> q.ids(i -> i.values(accountIds))) : terms(field, accountIds);
+        Query query = holding.isEmpty() ? own : Query.of(q -> q.bool(b -> b.filter(own).minimumShouldMatch("1")
+                .should(holding.stream().map(f -> Query.of(x -> x.exists(e -> e.field(f)))).toList())));
         if (field == null) {
             @SuppressWarnings("rawtypes")
             SearchResponse<Map> found = execute("search " + index, () -> client.search(s -> s.index(index)
-                    .size(accountIds.size()).query(q -> q.ids(i -> i.values(accountIds))).source(src -> src.fetch(false)),
-                    Map.class));
+                    .size(accountIds.size()).query(query).source(src -> src.fetch(false)), Map.class));
             found.hits().hits().forEach(h -> counts.merge(h.id(), 1L, Long::sum));
         } else {
-            for (AccountDocuments.Owned doc : findByField(index, field, accountIds)) { // a document shared with others counts too
+            for (AccountDocuments.Owned doc : findByField(index, field, query)) { // a document shared with others counts too
                 doc.owners().stream().distinct().filter(accountIds::contains)
                         .forEach(id -> counts.merge(id, 1L, Long::sum));
             }
@@ -272,11 +295,11 @@ public final class ElasticsearchStore implements AutoCloseable {
         }
     }
 
-    /** Up to a page of documents whose field holds one of the account ids. */
-    private List<AccountDocuments.Owned> findByField(String index, String field, List<String> accountIds) {
+    /** Up to a page of the documents {@code query} finds, with the account ids in their {@code field}. */
+    private List<AccountDocuments.Owned> findByField(String index, String field, Query query) {
         @SuppressWarnings("rawtypes")
         SearchResponse<Map> page = execute("search " + index, () -> client.search(s -> s.index(index).size(PAGE_SIZE)
-                .query(terms(field, accountIds)).source(src -> src.filter(f -> f.includes(field))), Map.class));
+                .query(query).source(src -> src.filter(f -> f.includes(field))), Map.class));
         return owners(page.hits().hits(), field);
     }
 
@@ -290,13 +313,20 @@ public final class ElasticsearchStore implements AutoCloseable {
         return found;
     }
 
-    /** Deletes [index, document id, account id] in bulks; each item's outcome is merged into its index's account. */
-    private void bulkDelete(List<String[]> docs, Map<String, Map<String, TargetOutcome>> outcomesByIndex) {
+    /**
+     * Deletes [index, document id, account id] in bulks, or, in an index of {@code scrubFields}, removes those fields;
+     * each item's outcome is merged into its index's account.
+     */
+    private void bulk(List<String[]> docs, Map<String, Map<String, TargetOutcome>> outcomesByIndex,
+                      Map<String, List<String>> scrubFields) {
         for (int from = 0; from < docs.size(); from += BULK_SIZE) {
             List<String[]> slice = docs.subList(from, Math.min(docs.size(), from + BULK_SIZE));
             BulkRequest.Builder bulk = new BulkRequest.Builder();
-            slice.forEach(d -> bulk.operations(op -> op.delete(del -> del.index(d[0]).id(d[1]))));
-            BulkResponse response = execute("bulk delete " + slice.stream().map(d -> d[0]).distinct().toList(),
+            slice.forEach(d -> bulk.operations(op -> !scrubFields.containsKey(d[0])
+                    ? op.delete(del -> del.index(d[0]).id(d[1]))
+                    : op.update(u -> u.index(d[0]).id(d[1]).action(a -> a.script(sc -> sc.source(SCRUB_SCRIPT)
+                            .params("fields", co.elastic.clients.json.JsonData.of(scrubFields.get(d[0]))))))));
+            BulkResponse response = execute("bulk " + slice.stream().map(d -> d[0]).distinct().toList(),
                     () -> client.bulk(bulk.build()));
             List<BulkResponseItem> items = response.items();
             for (int i = 0; i < items.size(); i++) {
@@ -309,10 +339,11 @@ public final class ElasticsearchStore implements AutoCloseable {
                 TargetOutcome outcome;
                 if (item.error() != null && item.status() != 404) {
                     outcome = TargetOutcome.failed(item.error().type());
-                } else if (item.status() == 404 || "not_found".equals(item.result())) {
+                } else if (item.status() == 404 || "not_found".equals(item.result()) || "noop".equals(item.result())) {
                     outcome = TargetOutcome.absent();
                 } else {
-                    outcome = TargetOutcome.deleted(1);
+                    outcome = scrubFields.containsKey(slice.get(i)[0]) ? TargetOutcome.scrubbed(1)
+                            : TargetOutcome.deleted(1);
                 }
                 outcomes.merge(account, outcome, TargetOutcome::plus);
             }
