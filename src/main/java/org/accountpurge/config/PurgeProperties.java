@@ -182,7 +182,7 @@ public record PurgeProperties(
      * @param appliesTo   the kind of account its documents belong to
      * @param match       how a document belongs to an account
      * @param field       for {@code match: field}: the keyword field holding the account id ({@code user.id} too)
-     * @param scrubFields when set, the account's documents are kept and these top-level fields removed from them (a
+     * @param scrubFields when set, the account's documents are kept and these top-level fields set to null in them (a
      *                    partial update) instead of the documents being deleted; the verification reports a document
      *                    that still holds one
      */

@@ -33,7 +33,7 @@ public final class ElasticsearchAccounts implements AccountStore {
 
     /**
      * Every index at once: one search for the indexes matched by a field, one bulk (see the client) that deletes the
-     * documents, or in an index with {@code scrub-fields} removes those fields from them.
+     * documents, or in an index with {@code scrub-fields} sets those fields to null in them.
      */
     @Override
     public StoreOutcomes remove(List<String> accountIds) {

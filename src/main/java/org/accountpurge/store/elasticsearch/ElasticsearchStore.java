@@ -129,8 +129,8 @@ public final class ElasticsearchStore implements AutoCloseable {
 
     /**
      * ... except in the indexes of {@code scrubFields} (index → top-level fields), whose documents are kept and
-     * those fields removed from them (one scripted update each, in the same bulks): scrubbed 1 per document changed,
-     * absent for one that holds none of them any more (a second run) or is gone.
+     * those fields set to null (a partial update each, in the same bulks): scrubbed 1 per document changed, absent
+     * for one whose fields are null already (a second run: a noop) or that is gone.
      */
     public Map<String, Map<String, TargetOutcome>> removeAccounts(Map<String, String> fieldByIndex,
                                                                   Map<String, List<String>> scrubFields,
@@ -141,10 +141,15 @@ public final class ElasticsearchStore implements AutoCloseable {
         return deletion.outcomes();
     }
 
-    /** Removes the fields it is given from a document's source; a document holding none of them is left alone. */
-    private static final String SCRUB_SCRIPT = "boolean changed = false; for (String f : params.fields) {"
-            + " if (ctx._source.containsKey(f)) { ctx._source.remove(f); changed = true; } }"
-            + " if (!changed) { ctx.op = 'noop'; }";
+    /**
+     * The partial document that empties {@code fields}: each set to null (no script: the integ-test distribution has
+     * no scripting); a document whose fields are null already is a noop.
+     */
+    private static co.elastic.clients.json.JsonData nulled(List<String> fields) {
+        jakarta.json.JsonObjectBuilder doc = jakarta.json.Json.createObjectBuilder();
+        fields.forEach(doc::addNull);
+        return co.elastic.clients.json.JsonData.of(doc.build());
+    }
     /**
      * Per index matched by a field, the accounts that hold a document shared with other accounts (its field names
      * more than one id): documents nobody should delete for one account alone. Reads only.
@@ -314,7 +319,7 @@ public final class ElasticsearchStore implements AutoCloseable {
     }
 
     /**
-     * Deletes [index, document id, account id] in bulks, or, in an index of {@code scrubFields}, removes those fields;
+     * Deletes [index, document id, account id] in bulks, or, in an index of {@code scrubFields}, nulls those fields;
      * each item's outcome is merged into its index's account.
      */
     private void bulk(List<String[]> docs, Map<String, Map<String, TargetOutcome>> outcomesByIndex,
@@ -324,8 +329,7 @@ public final class ElasticsearchStore implements AutoCloseable {
             BulkRequest.Builder bulk = new BulkRequest.Builder();
             slice.forEach(d -> bulk.operations(op -> !scrubFields.containsKey(d[0])
                     ? op.delete(del -> del.index(d[0]).id(d[1]))
-                    : op.update(u -> u.index(d[0]).id(d[1]).action(a -> a.script(sc -> sc.source(SCRUB_SCRIPT)
-                            .params("fields", co.elastic.clients.json.JsonData.of(scrubFields.get(d[0]))))))));
+                    : op.update(u -> u.index(d[0]).id(d[1]).action(a -> a.doc(nulled(scrubFields.get(d[0])))))));
             BulkResponse response = execute("bulk " + slice.stream().map(d -> d[0]).distinct().toList(),
                     () -> client.bulk(bulk.build()));
             List<BulkResponseItem> items = response.items();
