@@ -18,7 +18,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * For deployments that must not keep the ids of purged accounts ({@code purge.audit.id-hash-key}): once a real run
  * has purged and verified, the ids of its PURGED and NOT_FOUND accounts are replaced by their keyed hash
- * ({@link #hash}) in the candidates, the step log and the residue of the run, a page per transaction (a restart goes
+ * ({@link #hash}) in the candidates, the step log, the handovers and the residue of the run, a page per transaction (a restart goes
  * on where it stopped: hashed ids are recognised by their prefix). The report that follows lists the hashes. Whoever
  * holds the key can still answer "was this account purged?" by hashing its id. Retained and FAILED accounts keep
  * their ids: they still exist, and {@code retry-failed} needs them.
@@ -66,7 +66,7 @@ public final class PurgedIdHashing implements Tasklet {
             }
             List<Object[]> rows = new ArrayList<>();
             ids.forEach(id -> rows.add(new Object[] {hash(key, kind, id), run, kind.code(), id}));
-            for (String table : List.of("purge.step_log", "purge.residue", "purge.candidate")) {
+            for (String table : List.of("purge.step_log", "purge.residue", "purge.handover", "purge.candidate")) {
                 jdbc.batchUpdate("UPDATE " + table + " SET account_id = ? WHERE run_id = ? AND kind = ? AND"
                         + " account_id = ?", rows);
             }

@@ -16,7 +16,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@link #tenant}; a file {@code .owner} names the tenant and execution it belongs to): {@code report.json},
  * {@code report.html} (self-contained: no script, style sheet or font from elsewhere) and the account ids as CSV —
  * {@code purged.csv}, {@code retained.csv} (with the reason), {@code failed.csv} (with the store, target and error of
- * the last failure) and {@code rejected.csv} (input line and reason). Written again, it is replaced whole: each file is
+ * the last failure), {@code rejected.csv} (input line and reason) and {@code handovers.csv} (what each account
+ * handed over to whom: reassigned rows, promoted groups). Written again, it is replaced whole: each file is
  * written next to its place and moved over it.
  */
 public final class ReportFolder {
@@ -76,6 +77,9 @@ public final class ReportFolder {
                     StepLog.FAILED_ACCOUNTS, run);
             csv(folder.resolve("rejected.csv"), jdbc, List.of("line", "reason"), "SELECT row_no, reason FROM"
                     + " purge.rejected_row WHERE run_id = ? ORDER BY row_no", run);
+            csv(folder.resolve("handovers.csv"), jdbc, List.of("kind", "account_id", "target", "group", "successor",
+                    "count"), "SELECT kind, account_id, target, item, successor, sum(count) FROM purge.handover WHERE"
+                    + " run_id = ? GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5", run);
             return folder;
         } catch (IOException | UncheckedIOException e) {
             throw new IllegalStateException("Cannot write the report to " + folder + ": " + e.getMessage(), e);

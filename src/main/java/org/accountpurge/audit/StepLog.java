@@ -54,6 +54,8 @@ public class StepLog {
     /** Counter of accounts per kind, store, target and outcome: {@code account_purge_outcomes_total} in Prometheus. */
     public static final String OUTCOMES = "account.purge.outcomes";
 
+    private static final List<String> HANDOVER_COLUMNS = List.of("run_id", "job_execution_id", "kind", "account_id",
+            "target", "item", "successor", "count");
     private static final List<String> COLUMNS = List.of("run_id", "job_execution_id", "kind", "account_id", "store",
             "target", "action", "count", "error_class");
 
@@ -86,9 +88,18 @@ public class StepLog {
         count(ctx, store, outcomes);
     }
 
-    /** Outcomes of the tenant database for every target of one call, in the chunk's transaction (one batch). */
+    /**
+     * Outcomes of the tenant database for every target of one call, in the chunk's transaction (one batch), and what
+     * the accounts handed over ({@code purge.handover}).
+     */
     public void inTransaction(Context ctx, String store, StoreOutcomes outcomes) {
         insert(rows(ctx, store, outcomes));
+        if (!outcomes.handovers().isEmpty()) {
+            List<Object[]> handovers = new ArrayList<>();
+            outcomes.handovers().forEach(h -> handovers.add(new Object[] {ctx.runId(), ctx.jobExecutionId(),
+                    ctx.kind().code(), h.accountId(), h.target(), h.item(), h.successor(), h.count()}));
+            CopyIn.rows(jdbc, "purge.handover", HANDOVER_COLUMNS, handovers);
+        }
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override

@@ -11,6 +11,7 @@ import java.util.Map;
 public final class StoreOutcomes {
 
     private final Map<String, Map<String, TargetOutcome>> byTarget = new LinkedHashMap<>();
+    private final List<Handover> handovers = new java.util.ArrayList<>();
 
     public static StoreOutcomes none() {
         return new StoreOutcomes();
@@ -32,6 +33,17 @@ public final class StoreOutcomes {
         return Collections.unmodifiableMap(byTarget);
     }
 
+    /** Records what an account handed over, and to whom. */
+    public StoreOutcomes handedOver(Handover handover) {
+        handovers.add(handover);
+        return this;
+    }
+
+    /** What the accounts handed over (reassigned rows, promoted groups), and to whom. */
+    public List<Handover> handovers() {
+        return Collections.unmodifiableList(handovers);
+    }
+
     /** These outcomes without the given accounts' (those recorded already). */
     public StoreOutcomes without(java.util.Set<String> accountIds) {
         if (accountIds.isEmpty()) {
@@ -45,6 +57,7 @@ public final class StoreOutcomes {
                 rest.put(target, left);
             }
         });
+        handovers.stream().filter(h -> !accountIds.contains(h.accountId())).forEach(rest::handedOver);
         return rest;
     }
 

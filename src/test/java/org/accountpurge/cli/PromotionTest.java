@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.accountpurge.support.RealStack;
 import org.accountpurge.support.ReferenceTenantCli;
@@ -68,6 +69,15 @@ class PromotionTest extends ReferenceTenantCli {
                 + " 'last-owner' AND action = 'PROMOTED'", null)).isEqualTo(theirGroups.size());
         assertThat(output.getAll()).containsPattern("postgres last-owner: \\{(absent=\\d+, )?promoted="
                 + theirGroups.size() + "}");
+        // and purge.handover says which group went from whom to whom: each group to the owner it has now
+        List<Map<String, Object>> handovers = jdbc.queryForList("SELECT account_id, item, successor, count FROM"
+                + " purge.handover WHERE run_id = ? AND target = 'last-owner'", run);
+        assertThat(handovers).extracting(h -> h.get("item")).containsExactlyInAnyOrderElementsOf(theirGroups);
+        for (Map<String, Object> h : handovers) {
+            assertThat(handedOver).contains((String) h.get("account_id"));
+            assertThat(count("SELECT count(*) FROM group_member WHERE group_id::text = '" + h.get("item") + "' AND"
+                    + " user_id::text = '" + h.get("successor") + "' AND role = 'owner'", null)).as("" + h).isOne();
+        }
 
         // and the lonely owner is FAILED no_member_to_promote, still there with its group
         assertThat(jdbc.queryForList("SELECT state FROM purge.candidate WHERE run_id = ? AND account_id = ?",

@@ -81,6 +81,11 @@ class ReassignTest extends ReferenceTenantCli {
                 + " 'content.created_by' AND action = 'REASSIGNED'", null)).isEqualTo(content);
         assertThat(count("SELECT coalesce(sum(count), 0) FROM purge.step_log WHERE run_id = " + run + " AND target ="
                 + " 'course_batch.created_by' AND action = 'REASSIGNED'", null)).isEqualTo(batches);
+        // and purge.handover says from whom to whom: every row from a creator to the successor
+        assertThat(count("SELECT coalesce(sum(count), 0) FROM purge.handover WHERE run_id = " + run + " AND successor"
+                + " = '" + successor + "' AND account_id = ANY(?)", creators)).isEqualTo(content + batches);
+        assertThat(count("SELECT count(*) FROM purge.handover WHERE run_id = " + run + " AND successor <> '"
+                + successor + "'", null)).isZero();
         assertThat(output.getAll()).containsPattern("postgres content.created_by: \\{(absent=\\d+, )?reassigned="
                         + content + "}")
                 .contains("reassign [content.created_by, course_batch.created_by] to successor account " + successor);
@@ -177,6 +182,29 @@ class ReassignTest extends ReferenceTenantCli {
         });
         assertThat(output.getAll()).contains("reassign [content.created_by] to successor account " + successor)
                 .contains("reassign [course_batch.created_by] to the successor each row's query picks");
+        // and purge.handover says, per creator, how many batches went to which admin
+        Map<String, Long> expected = new java.util.TreeMap<>();
+        picked.forEach((batch, admin) -> {
+            if (!orphaned.contains(creatorOf.get(batch))) {
+                expected.merge(creatorOf.get(batch) + " -> " + admin, 1L, Long::sum);
+            }
+        });
+        Map<String, Long> recorded = new java.util.TreeMap<>();
+        jdbc.query("SELECT account_id, successor, count FROM purge.handover WHERE run_id = ? AND target ="
+                + " 'course_batch.created_by'", rs -> {
+            recorded.merge(rs.getString(1) + " -> " + rs.getString(2), rs.getLong(3), Long::sum);
+        }, run);
+        assertThat(recorded).isEqualTo(expected);
+        java.util.regex.Matcher report = java.util.regex.Pattern.compile("Report: (\\S+)/report\\.html")
+                .matcher(output.getAll());
+        String folder = null;
+        while (report.find()) {
+            folder = report.group(1);
+        }
+        assertThat(Files.readAllLines(Path.of(folder, "handovers.csv")))
+                .first().isEqualTo("kind,account_id,target,group,successor,count");
+        assertThat(Files.readAllLines(Path.of(folder, "handovers.csv")))
+                .filteredOn(line -> line.contains("course_batch.created_by")).hasSize(expected.size());
         assertThat(count("SELECT coalesce(sum(count), 0) FROM purge.step_log WHERE run_id = " + run + " AND target ="
                 + " 'course_batch.created_by' AND action = 'REASSIGNED'", null))
                 .isEqualTo(creatorOf.values().stream().filter(creator -> !orphaned.contains(creator)).count());

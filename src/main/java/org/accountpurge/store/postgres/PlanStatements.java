@@ -15,7 +15,8 @@ import org.accountpurge.graph.RootTable;
 final class PlanStatements {
 
     /**
-     * A statement, the step-log target it acts on, whether it deletes or nulls, the query counting per account the
+     * A statement (returning per account the rows it acted on; a reassign per account and successor), the step-log
+     * target it acts on, whether it deletes or nulls, the query counting per account the
      * rows it would still act on (what {@code verify} reports as left), and the query counting per account the rows it
      * would act on when it runs in its place in the plan (a dry run: rows the statements before it delete, or null
      * along another path, are not counted again).
@@ -99,16 +100,18 @@ final class PlanStatements {
                 result.add(new Statement(r.edge().edge(), TargetOutcome.Action.REASSIGNED, picking(
                         ", u AS (UPDATE " + table(r.table()) + " purge_row SET " + quote(r.edge().columns().get(0)) + " = "
                                 + pick(r, IN_CHUNK) + " FROM purge_chunk purge_acc WHERE " + rowOfAccount(r) + " AND "
-                                + pick(r, IN_CHUNK) + " IS NOT NULL RETURNING purge_acc.account_id)"
-                                + " SELECT account_id::text, count(*) FROM u GROUP BY account_id"),
+                                + pick(r, IN_CHUNK) + " IS NOT NULL RETURNING purge_acc.account_id, purge_row."
+                                + quote(r.edge().columns().get(0)) + " AS successor) SELECT account_id::text,"
+                                + " count(*), successor::text FROM u GROUP BY account_id, successor"),
                         residue(r.table(), chain(List.of(r.edge())))));
             } else if (op instanceof DeletePlan.Reassign r) {
                 Chain chain = chain(List.of(r.edge()));
                 result.add(new Statement(r.edge().edge(), TargetOutcome.Action.REASSIGNED, "WITH u AS (UPDATE "
                         + table(r.table()) + " a0 SET " + quote(r.edge().columns().get(0)) + " = "
                         + literal(r.successor())
-                        + " FROM " + chain.from() + " WHERE " + chain.where() + " RETURNING acc.account_id)"
-                        + " SELECT account_id::text, count(*) FROM u GROUP BY account_id",
+                        + " FROM " + chain.from() + " WHERE " + chain.where() + " RETURNING acc.account_id, a0."
+                        + quote(r.edge().columns().get(0)) + " AS successor) SELECT account_id::text, count(*),"
+                        + " successor::text FROM u GROUP BY account_id, successor",
                         residue(r.table(), chain)));
             } else if (op instanceof DeletePlan.Scrub s) {
                 result.add(scrub(s));

@@ -10,6 +10,7 @@ import java.util.Set;
 import javax.sql.DataSource;
 import org.accountpurge.graph.DeletePlan;
 import org.accountpurge.store.AccountStore;
+import org.accountpurge.store.Handover;
 import org.accountpurge.store.StoreException;
 import org.accountpurge.store.StoreOutcomes;
 import org.accountpurge.store.TargetOutcome;
@@ -200,15 +201,30 @@ public final class PostgresAccounts implements AccountStore {
                     plan.scrubKey().value());
         }
         for (PlanStatements.Statement statement : statements) {
+            if (statement.action() == TargetOutcome.Action.REASSIGNED) {
+                reassign(statement, ids, outcomes);
+                continue;
+            }
             outcomes.put(statement.target(), perAccount(statement.sql(), ids,
                     n -> switch (statement.action()) {
                         case DELETED -> TargetOutcome.deleted(n);
-                        case REASSIGNED -> TargetOutcome.reassigned(n);
                         case SCRUBBED -> TargetOutcome.scrubbed(n);
                         default -> TargetOutcome.nulled(n);
                     }));
         }
         return outcomes;
+    }
+
+    /** A reassign statement: per account the rows it handed over, and to whom ({@link Handover}). */
+    private void reassign(PlanStatements.Statement statement, List<String> ids, StoreOutcomes outcomes) {
+        Map<String, TargetOutcome> perAccount = new LinkedHashMap<>();
+        ids.forEach(id -> perAccount.put(id, TargetOutcome.absent()));
+        forEachRow(statement.sql(), ids, rs -> {
+            perAccount.merge(rs.getString(1), TargetOutcome.reassigned(rs.getLong(2)), TargetOutcome::plus);
+            outcomes.handedOver(new Handover(rs.getString(1), statement.target(), null, rs.getString(3),
+                    rs.getLong(2)));
+        });
+        outcomes.put(statement.target(), perAccount);
     }
 
     /** Rows the plan would still delete or null, per target and account (committed data). */
@@ -244,18 +260,23 @@ public final class PostgresAccounts implements AccountStore {
                                                   java.util.function.LongFunction<TargetOutcome> outcome) {
         Map<String, TargetOutcome> perAccount = new LinkedHashMap<>();
         ids.forEach(id -> perAccount.put(id, TargetOutcome.absent()));
+        forEachRow(sql, ids, rs -> {
+            perAccount.merge(rs.getString(1), outcome.apply(rs.getLong(2)), TargetOutcome::plus);
+        });
+        return perAccount;
+    }
+
+    /** Runs {@code sql} on the caller's transaction with the ids as its one (text[]) parameter, row by row. */
+    private void forEachRow(String sql, List<String> ids, org.springframework.jdbc.core.RowCallbackHandler rows) {
         try {
             jdbc.query(con -> {
                 PreparedStatement ps = con.prepareStatement(sql);
                 ps.setArray(1, con.createArrayOf("text", ids.toArray()));
                 return ps;
-            }, rs -> {
-                perAccount.merge(rs.getString(1), outcome.apply(rs.getLong(2)), TargetOutcome::plus);
-            });
+            }, rows);
         } catch (DataAccessException e) {
             throw translate(e);
         }
-        return perAccount;
     }
 
     /** A database error as the step log records it: the driver's exception class and SQL state, never the message. */

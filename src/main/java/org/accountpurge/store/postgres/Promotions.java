@@ -39,7 +39,7 @@ final class Promotions {
 
     /**
      * Promotes a member of every group the accounts are the last admin of; per rule and account, PROMOTED with the
-     * number of groups handed over (absent: none).
+     * number of groups handed over (absent: none), and each group with its new admin as a handover.
      *
      * @throws StoreException {@link #NO_MEMBER} when a group has nobody to take it over
      */
@@ -59,7 +59,11 @@ final class Promotions {
                 }
                 log.info("Promotion {}: group {} handed to {} (its last admin(s) {} leave)", rule.name(), group,
                         promoted, leaving);
-                leaving.forEach(id -> perAccount.merge(id, TargetOutcome.promoted(1), TargetOutcome::plus));
+                leaving.forEach(id -> {
+                    perAccount.merge(id, TargetOutcome.promoted(1), TargetOutcome::plus);
+                    promoted.forEach(admin -> outcomes.handedOver(new org.accountpurge.store.Handover(id, rule.name(),
+                            group, admin, 1)));
+                });
             });
             outcomes.put(rule.name(), perAccount);
         }
