@@ -85,6 +85,14 @@ class DatabaseOnlyTenantTest {
         assertThat(tenant.count("SELECT count(*) FROM deletion_outbox WHERE kind = 'user' AND payload->>'type' ="
                 + " 'account.purged' AND payload->>'accountId' = account_id AND payload->'stores' = '[\"postgres\"]'"
                 + " AND (payload->>'purgedAt')::timestamptz <= now()")).isEqualTo(8);
+        // and each says what went per target, as the step log counts it, and that nothing was handed over
+        assertThat(tenant.count("SELECT count(*) FROM deletion_outbox o WHERE payload->'handedOver' = '[]' AND"
+                + " payload->'outcomes' = (SELECT jsonb_agg(jsonb_build_object('store', s.store, 'target', s.target,"
+                + " 'action', lower(s.action), 'count', s.n) ORDER BY s.store, s.target, s.action) FROM (SELECT store,"
+                + " target, action, sum(count) AS n FROM purge.step_log l WHERE l.account_id = o.account_id AND"
+                + " l.run_id = (o.payload->>'runId')::bigint AND l.action IN"
+                + " ('DELETED', 'NULLED', 'REASSIGNED', 'PROMOTED', 'SCRUBBED', 'DISABLED') GROUP BY 1, 2, 3) s)"))
+                .isEqualTo(8);
 
         // and the verification after the purge found nothing left
         assertThat(output.getAll()).contains("verification: nothing is left of the purged accounts where it looked (checked user accounts in postgres)");

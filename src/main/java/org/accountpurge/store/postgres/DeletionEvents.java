@@ -10,8 +10,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The deletion-event outbox ({@code purge.events.table}): for every account a chunk purged, one row with a JSON
- * event — {@code {"type": "account.purged", "accountId", "kind", "purgedAt", "runId", "stores": [...]}}, the stores
- * that held something of the account over all executions of the run — inserted in the chunk's transaction, so the
+ * event — {@code {"type": "account.purged", "accountId", "kind", "purgedAt", "runId", "stores": [...], "outcomes":
+ * [{store, target, action, count}], "handedOver": [{target, group, successor, count}]}}: the stores that held
+ * something of the account over all executions of the run, what each did per target (deleted, nulled, reassigned,
+ * scrubbed, promoted, disabled), and what the account handed over to whom — inserted in the chunk's transaction, so the
  * event commits exactly when the rows it describes are gone. Accounts no store knew (NOT_FOUND) get no event.
  */
 public final class DeletionEvents {
@@ -57,7 +59,16 @@ public final class DeletionEvents {
                     + " c.account_id, 'kind', c.kind, 'purgedAt', to_jsonb(clock_timestamp()), 'runId', c.run_id,"
                     + " 'stores', (SELECT coalesce(jsonb_agg(DISTINCT l.store), '[]'::jsonb) FROM purge.step_log l"
                     + " WHERE l.run_id = c.run_id AND l.kind = c.kind AND l.account_id = c.account_id AND l.action IN"
-                    + " " + org.accountpurge.store.TargetOutcome.CHANGED_SQL + ")) FROM purge.candidate c WHERE c.run_id = ?"
+                    + " " + org.accountpurge.store.TargetOutcome.CHANGED_SQL + "), 'outcomes', (SELECT coalesce("
+                    + "jsonb_agg(jsonb_build_object('store', o.store, 'target', o.target, 'action', lower(o.action),"
+                    + " 'count', o.n) ORDER BY o.store, o.target, o.action), '[]'::jsonb) FROM (SELECT l.store,"
+                    + " l.target, l.action, sum(l.count) AS n FROM purge.step_log l WHERE l.run_id = c.run_id AND"
+                    + " l.kind = c.kind AND l.account_id = c.account_id AND l.action IN "
+                    + org.accountpurge.store.TargetOutcome.CHANGED_SQL + " GROUP BY 1, 2, 3) o), 'handedOver', (SELECT"
+                    + " coalesce(jsonb_agg(jsonb_build_object('target', h.target, 'group', h.item, 'successor',"
+                    + " h.successor, 'count', h.count) ORDER BY h.id), '[]'::jsonb) FROM purge.handover h WHERE"
+                    + " h.run_id = c.run_id AND h.kind = c.kind AND h.account_id = c.account_id))"
+                    + " FROM purge.candidate c WHERE c.run_id = ?"
                     + " AND c.kind = ?"
                     + " AND c.account_id = ANY(?) AND c.state = 'PURGED'")) {
                 ps.setLong(1, runId);
