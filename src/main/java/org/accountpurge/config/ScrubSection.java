@@ -13,8 +13,9 @@ import org.accountpurge.graph.ScrubColumn;
 
 /**
  * Scrub mode: for a kind named here, the account's own row is anonymised and kept instead of deleted (its dependants
- * still go by their edge rules), so that rows referencing it stay valid. Search documents and the Keycloak user are
- * deleted as in delete mode.
+ * still go by their edge rules, unless {@code tables} keeps and scrubs them too), so that rows referencing it stay
+ * valid. Search documents and the Keycloak user go as {@code indexes[].scrub-fields} and
+ * {@code purge.keycloak.on-purge} say.
  *
  * @param user    how a user's row is scrubbed; users are deleted when unset
  * @param org     how an org's row is scrubbed; orgs are deleted when unset
@@ -33,7 +34,8 @@ public record ScrubSection(@Valid KindScrub user, @Valid KindScrub org,
     @AssertTrue(message = "a column scrubbed as: hash needs purge.scrub.hash-key (e.g. ${PURGE_SCRUB_HASH_KEY})")
     public boolean isHashKeyGivenWhenHashing() {
         return hashKey != null && !hashKey.isBlank() || java.util.stream.Stream.of(user, org)
-                .filter(java.util.Objects::nonNull).flatMap(k -> k.columns().stream())
+                .filter(java.util.Objects::nonNull).flatMap(k -> java.util.stream.Stream.concat(k.columns().stream(),
+                        k.tables().stream().flatMap(t -> t.columns().stream())))
                 .noneMatch(c -> c.as() == ScrubColumn.As.HASH);
     }
 
@@ -44,8 +46,12 @@ public record ScrubSection(@Valid KindScrub user, @Valid KindScrub org,
 
     /**
      * @param columns the columns of the kind's root row to scrub, each once; the others are kept as they are
+     * @param tables  dependant tables whose rows of the account are kept and scrubbed too, instead of deleted (the
+     *                rows they hang off must be kept as well: the root, and every table between)
      */
-    public record KindScrub(@NotEmpty List<@Valid Column> columns) {
+    public record KindScrub(@NotEmpty List<@Valid Column> columns,
+                            @NotNull @org.springframework.boot.context.properties.bind.DefaultValue
+                            List<@Valid Table> tables) {
 
         @AssertTrue(message = "each column may be scrubbed only once")
         public boolean isEachColumnOnce() {
@@ -53,9 +59,38 @@ public record ScrubSection(@Valid KindScrub user, @Valid KindScrub org,
                     == columns.size();
         }
 
+        @AssertTrue(message = "each table may be named only once")
+        public boolean isEachTableOnce() {
+            return tables == null || new HashSet<>(tables.stream().map(Table::table).toList()).size() == tables.size();
+        }
+
         /** The columns as the delete plan takes them. */
         public List<ScrubColumn> plan() {
+            return plan(columns);
+        }
+
+        /** The dependant tables' columns as the delete plan takes them, by table. */
+        public java.util.Map<String, List<ScrubColumn>> tablePlan() {
+            java.util.Map<String, List<ScrubColumn>> plan = new java.util.LinkedHashMap<>();
+            tables.forEach(t -> plan.put(t.table(), plan(t.columns())));
+            return plan;
+        }
+
+        private static List<ScrubColumn> plan(List<Column> columns) {
             return columns.stream().map(c -> new ScrubColumn(c.column(), c.as(), c.value())).toList();
+        }
+    }
+
+    /**
+     * @param table   a table the account's deletion reaches ({@code table}, or {@code schema.table} of another schema)
+     * @param columns its columns to scrub, each once
+     */
+    public record Table(@NotBlank String table, @NotEmpty List<@Valid Column> columns) {
+
+        @AssertTrue(message = "each column may be scrubbed only once")
+        public boolean isEachColumnOnce() {
+            return columns == null || new HashSet<>(columns.stream().map(Column::column).toList()).size()
+                    == columns.size();
         }
     }
 

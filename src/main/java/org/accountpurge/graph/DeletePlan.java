@@ -87,17 +87,18 @@ public record DeletePlan(RootTable root, List<ProtectCheck> protect, List<Operat
     }
 
     /**
-     * Scrub instead of delete the account's own row of {@code table} (the root): its {@code columns} are cleared,
-     * set or hashed and the row is kept, so that what references it stays valid ({@code purge.scrub}).
+     * Scrub instead of delete the account's rows of {@code table} — its own row (the root, no paths) or a dependant's
+     * rows reached along {@code paths}: their {@code columns} are cleared, set or hashed and the rows are kept, so
+     * that what references them stays valid ({@code purge.scrub}).
      */
-    public record Scrub(String table, List<ScrubColumn> columns) implements Operation {
+    public record Scrub(String table, List<ScrubColumn> columns, List<JoinPath> paths) implements Operation {
         public Scrub {
             columns = List.copyOf(columns);
+            paths = List.copyOf(paths);
         }
 
-        @Override
-        public List<JoinPath> paths() {
-            return List.of();
+        public Scrub(String table, List<ScrubColumn> columns) {
+            this(table, columns, List.of());
         }
     }
 
@@ -107,17 +108,66 @@ public record DeletePlan(RootTable root, List<ProtectCheck> protect, List<Operat
      * rules.
      */
     public DeletePlan scrubbingRoot(List<ScrubColumn> columns) {
-        if (columns.isEmpty()) {
+        return scrubbing(columns, java.util.Map.of());
+    }
+
+    /**
+     * ... and the deletes of the dependant tables in {@code tables} replaced by scrubs of their columns (the rows kept).
+     * A dependant's rows can only be kept when every row they hang off is kept too: the root is scrubbed, and every
+     * table on each of its paths to the root is scrubbed as well.
+     *
+     * @throws PlanException naming each table that cannot be scrubbed, and why
+     */
+    public DeletePlan scrubbing(List<ScrubColumn> rootColumns, java.util.Map<String, List<ScrubColumn>> tables) {
+        if (rootColumns.isEmpty() && tables.isEmpty()) {
             return this;
         }
-        List<Operation> scrubbed = operations.stream().map(o -> o instanceof Delete d && d.paths().isEmpty()
-                && d.table().equals(root.table()) ? (Operation) new Scrub(d.table(), columns) : o).toList();
+        List<String> problems = new java.util.ArrayList<>();
+        java.util.Set<String> kept = new java.util.HashSet<>(tables.keySet());
+        if (!rootColumns.isEmpty()) {
+            kept.add(root.table());
+        }
+        for (String table : new java.util.TreeSet<>(tables.keySet())) {
+            java.util.Optional<Delete> delete = operations.stream().filter(o -> o instanceof Delete d
+                    && d.table().equals(table) && !table.equals(root.table())).map(o -> (Delete) o).findFirst();
+            if (delete.isEmpty()) {
+                problems.add("purge.scrub." + root.kind() + ".tables: " + table + " is not a table whose rows the"
+                        + " account's deletion removes (its rows are reached by no delete edge)");
+                continue;
+            }
+            for (JoinPath path : delete.get().paths()) {
+                List<String> on = new java.util.ArrayList<>();
+                path.hops().forEach(hop -> on.add(hop.refTable()));
+                on.stream().filter(t -> !kept.contains(t)).findFirst().ifPresent(t -> problems.add("purge.scrub."
+                        + root.kind() + ".tables: " + table + " cannot keep its rows: they hang off rows of " + t
+                        + ", which are deleted (scrub " + t + (t.equals(root.table()) ? " (the root)" : "")
+                        + " too, or delete " + table + ")"));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new PlanException(root.kind(), problems.stream().distinct().toList());
+        }
+        List<Operation> scrubbed = operations.stream().map(o -> {
+            if (o instanceof Delete d && d.paths().isEmpty() && d.table().equals(root.table()) && !rootColumns.isEmpty()) {
+                return (Operation) new Scrub(d.table(), rootColumns);
+            }
+            if (o instanceof Delete d && tables.containsKey(d.table()) && !d.table().equals(root.table())) {
+                return (Operation) new Scrub(d.table(), tables.get(d.table()), d.paths());
+            }
+            return o;
+        }).toList();
         return new DeletePlan(root, protect, scrubbed, warnings, edgesUsed);
     }
 
     /** The root's scrub, when the plan keeps the root row. */
     public java.util.Optional<Scrub> scrub() {
-        return operations.stream().filter(o -> o instanceof Scrub).map(o -> (Scrub) o).findFirst();
+        return operations.stream().filter(o -> o instanceof Scrub s && s.paths().isEmpty()).map(o -> (Scrub) o)
+                .findFirst();
+    }
+
+    /** Every scrub of the plan: the root's and the dependants'. */
+    public List<Scrub> scrubs() {
+        return operations.stream().filter(o -> o instanceof Scrub).map(o -> (Scrub) o).toList();
     }
 
     /** Accounts with a row of {@code edge.table()} referencing their rows of the edge's target are retained. */

@@ -264,7 +264,7 @@ public class Preflight implements Tasklet {
             info("Delete plan for {} accounts: reassign {} to the successor each row's query picks (an account a row"
                     + " finds none for is retained)", kind, picked);
         }
-        plan.scrub().ifPresent(scrub -> info("Delete plan for {} accounts: {} rows kept and scrubbed (columns {})",
+        plan.scrubs().forEach(scrub -> info("Delete plan for {} accounts: {} rows kept and scrubbed (columns {})",
                 kind, scrub.table(), scrub.columns().stream().map(c -> c.column() + " as " + c.as().name()
                         .toLowerCase(java.util.Locale.ROOT)).toList()));
         plan.warnings().forEach(w -> warn("Delete plan for {} accounts: {}", kind, w));

@@ -52,6 +52,7 @@ public final class TenantStores {
                 .filter(p -> p.appliesTo() == kind)
                 .map(p -> new org.accountpurge.store.postgres.PromotionRule(p.name(), p.groupsSql(), p.promoteSql()))
                 .toList(), scrub == null || scrub.of(kind) == null ? List.of() : scrub.of(kind).plan(),
+                scrub == null || scrub.of(kind) == null ? java.util.Map.of() : scrub.of(kind).tablePlan(),
                 scrub == null ? null : org.accountpurge.store.postgres.ScrubKey.of(scrub.hashKey()));
     }
 

@@ -164,7 +164,11 @@ class ReassignTest extends ReferenceTenantCli {
                 .replace("    protect:\n", "    reassign:\n      - content.created_by\n      - course_batch.created_by\n"
                         + "    successor: { user: \"" + successor + "\" }\n    successor-queries:\n"
                         + "      - edge: course_batch.created_by\n        sql: >-\n          " + SCHOOL_ADMIN
-                        + "\n    protect:\n"));
+                        + "\n    protect:\n")
+                .replace("\n  input:\n", "\n  events:\n    table: public.deletion_outbox\n  input:\n"));
+        jdbc.execute("DROP TABLE IF EXISTS deletion_outbox");
+        jdbc.execute("CREATE TABLE deletion_outbox (id bigserial PRIMARY KEY, account_id text NOT NULL, kind text NOT"
+                + " NULL, payload jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())");
 
         // when they are purged
         assertThat(cli("purge", "--config", config.toString(), "--input", csv(creators).toString(), "--reason",
@@ -195,6 +199,14 @@ class ReassignTest extends ReferenceTenantCli {
             recorded.merge(rs.getString(1) + " -> " + rs.getString(2), rs.getLong(3), Long::sum);
         }, run);
         assertThat(recorded).isEqualTo(expected);
+        // and each creator's deletion event says the same: what it handed over, to whom
+        Map<String, Long> evented = new java.util.TreeMap<>();
+        jdbc.query("SELECT o.account_id, h->>'successor', (h->>'count')::bigint FROM deletion_outbox o,"
+                + " jsonb_array_elements(o.payload->'handedOver') h WHERE h->>'target' = 'course_batch.created_by'",
+                rs -> {
+                    evented.merge(rs.getString(1) + " -> " + rs.getString(2), rs.getLong(3), Long::sum);
+                });
+        assertThat(evented).isEqualTo(expected);
         java.util.regex.Matcher report = java.util.regex.Pattern.compile("Report: (\\S+)/report\\.html")
                 .matcher(output.getAll());
         String folder = null;

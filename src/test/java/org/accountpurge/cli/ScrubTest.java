@@ -41,6 +41,10 @@ class ScrubTest extends ReferenceTenantCli {
                 + " email, phone FROM users WHERE id::text = ANY(?)", (Object) users.toArray(String[]::new));
         Path config = scrubbing(yaml -> yaml);
         Path input = csv(users);
+        Map<String, Long> notesOf = new java.util.HashMap<>();
+        jdbc.query("SELECT user_id::text, count(*) FROM user_notes WHERE user_id::text = ANY(?) GROUP BY 1", rs -> {
+            notesOf.put(rs.getString(1), rs.getLong(2));
+        }, (Object) users.toArray(String[]::new));
 
         // when they are purged in scrub mode
         assertThat(cli("purge", "--config", config.toString(), "--input", input.toString(), "--reason", "OPS-26"))
@@ -96,6 +100,15 @@ class ScrubTest extends ReferenceTenantCli {
             assertThat(count("SELECT coalesce(sum(count), 0) FROM purge.step_log WHERE run_id = " + run + " AND store ="
                     + " 'elasticsearch' AND target = 'user' AND action = 'SCRUBBED'", null)).isEqualTo(profiles);
         }
+
+        // and their notes are kept, what they wrote replaced (a dependant table scrubbed), and counted so
+        long notes = purged.stream().mapToLong(id -> notesOf.getOrDefault(id, 0L)).sum();
+        assertThat(notes).isPositive();
+        assertThat(count("SELECT count(*) FROM user_notes WHERE user_id::text = ANY(?)", purged)).isEqualTo(notes);
+        assertThat(count("SELECT count(*) FROM user_notes WHERE user_id::text = ANY(?) AND (title <> '(removed)' OR"
+                + " note <> '(removed)')", purged)).isZero();
+        assertThat(count("SELECT coalesce(sum(count), 0) FROM purge.step_log WHERE run_id = " + run + " AND target ="
+                + " 'user_notes' AND action = 'SCRUBBED'", null)).isEqualTo(notes);
 
         // and their dependants went by their rules: no lookup (email, phone) nor membership is left
         assertThat(count("SELECT count(*) FROM user_lookup WHERE user_id::text = ANY(?)", purged)).isZero();

@@ -266,4 +266,32 @@ class DeletePlannerTest {
         assertThat(plan.scrubbingRoot(List.of())).isSameAs(plan);
         assertThat(plan.scrub()).isEmpty();
     }
+
+    @Test
+    void aDependantTableIsScrubbedInPlaceOnlyWhenEveryRowItHangsOffIsKept() {
+        // given the plan of users, whose notes hang off users and attachments off notes
+        DeletePlan plan = DeletePlanner.plan(USERS, schema, rules(), null);
+        List<ScrubColumn> root = List.of(new ScrubColumn("email", ScrubColumn.As.CLEARED, null));
+        List<ScrubColumn> text = List.of(new ScrubColumn("body", ScrubColumn.As.CLEARED, null));
+
+        // when the root and its notes are scrubbed, then notes are scrubbed along their paths where they were
+        // deleted, and their attachments still go
+        DeletePlan scrubbed = plan.scrubbing(root, Map.of("notes", text));
+        int at = plan.operations().indexOf(plan.operations().stream().filter(o -> o.table().equals("notes")
+                && o instanceof DeletePlan.Delete).findFirst().orElseThrow());
+        assertThat(scrubbed.operations().get(at)).isEqualTo(new DeletePlan.Scrub("notes", text,
+                plan.operations().get(at).paths()));
+        assertThat(scrubbed.deletedTables()).contains("attachment").doesNotContain("notes", "users");
+        assertThat(scrubbed.scrubs()).extracting(DeletePlan.Scrub::table).containsExactlyInAnyOrder("notes", "users");
+
+        // and attachments cannot be kept while their notes go, nor notes while their user goes, nor a table the
+        // deletion does not reach
+        assertThatThrownBy(() -> plan.scrubbing(root, Map.of("attachment", text))).isInstanceOf(PlanException.class)
+                .hasMessageContaining("attachment cannot keep its rows: they hang off rows of notes, which are deleted");
+        assertThatThrownBy(() -> plan.scrubbing(List.of(), Map.of("notes", text)))
+                .hasMessageContaining("notes cannot keep its rows: they hang off rows of users, which are deleted"
+                        + " (scrub users (the root) too");
+        assertThatThrownBy(() -> plan.scrubbing(root, Map.of("orders", text)))
+                .hasMessageContaining("orders is not a table whose rows the account's deletion removes");
+    }
 }

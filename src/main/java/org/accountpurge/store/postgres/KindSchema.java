@@ -14,19 +14,23 @@ import org.accountpurge.graph.EdgeRule;
  * @param successorQueries per reassign edge, the query picking each row's successor instead
  * @param promotions      who takes over a group an account of this kind is the last admin of
  * @param scrub           the columns of the account's own row to scrub, the row kept; empty: the row is deleted
+ * @param scrubTables     dependant tables whose rows are kept and scrubbed (their columns, by table)
  * @param scrubKey        the key of hashed columns ({@code purge.scrub.hash-key}); null when none
  */
 public record KindSchema(AccountKind kind, String schema, String table, String idColumn,
                          Map<String, EdgeRule> edgeRules, EdgeRule defaultEdgeRule, String successor,
                          Map<String, String> successorQueries,
                          java.util.List<PromotionRule> promotions,
-                         java.util.List<org.accountpurge.graph.ScrubColumn> scrub, ScrubKey scrubKey) {
+                         java.util.List<org.accountpurge.graph.ScrubColumn> scrub,
+                         Map<String, java.util.List<org.accountpurge.graph.ScrubColumn>> scrubTables,
+                         ScrubKey scrubKey) {
 
     public KindSchema {
         edgeRules = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(edgeRules));
         successorQueries = Map.copyOf(successorQueries);
         promotions = java.util.List.copyOf(promotions);
         scrub = java.util.List.copyOf(scrub);
+        scrubTables = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(scrubTables));
     }
 
     /** Whether the tenant has accounts of this kind. */

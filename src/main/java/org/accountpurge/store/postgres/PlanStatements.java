@@ -55,7 +55,7 @@ final class PlanStatements {
     private final String accounts;
     private final String idCast;
     private final java.util.Map<String, String> otherSchemaTables;
-    private final java.util.Map<String, ForeignKeyCatalog.Column> rootColumns;
+    private final java.util.Map<String, java.util.Map<String, ForeignKeyCatalog.Column>> columns;
 
     /**
      * @param idType            SQL type of the root id column, e.g. {@code uuid}
@@ -63,9 +63,9 @@ final class PlanStatements {
      *                          ({@code schema.table})
      */
     PlanStatements(String schema, RootTable root, String idType, java.util.Map<String, String> otherSchemaTables,
-                   java.util.Map<String, ForeignKeyCatalog.Column> rootColumns) {
+                   java.util.Map<String, java.util.Map<String, ForeignKeyCatalog.Column>> columns) {
         this.schema = schema;
-        this.rootColumns = rootColumns;
+        this.columns = columns;
         this.otherSchemaTables = otherSchemaTables;
         this.root = root;
         this.idCast = ForeignKeyCatalog.castType(idType);
@@ -114,27 +114,34 @@ final class PlanStatements {
                         + " successor::text FROM u GROUP BY account_id, successor",
                         residue(r.table(), chain)));
             } else if (op instanceof DeletePlan.Scrub s) {
-                result.add(scrub(s));
+                result.addAll(scrub(s));
             }
         }
         return result;
     }
 
-    /** The root row kept and scrubbed; only a row not scrubbed yet is touched (and counted, and left over). */
-    private Statement scrub(DeletePlan.Scrub scrub) {
-        Chain chain = chain(List.of());
+    /**
+     * The rows kept and scrubbed (the root row, or a dependant's rows along each of its paths); only a row not
+     * scrubbed yet is touched (and counted, and left over).
+     */
+    private List<Statement> scrub(DeletePlan.Scrub scrub) {
         ScrubSql sql = scrubSql(scrub);
         String rows = table(scrub.table()) + " a0";
         String notDone = " AND NOT (" + sql.done() + ")";
-        return new Statement(scrub.table(), TargetOutcome.Action.SCRUBBED, "WITH u AS (UPDATE " + rows + " SET "
-                + sql.set() + " FROM " + chain.from() + " WHERE " + chain.where() + notDone
-                + " RETURNING acc.account_id) SELECT account_id::text, count(*) FROM u GROUP BY account_id",
-                "SELECT acc.account_id::text, count(*) FROM " + rows + ", " + chain.from() + " WHERE " + chain.where()
-                        + notDone + " GROUP BY acc.account_id");
+        List<Statement> result = new ArrayList<>();
+        for (List<ForeignKey> hops : hopsOrRoot(scrub.paths(), List.of())) {
+            Chain chain = chain(hops);
+            result.add(new Statement(scrub.table(), TargetOutcome.Action.SCRUBBED, "WITH u AS (UPDATE " + rows
+                    + " SET " + sql.set() + " FROM " + chain.from() + " WHERE " + chain.where() + notDone
+                    + " RETURNING acc.account_id) SELECT account_id::text, count(*) FROM u GROUP BY account_id",
+                    "SELECT acc.account_id::text, count(*) FROM " + rows + ", " + chain.from() + " WHERE "
+                            + chain.where() + notDone + " GROUP BY acc.account_id"));
+        }
+        return result;
     }
 
     ScrubSql scrubSql(DeletePlan.Scrub scrub) {
-        return new ScrubSql(scrub.columns(), rootColumns);
+        return new ScrubSql(scrub.columns(), columns.getOrDefault(scrub.table(), java.util.Map.of()));
     }
 
     /** An account id as an SQL literal of the root id's type (the configuration's successor id, quoted). */

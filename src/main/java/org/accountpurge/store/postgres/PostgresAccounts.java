@@ -33,7 +33,8 @@ public final class PostgresAccounts implements AccountStore {
     private final List<PlanStatements.Statement> statements;
     private final List<PlanStatements.Check> checks;
     private final Promotions promotions;
-    private final ScrubSql scrub;
+    /** Per scrubbed table (the root's own row first, when scrubbed), the SQL of its scrub. */
+    private final Map<DeletePlan.Scrub, ScrubSql> scrubs = new LinkedHashMap<>();
 
     /** @param readOnly where protect checks and retention rules run (never on the chunk's connection) */
     public PostgresAccounts(DataSource dataSource, ReadOnlyQueries readOnly, TenantPlan plan) {
@@ -41,36 +42,44 @@ public final class PostgresAccounts implements AccountStore {
         this.jdbc = new JdbcTemplate(dataSource);
         this.plan = plan;
         PlanStatements sql = new PlanStatements(plan.schema(), plan.plan().root(), plan.idType(),
-                plan.otherSchemaTables(), plan.rootColumns());
-        this.scrub = plan.plan().scrub().map(sql::scrubSql).orElse(null);
+                plan.otherSchemaTables(), plan.columns());
+        plan.plan().scrubs().forEach(s -> scrubs.put(s, sql.scrubSql(s)));
         this.statements = sql.statements(plan.plan());
         this.checks = sql.checks(plan.plan());
         this.promotions = new Promotions(jdbc, plan.promotions(), plan.idType());
     }
 
     /**
-     * Why the configured scrub cannot run on the root table (the preflight's words); empty when it can, or when the
-     * kind's rows are deleted. The scrub statement is explained on a read-only session too (a value its column's type
-     * cannot take is refused there).
+     * Why the configured scrubs cannot run (the preflight's words); empty when they can, or when the kind's rows are
+     * deleted. Each scrub statement is explained on a read-only session too (a value its column's type cannot take is
+     * refused there).
      */
     public List<String> scrubProblems() {
-        if (scrub == null) {
-            return List.of();
-        }
         org.accountpurge.graph.RootTable root = plan.plan().root();
-        List<String> problems = new java.util.ArrayList<>(scrub.problems("purge.scrub." + root.kind(), root.table(),
-                root.idColumn()));
-        if (problems.isEmpty()) {
-            statements.stream().filter(s -> s.action() == TargetOutcome.Action.SCRUBBED).forEach(s -> {
-                try {
-                    readOnly.ids("EXPLAIN " + s.sql(), List.of());
-                } catch (StoreException e) {
-                    problems.add("purge.scrub." + root.kind() + ": the scrub of " + root.table() + " does not run ("
-                            + e.errorType() + ")");
-                }
-            });
-        }
-        return problems;
+        List<String> problems = new java.util.ArrayList<>();
+        scrubs.forEach((scrub, sql) -> {
+            boolean own = scrub.paths().isEmpty();
+            String key = "purge.scrub." + root.kind() + (own ? "" : ".tables " + scrub.table());
+            Set<String> kept = new HashSet<>(); // what ties the rows to the account
+            if (own) {
+                kept.add(root.idColumn());
+            }
+            scrub.paths().forEach(p -> kept.addAll(p.hops().get(0).columns()));
+            List<String> found = sql.problems(key, scrub.table(), kept, !own);
+            problems.addAll(found);
+            if (found.isEmpty()) {
+                statements.stream().filter(s -> s.action() == TargetOutcome.Action.SCRUBBED
+                        && s.target().equals(scrub.table())).forEach(s -> {
+                            try {
+                                readOnly.ids("EXPLAIN " + s.sql(), List.of());
+                            } catch (StoreException e) {
+                                problems.add(key + ": the scrub of " + scrub.table() + " does not run ("
+                                        + e.errorType() + ")");
+                            }
+                        });
+            }
+        });
+        return problems.stream().distinct().toList();
     }
 
     /**
@@ -196,7 +205,7 @@ public final class PostgresAccounts implements AccountStore {
     @Override
     public StoreOutcomes remove(List<String> ids) {
         StoreOutcomes outcomes = promotions.promote(ids); // while the leaving admins' memberships are still there
-        if (scrub != null && scrub.hashes()) { // for this transaction only, and never in a statement's text
+        if (scrubs.values().stream().anyMatch(ScrubSql::hashes)) { // this transaction only, never in a statement's text
             jdbc.query("SELECT set_config('" + ScrubSql.KEY_SETTING + "', ?, true)", rs -> { },
                     plan.scrubKey().value());
         }

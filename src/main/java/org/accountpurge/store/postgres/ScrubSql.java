@@ -85,23 +85,28 @@ final class ScrubSql {
     /**
      * Why this scrub cannot run on the table (the preflight's words, each naming {@code key}); empty when it can.
      *
-     * @param idColumn the account id, which a scrub keeps
+     * @param kept    the columns that tie the rows to the account (the account id; a dependant's foreign key),
+     *                which a scrub keeps
+     * @param perRow  the account may have many rows here (a dependant table): a value in a unique column would repeat
      */
-    List<String> problems(String key, String tableName, String idColumn) {
+    List<String> problems(String key, String tableName, java.util.Set<String> kept, boolean perRow) {
         List<String> problems = new ArrayList<>();
         for (ScrubColumn c : columns) {
             ForeignKeyCatalog.Column column = table.get(c.column());
             String name = key + " column " + c.column();
             if (column == null) {
                 problems.add(name + ": the table " + tableName + " has no such column");
-            } else if (c.column().equals(idColumn)) {
-                problems.add(name + ": it is the account id, which a scrubbed row keeps");
+            } else if (kept.contains(c.column())) {
+                problems.add(name + ": it " + (perRow ? "ties the rows to the account" : "is the account id")
+                        + ", which a scrubbed row keeps");
             } else if (c.as() == ScrubColumn.As.CLEARED && column.notNull()) {
                 problems.add(name + ": it is NOT NULL and cannot be cleared (scrub it as: value)");
             } else if (c.as() == ScrubColumn.As.HASH && (!column.text() || column.maxLength() != null
                     && column.maxLength() < 64)) {
                 problems.add(name + ": as: hash needs a text column of at least 64 characters (it is "
                         + column.type() + ")");
+            } else if (perRow && c.as() == ScrubColumn.As.VALUE && column.unique()) {
+                problems.add(name + ": it has a unique index, and an account's rows would all get the same value");
             } else if (c.sameForEveryAccount() && column.unique()) {
                 problems.add(name + ": it has a unique index, and the value is the same for every account (put "
                         + ScrubColumn.ID + " in it)");

@@ -16,7 +16,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public record TenantPlan(String schema, DeletePlan plan, String idType, Map<String, String> otherSchemaTables,
                          List<PromotionRule> promotions, ScrubKey scrubKey,
-                         Map<String, ForeignKeyCatalog.Column> rootColumns) {
+                         Map<String, Map<String, ForeignKeyCatalog.Column>> columns) {
 
     public TenantPlan(String schema, DeletePlan plan, String idType, Map<String, String> otherSchemaTables) {
         this(schema, plan, idType, otherSchemaTables, List.of(), null, Map.of());
@@ -38,10 +38,15 @@ public record TenantPlan(String schema, DeletePlan plan, String idType, Map<Stri
         DeletePlan plan = DeletePlanner.plan(new RootTable(kind.kind().code(), kind.table(), kind.idColumn()),
                 foreignKeys.keys(), kind.edgeRules(), kind.defaultEdgeRule(), kind.successor(),
                 kind.successorQueries())
-                .scrubbingRoot(kind.scrub());
+                .scrubbing(kind.scrub(), kind.scrubTables());
+        Map<String, Map<String, ForeignKeyCatalog.Column>> columns = new java.util.LinkedHashMap<>();
+        for (DeletePlan.Scrub scrub : plan.scrubs()) { // a table of another schema is named schema.table
+            String[] name = scrub.table().contains(".") ? scrub.table().split("\\.", 2)
+                    : new String[] {schema, scrub.table()};
+            columns.put(scrub.table(), ForeignKeyCatalog.columns(jdbc, name[0], name[1]));
+        }
         return new TenantPlan(schema, plan, idType, foreignKeys.otherSchemaTables(), kind.promotions(),
-                kind.scrubKey(), kind.scrub().isEmpty() ? Map.of()
-                : ForeignKeyCatalog.columns(jdbc, schema, kind.table()));
+                kind.scrubKey(), columns);
     }
 
     /** The SQL type of a kind's root id column, or null when it does not exist. */

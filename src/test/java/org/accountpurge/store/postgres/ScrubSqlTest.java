@@ -50,7 +50,7 @@ class ScrubSqlTest {
                 new ScrubColumn("mobile", ScrubColumn.As.CLEARED, null),
                 new ScrubColumn("email", ScrubColumn.As.VALUE, "gone-{id}")), users);
 
-        assertThat(sql.problems("purge.scrub.user", "users", "id")).containsExactly(
+        assertThat(sql.problems("purge.scrub.user", "users", java.util.Set.of("id"), false)).containsExactly(
                 "purge.scrub.user column name: it is NOT NULL and cannot be cleared (scrub it as: value)",
                 "purge.scrub.user column code: as: hash needs a text column of at least 64 characters (it is character"
                         + " varying(16))",
@@ -60,5 +60,18 @@ class ScrubSqlTest {
                         + " (put {id} in it)",
                 "purge.scrub.user column id: it is the account id, which a scrubbed row keeps",
                 "purge.scrub.user column mobile: the table users has no such column");
+    }
+
+    @Test
+    void aDependantTableKeepsItsForeignKeyAndAnAccountsRowsCannotShareAUniqueValue() {
+        // given a dependant table's scrub of its foreign key to the account, and {id} in a unique column
+        ScrubSql sql = new ScrubSql(List.of(new ScrubColumn("id", ScrubColumn.As.CLEARED, null),
+                new ScrubColumn("email", ScrubColumn.As.VALUE, "gone-{id}")), users);
+
+        // then both are refused: the rows would lose their account, and an account's rows would collide
+        assertThat(sql.problems("purge.scrub.user.tables notes", "notes", java.util.Set.of("id"), true))
+                .containsExactly("purge.scrub.user.tables notes column id: it ties the rows to the account, which a"
+                        + " scrubbed row keeps", "purge.scrub.user.tables notes column email: it has a unique index,"
+                        + " and an account's rows would all get the same value");
     }
 }
