@@ -33,6 +33,9 @@ class ElasticsearchStoreTest {
             seed.refresh("test-notes");
 
             assertThat(es.countPerAccount("test-notes", "userId", List.of("b", "c"))).containsOnly(Map.entry("b", 3L));
+            // (more than a page counted whole: what a dry run says a real run would delete)
+            assertThat(es.countPerAccount("test-notes", "userId", List.of("a", "b"))).containsOnly(
+                    Map.entry("a", 12_000L), Map.entry("b", 3L));
             assertThat(es.countPerAccount("test-notes", null, List.of("b-1", "x"))).containsOnly(Map.entry("b-1", 1L));
 
             // when the documents of a, b and c are deleted by field

@@ -219,7 +219,7 @@ public final class ElasticsearchStore implements AutoCloseable {
 
     /**
      * Per account, how many documents of {@code index} are its own: by document id ({@code field} null) or by the
-     * field holding the account id (up to a page per call: enough to tell "something is left").
+     * field holding the account id (one search, and a scroll to the end when a page is full).
      */
     public Map<String, Long> countPerAccount(String index, String field, List<String> accountIds) {
         return countPerAccount(index, field, accountIds, List.of());
@@ -237,7 +237,13 @@ public final class ElasticsearchStore implements AutoCloseable {
                     .size(accountIds.size()).query(query).source(src -> src.fetch(false)), Map.class));
             found.hits().hits().forEach(h -> counts.merge(h.id(), 1L, Long::sum));
         } else {
-            for (AccountDocuments.Owned doc : findByField(index, field, query)) { // a document shared with others counts too
+            List<AccountDocuments.Owned> docs = findByField(index, field, query);
+            if (docs.size() >= PAGE_SIZE) { // more than a page: read to the end, so a dry run counts them all
+                List<AccountDocuments.Owned> all = new ArrayList<>();
+                scroll(index, query, field, hits -> all.addAll(owners(hits, field)));
+                docs = all;
+            }
+            for (AccountDocuments.Owned doc : docs) { // a document shared with others counts too
                 doc.owners().stream().distinct().filter(accountIds::contains)
                         .forEach(id -> counts.merge(id, 1L, Long::sum));
             }
