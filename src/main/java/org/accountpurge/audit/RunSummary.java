@@ -103,8 +103,9 @@ public record RunSummary(long runId, long jobExecutionId, String status, boolean
         // gone does not count it again
         Map<String, Map<String, Map<String, Long>>> stores = new TreeMap<>();
         // these count rows (groups), and beat a later ABSENT
-        String done = "('DELETED', 'NULLED', 'REASSIGNED', 'PROMOTED', 'SCRUBBED', 'WOULD_DELETE', 'WOULD_NULL',"
-                + " 'WOULD_REASSIGN', 'WOULD_PROMOTE', 'WOULD_SCRUB', 'WOULD_DISABLE')"; // a dry run's counts too
+        String done = java.util.stream.Stream.concat(java.util.stream.Stream.of("DELETED", "NULLED", "REASSIGNED",
+                "PROMOTED", "SCRUBBED"), StepLog.WOULD.values().stream().sorted()) // a dry run's counts too
+                .map(action -> "'" + action + "'").collect(java.util.stream.Collectors.joining(", ", "(", ")"));
         jdbc.query("WITH per_account AS (SELECT store, target, account_id, CASE WHEN bool_or(action IN " + done
                 + ") THEN (array_agg(action ORDER BY action IN " + done + " DESC, id DESC))[1]"
                 + " ELSE (array_agg(action ORDER BY id DESC))[1] END AS action, CASE WHEN bool_or(action LIKE"

@@ -148,7 +148,7 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
         ids = refusedBeforehand(ids, failed);
         Set<String> untouched = Set.copyOf(failed.keySet());
         if (dryRun) {
-            notFoundAnywhere(ids);
+            preview(ids);
         } else if (!ids.isEmpty()) {
             purge(ids, failed);
         }
@@ -185,7 +185,7 @@ public class AccountPurgeWriter implements ItemWriter<Candidate>, StepExecutionL
      * (Keycloak) is asked only about the accounts the stores before it had nothing of. A check a store cannot make
      * fails the chunk.
      */
-    private void notFoundAnywhere(List<String> ids) {
+    private void preview(List<String> ids) {
         List<String> nowhere = ids;
         for (AccountStore store : stores.stores()) {
             List<String> asked = store.previewsEveryAccount() ? ids : nowhere;

@@ -74,8 +74,7 @@ public interface AccountStore {
      * as deletions.
      */
     default StoreOutcomes preview(List<String> accountIds) {
-        return verify(accountIds).map((id, o) -> o.action() == TargetOutcome.Action.PRESENT
-                ? TargetOutcome.deleted(o.count()) : o);
+        return verify(accountIds).map((id, o) -> o.wouldBe(TargetOutcome.Action.DELETED));
     }
 
     /**

@@ -69,6 +69,7 @@ public final class StoreOutcomes {
             perAccount.forEach((id, o) -> each.put(id, change.apply(id, o)));
             changed.put(target, each);
         });
+        handovers.forEach(changed::handedOver);
         return changed;
     }
 

@@ -45,6 +45,23 @@ public record TargetOutcome(Action action, long count, String errorClass, Target
         return count == 0 ? absent() : new TargetOutcome(Action.SCRUBBED, count, null, null);
     }
 
+    /** {@code count} rows, documents or groups {@code action} took (DELETED, NULLED, REASSIGNED, PROMOTED, SCRUBBED). */
+    public static TargetOutcome of(Action action, long count) {
+        return switch (action) {
+            case DELETED -> deleted(count);
+            case NULLED -> nulled(count);
+            case REASSIGNED -> reassigned(count);
+            case PROMOTED -> promoted(count);
+            case SCRUBBED -> scrubbed(count);
+            default -> throw new IllegalArgumentException(action + " does not count rows");
+        };
+    }
+
+    /** What a verification found (PRESENT n) as what a removal would do to it ({@code action} n); others as they are. */
+    public TargetOutcome wouldBe(Action action) {
+        return this.action == Action.PRESENT ? of(action, count) : this;
+    }
+
     public static TargetOutcome disabled() {
         return new TargetOutcome(Action.DISABLED, 1, null, null);
     }

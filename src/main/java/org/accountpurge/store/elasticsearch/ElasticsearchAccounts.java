@@ -49,8 +49,9 @@ public final class ElasticsearchAccounts implements AccountStore {
         StoreOutcomes would = StoreOutcomes.none();
         verify(accountIds).byTarget().forEach((index, perAccount) -> {
             Map<String, TargetOutcome> each = new java.util.LinkedHashMap<>();
-            perAccount.forEach((id, o) -> each.put(id, o.action() != TargetOutcome.Action.PRESENT ? o
-                    : scrubbed.containsKey(index) ? TargetOutcome.scrubbed(o.count()) : TargetOutcome.deleted(o.count())));
+            TargetOutcome.Action action = scrubbed.containsKey(index) ? TargetOutcome.Action.SCRUBBED
+                    : TargetOutcome.Action.DELETED;
+            perAccount.forEach((id, o) -> each.put(id, o.wouldBe(action)));
             would.put(index, each);
         });
         return would;

@@ -131,8 +131,7 @@ public final class KeycloakAccounts implements AccountStore, AutoCloseable {
         if (scrub == null) {
             return AccountStore.super.preview(accountIds);
         }
-        return verify(accountIds).map((id, o) -> o.action() == TargetOutcome.Action.PRESENT
-                ? TargetOutcome.scrubbed(o.count()) : o);
+        return verify(accountIds).map((id, o) -> o.wouldBe(TargetOutcome.Action.SCRUBBED));
     }
 
     /**

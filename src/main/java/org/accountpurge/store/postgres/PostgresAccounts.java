@@ -215,11 +215,7 @@ public final class PostgresAccounts implements AccountStore {
                 continue;
             }
             outcomes.put(statement.target(), perAccount(statement.sql(), ids,
-                    n -> switch (statement.action()) {
-                        case DELETED -> TargetOutcome.deleted(n);
-                        case SCRUBBED -> TargetOutcome.scrubbed(n);
-                        default -> TargetOutcome.nulled(n);
-                    }));
+                    n -> TargetOutcome.of(statement.action(), n)));
         }
         return outcomes;
     }
@@ -252,15 +248,10 @@ public final class PostgresAccounts implements AccountStore {
      */
     @Override
     public StoreOutcomes preview(List<String> ids) {
-        StoreOutcomes outcomes = promotions.residue(ids).map((id, o) -> o.action() == TargetOutcome.Action.PRESENT
-                ? TargetOutcome.promoted(o.count()) : o);
+        StoreOutcomes outcomes = promotions.residue(ids).map((id, o) -> o.wouldBe(TargetOutcome.Action.PROMOTED));
         for (PlanStatements.Statement statement : statements) {
-            outcomes.put(statement.target(), perAccount(statement.previewSql(), ids, n -> switch (statement.action()) {
-                case NULLED -> TargetOutcome.nulled(n);
-                case REASSIGNED -> TargetOutcome.reassigned(n);
-                case SCRUBBED -> TargetOutcome.scrubbed(n);
-                default -> TargetOutcome.deleted(n);
-            }));
+            outcomes.put(statement.target(), perAccount(statement.previewSql(), ids,
+                    n -> TargetOutcome.of(statement.action(), n)));
         }
         return outcomes;
     }
