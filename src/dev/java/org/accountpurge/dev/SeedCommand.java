@@ -33,7 +33,14 @@ public final class SeedCommand {
      */
     public static SeedManifest seed(LocalStack localStack, int users, int orgs, long seed, String purgeClientSecret,
                                     Path manifestFile) {
-        StackEndpoints stack = localStack.ownServers();
+        return seed(localStack, localStack.endpoints().search(), users, orgs, seed, purgeClientSecret, manifestFile);
+    }
+
+    /** ... with its documents in the stack's search server of {@code search} (started if the stack has none yet). */
+    public static SeedManifest seed(LocalStack localStack, org.accountpurge.store.search.SearchServer.Engine search,
+                                    int users, int orgs, long seed, String purgeClientSecret, Path manifestFile) {
+        localStack.endpoints(search);
+        StackEndpoints stack = localStack.ownServers(search);
         PGSimpleDataSource ds = dataSource(stack);
         try (SeedIndexes es = new SeedIndexes(stack.elasticsearchUrl());
              KeycloakRealmSetup kc = new KeycloakRealmSetup(stack.keycloakUrl(), stack.keycloakAdminUser(),

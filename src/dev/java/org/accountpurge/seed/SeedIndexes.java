@@ -1,123 +1,144 @@
 package org.accountpurge.seed;
 
-import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import co.elastic.clients.elasticsearch._types.FieldValue;
-import co.elastic.clients.elasticsearch.core.BulkRequest;
-import co.elastic.clients.elasticsearch.core.BulkResponse;
-import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
-import co.elastic.clients.json.jackson.JacksonJsonpMapper;
-import co.elastic.clients.transport.rest_client.RestClientTransport;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.http.HttpHost;
-import org.elasticsearch.client.RestClient;
 
-/** Development tooling: creates and fills the reference tenant's indexes, and counts documents for tests. */
+/**
+ * Development tooling: creates and fills the reference tenant's indexes, and counts documents for tests. Plain HTTP in
+ * the requests Elasticsearch and OpenSearch both answer, so that one seeder serves either engine.
+ */
 public final class SeedIndexes implements AutoCloseable {
 
     private static final int BULK_SIZE = 1000;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final RestClient restClient;
-    private final ElasticsearchClient client;
+    private final String url;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     public SeedIndexes(String url) {
-        this.restClient = RestClient.builder(HttpHost.create(url)).build();
-        this.client = new ElasticsearchClient(new RestClientTransport(restClient, new JacksonJsonpMapper()));
-    }
-
-    private interface Call<T> {
-        T run() throws IOException;
-    }
-
-    private static <T> T io(Call<T> call) {
-        try {
-            return call.run();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
     /** Drops and creates an index with the given field mappings (field name to type), one shard, no replica. */
     public void recreateIndex(String index, Map<String, String> fieldTypes) {
-        io(() -> {
-            if (client.indices().exists(e -> e.index(index)).value()) {
-                client.indices().delete(d -> d.index(index));
-            }
-            client.indices().create(c -> c.index(index)
-                    .settings(s -> s.numberOfShards("1").numberOfReplicas("0").refreshInterval(t -> t.time("1s")))
-                    .mappings(m -> {
-                        fieldTypes.forEach((field, type) -> m.properties(field, p -> switch (type) {
-                            case "keyword" -> p.keyword(k -> k);
-                            case "date" -> p.date(d -> d);
-                            case "long" -> p.long_(l -> l);
-                            case "boolean" -> p.boolean_(b -> b);
-                            case "text+raw" -> p.text(t -> t.fields("raw", f -> f.keyword(k -> k)));
-                            default -> p.text(t -> t);
-                        }));
-                        return m;
-                    }));
-            return null;
-        });
+        if (exists(index)) {
+            send("DELETE", "/" + index, null, "application/json");
+        }
+        Map<String, Object> properties = new LinkedHashMap<>();
+        fieldTypes.forEach((field, type) -> properties.put(field, switch (type) {
+            case "keyword", "date", "long", "boolean" -> Map.of("type", type);
+            case "text+raw" -> Map.of("type", "text", "fields", Map.of("raw", Map.of("type", "keyword")));
+            default -> Map.of("type", "text");
+        }));
+        send("PUT", "/" + index, json(Map.of(
+                "settings", Map.of("number_of_shards", 1, "number_of_replicas", 0, "refresh_interval", "1s"),
+                "mappings", Map.of("properties", properties))), "application/json");
     }
 
     /** Indexes documents (each map holds its id under "_id"), failing on the first item error. */
     public void bulkIndex(String index, List<Map<String, Object>> documents) {
         for (int from = 0; from < documents.size(); from += BULK_SIZE) {
-            List<Map<String, Object>> slice = documents.subList(from, Math.min(documents.size(), from + BULK_SIZE));
-            BulkRequest.Builder bulk = new BulkRequest.Builder();
-            for (Map<String, Object> doc : slice) {
+            StringBuilder body = new StringBuilder();
+            for (Map<String, Object> doc : documents.subList(from, Math.min(documents.size(), from + BULK_SIZE))) {
                 Map<String, Object> source = new LinkedHashMap<>(doc);
                 String id = (String) source.remove("_id");
-                bulk.operations(op -> op.index(i -> i.index(index).id(id).document(source)));
+                body.append(json(Map.of("index", Map.of("_index", index, "_id", id)))).append('\n')
+                        .append(json(source)).append('\n');
             }
-            BulkResponse response = io(() -> client.bulk(bulk.build()));
-            for (BulkResponseItem item : response.items()) {
-                if (item.error() != null) {
-                    throw new IllegalStateException("indexing into " + index + " failed: " + item.error().type());
+            JsonNode response = send("POST", "/_bulk", body.toString(), "application/x-ndjson");
+            for (JsonNode item : response.path("items")) {
+                JsonNode error = item.path("index").path("error");
+                if (!error.isMissingNode()) {
+                    throw new IllegalStateException("indexing into " + index + " failed: " + error.path("type").asText());
                 }
             }
         }
     }
 
     public void refresh(String index) {
-        io(() -> client.indices().refresh(r -> r.index(index)));
+        send("POST", "/" + index + "/_refresh", null, "application/json");
     }
 
     public boolean exists(String index) {
-        return io(() -> client.indices().exists(e -> e.index(index)).value());
+        return status("HEAD", "/" + index) == 200;
     }
 
     public long count(String index) {
-        return io(() -> client.count(c -> c.index(index)).count());
+        return count(index, Map.of("match_all", Map.of()));
     }
 
     /** Documents of {@code index} whose id is one of {@code ids}. */
     public long countByIds(String index, List<String> ids) {
-        return io(() -> client.count(c -> c.index(index).query(q -> q.ids(i -> i.values(ids)))).count());
+        return count(index, Map.of("ids", Map.of("values", ids)));
     }
 
     /** Documents of {@code index} whose id is one of {@code ids} and that hold the field {@code field}. */
     public long countByIdsHolding(String index, List<String> ids, String field) {
-        return io(() -> client.count(c -> c.index(index).query(q -> q.bool(b -> b.filter(f -> f.ids(i -> i.values(ids)))
-                .filter(f -> f.exists(e -> e.field(field)))))).count());
+        return count(index, Map.of("bool", Map.of("filter", List.of(Map.of("ids", Map.of("values", ids)),
+                Map.of("exists", Map.of("field", field))))));
     }
 
     /** Documents of {@code index} whose {@code field} holds one of {@code values}. */
     public long countByField(String index, String field, List<String> values) {
-        List<FieldValue> terms = values.stream().map(FieldValue::of).toList();
-        return io(() -> client.count(c -> c.index(index)
-                .query(q -> q.terms(t -> t.field(field).terms(v -> v.value(terms))))).count());
+        return count(index, Map.of("terms", Map.of(field, values)));
+    }
+
+    private long count(String index, Map<String, Object> query) {
+        return send("POST", "/" + index + "/_count", json(Map.of("query", query)), "application/json")
+                .path("count").asLong();
+    }
+
+    private int status(String method, String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url + path)).method(method,
+                    HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private JsonNode send(String method, String path, String body, String type) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url + path))
+                    .timeout(Duration.ofMinutes(2)).header("Content-Type", type)
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() >= 300) {
+                throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": "
+                        + response.body());
+            }
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
     public void close() {
-        try {
-            restClient.close();
-        } catch (IOException e) {
-            // nothing to do
-        }
+        // nothing to release: java.net.http's client is closed with its JVM
     }
 }

@@ -18,12 +18,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.accountpurge.store.search.SearchServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts (and stops) the real servers the purge talks to: PostgreSQL (embedded binaries), Elasticsearch
- * (integ-test-zip) and Keycloak (quarkus dist, on the same PostgreSQL), all from Maven Central, on free
+ * Starts (and stops) the real servers the purge talks to: PostgreSQL (embedded binaries), Elasticsearch or OpenSearch
+ * (integ-test-zip, {@link SearchServerProcess}) and Keycloak (quarkus dist, on the same PostgreSQL), all from Maven Central, on free
  * loopback ports, in parallel. Development tooling only (demo, tests, benchmark): it never uses servers it did not
  * start, and reads none of the purge's {@code PURGE_*} variables.
  *
@@ -35,29 +36,39 @@ public final class LocalStack implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
 
-    public static final String ES_VERSION = System.getProperty("purge.stack.elasticsearch.version", "8.19.21");
     public static final String KC_VERSION = System.getProperty("purge.stack.keycloak.version", "26.7.3");
     public static final String TENANT_DATABASE = "tenant";
     private static final String KEYCLOAK_DATABASE = "keycloak";
-    private static final Duration ES_START_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration KC_START_TIMEOUT = Duration.ofMinutes(5);
 
     private final Path logDir;
+    private final SearchServer.Engine search;
+    private final Map<SearchServer.Engine, String> extraSearch = new java.util.EnumMap<>(SearchServer.Engine.class);
     private final Path runDir;
     private final List<AutoCloseable> started = new ArrayList<>();
     private final Thread shutdownHook = new Thread(this::close, "local-stack-shutdown");
     private volatile StackEndpoints endpoints;
     private volatile boolean closed;
 
-    private LocalStack(Path logDir) {
+    private LocalStack(Path logDir, SearchServer.Engine search) {
         this.logDir = logDir;
+        this.search = search;
         this.runDir = StaleRuns.newRunDir();
     }
 
-    /** Starts the stack, logging server output to files under {@code logDir} (e.g. {@code target/stack}). */
+    /**
+     * Starts the stack, logging server output to files under {@code logDir} (e.g. {@code target/stack}), with the
+     * search server {@code -Dpurge.stack.search} names (elasticsearch, the default, or opensearch).
+     */
     public static LocalStack start(Path logDir) {
+        return start(logDir, SearchServer.Engine.valueOf(System.getProperty("purge.stack.search", "elasticsearch")
+                .toUpperCase(java.util.Locale.ROOT)));
+    }
+
+    /** Starts the stack with {@code search} as its search server. */
+    public static LocalStack start(Path logDir, SearchServer.Engine search) {
         StaleRuns.reap();
-        LocalStack stack = new LocalStack(logDir);
+        LocalStack stack = new LocalStack(logDir, search);
         Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
         try {
             stack.startAll();
@@ -78,7 +89,12 @@ public final class LocalStack implements AutoCloseable {
      * reach a real platform.
      */
     public StackEndpoints ownServers() {
-        if (closed || endpoints == null) {
+        return ownServers(endpoints.search());
+    }
+
+    /** {@link #ownServers()} with {@code search}'s server, once started ({@link #endpoints(SearchServer.Engine)}). */
+    public synchronized StackEndpoints ownServers(SearchServer.Engine search) {
+        if (closed || endpoints == null || (search != endpoints.search() && !extraSearch.containsKey(search))) {
             throw new StackException("the local stack is not running", null);
         }
         for (AutoCloseable c : started) {
@@ -89,12 +105,13 @@ public final class LocalStack implements AutoCloseable {
                 throw new StackException("a server of the local stack is gone: " + c, null);
             }
         }
-        for (String url : List.of(endpoints.jdbcUrl(), endpoints.elasticsearchUrl(), endpoints.keycloakUrl())) {
+        StackEndpoints own = endpoints(search);
+        for (String url : List.of(own.jdbcUrl(), own.elasticsearchUrl(), own.keycloakUrl())) {
             if (!url.contains("//127.0.0.1:")) {
                 throw new StackException("refusing a store the local stack did not start: " + url, null);
             }
         }
-        return endpoints;
+        return own;
     }
 
     /** Process ids of the servers this stack started (and their descendants), for leak checks. */
@@ -154,13 +171,13 @@ public final class LocalStack implements AutoCloseable {
         } catch (IOException e) {
             throw new StackException("Cannot create log folder " + logDir, e);
         }
-        CompletableFuture<String> es = CompletableFuture.supplyAsync(this::startElasticsearch);
+        CompletableFuture<String> es = CompletableFuture.supplyAsync(() -> startSearch(search));
         CompletableFuture<Pg> pg = CompletableFuture.supplyAsync(this::startPostgres);
         CompletableFuture<String[]> kc = pg.thenApply(this::startKeycloak);
         try {
             Pg p = pg.join();
             String[] k = kc.join();
-            endpoints = new StackEndpoints(p.url, p.user, p.password, es.join(), k[0], k[1], k[2]);
+            endpoints = new StackEndpoints(p.url, p.user, p.password, search, es.join(), k[0], k[1], k[2]);
         } catch (CompletionException e) {
             // let the other servers finish starting so close() stops them too
             CompletableFuture.allOf(es, pg, kc).handle((v, t) -> null).join();
@@ -187,65 +204,27 @@ public final class LocalStack implements AutoCloseable {
                 "postgres", "postgres", server.port());
     }
 
-    private String startElasticsearch() {
-        Path zip = MavenArtifacts.resolve("org.elasticsearch.distribution.integ-test-zip", "elasticsearch",
-                ES_VERSION, "zip", logDir);
-        Path home = StackDirs.unpackOnce(zip, "elasticsearch-" + ES_VERSION);
-        boolean root = StackDirs.runningAsRoot();
-        Path data = runDir.resolve("es-data");
-        Path logs = runDir.resolve("es-logs");
-        // its temporary files (ES_TMPDIR, and the launcher's final-flags files) in the run folder, which goes with the
-        // stack: left to /tmp they stayed behind after every stop
-        Path tmp = runDir.resolve("es-tmp");
-        try {
-            Files.createDirectories(data);
-            Files.createDirectories(logs);
-            Files.createDirectories(tmp);
-        } catch (IOException e) {
-            throw new StackException("Cannot create Elasticsearch data folders under " + runDir, e);
+    /** Starts a search server of {@code engine}, registered with the stack (stopped with it). */
+    private String startSearch(SearchServer.Engine engine) {
+        return SearchServerProcess.start(engine, runDir, logDir, server -> {
+            register(server);
+            StaleRuns.record(runDir, server.pid());
+        }).url();
+    }
+
+    /**
+     * The endpoints with {@code engine}'s search server in place of the stack's own: started on first ask (a second
+     * search server beside the first), so that a test can run the same purge against either engine.
+     */
+    public synchronized StackEndpoints endpoints(SearchServer.Engine engine) {
+        if (engine == endpoints.search()) {
+            return endpoints;
         }
-        List<String> command = new ArrayList<>();
-        if (root) {
-            // Elasticsearch refuses to run as root: run it as 'nobody', who must own its home and data.
-            Path marker = home.resolve(".owned-by-" + StackDirs.UNPRIVILEGED_UID);
-            if (!Files.exists(marker)) {
-                StackDirs.chownRecursively(home, StackDirs.UNPRIVILEGED_UID);
-                try {
-                    Files.createFile(marker);
-                } catch (IOException ignored) {
-                    // only an optimisation
-                }
-            }
-            // only its own folders: PostgreSQL initialises its data folder in the same run folder concurrently
-            StackDirs.chownRecursively(data, StackDirs.UNPRIVILEGED_UID);
-            StackDirs.chownRecursively(logs, StackDirs.UNPRIVILEGED_UID);
-            StackDirs.chownRecursively(tmp, StackDirs.UNPRIVILEGED_UID);
-            command.addAll(List.of("setpriv", "--reuid=" + StackDirs.UNPRIVILEGED_UID,
-                    "--regid=" + StackDirs.UNPRIVILEGED_UID, "--clear-groups", "--"));
+        if (closed) {
+            throw new StackException("the local stack is not running", null);
         }
-        int httpPort = freePort();
-        command.addAll(List.of("bash", home.resolve("bin/elasticsearch").toString(),
-                "-E", "discovery.type=single-node",
-                "-E", "xpack.security.enabled=false",
-                "-E", "network.host=127.0.0.1",
-                "-E", "http.port=" + httpPort,
-                "-E", "transport.port=" + freePort(),
-                "-E", "path.data=" + data,
-                "-E", "path.logs=" + logs,
-                "-E", "cluster.name=account-purge",
-                "-E", "cluster.routing.allocation.disk.threshold_enabled=false",
-                "-E", "action.destructive_requires_name=false"));
-        ServerProcess es = ServerProcess.start("Elasticsearch", command, Map.of(
-                "ES_JAVA_HOME", System.getProperty("java.home"),
-                "ES_JAVA_OPTS", "-Xms512m -Xmx512m",
-                "ES_TMPDIR", tmp.toString(),
-                "CLI_JAVA_OPTS", "-Djava.io.tmpdir=" + tmp,
-                "HOME", root ? "/tmp" : System.getProperty("user.home")), home, logDir.resolve("elasticsearch.log"));
-        register(es);
-        StaleRuns.record(runDir, es.pid());
-        String url = "http://127.0.0.1:" + httpPort;
-        es.awaitHttpOk(url + "/_cluster/health?wait_for_status=yellow&timeout=1s", ES_START_TIMEOUT);
-        return url;
+        String url = extraSearch.computeIfAbsent(engine, this::startSearch);
+        return endpoints.withSearch(engine, url);
     }
 
     private String[] startKeycloak(Pg pg) {

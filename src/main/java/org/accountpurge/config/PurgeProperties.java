@@ -153,18 +153,26 @@ public record PurgeProperties(
     /**
      * The search indexes holding the accounts' documents; leave the section out when the tenant has none.
      *
-     * @param url            the cluster (https for a real one)
+     * @param url            the cluster (https for a real one): Elasticsearch or OpenSearch
+     * @param engine         which server answers at the url: {@code auto} (asked with {@code GET /} before the run),
+     *                       {@code elasticsearch} or {@code opensearch} (the run is refused when the server is another)
      * @param connectTimeout how long a connection may take
      * @param requestTimeout how long one request (a search, a bulk delete) may take
      * @param indexes        the indexes to clean, each with how a document belongs to an account
      */
-    public record Elasticsearch(@NotBlank String url, @NotNull @DefaultValue("5s") Duration connectTimeout,
+    public record Elasticsearch(@NotBlank String url, @NotNull @DefaultValue("auto") SearchEngine engine,
+                                @NotNull @DefaultValue("5s") Duration connectTimeout,
                                 @NotNull @DefaultValue("60s") Duration requestTimeout,
                                 @NotEmpty List<@Valid Index> indexes) {
 
         public List<Index> indexesFor(AccountKind kind) {
             return indexes.stream().filter(i -> i.appliesTo() == kind).toList();
         }
+    }
+
+    /** The search server's engine, or {@code auto}: whatever answers at the url, if supported. */
+    public enum SearchEngine {
+        AUTO, ELASTICSEARCH, OPENSEARCH
     }
 
     /** How a document belongs to an account. */

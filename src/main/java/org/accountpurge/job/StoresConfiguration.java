@@ -10,7 +10,7 @@ import org.accountpurge.candidate.CandidateStore;
 import org.accountpurge.config.PurgeProperties;
 import org.accountpurge.config.KeycloakSection;
 import org.accountpurge.purge.TenantStores;
-import org.accountpurge.store.elasticsearch.ElasticsearchStore;
+import org.accountpurge.store.search.SearchStore;
 import org.accountpurge.store.keycloak.KeycloakAccounts;
 import org.accountpurge.store.keycloak.KeycloakSettings;
 import org.accountpurge.store.postgres.DatabaseLookup;
@@ -40,9 +40,9 @@ class StoresConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(prefix = "purge.elasticsearch", name = "url")
-    ElasticsearchStore elasticsearchStore(PurgeProperties config) {
+    SearchStore elasticsearchStore(PurgeProperties config) {
         PurgeProperties.Elasticsearch es = config.elasticsearch();
-        return new ElasticsearchStore(es.url(), es.connectTimeout(), es.requestTimeout());
+        return SearchEngines.store(es.url(), es.engine(), es.connectTimeout(), es.requestTimeout());
     }
 
     @Bean(destroyMethod = "close")
@@ -63,7 +63,7 @@ class StoresConfiguration {
 
     @Bean
     TenantStores tenantStores(PurgeProperties config, DataSource dataSource, ReadOnlyQueries readOnly,
-                              Optional<ElasticsearchStore> elasticsearch, Optional<KeycloakAccounts> keycloak) {
+                              Optional<SearchStore> elasticsearch, Optional<KeycloakAccounts> keycloak) {
         return new TenantStores(config, dataSource, readOnly, elasticsearch, keycloak);
     }
 

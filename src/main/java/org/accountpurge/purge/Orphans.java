@@ -11,7 +11,7 @@ import org.accountpurge.account.AccountKind;
 import org.accountpurge.config.PurgeProperties;
 import org.accountpurge.config.KeycloakSection;
 import org.accountpurge.store.StoreOutcomes;
-import org.accountpurge.store.elasticsearch.ElasticsearchAccounts;
+import org.accountpurge.store.search.SearchAccounts;
 import org.accountpurge.store.keycloak.KeycloakAccounts;
 import org.accountpurge.store.postgres.PostgresAccounts;
 
@@ -118,7 +118,7 @@ public final class Orphans {
                 List<String> slice = ids.subList(from, Math.min(ids.size(), from + 500));
                 StoreOutcomes done = where.store().equals("keycloak")
                         ? stores.keycloak(where.kind()).orElseThrow().removeWithKept(slice)
-                        : new ElasticsearchAccounts(stores.elasticsearch().orElseThrow(), config.elasticsearch()
+                        : new SearchAccounts(stores.elasticsearch().orElseThrow(), config.elasticsearch()
                         .indexesFor(where.kind()).stream().filter(i -> i.name().equals(where.target())).toList())
                         .remove(slice);
                 stepLog.committed(context, where.store(), done);

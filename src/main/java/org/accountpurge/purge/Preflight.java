@@ -128,11 +128,20 @@ public class Preflight implements Tasklet {
         }
     }
 
-    /** Each index exists, and a field an index is matched by is one a search finds whole ids in. */
+    /**
+     * The search server is one this tool supports (it says which), each index exists, and a field an index is matched
+     * by is one a search finds whole ids in.
+     */
     private void elasticsearchProblems(List<String> problems) {
         stores.elasticsearch().ifPresent(elasticsearch -> {
-            for (PurgeProperties.Index index : config.elasticsearch().indexes()) {
-                try {
+            try {
+                org.accountpurge.store.search.SearchServer server = elasticsearch.server();
+                info("Search server at purge.elasticsearch.url: {}", server);
+                if (server.problem() != null) {
+                    problems.add(server.problem());
+                    return;
+                }
+                for (PurgeProperties.Index index : config.elasticsearch().indexes()) {
                     if (!elasticsearch.indexExists(index.name())) {
                         problems.add("purge.elasticsearch.indexes: index " + index.name() + " does not exist");
                     } else if (index.match() == PurgeProperties.IndexMatch.FIELD) {
@@ -141,10 +150,9 @@ public class Preflight implements Tasklet {
                             problems.add("purge.elasticsearch.indexes[" + index.name() + "].field: " + problem);
                         }
                     }
-                } catch (StoreException e) {
-                    problems.add("Elasticsearch at purge.elasticsearch.url does not answer: " + e.errorType());
-                    break;
                 }
+            } catch (StoreException e) {
+                problems.add("the search server at purge.elasticsearch.url does not answer: " + e.errorType());
             }
         });
     }

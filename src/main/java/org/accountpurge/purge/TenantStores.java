@@ -13,8 +13,8 @@ import org.accountpurge.account.AccountKind;
 import org.accountpurge.config.PurgeProperties;
 import org.accountpurge.config.SelectionSection;
 import org.accountpurge.store.AccountStore;
-import org.accountpurge.store.elasticsearch.ElasticsearchAccounts;
-import org.accountpurge.store.elasticsearch.ElasticsearchStore;
+import org.accountpurge.store.search.SearchAccounts;
+import org.accountpurge.store.search.SearchStore;
 import org.accountpurge.store.keycloak.KeycloakAccounts;
 import org.accountpurge.store.postgres.PostgresAccounts;
 import org.accountpurge.store.postgres.ReadOnlyQueries;
@@ -30,11 +30,11 @@ public final class TenantStores {
     private final PurgeProperties config;
     private final DataSource dataSource;
     private final ReadOnlyQueries readOnly;
-    private final Optional<ElasticsearchStore> elasticsearch;
+    private final Optional<SearchStore> elasticsearch;
     private final Optional<KeycloakAccounts> keycloak;
 
     public TenantStores(PurgeProperties config, DataSource dataSource, ReadOnlyQueries readOnly,
-                        Optional<ElasticsearchStore> elasticsearch, Optional<KeycloakAccounts> keycloak) {
+                        Optional<SearchStore> elasticsearch, Optional<KeycloakAccounts> keycloak) {
         this.config = config;
         this.dataSource = dataSource;
         this.readOnly = readOnly;
@@ -106,7 +106,7 @@ public final class TenantStores {
         return kind == AccountKind.USER ? keycloak : Optional.empty();
     }
 
-    public Optional<ElasticsearchStore> elasticsearch() {
+    public Optional<SearchStore> elasticsearch() {
         return elasticsearch;
     }
 
@@ -116,7 +116,7 @@ public final class TenantStores {
         List<PurgeProperties.Index> indexes = config.elasticsearch() == null ? List.of()
                 : config.elasticsearch().indexesFor(kind);
         if (!indexes.isEmpty()) {
-            elasticsearch.ifPresent(es -> stores.add(new ElasticsearchAccounts(es, indexes)));
+            elasticsearch.ifPresent(es -> stores.add(new SearchAccounts(es, indexes)));
         }
         stores.add(postgres);
         keycloak(kind).ifPresent(stores::add);

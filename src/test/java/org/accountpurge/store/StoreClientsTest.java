@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Each store's client is reached from its own package only: {@code store.postgres} is the only code referring to the
- * PostgreSQL driver's own API, {@code store.elasticsearch} to the Elasticsearch client, {@code store.keycloak} to the
+ * PostgreSQL driver's own API, {@code store.elasticsearch} to the Elasticsearch client, {@code store.opensearch} to the OpenSearch client,
+ * {@code store.keycloak} to the
  * Keycloak admin client. Checked on the compiled classes (their constant pools name every class they use).
  */
 class StoreClientsTest {
@@ -24,6 +25,7 @@ class StoreClientsTest {
             "org/postgresql/", "org/accountpurge/store/postgres/",
             "co/elastic/", "org/accountpurge/store/elasticsearch/",
             "org/elasticsearch/client/", "org/accountpurge/store/elasticsearch/",
+            "org/opensearch/", "org/accountpurge/store/opensearch/",
             "org/keycloak/", "org/accountpurge/store/keycloak/");
 
     @Test

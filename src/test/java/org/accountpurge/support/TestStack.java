@@ -3,6 +3,7 @@ package org.accountpurge.support;
 import java.nio.file.Path;
 import org.accountpurge.stack.LocalStack;
 import org.accountpurge.stack.StackEndpoints;
+import org.accountpurge.store.search.SearchServer;
 
 /**
  * One real stack for the whole test JVM, started on first use; its shutdown hook stops it (and every
@@ -24,5 +25,10 @@ public final class TestStack {
 
     public static StackEndpoints endpoints() {
         return stack().endpoints();
+    }
+
+    /** The endpoints with {@code search}'s server (a second search server is started on first ask). */
+    public static StackEndpoints endpoints(SearchServer.Engine search) {
+        return stack().endpoints(search);
     }
 }

@@ -1,4 +1,4 @@
-package org.accountpurge.store.elasticsearch;
+package org.accountpurge.store.search;
 
 import java.util.List;
 import java.util.Map;
@@ -11,19 +11,19 @@ import org.accountpurge.store.TargetOutcome;
  * The documents of one kind of account in the configured indexes: removed before the database rows (a failure
  * leaves the rows, so a restart finds the accounts again), by id or by the field holding the account id.
  */
-public final class ElasticsearchAccounts implements AccountStore {
+public final class SearchAccounts implements AccountStore {
 
-    private final ElasticsearchStore client;
+    private final SearchStore client;
     private final List<PurgeProperties.Index> indexes;
 
-    public ElasticsearchAccounts(ElasticsearchStore client, List<PurgeProperties.Index> indexes) {
+    public SearchAccounts(SearchStore client, List<PurgeProperties.Index> indexes) {
         this.client = client;
         this.indexes = List.copyOf(indexes);
     }
 
     @Override
     public String name() {
-        return ElasticsearchStore.STORE;
+        return SearchStore.STORE;
     }
 
     @Override
@@ -70,7 +70,7 @@ public final class ElasticsearchAccounts implements AccountStore {
         StoreOutcomes outcomes = StoreOutcomes.none();
         client.sharedDocuments(fieldByIndex(), accountIds).forEach((index, ids) -> {
             Map<String, TargetOutcome> perAccount = new java.util.LinkedHashMap<>();
-            ids.forEach(id -> perAccount.put(id, TargetOutcome.failed(ElasticsearchStore.SHARED_DOCUMENT)));
+            ids.forEach(id -> perAccount.put(id, TargetOutcome.failed(SearchStore.SHARED_DOCUMENT)));
             outcomes.put(index, perAccount);
         });
         return outcomes;

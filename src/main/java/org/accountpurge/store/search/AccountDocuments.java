@@ -1,4 +1,4 @@
-package org.accountpurge.store.elasticsearch;
+package org.accountpurge.store.search;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,7 +9,7 @@ import org.accountpurge.store.TargetOutcome;
 /**
  * The rules of an account's documents that hold for any search engine: whose a document is (the values of its account
  * field, a path through objects too), which documents are shared between accounts, and what deleting an account's
- * documents does with a shared one. {@link ElasticsearchStore} finds and deletes; this decides.
+ * documents does with a shared one. {@link SearchStore} finds and deletes; this decides.
  */
 final class AccountDocuments {
 
@@ -77,7 +77,7 @@ final class AccountDocuments {
     /**
      * The deletion of the accounts' documents, once every document of theirs is found ({@code found}: per index
      * matched by a field). An account one of whose documents also names other accounts keeps every document in every
-     * index, and is FAILED {@link ElasticsearchStore#SHARED_DOCUMENT} on the index of that document (it has no
+     * index, and is FAILED {@link SearchStore#SHARED_DOCUMENT} on the index of that document (it has no
      * outcome on the others); every other account is absent until its documents are deleted.
      *
      * @param fieldByIndex index name to field; a null field: the document id is the account id
@@ -97,7 +97,7 @@ final class AccountDocuments {
             Map<String, TargetOutcome> perAccount = outcomes.get(index.getKey());
             keep.forEach(perAccount::remove);
             shared.getOrDefault(index.getKey(), java.util.Set.of()).forEach(id ->
-                    perAccount.put(id, TargetOutcome.failed(ElasticsearchStore.SHARED_DOCUMENT)));
+                    perAccount.put(id, TargetOutcome.failed(SearchStore.SHARED_DOCUMENT)));
             if (index.getValue() == null) {
                 accountIds.stream().filter(id -> !keep.contains(id))
                         .forEach(id -> docs.add(new String[] {index.getKey(), id, id}));

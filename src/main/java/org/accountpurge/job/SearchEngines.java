@@ -1,0 +1,30 @@
+package org.accountpurge.job;
+
+import java.time.Duration;
+import org.accountpurge.config.PurgeProperties;
+import org.accountpurge.store.elasticsearch.ElasticsearchEngine;
+import org.accountpurge.store.opensearch.OpenSearchEngine;
+import org.accountpurge.store.search.SearchServer;
+import org.accountpurge.store.search.SearchStore;
+
+/** Which client talks to the search server: the one of the engine that answers at the address (or is configured). */
+public final class SearchEngines {
+
+    private SearchEngines() {
+    }
+
+    /** The search store at {@code url}: the server is asked what it is on first use, then given its engine's client. */
+    public static SearchStore store(String url, PurgeProperties.SearchEngine engine, Duration connectTimeout,
+                                    Duration requestTimeout) {
+        SearchServer.Engine configured = switch (engine) {
+            case AUTO -> null;
+            case ELASTICSEARCH -> SearchServer.Engine.ELASTICSEARCH;
+            case OPENSEARCH -> SearchServer.Engine.OPENSEARCH;
+        };
+        return new SearchStore(() -> SearchServer.detect(url, configured, connectTimeout, requestTimeout),
+                server -> switch (server.engine()) {
+                    case ELASTICSEARCH -> new ElasticsearchEngine(url, connectTimeout, requestTimeout);
+                    case OPENSEARCH -> new OpenSearchEngine(url, connectTimeout, requestTimeout);
+                });
+    }
+}

@@ -1,0 +1,207 @@
+package org.accountpurge.store.opensearch;
+
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.OpenSearchException;
+import org.opensearch.client.opensearch._types.FieldValue;
+import org.opensearch.client.opensearch._types.Time;
+import org.opensearch.client.opensearch._types.query_dsl.Query;
+import org.opensearch.client.opensearch.core.BulkRequest;
+import org.opensearch.client.opensearch.core.SearchRequest;
+import org.opensearch.client.json.JsonData;
+import org.opensearch.client.json.jackson.JacksonJsonpMapper;
+import org.apache.hc.core5.util.Timeout;
+import org.opensearch.client.transport.httpclient5.ApacheHttpClient5Transport;
+import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBuilder;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.accountpurge.store.StoreException;
+import org.accountpurge.store.search.DocQuery;
+import org.accountpurge.store.search.SearchEngine;
+import org.accountpurge.store.search.SearchStore;
+import org.apache.hc.core5.http.HttpHost;
+
+/**
+ * {@link SearchEngine} on opensearch-java (its Apache HttpClient 5 transport), for OpenSearch. Every call goes through {@link #execute}, which turns
+ * client and transport errors into {@link StoreException}.
+ */
+public final class OpenSearchEngine implements SearchEngine {
+
+    private static final Time KEEP_ALIVE = Time.of(t -> t.time("2m"));
+
+    private final ApacheHttpClient5Transport transport;
+    private final OpenSearchClient client;
+
+    public OpenSearchEngine(String url, Duration connectTimeout, Duration requestTimeout) {
+        try {
+            this.transport = ApacheHttpClient5TransportBuilder.builder(HttpHost.create(url))
+                    .setConnectionConfigCallback(c -> c.setConnectTimeout(Timeout.of(connectTimeout))
+                            .setSocketTimeout(Timeout.of(requestTimeout)))
+                    .setRequestConfigCallback(c -> c.setResponseTimeout(Timeout.of(requestTimeout)))
+                    .setMapper(new JacksonJsonpMapper())
+                    .build();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("not a search server address: " + url, e);
+        }
+        this.client = new OpenSearchClient(transport);
+    }
+
+    @FunctionalInterface
+    private interface Call<T> {
+        T run() throws IOException;
+    }
+
+    private static <T> T execute(String what, Call<T> call) {
+        try {
+            return call.run();
+        } catch (OpenSearchException e) {
+            throw new StoreException(SearchStore.STORE, what + " failed: " + e.error().type(), e, e.error().type());
+        } catch (IOException e) {
+            throw new StoreException(SearchStore.STORE, what + " failed: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    @Override
+    public boolean indexExists(String index) {
+        return execute("exists " + index, () -> client.indices().exists(e -> e.index(index)).value());
+    }
+
+    @Override
+    public Map<String, FieldMapping> fieldMapping(String index, String field) {
+        var response = execute("mapping of " + field + " in " + index,
+                () -> client.indices().getFieldMapping(r -> r.index(index).fields(field)));
+        Map<String, FieldMapping> byIndex = new LinkedHashMap<>();
+        response.result().forEach((concrete, mappings) -> {
+            var mapping = mappings.mappings().get(field);
+            if (mapping == null || mapping.mapping().isEmpty()) {
+                byIndex.put(concrete, new FieldMapping(false, false, List.of()));
+                return;
+            }
+            boolean text = mapping.mapping().values().stream().anyMatch(p -> p.isText() || p.isMatchOnlyText());
+            List<String> keywords = new ArrayList<>();
+            mapping.mapping().values().stream().filter(p -> p.isText()).forEach(p -> p.text().fields().forEach(
+                    (name, sub) -> {
+                        if (sub.isKeyword() || sub.isConstantKeyword() || sub.isWildcard()) {
+                            keywords.add(name);
+                        }
+                    }));
+            byIndex.put(concrete, new FieldMapping(true, text, keywords));
+        });
+        return byIndex;
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public List<Answer> searchAll(List<Search> searches) {
+        var response = execute("search " + searches.stream().map(Search::index).toList(), () -> client.msearch(m -> {
+            for (Search search : searches) {
+                m.searches(s -> s.header(h -> h.index(search.index())).body(b -> b.size(search.size())
+                        .query(query(search.query())).source(src -> search.field() == null ? src.fetch(false)
+                                : src.filter(f -> f.includes(search.field())))));
+            }
+            return m;
+        }, Map.class));
+        List<Answer> answers = new ArrayList<>();
+        response.responses().forEach(item -> answers.add(item.isFailure()
+                ? new Answer(List.of(), item.failure().error().type())
+                : new Answer(hits(item.result().hits().hits()), null)));
+        return answers;
+    }
+
+    @Override
+    public List<Hit> search(Search search) {
+        return hits(execute("search " + search.index(), () -> client.search(request(search, false), Map.class))
+                .hits().hits());
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public void scroll(Search search, Consumer<List<Hit>> page) {
+        var first = execute("scroll " + search.index(), () -> client.search(request(search, true), Map.class));
+        String scrollId = first.scrollId();
+        List<Hit> hits = hits(first.hits().hits());
+        try {
+            while (!hits.isEmpty()) {
+                page.accept(hits);
+                String id = scrollId;
+                var next = execute("scroll " + search.index(),
+                        () -> client.scroll(sc -> sc.scrollId(id).scroll(KEEP_ALIVE), Map.class));
+                scrollId = next.scrollId();
+                hits = hits(next.hits().hits());
+            }
+        } finally {
+            String id = scrollId;
+            if (id != null) {
+                try {
+                    client.clearScroll(c -> c.scrollId(id));
+                } catch (IOException | OpenSearchException e) {
+                    // the scroll expires on its own
+                }
+            }
+        }
+    }
+
+    private static SearchRequest request(Search search, boolean scroll) {
+        return SearchRequest.of(s -> {
+            s.index(search.index()).size(search.size()).query(query(search.query()))
+                    .source(src -> search.field() == null ? src.fetch(false)
+                            : src.filter(f -> f.includes(search.field())));
+            return scroll ? s.scroll(KEEP_ALIVE) : s;
+        });
+    }
+
+    @Override
+    public void refresh(String index) {
+        execute("refresh " + index, () -> client.indices().refresh(r -> r.index(index)));
+    }
+
+    @Override
+    public List<Written> bulk(List<Write> writes) {
+        BulkRequest.Builder bulk = new BulkRequest.Builder();
+        writes.forEach(w -> bulk.operations(op -> w.nullFields().isEmpty()
+                ? op.delete(del -> del.index(w.index()).id(w.id()))
+                : op.update(u -> u.index(w.index()).id(w.id()).document(nulled(w.nullFields())))));
+        var response = execute("bulk " + writes.stream().map(Write::index).distinct().toList(),
+                () -> client.bulk(bulk.build()));
+        return response.items().stream().map(item -> new Written(item.status(), item.result(),
+                item.error() == null ? null : item.error().type())).toList();
+    }
+
+    /** The partial document that sets {@code fields} to null. */
+    private static JsonData nulled(List<String> fields) {
+        jakarta.json.JsonObjectBuilder doc = jakarta.json.Json.createObjectBuilder();
+        fields.forEach(doc::addNull);
+        return JsonData.of(doc.build());
+    }
+
+    @SuppressWarnings("rawtypes")
+    private static List<Hit> hits(List<org.opensearch.client.opensearch.core.search.Hit<Map>> hits) {
+        return hits.stream().map(h -> new Hit(h.id(), h.source() == null ? Map.of() : h.source())).toList();
+    }
+
+    private static Query query(DocQuery query) {
+        if (query instanceof DocQuery.Terms t) {
+            List<FieldValue> values = t.values().stream().map(FieldValue::of).toList();
+            return Query.of(q -> q.terms(x -> x.field(t.field()).terms(v -> v.value(values))));
+        } else if (query instanceof DocQuery.Ids i) {
+            return Query.of(q -> q.ids(x -> x.values(i.ids())));
+        } else if (query instanceof DocQuery.HoldingAny h) {
+            return Query.of(q -> q.bool(b -> b.filter(query(h.own())).minimumShouldMatch("1")
+                    .should(h.fields().stream().map(f -> Query.of(x -> x.exists(e -> e.field(f)))).toList())));
+        }
+        return Query.of(q -> q.matchAll(m -> m));
+    }
+
+    @Override
+    public void close() {
+        try {
+            transport.close();
+        } catch (IOException e) {
+            // closing a client that cannot reach its server is fine
+        }
+    }
+}
