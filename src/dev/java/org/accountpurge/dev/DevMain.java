@@ -75,6 +75,22 @@ public final class DevMain implements Callable<Integer> {
         }
     }
 
+    /** {@code --search}: the local stack's search server, on the commands that start one. */
+    static final class Search {
+        @Spec(Spec.Target.MIXEE)
+        private CommandSpec spec;
+
+        @Option(names = "--search", paramLabel = "ENGINE",
+                description = "The local stack's search server: elasticsearch (the default) or opensearch.")
+        void engine(String engine) {
+            if (!engine.equals("elasticsearch") && !engine.equals("opensearch")) {
+                throw new ParameterException(spec.commandLine(), "--search must be elasticsearch or opensearch (got "
+                        + engine + ")");
+            }
+            System.setProperty("purge.stack.search", engine); // what LocalStack.start reads
+        }
+    }
+
     /** {@code --help}, on every command. */
     static final class Help {
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
@@ -100,6 +116,9 @@ public final class DevMain implements Callable<Integer> {
         @Mixin
         private Tenant tenant;
 
+        @Mixin
+        private Search search;
+
         @Override
         public Integer call() throws Exception {
             return demo(tenant.users(spec, SeedCommand.DEFAULT_USERS), tenant.orgs, tenant.seed);
@@ -114,6 +133,9 @@ public final class DevMain implements Callable<Integer> {
 
         @Option(names = "--seed", description = "Seed the reference tenant (default size and seed).")
         private boolean seed;
+
+        @Mixin
+        private Search search;
 
         @Override
         public Integer call() throws Exception {
@@ -157,6 +179,9 @@ public final class DevMain implements Callable<Integer> {
 
         @Mixin
         private Tenant tenant;
+
+        @Mixin
+        private Search search;
 
         @Option(names = "--chunk-size", paramLabel = "C", description = "The purge's chunk size (1 to 5000).")
         private int chunkSize = 100;

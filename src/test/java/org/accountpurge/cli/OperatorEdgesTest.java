@@ -794,6 +794,14 @@ class OperatorEdgesTest {
         assertThat(output.getAll()).contains("purge.elasticsearch.indexes[usernotes].field: field title of index"
                 + " usernotes is analysed text");
 
+        // when the configuration says the search server is OpenSearch and Elasticsearch answers, then it is refused,
+        // named with its version
+        Path otherEngine = config("url: ${PURGE_ES_URL}", "url: ${PURGE_ES_URL}\n    engine: opensearch");
+        assertThat(cli("purge", "--config", otherEngine.toString(), "--input", csv.toString(), "--reason",
+                "ticket OPS-1")).isEqualTo(2);
+        assertThat(output.getAll()).contains("purge.elasticsearch.engine is opensearch, but the server at"
+                + " purge.elasticsearch.url is Elasticsearch 8.19.21");
+
         // when the Keycloak client secret is wrong, then it says so before any execution is recorded
         Map<String, Object> wrongSecret = new HashMap<>(properties());
         wrongSecret.put("PURGE_KC_CLIENT_SECRET", "not-the-secret");
