@@ -24,6 +24,25 @@ final class SearchServerProcess {
     private SearchServerProcess() {
     }
 
+    /**
+     * The command prefix that runs a server as 'nobody' (as root), who is given its home (once) and its own folders
+     * (only those: PostgreSQL initialises its data folder in the same run folder concurrently).
+     */
+    private static List<String> asNobody(Path home, List<Path> own) {
+        Path marker = home.resolve(".owned-by-" + StackDirs.UNPRIVILEGED_UID);
+        if (!Files.exists(marker)) {
+            StackDirs.chownRecursively(home, StackDirs.UNPRIVILEGED_UID);
+            try {
+                Files.createFile(marker);
+            } catch (IOException ignored) {
+                // only an optimisation
+            }
+        }
+        own.forEach(folder -> StackDirs.chownRecursively(folder, StackDirs.UNPRIVILEGED_UID));
+        return List.of("setpriv", "--reuid=" + StackDirs.UNPRIVILEGED_UID, "--regid=" + StackDirs.UNPRIVILEGED_UID,
+                "--clear-groups", "--");
+    }
+
     /** A started server and where it answers. */
     record Started(ServerProcess process, String url) {
     }
@@ -47,24 +66,7 @@ final class SearchServerProcess {
         } catch (IOException e) {
             throw new StackException("Cannot create " + engine.label() + " data folders under " + runDir, e);
         }
-        List<String> command = new ArrayList<>();
-        if (root) {
-            Path marker = home.resolve(".owned-by-" + StackDirs.UNPRIVILEGED_UID);
-            if (!Files.exists(marker)) {
-                StackDirs.chownRecursively(home, StackDirs.UNPRIVILEGED_UID);
-                try {
-                    Files.createFile(marker);
-                } catch (IOException ignored) {
-                    // only an optimisation
-                }
-            }
-            // only its own folders: PostgreSQL initialises its data folder in the same run folder concurrently
-            for (Path own : List.of(data, logs, tmp)) {
-                StackDirs.chownRecursively(own, StackDirs.UNPRIVILEGED_UID);
-            }
-            command.addAll(List.of("setpriv", "--reuid=" + StackDirs.UNPRIVILEGED_UID,
-                    "--regid=" + StackDirs.UNPRIVILEGED_UID, "--clear-groups", "--"));
-        }
+        List<String> command = new ArrayList<>(root ? asNobody(home, List.of(data, logs, tmp)) : List.of());
         int httpPort = LocalStack.freePort();
         command.addAll(List.of("bash", home.resolve("bin/" + name).toString(),
                 "-E", "discovery.type=single-node",
