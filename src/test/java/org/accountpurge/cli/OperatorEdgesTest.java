@@ -799,8 +799,10 @@ class OperatorEdgesTest {
         Path otherEngine = config("url: ${PURGE_ES_URL}", "url: ${PURGE_ES_URL}\n    engine: opensearch");
         assertThat(cli("purge", "--config", otherEngine.toString(), "--input", csv.toString(), "--reason",
                 "ticket OPS-1")).isEqualTo(2);
-        assertThat(output.getAll()).contains("purge.elasticsearch.engine is opensearch, but the server at"
-                + " purge.elasticsearch.url is Elasticsearch 8.19.21");
+        assertThat(output.getAll()).contains("Search server at purge.elasticsearch.url: Elasticsearch 8.19.21"
+                + " (detected from its X-Elastic-Product header; purge.elasticsearch.engine: opensearch)")
+                .contains("purge.elasticsearch.engine is opensearch, but the server at purge.elasticsearch.url is"
+                + " Elasticsearch 8.19.21");
 
         // when the Keycloak client secret is wrong, then it says so before any execution is recorded
         Map<String, Object> wrongSecret = new HashMap<>(properties());

@@ -186,4 +186,48 @@ class SearchStoreTest {
             assertThat(es.fieldProblem("shared-notes", "authorId")).contains("has no field authorId");
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(SearchServer.Engine.class)
+    void scrubbedDocumentsAreKeptWithTheirFieldsNulledAndASecondScrubChangesNothing(SearchServer.Engine engine) {
+        try (SearchStore es = store(engine); SeedIndexes seed = new SeedIndexes(url(engine))) {
+            // given profiles of a and b (document id = account id) and notes of a (by field), with names and emails
+            seed.recreateIndex("scrub-profiles", Map.of("name", "keyword", "email", "keyword", "state", "keyword"));
+            seed.recreateIndex("scrub-notes", Map.of("userId", "keyword", "text", "text"));
+            seed.bulkIndex("scrub-profiles", List.of(Map.of("_id", "a", "name", "Ann", "email", "a@x", "state", "KA"),
+                    Map.of("_id", "b", "name", "Bo", "state", "KA")));
+            seed.bulkIndex("scrub-notes", List.of(Map.of("_id", "n1", "userId", "a", "text", "hello"),
+                    Map.of("_id", "n2", "userId", "a", "text", "again")));
+            seed.refresh("scrub-profiles");
+            seed.refresh("scrub-notes");
+            Map<String, String> fields = new java.util.LinkedHashMap<>();
+            fields.put("scrub-profiles", null);
+            fields.put("scrub-notes", "userId");
+            Map<String, List<String>> scrub = Map.of("scrub-profiles", List.of("name", "email"),
+                    "scrub-notes", List.of("text"));
+
+            // when a's and c's documents are scrubbed (c has none)
+            Map<String, Map<String, TargetOutcome>> first = es.removeAccounts(fields, scrub, List.of("a", "c"));
+            es.refresh("scrub-profiles");
+            es.refresh("scrub-notes");
+
+            // then a's documents are kept, each counted scrubbed, without the fields; the rest of them is as it was
+            assertThat(first.get("scrub-profiles")).containsOnly(Map.entry("a", TargetOutcome.scrubbed(1)),
+                    Map.entry("c", TargetOutcome.absent()));
+            assertThat(first.get("scrub-notes")).containsOnly(Map.entry("a", TargetOutcome.scrubbed(2)),
+                    Map.entry("c", TargetOutcome.absent()));
+            assertThat(seed.count("scrub-profiles")).isEqualTo(2);
+            assertThat(seed.count("scrub-notes")).isEqualTo(2);
+            assertThat(seed.countByIdsHolding("scrub-profiles", List.of("a"), "name")).isZero();
+            assertThat(seed.countByIdsHolding("scrub-profiles", List.of("a"), "state")).isEqualTo(1);
+            assertThat(seed.countByIdsHolding("scrub-profiles", List.of("b"), "name")).isEqualTo(1);
+            assertThat(es.countPerAccount("scrub-notes", "userId", List.of("a"), List.of("text"))).isEmpty();
+            assertThat(es.countPerAccount("scrub-notes", "userId", List.of("a"))).containsOnly(Map.entry("a", 2L));
+
+            // and scrubbing them again changes nothing: every document is "absent" (a noop)
+            Map<String, Map<String, TargetOutcome>> second = es.removeAccounts(fields, scrub, List.of("a"));
+            assertThat(second.get("scrub-profiles")).containsOnly(Map.entry("a", TargetOutcome.absent()));
+            assertThat(second.get("scrub-notes")).containsOnly(Map.entry("a", TargetOutcome.absent()));
+        }
+    }
 }

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.accountpurge.store.StoreException;
 import org.accountpurge.store.search.DocQuery;
 import org.accountpurge.store.search.SearchEngine;
@@ -112,29 +111,24 @@ public final class ElasticsearchEngine implements SearchEngine {
     }
 
     @Override
-    @SuppressWarnings("rawtypes")
-    public void scroll(Search search, Consumer<List<Hit>> page) {
+    public Page scroll(Search search) {
         var first = execute("scroll " + search.index(), () -> client.search(request(search, true), Map.class));
-        String scrollId = first.scrollId();
-        List<Hit> hits = hits(first.hits().hits());
+        return new Page(hits(first.hits().hits()), first.scrollId());
+    }
+
+    @Override
+    public Page scrollOn(String index, String scrollId) {
+        var next = execute("scroll " + index, () -> client.scroll(s -> s.scrollId(scrollId).scroll(KEEP_ALIVE),
+                Map.class));
+        return new Page(hits(next.hits().hits()), next.scrollId());
+    }
+
+    @Override
+    public void clearScroll(String scrollId) {
         try {
-            while (!hits.isEmpty()) {
-                page.accept(hits);
-                String id = scrollId;
-                var next = execute("scroll " + search.index(),
-                        () -> client.scroll(sc -> sc.scrollId(id).scroll(KEEP_ALIVE), Map.class));
-                scrollId = next.scrollId();
-                hits = hits(next.hits().hits());
-            }
-        } finally {
-            String id = scrollId;
-            if (id != null) {
-                try {
-                    client.clearScroll(c -> c.scrollId(id));
-                } catch (IOException | ElasticsearchException e) {
-                    // the scroll expires on its own
-                }
-            }
+            client.clearScroll(c -> c.scrollId(scrollId));
+        } catch (IOException | ElasticsearchException e) {
+            // the scroll expires on its own
         }
     }
 

@@ -2,7 +2,6 @@ package org.accountpurge.store.search;
 
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * What the purge asks of a search server, in the words both Elasticsearch and OpenSearch answer: one implementation per
@@ -51,8 +50,18 @@ public interface SearchEngine extends AutoCloseable {
     /** One search. */
     List<Hit> search(Search search);
 
-    /** Every hit of a search, a page of {@code search.size()} at a time, through a scroll that is cleared at the end. */
-    void scroll(Search search, Consumer<List<Hit>> page);
+    /** A page of a scroll, and the id that asks for the next one. */
+    record Page(List<Hit> hits, String scrollId) {
+    }
+
+    /** The first page of {@code search.size()} hits of a scroll kept alive two minutes between pages. */
+    Page scroll(Search search);
+
+    /** The next page of a scroll of {@code index}. */
+    Page scrollOn(String index, String scrollId);
+
+    /** Frees a scroll; a failure is ignored (it expires on its own). */
+    void clearScroll(String scrollId);
 
     /** Makes every write so far visible to searches. */
     void refresh(String index);

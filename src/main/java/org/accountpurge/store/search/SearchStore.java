@@ -169,7 +169,7 @@ public final class SearchStore implements AutoCloseable {
     /** Every document a search finds with the account ids in its field, when its first page was full. */
     private List<AccountDocuments.Owned> readToTheEnd(SearchEngine.Search search) {
         List<AccountDocuments.Owned> all = new ArrayList<>();
-        engine().scroll(search, hits -> all.addAll(owners(hits, search.field())));
+        scroll(search, hits -> all.addAll(owners(hits, search.field())));
         return all;
     }
 
@@ -212,7 +212,7 @@ public final class SearchStore implements AutoCloseable {
      */
     public void accountIds(String index, String field, Consumer<List<String>> batch) {
         refresh(index);
-        engine().scroll(new SearchEngine.Search(index, new DocQuery.All(), PAGE_SIZE, field), hits -> {
+        scroll(new SearchEngine.Search(index, new DocQuery.All(), PAGE_SIZE, field), hits -> {
             java.util.Set<String> ids = new java.util.LinkedHashSet<>();
             for (SearchEngine.Hit hit : hits) {
                 if (field == null) {
@@ -223,6 +223,21 @@ public final class SearchStore implements AutoCloseable {
             }
             batch.accept(List.copyOf(ids));
         });
+    }
+
+    /** Every hit of a search, a page at a time, through a scroll that is cleared at the end. */
+    private void scroll(SearchEngine.Search search, Consumer<List<SearchEngine.Hit>> consumer) {
+        SearchEngine.Page page = engine().scroll(search);
+        try {
+            while (!page.hits().isEmpty()) {
+                consumer.accept(page.hits());
+                page = engine().scrollOn(search.index(), page.scrollId());
+            }
+        } finally {
+            if (page.scrollId() != null) {
+                engine().clearScroll(page.scrollId());
+            }
+        }
     }
 
     /** Each hit with the values of {@code field} in its source. */
