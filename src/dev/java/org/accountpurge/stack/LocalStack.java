@@ -43,7 +43,8 @@ public final class LocalStack implements AutoCloseable {
 
     private final Path logDir;
     private final SearchServer.Engine search;
-    private final Map<SearchServer.Engine, String> extraSearch = new java.util.EnumMap<>(SearchServer.Engine.class);
+    /** Search servers started beside the stack's own, by engine and version ({@code OPENSEARCH 2.19.6}), to their url. */
+    private final Map<String, String> extraSearch = new java.util.HashMap<>();
     private final Path runDir;
     private final List<AutoCloseable> started = new ArrayList<>();
     private final Thread shutdownHook = new Thread(this::close, "local-stack-shutdown");
@@ -94,7 +95,8 @@ public final class LocalStack implements AutoCloseable {
 
     /** {@link #ownServers()} with {@code search}'s server, once started ({@link #endpoints(SearchServer.Engine)}). */
     public synchronized StackEndpoints ownServers(SearchServer.Engine search) {
-        if (closed || endpoints == null || (search != endpoints.search() && !extraSearch.containsKey(search))) {
+        if (closed || endpoints == null || (search != endpoints.search()
+                && !extraSearch.containsKey(search + " " + SearchServerProcess.defaultVersion(search)))) {
             throw new StackException("the local stack is not running", null);
         }
         for (AutoCloseable c : started) {
@@ -171,7 +173,8 @@ public final class LocalStack implements AutoCloseable {
         } catch (IOException e) {
             throw new StackException("Cannot create log folder " + logDir, e);
         }
-        CompletableFuture<String> es = CompletableFuture.supplyAsync(() -> startSearch(search));
+        CompletableFuture<String> es = CompletableFuture.supplyAsync(() -> startSearch(search,
+                SearchServerProcess.defaultVersion(search)));
         CompletableFuture<Pg> pg = CompletableFuture.supplyAsync(this::startPostgres);
         CompletableFuture<String[]> kc = pg.thenApply(this::startKeycloak);
         try {
@@ -205,8 +208,8 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** Starts a search server of {@code engine}, registered with the stack (stopped with it). */
-    private String startSearch(SearchServer.Engine engine) {
-        return SearchServerProcess.start(engine, runDir, logDir, server -> {
+    private String startSearch(SearchServer.Engine engine, String version) {
+        return SearchServerProcess.start(engine, version, runDir, logDir, server -> {
             register(server);
             StaleRuns.record(runDir, server.pid());
         }).url();
@@ -216,14 +219,19 @@ public final class LocalStack implements AutoCloseable {
      * The endpoints with {@code engine}'s search server in place of the stack's own: started on first ask (a second
      * search server beside the first), so that a test can run the same purge against either engine.
      */
-    public synchronized StackEndpoints endpoints(SearchServer.Engine engine) {
-        if (engine == endpoints.search()) {
+    public StackEndpoints endpoints(SearchServer.Engine engine) {
+        return endpoints(engine, SearchServerProcess.defaultVersion(engine));
+    }
+
+    /** ... of that version ({@code 3.8.0}): a server of its own beside the stack's, started on first ask. */
+    public synchronized StackEndpoints endpoints(SearchServer.Engine engine, String version) {
+        if (engine == endpoints.search() && version.equals(SearchServerProcess.defaultVersion(engine))) {
             return endpoints;
         }
         if (closed) {
             throw new StackException("the local stack is not running", null);
         }
-        String url = extraSearch.computeIfAbsent(engine, this::startSearch);
+        String url = extraSearch.computeIfAbsent(engine + " " + version, key -> startSearch(engine, version));
         return endpoints.withSearch(engine, url);
     }
 

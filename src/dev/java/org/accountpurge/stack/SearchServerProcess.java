@@ -13,7 +13,7 @@ import org.accountpurge.store.search.SearchServer;
  * A search server of the local stack, from its Maven Central integ-test zip: Elasticsearch or OpenSearch. Both refuse
  * to run as root, so as root they run as 'nobody', who then owns their home and data.
  */
-final class SearchServerProcess {
+public final class SearchServerProcess {
 
     static final String ES_VERSION = System.getProperty("purge.stack.elasticsearch.version", "8.19.21");
     /** 2.19.x is the last line that runs on Java 17; a 3.x server is run on the Java 21+ the machine has. */
@@ -22,6 +22,20 @@ final class SearchServerProcess {
     private static final Path NEWER_JAVA = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
 
     private SearchServerProcess() {
+    }
+
+    /** The version the stack starts of {@code engine} unless told another. */
+    public static String defaultVersion(SearchServer.Engine engine) {
+        return engine == SearchServer.Engine.ELASTICSEARCH ? ES_VERSION : OS_VERSION;
+    }
+
+    /** Whether this machine can run {@code engine} at {@code version}: an OpenSearch 3.x needs a Java 21 or later. */
+    public static boolean canRun(SearchServer.Engine engine, String version) {
+        return !needsNewerJava(engine, version) || Runtime.version().feature() >= 21 || Files.isDirectory(NEWER_JAVA);
+    }
+
+    private static boolean needsNewerJava(SearchServer.Engine engine, String version) {
+        return engine == SearchServer.Engine.OPENSEARCH && !version.startsWith("1.") && !version.startsWith("2.");
     }
 
     /**
@@ -48,17 +62,17 @@ final class SearchServerProcess {
     }
 
     /** Starts {@code engine}'s server with its data under {@code runDir}, logging to {@code logDir}; waits until ready. */
-    static Started start(SearchServer.Engine engine, Path runDir, Path logDir, java.util.function.Consumer<ServerProcess> started) {
+    static Started start(SearchServer.Engine engine, String version, Path runDir, Path logDir,
+                         java.util.function.Consumer<ServerProcess> started) {
         boolean elastic = engine == SearchServer.Engine.ELASTICSEARCH;
         String name = elastic ? "elasticsearch" : "opensearch";
-        String version = elastic ? ES_VERSION : OS_VERSION;
         Path zip = MavenArtifacts.resolve("org." + name + ".distribution.integ-test-zip", name, version, "zip", logDir);
         Path home = StackDirs.unpackOnce(zip, name + "-" + version);
         boolean root = StackDirs.runningAsRoot();
-        Path data = runDir.resolve(name + "-data");
-        Path logs = runDir.resolve(name + "-logs");
+        Path data = runDir.resolve(name + "-" + version + "-data");
+        Path logs = runDir.resolve(name + "-" + version + "-logs");
         // its temporary files in the run folder, which goes with the stack: left to /tmp they stayed behind
-        Path tmp = runDir.resolve(name + "-tmp");
+        Path tmp = runDir.resolve(name + "-" + version + "-tmp");
         try {
             Files.createDirectories(data);
             Files.createDirectories(logs);
@@ -82,14 +96,15 @@ final class SearchServerProcess {
             command.addAll(List.of("-E", "xpack.security.enabled=false"));
         }
         String env = elastic ? "ES" : "OPENSEARCH";
-        String javaHome = !elastic && !version.startsWith("1.") && !version.startsWith("2.") && Files.isDirectory(NEWER_JAVA)
-                ? NEWER_JAVA.toString() : System.getProperty("java.home");
+        String javaHome = needsNewerJava(engine, version) && Runtime.version().feature() < 21
+                && Files.isDirectory(NEWER_JAVA) ? NEWER_JAVA.toString() : System.getProperty("java.home");
         ServerProcess server = ServerProcess.start(engine.label(), command, Map.of(
                 env + "_JAVA_HOME", javaHome,
                 env + "_JAVA_OPTS", "-Xms512m -Xmx512m",
                 env + "_TMPDIR", tmp.toString(),
                 "CLI_JAVA_OPTS", "-Djava.io.tmpdir=" + tmp,
-                "HOME", root ? "/tmp" : System.getProperty("user.home")), home, logDir.resolve(name + ".log"));
+                "HOME", root ? "/tmp" : System.getProperty("user.home")), home,
+                logDir.resolve(version.equals(defaultVersion(engine)) ? name + ".log" : name + "-" + version + ".log"));
         started.accept(server);
         String url = "http://127.0.0.1:" + httpPort;
         server.awaitHttpOk(url + "/_cluster/health?wait_for_status=yellow&timeout=1s", START_TIMEOUT);

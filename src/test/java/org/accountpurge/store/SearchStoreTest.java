@@ -12,30 +12,49 @@ import org.accountpurge.config.PurgeProperties;
 import org.accountpurge.store.search.SearchServer;
 import org.accountpurge.store.search.SearchStore;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.accountpurge.stack.SearchServerProcess;
 import org.accountpurge.support.TestStack;
 import org.junit.jupiter.api.Test;
 
 /**
- * Deletes against a real Elasticsearch and a real OpenSearch, the same tests for each: by id and by field, over more
+ * Deletes against a real Elasticsearch 8 and real OpenSearch 2 and 3, the same tests for each: by id and by field, over more
  * than one page, "already gone" included; the engine is detected from the server (purge.elasticsearch.engine: auto).
  */
 class SearchStoreTest {
 
-    static String url(SearchServer.Engine engine) {
-        return TestStack.endpoints(engine).elasticsearchUrl();
+    /** A search server these tests run against: each supported engine, each supported major version. */
+    record Server(SearchServer.Engine engine, String version) {
+        @Override
+        public String toString() {
+            return engine.label() + " " + version;
+        }
     }
 
-    static SearchStore store(SearchServer.Engine engine) {
-        SearchStore store = SearchEngines.store(url(engine), PurgeProperties.SearchEngine.AUTO, Duration.ofSeconds(5),
+    static List<Server> servers() {
+        return List.of(new Server(SearchServer.Engine.ELASTICSEARCH, "8.19.21"),
+                new Server(SearchServer.Engine.OPENSEARCH, "2.19.6"),
+                new Server(SearchServer.Engine.OPENSEARCH, "3.8.0"));
+    }
+
+    static String url(Server server) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(SearchServerProcess.canRun(server.engine(), server.version()),
+                server + " needs a Java 21 or later, which this machine lacks");
+        return TestStack.endpoints(server.engine(), server.version()).elasticsearchUrl();
+    }
+
+    static SearchStore store(Server server) {
+        SearchStore store = SearchEngines.store(url(server), PurgeProperties.SearchEngine.AUTO, Duration.ofSeconds(5),
                 Duration.ofSeconds(60));
-        assertThat(store.server().engine()).isEqualTo(engine);
+        assertThat(store.server().engine()).isEqualTo(server.engine());
+        assertThat(store.server().version()).isEqualTo(server.version());
+        assertThat(store.server().problem()).isNull();
         return store;
     }
 
-    @ParameterizedTest
-    @EnumSource(SearchServer.Engine.class)
-    void deletesEveryDocumentOfTheAccountsAcrossPagesAndCountsTheMissingAsAbsent(SearchServer.Engine engine) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("servers")
+    void deletesEveryDocumentOfTheAccountsAcrossPagesAndCountsTheMissingAsAbsent(Server engine) {
         try (SearchStore es = store(engine); SeedIndexes seed = new SeedIndexes(url(engine))) {
             // given 12 000 documents of account a (more than two search pages), 3 of b, none of c
             seed.recreateIndex("test-notes", Map.of("userId", "keyword"));
@@ -74,9 +93,9 @@ class SearchStoreTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(SearchServer.Engine.class)
-    void deletesTheAccountsFromEveryIndexInOneSearchAndOneBulkPerPageAndNamesAnIndexThatRefuses(SearchServer.Engine engine) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("servers")
+    void deletesTheAccountsFromEveryIndexInOneSearchAndOneBulkPerPageAndNamesAnIndexThatRefuses(Server engine) {
         try (SearchStore es = store(engine); SeedIndexes seed = new SeedIndexes(url(engine))) {
             // given an index by id (a, x), and two by field: 6 000 notes of a (more than a search page) and 2 of b,
             // one course of b, one of x
@@ -126,9 +145,9 @@ class SearchStoreTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(SearchServer.Engine.class)
-    void deletesOnlyDocumentsThatAreTheAccountsAloneAndRefusesFieldsThatCannotFindAnId(SearchServer.Engine engine) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("servers")
+    void deletesOnlyDocumentsThatAreTheAccountsAloneAndRefusesFieldsThatCannotFindAnId(Server engine) {
         try (SearchStore es = store(engine); SeedIndexes seed = new SeedIndexes(url(engine))) {
             // given notes of a alone, of a and b together (a shared note), of c; and a note whose owner is a path
             seed.recreateIndex("shared-notes", Map.of("userIds", "keyword", "owner.id", "keyword", "title", "text",
@@ -187,9 +206,9 @@ class SearchStoreTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(SearchServer.Engine.class)
-    void scrubbedDocumentsAreKeptWithTheirFieldsNulledAndASecondScrubChangesNothing(SearchServer.Engine engine) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("servers")
+    void scrubbedDocumentsAreKeptWithTheirFieldsNulledAndASecondScrubChangesNothing(Server engine) {
         try (SearchStore es = store(engine); SeedIndexes seed = new SeedIndexes(url(engine))) {
             // given profiles of a and b (document id = account id) and notes of a (by field), with names and emails
             seed.recreateIndex("scrub-profiles", Map.of("name", "keyword", "email", "keyword", "state", "keyword"));

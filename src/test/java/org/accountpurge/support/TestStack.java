@@ -31,4 +31,9 @@ public final class TestStack {
     public static StackEndpoints endpoints(SearchServer.Engine search) {
         return stack().endpoints(search);
     }
+
+    /** ... of that version. */
+    public static StackEndpoints endpoints(SearchServer.Engine search, String version) {
+        return stack().endpoints(search, version);
+    }
 }

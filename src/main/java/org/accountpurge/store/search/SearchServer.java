@@ -27,7 +27,7 @@ public record SearchServer(Engine engine, String version, String how, String pro
     /** The engines, each with the major versions this tool is tested against. */
     public enum Engine {
         ELASTICSEARCH("Elasticsearch", List.of(8)),
-        OPENSEARCH("OpenSearch", List.of(2));
+        OPENSEARCH("OpenSearch", List.of(2, 3));
 
         private final String label;
         private final List<Integer> majors;
@@ -100,19 +100,19 @@ public record SearchServer(Engine engine, String version, String how, String pro
 
     /** Whether the purge may use {@code found} at {@code version}, given what the configuration names. */
     static SearchServer judge(Engine found, String version, Engine configured, String how) {
+        String said = configured == null ? how : how + "; purge.elasticsearch.engine: "
+                + configured.name().toLowerCase(Locale.ROOT);
         if (found == null && configured == null) {
             return new SearchServer(null, version, how, "cannot tell which search server answers at"
                     + " purge.elasticsearch.url (" + how + "); set purge.elasticsearch.engine to elasticsearch or"
                     + " opensearch");
         }
         if (found != null && configured != null && found != configured) {
-            return new SearchServer(found, version, how, "purge.elasticsearch.engine is "
+            return new SearchServer(found, version, said, "purge.elasticsearch.engine is "
                     + configured.name().toLowerCase(Locale.ROOT) + ", but the server at purge.elasticsearch.url is "
                     + found.label() + (version == null ? "" : " " + version));
         }
         Engine engine = found != null ? found : configured;
-        String said = configured == null ? how : how + "; purge.elasticsearch.engine: "
-                + configured.name().toLowerCase(Locale.ROOT);
         if (version == null || !engine.supports(version)) {
             return new SearchServer(engine, version, said, engine.label() + " " + (version == null ? "of unknown version"
                     : version) + " at purge.elasticsearch.url is not supported (supported: " + supportedServers() + ")");

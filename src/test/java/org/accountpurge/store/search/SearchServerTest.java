@@ -78,11 +78,12 @@ class SearchServerTest {
         assertThat(found.engine()).isEqualTo(SearchServer.Engine.ELASTICSEARCH);
         assertThat(found.problem()).isEqualTo("Elasticsearch 7.10.2 at purge.elasticsearch.url is not supported"
                 + " (supported: " + SearchServer.supportedServers() + ")");
-        assertThat(SearchServer.supportedServers()).isEqualTo("Elasticsearch 8.x, OpenSearch 2.x");
+        assertThat(SearchServer.supportedServers()).isEqualTo("Elasticsearch 8.x, OpenSearch 2.x and 3.x");
         assertThat(detect(serve2("1.3.19"), null).problem()).startsWith("OpenSearch 1.3.19 at purge.elasticsearch.url"
                 + " is not supported");
-        assertThat(detect(serve2("3.3.0"), null).problem()).startsWith("OpenSearch 3.3.0 at purge.elasticsearch.url"
+        assertThat(detect(serve2("4.0.0"), null).problem()).startsWith("OpenSearch 4.0.0 at purge.elasticsearch.url"
                 + " is not supported");
+        assertThat(detect(serve2("3.8.0"), null).problem()).isNull();
     }
 
     private String serve2(String openSearchVersion) throws IOException {
@@ -133,6 +134,6 @@ class SearchServerTest {
 
         assertThatThrownBy(() -> store.indexExists("user")).isInstanceOf(StoreException.class)
                 .hasMessage("elasticsearch: Elasticsearch 9.1.0 at purge.elasticsearch.url is not supported (supported:"
-                        + " Elasticsearch 8.x, OpenSearch 2.x)");
+                        + " Elasticsearch 8.x, OpenSearch 2.x and 3.x)");
     }
 }
