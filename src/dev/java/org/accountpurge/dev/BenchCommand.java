@@ -201,9 +201,9 @@ final class BenchCommand {
                 rawPostgres = BenchLimits.rawStore(tenantStores, "postgres", rawSample, tm);
                 CpuUse.Use elasticsearchUse = CpuUse.used(cpuBeforeStores, cpuBetweenStores);
                 CpuUse.Use postgresUse = CpuUse.used(cpuBetweenStores, CpuUse.now(stack));
-                System.out.printf("  raw Elasticsearch, all %d accounts' documents in one call: %.1f accounts/s"
+                System.out.printf("  raw %s, all %d accounts' documents in one call: %.1f accounts/s"
                         + " (CPU: %s); raw PostgreSQL, all their rows in one transaction: %.1f accounts/s (CPU: %s)%n",
-                        rawSample.size(), rawElasticsearch, elasticsearchUse.parts(), rawPostgres, postgresUse.parts());
+                        searchServer.engine().label(), rawSample.size(), rawElasticsearch, elasticsearchUse.parts(), rawPostgres, postgresUse.parts());
                 // both stores for every account: even overlapped perfectly, a job cannot beat the cores they need
                 storesCpuPerAccount = Math.max(1e-6, (elasticsearchUse.total() + postgresUse.total())
                         / rawSample.size());

@@ -23,7 +23,7 @@ final class CpuUse {
     private CpuUse() {
     }
 
-    /** Seconds of CPU used so far, per server ("keycloak", "elasticsearch", "postgres") and "purge JVM". */
+    /** Seconds of CPU used so far, per server ("keycloak", "elasticsearch" or "opensearch", "postgres") and "purge JVM". */
     static Map<String, Double> now(LocalStack stack) {
         return now(stack, false);
     }
@@ -161,6 +161,9 @@ final class CpuUse {
             }
             if (cmd.contains("elasticsearch")) {
                 return "elasticsearch";
+            }
+            if (cmd.contains("opensearch")) {
+                return "opensearch";
             }
             return cmd.contains("postgres") ? "postgres" : null;
         } catch (IOException e) {
