@@ -53,8 +53,19 @@ public final class ElasticsearchEngine implements SearchEngine {
         } catch (ElasticsearchException e) {
             throw new StoreException(SearchStore.STORE, what + " failed: " + e.error().type(), e, e.error().type());
         } catch (IOException e) {
-            throw new StoreException(SearchStore.STORE, what + " failed: " + e.getClass().getSimpleName(), e);
+            String type = errorType(e);
+            throw new StoreException(SearchStore.STORE, what + " failed: " + type, e, type);
         }
+    }
+
+    /** {@code HTTP 503} for an answer with an error status and no error document (a gateway's), else the class. */
+    private static String errorType(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.elasticsearch.client.ResponseException r) {
+                return "HTTP " + r.getResponse().getStatusLine().getStatusCode();
+            }
+        }
+        return e.getClass().getSimpleName();
     }
 
     @Override

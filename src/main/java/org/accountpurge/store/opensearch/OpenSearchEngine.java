@@ -60,8 +60,19 @@ public final class OpenSearchEngine implements SearchEngine {
         } catch (OpenSearchException e) {
             throw new StoreException(SearchStore.STORE, what + " failed: " + e.error().type(), e, e.error().type());
         } catch (IOException e) {
-            throw new StoreException(SearchStore.STORE, what + " failed: " + e.getClass().getSimpleName(), e);
+            String type = errorType(e);
+            throw new StoreException(SearchStore.STORE, what + " failed: " + type, e, type);
         }
+    }
+
+    /** {@code HTTP 503} for an answer with an error status and no error document (a gateway's), else the class. */
+    private static String errorType(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.opensearch.client.transport.httpclient5.ResponseException r) {
+                return "HTTP " + r.status();
+            }
+        }
+        return e.getClass().getSimpleName();
     }
 
     @Override

@@ -1,0 +1,108 @@
+package org.accountpurge.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BiFunction;
+import org.accountpurge.store.elasticsearch.ElasticsearchEngine;
+import org.accountpurge.store.opensearch.OpenSearchEngine;
+import org.accountpurge.store.search.DocQuery;
+import org.accountpurge.store.search.SearchEngine;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A search server that fails a call as a whole fails it the same way through either client, in the words the retry
+ * policy reads ({@link ErrorClass}): a load balancer's 503 without a JSON body is {@code HTTP 503} (transient, retried),
+ * a server that does not answer in time is a timeout, one nobody listens on a refused connection.
+ */
+class SearchEngineErrorsTest {
+
+    private HttpServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+
+    private String serve(int status, String body, long delayMillis) throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        server.createContext("/", exchange -> {
+            try {
+                Thread.sleep(delayMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/html");
+            exchange.getResponseHeaders().add("X-elastic-product", "Elasticsearch");
+            exchange.sendResponseHeaders(status, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        server.start();
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    private static SearchEngine engine(String kind, String url) {
+        BiFunction<String, Duration, SearchEngine> make = kind.equals("opensearch")
+                ? (u, t) -> new OpenSearchEngine(u, Duration.ofSeconds(1), t)
+                : (u, t) -> new ElasticsearchEngine(u, Duration.ofSeconds(1), t);
+        return make.apply(url, Duration.ofSeconds(1));
+    }
+
+    private static String failure(String kind, String url) {
+        try (SearchEngine engine = engine(kind, url)) {
+            StoreException e = catchThrowableOfType(StoreException.class, () -> engine.searchAll(List.of(
+                    new SearchEngine.Search("user", new DocQuery.Terms("userId", List.of("a")), 10, "userId"))));
+            assertThat(e).as("a failed call").isNotNull();
+            assertThat(e.store()).isEqualTo("elasticsearch");
+            return e.errorType();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"elasticsearch", "opensearch"})
+    void aGatewayThatIsDownIsAnHttpStatusAndRetried(String kind) throws IOException {
+        String url = serve(503, "<html>503 Service Unavailable</html>", 0);
+
+        String error = failure(kind, url);
+
+        assertThat(error).isEqualTo("HTTP 503");
+        assertThat(ErrorClass.isTransient(error)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"elasticsearch", "opensearch"})
+    void aRequestTheServerDoesNotAnswerInTimeIsATimeoutAndRetried(String kind) throws IOException {
+        String url = serve(200, "{}", 3_000);
+
+        String error = failure(kind, url);
+
+        assertThat(ErrorClass.isTransient(error)).as(error).isTrue();
+        assertThat(ErrorClass.isUnanswered(error)).as(error).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"elasticsearch", "opensearch"})
+    void aServerNobodyListensOnIsARefusedConnectionAndRetried(String kind) throws IOException {
+        String url = serve(200, "{}", 0);
+        stop();
+        server = null;
+
+        String error = failure(kind, url);
+
+        assertThat(ErrorClass.isTransient(error)).as(error).isTrue();
+        assertThat(ErrorClass.isUnanswered(error)).as(error).isFalse();
+    }
+}
