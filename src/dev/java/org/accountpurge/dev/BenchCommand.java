@@ -108,7 +108,7 @@ final class BenchCommand {
             figures.put("keycloakCallsPerSecondLimit", keycloakRate);
             figures.put("cpus", Runtime.getRuntime().availableProcessors());
             org.accountpurge.store.search.SearchServer searchServer = org.accountpurge.store.search.SearchServer.detect(
-                    stack.endpoints().elasticsearchUrl(), null, Duration.ofSeconds(5), Duration.ofSeconds(30));
+                    stack.endpoints().elasticsearchUrl(), null, null, Duration.ofSeconds(5), Duration.ofSeconds(30));
             figures.put("searchServer", searchServer.engine().label() + " " + searchServer.version());
             System.out.println("Search server: " + searchServer);
             System.out.printf("Benchmark: %d users, %d orgs seeded in %.1f s; %d candidates for the job, %d for the job"

@@ -156,17 +156,42 @@ public record PurgeProperties(
      * @param url            the cluster (https for a real one): Elasticsearch or OpenSearch
      * @param engine         which server answers at the url: {@code auto} (asked with {@code GET /} before the run),
      *                       {@code elasticsearch} or {@code opensearch} (the run is refused when the server is another)
+     * @param username       for a secured cluster: the user of HTTP basic authentication, with {@code password}
+     * @param password       its password, from the environment ({@code ${PURGE_ES_PASSWORD}}); never printed
+     * @param apiKey         or instead: an API key (the encoded {@code id:key} Elasticsearch gives), from the
+     *                       environment ({@code ${PURGE_ES_API_KEY}}); never printed
      * @param connectTimeout how long a connection may take
      * @param requestTimeout how long one request (a search, a bulk delete) may take
      * @param indexes        the indexes to clean, each with how a document belongs to an account
      */
     public record Elasticsearch(@NotBlank String url, @NotNull @DefaultValue("auto") SearchEngine engine,
+                                String username, String password, String apiKey,
                                 @NotNull @DefaultValue("5s") Duration connectTimeout,
                                 @NotNull @DefaultValue("60s") Duration requestTimeout,
                                 @NotEmpty List<@Valid Index> indexes) {
 
         public List<Index> indexesFor(AccountKind kind) {
             return indexes.stream().filter(i -> i.appliesTo() == kind).toList();
+        }
+
+        @AssertTrue(message = "set username and password together, or api-key alone, or none of them")
+        public boolean isCredentialsOneWay() {
+            boolean user = username != null && !username.isBlank();
+            boolean secret = password != null && !password.isBlank();
+            boolean key = apiKey != null && !apiKey.isBlank();
+            return user == secret && !(user && key);
+        }
+
+        /** The {@code Authorization} header every request carries ({@code Basic …} or {@code ApiKey …}), or null. */
+        public String authorization() {
+            if (apiKey != null && !apiKey.isBlank()) {
+                return "ApiKey " + apiKey.strip();
+            }
+            if (username != null && !username.isBlank()) {
+                return "Basic " + java.util.Base64.getEncoder().encodeToString((username + ":" + password)
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            return null;
         }
     }
 

@@ -13,18 +13,23 @@ public final class SearchEngines {
     private SearchEngines() {
     }
 
-    /** The search store at {@code url}: the server is asked what it is on first use, then given its engine's client. */
-    public static SearchStore store(String url, PurgeProperties.SearchEngine engine, Duration connectTimeout,
-                                    Duration requestTimeout) {
+    /**
+     * The search store at {@code url}: the server is asked what it is on first use, then given its engine's client.
+     *
+     * @param authorization the {@code Authorization} header of every request, or null
+     */
+    public static SearchStore store(String url, PurgeProperties.SearchEngine engine, String authorization,
+                                    Duration connectTimeout, Duration requestTimeout) {
         SearchServer.Engine configured = switch (engine) {
             case AUTO -> null;
             case ELASTICSEARCH -> SearchServer.Engine.ELASTICSEARCH;
             case OPENSEARCH -> SearchServer.Engine.OPENSEARCH;
         };
-        return new SearchStore(() -> SearchServer.detect(url, configured, connectTimeout, requestTimeout),
+        return new SearchStore(() -> SearchServer.detect(url, configured, authorization, connectTimeout,
+                requestTimeout),
                 server -> switch (server.engine()) {
-                    case ELASTICSEARCH -> new ElasticsearchEngine(url, connectTimeout, requestTimeout);
-                    case OPENSEARCH -> new OpenSearchEngine(url, connectTimeout, requestTimeout);
+                    case ELASTICSEARCH -> new ElasticsearchEngine(url, authorization, connectTimeout, requestTimeout);
+                    case OPENSEARCH -> new OpenSearchEngine(url, authorization, connectTimeout, requestTimeout);
                 });
     }
 }

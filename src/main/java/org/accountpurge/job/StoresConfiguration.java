@@ -42,7 +42,7 @@ class StoresConfiguration {
     @ConditionalOnProperty(prefix = "purge.elasticsearch", name = "url")
     SearchStore elasticsearchStore(PurgeProperties config) {
         PurgeProperties.Elasticsearch es = config.elasticsearch();
-        return SearchEngines.store(es.url(), es.engine(), es.connectTimeout(), es.requestTimeout());
+        return SearchEngines.store(es.url(), es.engine(), es.authorization(), es.connectTimeout(), es.requestTimeout());
     }
 
     @Bean(destroyMethod = "close")

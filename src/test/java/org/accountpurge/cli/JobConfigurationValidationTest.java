@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -54,6 +55,23 @@ class JobConfigurationValidationTest {
     }
 
     @Test
+    void searchCredentialsAreOneWayAndAnEngineIsOneOfTwo(CapturedOutput output) throws Exception {
+        String reference = Files.readString(Path.of("jobs-config/reference-tenant.yml"));
+        // a password without its user, and a user with an API key too
+        assertThatThrownBy(() -> start(reference.replace("password: ${PURGE_ES_PASSWORD:}", "password: x")))
+                .hasMessageContaining("purge.elasticsearch: set username and password together,"
+                        + " or api-key alone, or none of them");
+        assertThatThrownBy(() -> start(reference.replace("password: ${PURGE_ES_PASSWORD:}", "password: x")
+                .replace("username: ${PURGE_ES_USER:}", "username: purge").replace("api-key: ${PURGE_ES_API_KEY:}",
+                        "api-key: y")))
+                .hasMessageContaining("set username and password together, or api-key alone");
+        assertThatThrownBy(() -> start(reference.replace("url: ${PURGE_ES_URL}", "url: ${PURGE_ES_URL}\n"
+                + "    engine: solr")))
+                .hasMessageContaining("purge.elasticsearch.engine: must be one of auto, elasticsearch, opensearch");
+        assertThat(output.getAll()).doesNotContain("\tat org.").doesNotContain(": x\n");
+    }
+
+    @Test
     void storesAndKindsAreOptionalButTheirRulesMustFit() throws Exception {
         String noKeycloak = Files.readString(Path.of("jobs-config/reference-tenant.yml"))
                 .replaceAll("(?s)\n  keycloak:.*?timeout: 30s\n", "\n");
@@ -77,7 +95,7 @@ class JobConfigurationValidationTest {
                         + " WHERE id = ANY(:ids); DELETE FROM users\n    # ");
         assertThatThrownBy(() -> start(twoStatements))
                 .hasMessageContaining("purge.keycloak.user-id-sql: must be exactly one statement")
-                .hasMessageContaining("bad.yml] - 87:") // file, line and column
+                .hasMessageContaining("bad.yml] - " + (lineOf("    user-match: id ") + 1) + ":") // file, line, column
                 .hasMessageNotContaining("needs user-id-sql");
         String noIds = Files.readString(Path.of("jobs-config/reference-tenant.yml"))
                 .replace("    user-match: id ", "    user-match: database\n    user-id-sql: SELECT id, id FROM users\n"
@@ -126,5 +144,16 @@ class JobConfigurationValidationTest {
     private void start(String yaml) throws Exception {
         Path file = Files.writeString(dir.resolve("bad.yml"), yaml);
         TenantContext.open(file, NOWHERE, TenantContext.Access.WRITE).close();
+    }
+
+    /** The line number (from 1) of the reference configuration's line that starts with {@code start}. */
+    static int lineOf(String start) throws Exception {
+        List<String> lines = Files.readAllLines(Path.of("jobs-config/reference-tenant.yml"));
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith(start)) {
+                return i + 1;
+            }
+        }
+        throw new AssertionError("no line starts with " + start);
     }
 }

@@ -35,6 +35,11 @@ class SearchEngineErrorsTest {
     }
 
     private String serve(int status, String body, long delayMillis) throws IOException {
+        return serve(status, body, delayMillis, null);
+    }
+
+    /** A server answering every request so; when {@code authorization} is given, 401 to a request without it. */
+    private String serve(int status, String body, long delayMillis, String authorization) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         server.createContext("/", exchange -> {
@@ -46,7 +51,9 @@ class SearchEngineErrorsTest {
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "text/html");
             exchange.getResponseHeaders().add("X-elastic-product", "Elasticsearch");
-            exchange.sendResponseHeaders(status, bytes.length);
+            boolean refused = authorization != null
+                    && !authorization.equals(exchange.getRequestHeaders().getFirst("Authorization"));
+            exchange.sendResponseHeaders(refused ? 401 : status, bytes.length);
             exchange.getResponseBody().write(bytes);
             exchange.close();
         });
@@ -54,15 +61,19 @@ class SearchEngineErrorsTest {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    private static SearchEngine engine(String kind, String url) {
+    private static SearchEngine engine(String kind, String url, String authorization) {
         BiFunction<String, Duration, SearchEngine> make = kind.equals("opensearch")
-                ? (u, t) -> new OpenSearchEngine(u, Duration.ofSeconds(1), t)
-                : (u, t) -> new ElasticsearchEngine(u, Duration.ofSeconds(1), t);
+                ? (u, t) -> new OpenSearchEngine(u, authorization, Duration.ofSeconds(1), t)
+                : (u, t) -> new ElasticsearchEngine(u, authorization, Duration.ofSeconds(1), t);
         return make.apply(url, Duration.ofSeconds(1));
     }
 
     private static String failure(String kind, String url) {
-        try (SearchEngine engine = engine(kind, url)) {
+        return failure(kind, url, null);
+    }
+
+    private static String failure(String kind, String url, String authorization) {
+        try (SearchEngine engine = engine(kind, url, authorization)) {
             StoreException e = catchThrowableOfType(StoreException.class, () -> engine.searchAll(List.of(
                     new SearchEngine.Search("user", new DocQuery.Terms("userId", List.of("a")), 10, "userId"))));
             assertThat(e).as("a failed call").isNotNull();
@@ -104,5 +115,18 @@ class SearchEngineErrorsTest {
 
         assertThat(ErrorClass.isTransient(error)).as(error).isTrue();
         assertThat(ErrorClass.isUnanswered(error)).as(error).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"elasticsearch", "opensearch"})
+    void everyRequestCarriesTheConfiguredCredentials(String kind) throws IOException {
+        // given a secured server: 401 without the credentials, and (to tell them apart) 503 with them
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("purge:s3cret".getBytes(
+                StandardCharsets.UTF_8));
+        String url = serve(503, "<html>busy</html>", 0, basic);
+
+        // then a client without them is refused, and one with them is let in (and answered 503)
+        assertThat(failure(kind, url)).isEqualTo("HTTP 401");
+        assertThat(failure(kind, url, basic)).isEqualTo("HTTP 503");
     }
 }

@@ -44,7 +44,7 @@ class SearchStoreTest {
     }
 
     static SearchStore store(Server server) {
-        SearchStore store = SearchEngines.store(url(server), PurgeProperties.SearchEngine.AUTO, Duration.ofSeconds(5),
+        SearchStore store = SearchEngines.store(url(server), PurgeProperties.SearchEngine.AUTO, null, Duration.ofSeconds(5),
                 Duration.ofSeconds(60));
         assertThat(store.server().engine()).isEqualTo(server.engine());
         assertThat(store.server().version()).isEqualTo(server.version());

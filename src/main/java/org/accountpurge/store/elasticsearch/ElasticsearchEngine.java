@@ -34,10 +34,14 @@ public final class ElasticsearchEngine implements SearchEngine {
     private final RestClient restClient;
     private final ElasticsearchClient client;
 
-    public ElasticsearchEngine(String url, Duration connectTimeout, Duration requestTimeout) {
+    /** @param authorization the {@code Authorization} header of every request, or null */
+    public ElasticsearchEngine(String url, String authorization, Duration connectTimeout, Duration requestTimeout) {
         this.restClient = RestClient.builder(HttpHost.create(url))
                 .setRequestConfigCallback(c -> c.setConnectTimeout((int) connectTimeout.toMillis())
                         .setSocketTimeout((int) requestTimeout.toMillis()))
+                .setDefaultHeaders(authorization == null ? new org.apache.http.Header[0]
+                        : new org.apache.http.Header[] {new org.apache.http.message.BasicHeader("Authorization",
+                        authorization)})
                 .build();
         this.client = new ElasticsearchClient(new RestClientTransport(restClient, new JacksonJsonpMapper()));
     }
@@ -63,6 +67,9 @@ public final class ElasticsearchEngine implements SearchEngine {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof org.elasticsearch.client.ResponseException r) {
                 return "HTTP " + r.getResponse().getStatusLine().getStatusCode();
+            }
+            if (t instanceof co.elastic.clients.transport.TransportException r && r.statusCode() > 0) {
+                return "HTTP " + r.statusCode();
             }
         }
         return e.getClass().getSimpleName();

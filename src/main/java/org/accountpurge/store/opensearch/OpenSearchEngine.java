@@ -35,9 +35,13 @@ public final class OpenSearchEngine implements SearchEngine {
     private final ApacheHttpClient5Transport transport;
     private final OpenSearchClient client;
 
-    public OpenSearchEngine(String url, Duration connectTimeout, Duration requestTimeout) {
+    /** @param authorization the {@code Authorization} header of every request, or null */
+    public OpenSearchEngine(String url, String authorization, Duration connectTimeout, Duration requestTimeout) {
         try {
             this.transport = ApacheHttpClient5TransportBuilder.builder(HttpHost.create(url))
+                    .setDefaultHeaders(authorization == null ? new org.apache.hc.core5.http.Header[0]
+                            : new org.apache.hc.core5.http.Header[] {new org.apache.hc.core5.http.message.BasicHeader(
+                            "Authorization", authorization)})
                     .setConnectionConfigCallback(c -> c.setConnectTimeout(Timeout.of(connectTimeout))
                             .setSocketTimeout(Timeout.of(requestTimeout)))
                     .setRequestConfigCallback(c -> c.setResponseTimeout(Timeout.of(requestTimeout)))

@@ -71,13 +71,20 @@ public record SearchServer(Engine engine, String version, String how, String pro
      * {@code "distribution": "opensearch"}); where that is refused (the Elasticsearch integ-test distribution answers
      * 405) the {@code X-Elastic-Product} header names Elasticsearch, and the local node's info gives the version.
      *
-     * @param configured the engine the configuration names, or null to take what is detected
+     * @param configured    the engine the configuration names, or null to take what is detected
+     * @param authorization the {@code Authorization} header to send, or null
      * @throws StoreException when the server does not answer
      */
-    public static SearchServer detect(String url, Engine configured, Duration connectTimeout, Duration requestTimeout) {
+    public static SearchServer detect(String url, Engine configured, String authorization, Duration connectTimeout,
+                                      Duration requestTimeout) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
         String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-        HttpResponse<String> root = get(http, base + "/", requestTimeout);
+        HttpResponse<String> root = get(http, base + "/", authorization, requestTimeout);
+        if (root.statusCode() == 401) {
+            return new SearchServer(configured, null, "GET / answered 401", "the search server at"
+                    + " purge.elasticsearch.url " + (authorization == null ? "asks for credentials" : "refuses the"
+                    + " credentials") + " (HTTP 401): set purge.elasticsearch.username and password, or api-key");
+        }
         JsonNode version = root.statusCode() == 200 ? json(root.body()).path("version") : null;
         Engine found;
         String number;
@@ -90,7 +97,8 @@ public record SearchServer(Engine engine, String version, String how, String pro
         } else {
             boolean elastic = root.headers().firstValue("X-elastic-product").map("Elasticsearch"::equals).orElse(false);
             found = elastic ? Engine.ELASTICSEARCH : null;
-            HttpResponse<String> node = get(http, base + "/_nodes/_local?filter_path=nodes.*.version", requestTimeout);
+            HttpResponse<String> node = get(http, base + "/_nodes/_local?filter_path=nodes.*.version",
+                    authorization, requestTimeout);
             var nodes = node.statusCode() == 200 ? json(node.body()).path("nodes").elements() : null;
             number = nodes != null && nodes.hasNext() ? nodes.next().path("version").asText(null) : null;
             how = elastic ? "detected from its X-Elastic-Product header" : "GET / answered " + root.statusCode();
@@ -120,10 +128,13 @@ public record SearchServer(Engine engine, String version, String how, String pro
         return new SearchServer(engine, version, said, null);
     }
 
-    private static HttpResponse<String> get(HttpClient http, String url, Duration timeout) {
+    private static HttpResponse<String> get(HttpClient http, String url, String authorization, Duration timeout) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET();
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new StoreException(SearchStore.STORE, "GET " + URI.create(url).getPath() + " failed: "
                     + e.getClass().getSimpleName(), e);

@@ -29,8 +29,19 @@ class SearchServerTest {
 
     /** A server answering {@code GET /} with {@code status} and {@code root}, and node info with {@code nodeVersion}. */
     private String serve(int status, String root, String productHeader, String nodeVersion) throws IOException {
+        return serve(status, root, productHeader, nodeVersion, null);
+    }
+
+    /** ... answering 401 to a request without {@code authorization}, when given. */
+    private String serve(int status, String root, String productHeader, String nodeVersion, String authorization)
+            throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
+            if (authorization != null && !authorization.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                exchange.sendResponseHeaders(401, -1);
+                exchange.close();
+                return;
+            }
             byte[] body = (exchange.getRequestURI().getPath().equals("/") ? root
                     : "{\"nodes\":{\"n1\":{\"version\":\"" + nodeVersion + "\"}}}").getBytes(StandardCharsets.UTF_8);
             if (productHeader != null) {
@@ -45,7 +56,7 @@ class SearchServerTest {
     }
 
     private static SearchServer detect(String url, SearchServer.Engine configured) {
-        return SearchServer.detect(url, configured, Duration.ofSeconds(2), Duration.ofSeconds(5));
+        return SearchServer.detect(url, configured, null, Duration.ofSeconds(2), Duration.ofSeconds(5));
     }
 
     @Test
@@ -135,5 +146,20 @@ class SearchServerTest {
         assertThatThrownBy(() -> store.indexExists("user")).isInstanceOf(StoreException.class)
                 .hasMessage("elasticsearch: Elasticsearch 9.1.0 at purge.elasticsearch.url is not supported (supported:"
                         + " Elasticsearch 8.x, OpenSearch 2.x and 3.x)");
+    }
+
+    @Test
+    void aSecuredServerIsAskedWithTheConfiguredCredentials() throws IOException {
+        String apiKey = "ApiKey c29tZS1pZDpzb21lLWtleQ==";
+        String url = serve(200, "{\"version\":{\"distribution\":\"opensearch\",\"number\":\"2.19.6\"}}", null, "x",
+                apiKey);
+
+        assertThat(SearchServer.detect(url, null, apiKey, Duration.ofSeconds(2), Duration.ofSeconds(5)))
+                .hasToString("OpenSearch 2.19.6 (detected from GET /)");
+        assertThat(detect(url, null).problem()).isEqualTo("the search server at purge.elasticsearch.url asks for"
+                + " credentials (HTTP 401): set purge.elasticsearch.username and password, or api-key");
+        assertThat(SearchServer.detect(url, SearchServer.Engine.OPENSEARCH, "ApiKey wrong", Duration.ofSeconds(2),
+                Duration.ofSeconds(5)).problem()).isEqualTo("the search server at purge.elasticsearch.url refuses the"
+                + " credentials (HTTP 401): set purge.elasticsearch.username and password, or api-key");
     }
 }
