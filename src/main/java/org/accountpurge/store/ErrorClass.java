@@ -4,7 +4,8 @@ import java.util.Set;
 
 /**
  * Which store errors are worth retrying: the store did not answer or was busy (a timeout, a refused or lost
- * connection, HTTP 429 or 5xx, Elasticsearch's rejected execution, PostgreSQL's connection and serialization
+ * connection, HTTP 429 or 5xx — a search server's error document with such a status too, {@code HTTP 503
+ * unavailable_shards_exception} —, Elasticsearch's rejected execution, PostgreSQL's connection and serialization
  * failures). Everything else — 4xx for one account, a constraint, a refused client — is permanent.
  */
 public final class ErrorClass {
@@ -32,7 +33,8 @@ public final class ErrorClass {
         if (errorClass == null) {
             return false;
         }
-        if (TRANSIENT.contains(errorClass) || errorClass.equals("HTTP 429") || errorClass.startsWith("HTTP 5")) {
+        if (TRANSIENT.contains(errorClass) || errorClass.equals("HTTP 429") || errorClass.startsWith("HTTP 429 ")
+                || errorClass.startsWith("HTTP 5")) {
             return true;
         }
         int space = errorClass.lastIndexOf(' ');

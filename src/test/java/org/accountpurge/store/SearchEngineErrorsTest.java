@@ -49,7 +49,7 @@ class SearchEngineErrorsTest {
                 Thread.currentThread().interrupt();
             }
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "text/html");
+            exchange.getResponseHeaders().add("Content-Type", body.startsWith("{") ? "application/json" : "text/html");
             exchange.getResponseHeaders().add("X-elastic-product", "Elasticsearch");
             boolean refused = authorization != null
                     && !authorization.equals(exchange.getRequestHeaders().getFirst("Authorization"));
@@ -128,5 +128,42 @@ class SearchEngineErrorsTest {
         // then a client without them is refused, and one with them is let in (and answered 503)
         assertThat(failure(kind, url)).isEqualTo("HTTP 401");
         assertThat(failure(kind, url, basic)).isEqualTo("HTTP 503");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"elasticsearch", "opensearch"})
+    void anUnavailableClusterIsRetriedAndARefusedRequestIsNot(String kind) throws IOException {
+        // given a cluster that answers 503 with its error document (a block while it recovers)
+        String url = serve(503, "{\"error\":{\"type\":\"cluster_block_exception\",\"reason\":\"blocked\"},"
+                + "\"status\":503}", 0);
+
+        // then its status is kept (the client may keep its type too), and it is retried
+        String unavailable = failure(kind, url);
+        assertThat(unavailable).startsWith("HTTP 503");
+        assertThat(ErrorClass.isTransient(unavailable)).isTrue();
+
+        // and a request it refuses (400, its error document) is the type alone: not retried
+        stop();
+        url = serve(400, "{\"error\":{\"type\":\"parsing_exception\",\"reason\":\"bad\"},\"status\":400}", 0);
+        String refused = failure(kind, url);
+        assertThat(refused).isEqualTo("parsing_exception");
+        assertThat(ErrorClass.isTransient(refused)).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"elasticsearch", "opensearch"})
+    void aSearchOfAMultiSearchThatTheClusterCannotServeIsRetried(String kind) throws IOException {
+        // given a multi-search whose one search fails with 503 (a shard unavailable) inside a 200 answer
+        String url = serve(200, "{\"took\":1,\"responses\":[{\"error\":{\"type\":\"unavailable_shards_exception\","
+                + "\"reason\":\"x\"},\"status\":503}]}", 0);
+
+        // then that search's failure keeps its status and type, and is retried
+        try (SearchEngine engine = engine(kind, url, null)) {
+            List<SearchEngine.Answer> answers = engine.searchAll(List.of(new SearchEngine.Search("user",
+                    new DocQuery.Terms("userId", List.of("a")), 10, "userId")));
+            assertThat(answers).extracting(SearchEngine.Answer::failure)
+                    .containsExactly("HTTP 503 unavailable_shards_exception");
+            assertThat(ErrorClass.isTransient(answers.get(0).failure())).isTrue();
+        }
     }
 }

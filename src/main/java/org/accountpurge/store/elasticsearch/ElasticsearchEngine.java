@@ -55,7 +55,8 @@ public final class ElasticsearchEngine implements SearchEngine {
         try {
             return call.run();
         } catch (ElasticsearchException e) {
-            throw new StoreException(SearchStore.STORE, what + " failed: " + e.error().type(), e, e.error().type());
+            String type = SearchEngine.errorType(e.status(), e.error().type());
+            throw new StoreException(SearchStore.STORE, what + " failed: " + type, e, type);
         } catch (IOException e) {
             String type = errorType(e);
             throw new StoreException(SearchStore.STORE, what + " failed: " + type, e, type);
@@ -117,7 +118,7 @@ public final class ElasticsearchEngine implements SearchEngine {
         }, Map.class));
         List<Answer> answers = new ArrayList<>();
         response.responses().forEach(item -> answers.add(item.isFailure()
-                ? new Answer(List.of(), item.failure().error().type())
+                ? new Answer(List.of(), SearchEngine.errorType(item.failure().status(), item.failure().error().type()))
                 : new Answer(hits(item.result().hits().hits()), null)));
         return answers;
     }
@@ -173,7 +174,7 @@ public final class ElasticsearchEngine implements SearchEngine {
         var response = execute("bulk " + writes.stream().map(Write::index).distinct().toList(),
                 () -> client.bulk(bulk.build()));
         return response.items().stream().map(item -> new Written(item.status(), item.result(),
-                item.error() == null ? null : item.error().type())).toList();
+                item.error() == null ? null : SearchEngine.errorType(item.status(), item.error().type()))).toList();
     }
 
     /** The partial document that sets {@code fields} to null (no script: the integ-test distribution has none). */

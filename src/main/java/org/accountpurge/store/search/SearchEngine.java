@@ -39,6 +39,15 @@ public interface SearchEngine extends AutoCloseable {
     record Written(int status, String result, String error) {
     }
 
+    /**
+     * The step log's words for an error the server answered with {@code status} and an error document of {@code type}:
+     * the type, preceded by the status when the server was unavailable or busy ({@code HTTP 503
+     * cluster_block_exception}), which the retry policy then treats as transient; a refusal (4xx) is its type alone.
+     */
+    static String errorType(int status, String type) {
+        return status == 429 || status >= 500 ? "HTTP " + status + " " + type : type;
+    }
+
     boolean indexExists(String index);
 
     /** Per concrete index behind {@code index} (an alias may name several), how it maps {@code field}. */
