@@ -2,6 +2,7 @@ package org.accountpurge.audit;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -126,7 +127,19 @@ public final class StepProgress implements StepExecutionListener, ChunkListener<
         return " | " + failed + " failed";
     }
 
+    /** The step's candidates in {@code state}: of its kind, and in a partition of the step of its bucket only. */
     private long count(String state) {
+        var context = step.getExecutionContext();
+        if (context.containsKey(org.accountpurge.candidate.CandidateBuckets.PARTITIONS)) {
+            Long n = new org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate(jdbc).queryForObject(
+                    "SELECT count(*) FROM purge.candidate WHERE run_id = :run AND kind = :kind AND state = :state AND "
+                            + org.accountpurge.candidate.CandidateBuckets.SQL, Map.of("run",
+                            step.getJobExecution().getJobInstance().getInstanceId(), "kind", kind.code(), "state",
+                            state, "partition", context.getInt(org.accountpurge.candidate.CandidateBuckets.PARTITION),
+                            "partitions", context.getInt(org.accountpurge.candidate.CandidateBuckets.PARTITIONS)),
+                    Long.class);
+            return n == null ? 0 : n;
+        }
         Long n = jdbc.queryForObject("SELECT count(*) FROM purge.candidate WHERE run_id = ? AND kind = ? AND state = ?",
                 Long.class, step.getJobExecution().getJobInstance().getInstanceId(), kind.code(), state);
         return n == null ? 0 : n;

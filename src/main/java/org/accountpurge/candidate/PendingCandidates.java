@@ -14,7 +14,8 @@ import org.springframework.batch.infrastructure.item.database.builder.JdbcPaging
 /**
  * The run's pending candidates of one kind, by id, with keyset paging: the position is saved in the step's execution
  * context under {@code pending<Kind>.*} and survives a restart. A fresh paging reader is made for each step execution
- * (the run it reads is the step's job instance).
+ * (the run it reads is the step's job instance). In a partition of the step, only the candidates of its bucket
+ * ({@link CandidateBuckets}).
  */
 public class PendingCandidates implements ItemStreamReader<Candidate>, StepExecutionListener {
 
@@ -37,11 +38,19 @@ public class PendingCandidates implements ItemStreamReader<Candidate>, StepExecu
     @Override
     public void beforeStep(StepExecution step) {
         long runId = step.getJobExecution().getJobInstance().getInstanceId();
+        // a partition of the step (CandidateBuckets) reads its bucket only
+        boolean partition = step.getExecutionContext().containsKey(CandidateBuckets.PARTITIONS);
+        Map<String, Object> parameters = new java.util.HashMap<>(Map.of("run", runId, "kind", kind.code()));
+        if (partition) {
+            parameters.put(CandidateBuckets.PARTITION, step.getExecutionContext().getInt(CandidateBuckets.PARTITION));
+            parameters.put(CandidateBuckets.PARTITIONS, step.getExecutionContext().getInt(CandidateBuckets.PARTITIONS));
+        }
         try {
             reader = new JdbcPagingItemReaderBuilder<Candidate>().name(name())
                     .dataSource(dataSource).selectClause("account_id").fromClause("purge.candidate")
-                    .whereClause("run_id = :run AND kind = :kind AND state = 'PENDING'")
-                    .parameterValues(Map.of("run", runId, "kind", kind.code()))
+                    .whereClause("run_id = :run AND kind = :kind AND state = 'PENDING'"
+                            + (partition ? " AND " + CandidateBuckets.SQL : ""))
+                    .parameterValues(parameters)
                     .sortKeys(Map.of("account_id", Order.ASCENDING)).pageSize(pageSize)
                     .rowMapper((rs, n) -> new Candidate(kind, rs.getString(1))).build();
             reader.afterPropertiesSet();

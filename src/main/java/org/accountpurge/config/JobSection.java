@@ -28,6 +28,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                          (it sorts the run's ids); more sorts in memory, less spills to disk
  * @param verifyPageSize    purged accounts the verification checks per transaction: a stop asked during it waits
  *                          for one page, and its restart goes on from the next
+ * @param partitions        buckets the candidates of each kind are cut into (a stable hash of the account id), each
+ *                          retained and purged by a step of its own; a restart runs only the unfinished ones. 1 (the
+ *                          default): one step per kind, as before
+ * @param workers           partitions worked at once (threads of this process); at most {@code partitions}
  */
 public record JobSection(@Min(1) @Max(5000) @DefaultValue("100") int chunkSize,
                   @NotBlank @DefaultValue("target/purge-reports") String reportDirectory,
@@ -42,7 +46,14 @@ public record JobSection(@Min(1) @Max(5000) @DefaultValue("100") int chunkSize,
                   @Min(1) @Max(100000) @DefaultValue("5000") int loadChunkSize,
                   @NotBlank @Pattern(regexp = "[1-9][0-9]{0,6}(kB|MB|GB)", message = "must be a PostgreSQL memory"
                           + " size such as 64MB or 1GB") @DefaultValue("256MB") String loadSortMemory,
-                  @Min(1) @Max(10000) @DefaultValue("500") int verifyPageSize) {
+                  @Min(1) @Max(10000) @DefaultValue("500") int verifyPageSize,
+                  @Min(1) @Max(256) @DefaultValue("1") int partitions,
+                  @Min(1) @Max(64) @DefaultValue("1") int workers) {
+
+    @AssertTrue(message = "workers must be at most partitions (a worker works one partition at a time)")
+    public boolean isWorkersWithinPartitions() {
+        return workers <= partitions;
+    }
 
     /**
      * A time window for executions: once the wall clock passes {@code closesAt} (its next occurrence after the

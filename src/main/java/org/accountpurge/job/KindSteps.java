@@ -11,6 +11,7 @@ import org.accountpurge.audit.PurgedIdHashing;
 import org.accountpurge.audit.StepLog;
 import org.accountpurge.audit.StepProgress;
 import org.accountpurge.candidate.Candidate;
+import org.accountpurge.candidate.CandidateBuckets;
 import org.accountpurge.candidate.CandidateSource;
 import org.accountpurge.candidate.CandidateStore;
 import org.accountpurge.candidate.PendingCandidates;
@@ -85,9 +86,8 @@ public class KindSteps {
     /** The kind's steps, in the order the job runs them. */
     public List<Step> of(AccountKind kind) {
         List<Step> steps = new ArrayList<>();
-        RetentionWriter retain = new RetentionWriter(kind, () -> evaluator(stores, config, kind, stores.postgres(kind)),
-                candidates);
-        steps.add(kindStep("retain" + kind.plural(), kind, retain));
+        steps.add(kindStep("retain" + kind.plural(), kind, () -> new RetentionWriter(kind,
+                () -> evaluator(stores, config, kind, stores.postgres(kind)), candidates)));
         SelectionSection selection = config.selection();
         boolean lifecycle = selection != null && selection.lifecycle() != null && kind == AccountKind.USER;
         if (lifecycle) {
@@ -96,15 +96,14 @@ public class KindSteps {
                     stores.activity(kind, CandidateSource.runDate(parameters)), stores.keycloak(kind).orElseThrow()),
                     candidates, new LifecycleStore(jdbc), stepLog, new NamedParameterJdbcTemplate(dataSource),
                     mailNotice(selection.lifecycle(), mailSender, dataSource, readOnly, config));
-            steps.add(kindStep("advanceLifecycle" + kind.plural(), kind, advance));
+            steps.add(chunkStep("advanceLifecycle" + kind.plural(), kind, advance));
         }
-        AccountPurgeWriter purge = new AccountPurgeWriter(kind, parameters -> {
+        steps.add(kindStep("purge" + kind.plural(), kind, () -> new AccountPurgeWriter(kind, parameters -> {
             PostgresAccounts postgres = stores.postgres(kind);
             return new AccountPurgeWriter.Setup(evaluator(stores, config, kind, postgres)
                     .then(stores.activity(kind, CandidateSource.runDate(parameters))),
                     stores.forKind(kind, postgres), stores.events().orElse(null));
-        }, candidates, stepLog, new JdbcSavepoints(dataSource), FaultPolicy.of(config.job()));
-        steps.add(kindStep("purge" + kind.plural(), kind, purge));
+        }, candidates, stepLog, new JdbcSavepoints(dataSource), FaultPolicy.of(config.job()))));
         if (lifecycle) {
             steps.add(new StepBuilder("closeLifecycle" + kind.plural(), jobRepository)
                     .tasklet(new LifecycleTasklet(kind, selection.name(), new LifecycleStore(jdbc)), tm).build());
@@ -142,11 +141,28 @@ public class KindSteps {
     }
 
     /**
+     * The chunk step of {@code writers}' writer, or, with {@code purge.job.partitions} above 1, a step of that name
+     * whose partitions ({@link CandidateBuckets}) each run such a chunk step over their bucket, {@code purge.job.workers}
+     * at a time, each with a writer of its own.
+     */
+    private Step kindStep(String name, AccountKind kind, java.util.function.Supplier<ItemWriter<Candidate>> writers) {
+        int partitions = config.job().partitions();
+        if (partitions == 1) {
+            return chunkStep(name, kind, writers.get());
+        }
+        return new StepBuilder(name, jobRepository)
+                .partitioner(name, new CandidateBuckets(partitions))
+                .partitionHandler(new FreshStepPerPartition(() -> chunkStep(name, kind, writers.get()), name,
+                        partitions, config.job().workers()))
+                .build();
+    }
+
+    /**
      * A chunk step over the run's pending candidates of one kind; reader and writer bind when the step starts. Before
      * each chunk is written, the tenant's lock is confirmed; after each, the progress is shown and the run's window
      * checked (when it has one).
      */
-    private Step kindStep(String name, AccountKind kind, ItemWriter<Candidate> writer) {
+    private Step chunkStep(String name, AccountKind kind, ItemWriter<Candidate> writer) {
         var step = new StepBuilder(name, jobRepository).<Candidate, Candidate>chunk(config.job().chunkSize())
                 .transactionManager(tm).observationRegistry(observed)
                 .reader(new PendingCandidates(kind, dataSource, config.job().chunkSize()))

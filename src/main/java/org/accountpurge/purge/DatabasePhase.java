@@ -1,5 +1,6 @@
 package org.accountpurge.purge;
 
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,9 @@ import org.accountpurge.store.StoreOutcomes;
  * refuses for good, each account alone between savepoints, so that only the accounts it concerns are FAILED.
  */
 final class DatabasePhase {
+
+    /** Tries of a store's removal the database makes lose a lock conflict. */
+    static final int LOCK_CONFLICT_ATTEMPTS = 5;
 
     private final List<AccountStore> stores;
     private final Savepoints savepoints;
@@ -42,7 +46,7 @@ final class DatabasePhase {
             Savepoints.Mark mark = mark(remaining);
             List<String> attempt = remaining;
             try {
-                StoreOutcomes outcomes = calls.timed(store, () -> store.remove(attempt));
+                StoreOutcomes outcomes = removeThroughLockConflicts(store, attempt, mark);
                 log.accept(() -> calls.record(store, outcomes, true));
             } catch (StoreException e) {
                 if (ErrorClass.isTransient(e.errorType())) {
@@ -54,6 +58,30 @@ final class DatabasePhase {
             }
         }
         return remaining;
+    }
+
+    /**
+     * The store's removal of {@code ids}; when the database makes it lose a lock conflict (partitions working at once
+     * can wait on each other's rows: a deadlock), redone from {@code mark} after a short pause, up to
+     * {@value #LOCK_CONFLICT_ATTEMPTS} times.
+     */
+    private StoreOutcomes removeThroughLockConflicts(AccountStore store, List<String> ids, Savepoints.Mark mark) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return calls.timed(store, () -> store.remove(ids));
+            } catch (StoreException e) {
+                if (!ErrorClass.isLockConflict(e.errorType()) || attempt >= LOCK_CONFLICT_ATTEMPTS) {
+                    throw e;
+                }
+                rollbackTo(mark, ids);
+                try {
+                    Thread.sleep(ThreadLocalRandom.current().nextLong(20, 100) * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     private List<String> oneByOne(AccountStore store, List<String> ids, Map<String, StoreOutcomes.Failure> failed,

@@ -28,6 +28,15 @@ public final class ErrorClass {
                 "SocketException", "NoHttpResponseException", "IOException").contains(errorClass);
     }
 
+    /**
+     * Whether the database chose this transaction to lose a lock conflict (a deadlock, a serialization failure):
+     * worth redoing at once from a savepoint, since another transaction — a partition working beside it — holds what
+     * it needs and will let go.
+     */
+    public static boolean isLockConflict(String errorClass) {
+        return errorClass != null && (errorClass.endsWith(" 40P01") || errorClass.endsWith(" 40001"));
+    }
+
     /** @param errorClass what the step log records: {@code HTTP 503}, {@code timeout}, {@code PSQLException 08006}… */
     public static boolean isTransient(String errorClass) {
         if (errorClass == null) {

@@ -157,6 +157,51 @@ class AccountPurgeWriterTest {
     }
 
     @Test
+    void aDeadlockTheDatabaseMakesTheChunkLoseIsRedoneFromItsSavepoint() {
+        // given the database makes the chunk's deletion lose a deadlock twice (partitions working at once), then not
+        int[] deadlocks = {2};
+        FakeStore postgres = new FakeStore("postgres", AccountStore.Phase.IN_DATABASE_TRANSACTION, journal, false) {
+            @Override
+            public StoreOutcomes remove(List<String> ids) {
+                if (deadlocks[0]-- > 0) {
+                    journal.add("postgres deadlock " + ids);
+                    throw new StoreException("postgres", "database statement failed: PSQLException 40P01", null,
+                            "PSQLException 40P01");
+                }
+                return super.remove(ids);
+            }
+        };
+        AccountPurgeWriter writer = writer(false, ids -> Map.of(), postgres);
+
+        // when a chunk of a and b is written
+        writer.write(chunk("a", "b"));
+
+        // then each lost try was rolled back to the savepoint and tried again; both accounts are done, none failed
+        assertThat(journal).containsSubsequence("mark", "postgres deadlock [a, b]", "rollback",
+                "postgres deadlock [a, b]", "rollback", "postgres remove [a, b]", "markDone [a, b]");
+        assertThat(journal).noneMatch(line -> line.startsWith("fail"));
+    }
+
+    @Test
+    void aDeadlockLostAgainAndAgainFailsTheChunkRestartably() {
+        // given the database makes the chunk lose a deadlock every time
+        FakeStore postgres = new FakeStore("postgres", AccountStore.Phase.IN_DATABASE_TRANSACTION, journal, false) {
+            @Override
+            public StoreOutcomes remove(List<String> ids) {
+                throw new StoreException("postgres", "database statement failed: PSQLException 40P01", null,
+                        "PSQLException 40P01");
+            }
+        };
+        AccountPurgeWriter writer = writer(false, ids -> Map.of(), postgres);
+
+        // then after the tries the chunk fails as a transient database failure (the run is restartable)
+        assertThatThrownBy(() -> writer.write(chunk("a", "b"))).isInstanceOf(PurgeFailedException.class)
+                .hasMessageContaining("postgres failed on * for 2 account(s): PSQLException 40P01");
+        assertThat(journal.stream().filter("rollback"::equals).count())
+                .isEqualTo(DatabasePhase.LOCK_CONFLICT_ATTEMPTS - 1L);
+    }
+
+    @Test
     void theDatabaseGoingAwayWhileTheRowsOutcomesAreLoggedFailsTheChunkNamingTheDatabase() {
         // given the chunk's connection is cut while the rows' outcomes are written to the step log (Keycloak working)
         log.beforeInTransaction = () -> {
