@@ -72,6 +72,16 @@ class JobConfigurationValidationTest {
     }
 
     @Test
+    void moreWorkersThanPartitionsIsRefused(CapturedOutput output) throws Exception {
+        String reference = Files.readString(Path.of("jobs-config/reference-tenant.yml"));
+        assertThatThrownBy(() -> start(reference.replace("chunk-size: 100", "chunk-size: 100\n    partitions: 2\n"
+                + "    workers: 3"))).hasMessageContaining("purge.job.workers: workers must be at most partitions");
+        assertThatThrownBy(() -> start(reference.replace("chunk-size: 100", "chunk-size: 100\n    partitions: 0")))
+                .hasMessageContaining("purge.job.partitions: must be greater than or equal to 1");
+        assertThat(output.getAll()).doesNotContain("\tat org.");
+    }
+
+    @Test
     void storesAndKindsAreOptionalButTheirRulesMustFit() throws Exception {
         String noKeycloak = Files.readString(Path.of("jobs-config/reference-tenant.yml"))
                 .replaceAll("(?s)\n  keycloak:.*?timeout: 30s\n", "\n");
