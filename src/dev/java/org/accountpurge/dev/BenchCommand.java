@@ -51,6 +51,12 @@ final class BenchCommand {
      *                     a limit below what Keycloak can do shows how much of the rest of the work hides behind it
      */
     static int run(int users, int chunkSize, long seed, int keycloakRate, int warmUpDeletes) throws Exception {
+        return run(users, chunkSize, seed, keycloakRate, warmUpDeletes, 1, 1);
+    }
+
+    /** ... with each kind's steps in {@code partitions} partitions, {@code workers} at once ({@code purge.job.*}). */
+    static int run(int users, int chunkSize, long seed, int keycloakRate, int warmUpDeletes, int partitions,
+                   int workers) throws Exception {
         int orgs = Math.max(4, users / 30);
         try (LocalStack stack = LocalStack.start(Path.of("target/stack"))) {
             String secret = DevMain.randomSecret();
@@ -96,6 +102,8 @@ final class BenchCommand {
 
             Map<String, Object> overrides = new LinkedHashMap<>();
             overrides.put("purge.job.chunk-size", chunkSize);
+            overrides.put("purge.job.partitions", partitions);
+            overrides.put("purge.job.workers", workers);
             overrides.put("purge.job.report-directory", "target/bench");
             Map<String, Object> noKeycloakOverrides = new LinkedHashMap<>(overrides);
             if (keycloakRate > 0) {
@@ -105,6 +113,8 @@ final class BenchCommand {
             Map<String, Object> figures = new LinkedHashMap<>();
             figures.put("users", users);
             figures.put("chunkSize", chunkSize);
+            figures.put("partitions", partitions);
+            figures.put("workers", workers);
             figures.put("keycloakCallsPerSecondLimit", keycloakRate);
             figures.put("cpus", Runtime.getRuntime().availableProcessors());
             org.accountpurge.store.search.SearchServer searchServer = org.accountpurge.store.search.SearchServer.detect(
@@ -112,8 +122,9 @@ final class BenchCommand {
             figures.put("searchServer", searchServer.engine().label() + " " + searchServer.version());
             System.out.println("Search server: " + searchServer);
             System.out.printf("Benchmark: %d users, %d orgs seeded in %.1f s; %d candidates for the job, %d for the job"
-                    + " without Keycloak, %d for the warm-up job, chunk size %d%n", users, orgs,
-                    seeding.toMillis() / 1000.0, candidates.size(), noKeycloak.size(), warmUpJob.size(), chunkSize);
+                    + " without Keycloak, %d for the warm-up job, chunk size %d, %d partition(s), %d worker(s)%n", users,
+                    orgs, seeding.toMillis() / 1000.0, candidates.size(), noKeycloak.size(), warmUpJob.size(), chunkSize,
+                    partitions, workers);
             int exit;
             double purgeRate;
             double wholeJobRate;

@@ -186,6 +186,12 @@ public final class DevMain implements Callable<Integer> {
         @Option(names = "--chunk-size", paramLabel = "C", description = "The purge's chunk size (1 to 5000).")
         private int chunkSize = 100;
 
+        @Option(names = "--partitions", paramLabel = "P", description = "Partitions of each kind's steps (1 to 256).")
+        private int partitions = 1;
+
+        @Option(names = "--workers", paramLabel = "W", description = "Partitions worked at once (1 to --partitions).")
+        private int workers = 1;
+
         @Option(names = "--keycloak-rate", paramLabel = "R", description = "Keycloak calls per second (0: no limit).")
         private int keycloakRate;
 
@@ -208,7 +214,9 @@ public final class DevMain implements Callable<Integer> {
             within(spec, "--chunk-size", chunkSize, 1, 5000);
             within(spec, "--keycloak-rate", keycloakRate, 0, 100_000);
             within(spec, "--warm-up", warmUp, 0, 1_000_000);
-            return BenchCommand.run(users, chunkSize, tenant.seed, keycloakRate, warmUp);
+            within(spec, "--partitions", partitions, 1, 256);
+            within(spec, "--workers", workers, 1, partitions);
+            return BenchCommand.run(users, chunkSize, tenant.seed, keycloakRate, warmUp, partitions, workers);
         }
     }
 
