@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
         subcommands = {PurgeCommand.class, NightlyCommand.class, RestartCommand.class, StatusCommand.class,
                 ListCommand.class, StopCommand.class, AbandonCommand.class, FailedCommand.class, ReportCommand.class,
                 RetryFailedCommand.class, VerifyCommand.class, OrphansCommand.class, ScheduleCommand.class,
+                WorkerCommand.class,
                 HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
                 "0:completed",

@@ -35,6 +35,7 @@ public final class Main {
      */
     private static void stopGracefully(java.util.concurrent.CountDownLatch done) {
         Schedule.requestStop();
+        WorkerCommand.requestStop();
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
         try {
             while (done.getCount() > 0 && System.nanoTime() < deadline) {

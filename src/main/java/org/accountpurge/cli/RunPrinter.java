@@ -12,6 +12,7 @@ import org.accountpurge.audit.SummaryTasklet;
 import org.accountpurge.candidate.CandidateSource;
 import org.accountpurge.config.PurgeProperties;
 import org.accountpurge.config.JobSection;
+import org.accountpurge.worker.ManagerAlive;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -50,6 +51,7 @@ public final class RunPrinter {
             lines.add("  to go on now: " + restartCommand(ctx, config, execution.getId(), false));
         } else if (execution.getStatus() != BatchStatus.COMPLETED) {
             lines.add("  the run did not complete: " + cause(execution));
+            failedPartitions(ctx, execution).forEach(lines::add);
             if (JobRuns.restartable(execution)) {
                 lines.add("  to finish it: " + restartCommand(ctx, config, execution.getId(), false));
             }
@@ -117,6 +119,28 @@ public final class RunPrinter {
     }
 
     /** The failure's own message: the innermost exception of ours (not the framework's wrapping of it). */
+    /**
+     * Each failed partition of the execution and why, in the words its step execution was left with (a worker's
+     * failure, or the manager's when it gave up on a silent worker): the run's own failure only says a partition
+     * failed.
+     */
+    static List<String> failedPartitions(ConfigurableApplicationContext ctx, JobExecution execution) {
+        org.springframework.batch.core.repository.JobRepository repository = ctx.getBean(
+                org.springframework.batch.core.repository.JobRepository.class);
+        List<String> lines = new ArrayList<>();
+        for (Long id : ctx.getBean(org.springframework.jdbc.core.JdbcTemplate.class).queryForList("SELECT"
+                + " step_execution_id FROM purge.batch_step_execution WHERE job_execution_id = ? AND step_name LIKE"
+                + " '%:partition%' AND status = 'FAILED' ORDER BY step_execution_id", Long.class, execution.getId())) {
+            org.springframework.batch.core.step.StepExecution partition = repository.getStepExecution(id);
+            String why = partition.getExecutionContext().containsKey(ManagerAlive.STOPPED)
+                    ? partition.getExecutionContext().getString(ManagerAlive.STOPPED)
+                    : partition.getExitStatus().getExitDescription().lines().findFirst().orElse("");
+            lines.add("  partition " + partition.getStepName() + " failed: " + (why.length() > 300
+                    ? why.substring(0, 300) + "…" : why));
+        }
+        return lines;
+    }
+
     static String cause(JobExecution execution) {
         List<Throwable> failures = execution.getAllFailureExceptions();
         if (failures.isEmpty()) {

@@ -27,6 +27,7 @@ final class StatusCommand extends ExecutionCommand {
         try (ConfigurableApplicationContext ctx = TenantContext.readOnly(config, properties)) {
             JobExecution execution = JobRuns.execution(ctx, executionId);
             RunPrinter.summary(ctx, execution).lines().forEach(System.out::println);
+            RunPrinter.failedPartitions(ctx, execution).forEach(System.out::println);
             if (execution.getStatus().isRunning()) {
                 List<String> holders = TenantLock.holders(ctx.getBean(javax.sql.DataSource.class), JobRuns.schema(ctx));
                 System.out.println(holders.isEmpty()

@@ -31,7 +31,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param partitions        buckets the candidates of each kind are cut into (a stable hash of the account id), each
  *                          retained and purged by a step of its own; a restart runs only the unfinished ones. 1 (the
  *                          default): one step per kind, as before
- * @param workers           partitions worked at once (threads of this process); at most {@code partitions}
+ * @param workers           partitions worked at once: threads of this process, or, with {@code remote}, the worker
+ *                          processes run (each takes this share of Keycloak's threads and calls per second); at most
+ *                          {@code partitions}
+ * @param remote            the partitions sent to worker processes over a message broker; none (the default): they
+ *                          run in this process
  */
 public record JobSection(@Min(1) @Max(5000) @DefaultValue("100") int chunkSize,
                   @NotBlank @DefaultValue("target/purge-reports") String reportDirectory,
@@ -48,11 +52,47 @@ public record JobSection(@Min(1) @Max(5000) @DefaultValue("100") int chunkSize,
                           + " size such as 64MB or 1GB") @DefaultValue("256MB") String loadSortMemory,
                   @Min(1) @Max(10000) @DefaultValue("500") int verifyPageSize,
                   @Min(1) @Max(256) @DefaultValue("1") int partitions,
-                  @Min(1) @Max(64) @DefaultValue("1") int workers) {
+                  @Min(1) @Max(64) @DefaultValue("1") int workers,
+                  @Valid Remote remote) {
 
     @AssertTrue(message = "workers must be at most partitions (a worker works one partition at a time)")
     public boolean isWorkersWithinPartitions() {
         return workers <= partitions;
+    }
+
+    /**
+     * Remote partitioning: the manager (purge, nightly, restart) sends each partition of the retain and purge steps as
+     * a request to a queue of an ActiveMQ Artemis broker; worker processes ({@code worker --config F}) take them one at
+     * a time and report through the job repository, which the manager reads.
+     *
+     * @param brokerUrl     the broker ({@code tcp://host:61616})
+     * @param user          the broker's user; none when unset
+     * @param password      the broker's password
+     * @param queue         the queue of partition requests: one per tenant
+     * @param pollInterval  how often the manager reads its partitions' progress from the job repository
+     * @param workerTimeout the longest the manager waits without news: a partition a worker started with no chunk
+     *                      committed for this long (the worker is gone or stuck), and, when no partition has moved for
+     *                      this long, those no worker took, fail (the step fails; a restart runs them again). It must
+     *                      exceed the longest chunk
+     */
+    public record Remote(@NotBlank String brokerUrl, String user, String password,
+                         @NotBlank @Pattern(regexp = "[A-Za-z0-9._-]{1,200}", message = "must be a queue name (letters,"
+                                 + " digits, '.', '_', '-')") @DefaultValue("account-purge.partitions") String queue,
+                         @NotNull @DefaultValue("5s") Duration pollInterval,
+                         @NotNull @DefaultValue("5m") Duration workerTimeout) {
+
+        @AssertTrue(message = "poll-interval must be positive and below worker-timeout")
+        public boolean isPollingSane() {
+            return pollInterval == null || workerTimeout == null
+                    || (!pollInterval.isNegative() && !pollInterval.isZero() && pollInterval.compareTo(workerTimeout) < 0);
+        }
+
+        @Override
+        public String toString() {
+            return "Remote[brokerUrl=" + brokerUrl + ", user=" + user + ", password=" + (password == null ? null
+                    : "(set)") + ", queue=" + queue + ", pollInterval=" + pollInterval + ", workerTimeout="
+                    + workerTimeout + "]";
+        }
     }
 
     /**

@@ -33,11 +33,13 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.messaging.MessageChannel;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
@@ -56,9 +58,11 @@ public class JobStepsConfiguration {
     KindSteps kindSteps(JobRepository jobRepository, PlatformTransactionManager tm, PurgeProperties config,
                         DataSource dataSource, TenantStores stores, TenantLease lease, JdbcTemplate jdbc,
                         ReadOnlyQueries readOnly, ObjectProvider<JavaMailSender> mailSender, CandidateStore candidates,
-                        StepLog stepLog, ObjectProvider<ObservationRegistry> observations) {
+                        StepLog stepLog, ObjectProvider<ObservationRegistry> observations,
+                        @Qualifier(RemotePartitioningConfiguration.REQUESTS) ObjectProvider<MessageChannel> requests) {
         return new KindSteps(jobRepository, tm, config, dataSource, stores, lease, jdbc, readOnly, mailSender,
-                candidates, stepLog, observations.getIfAvailable(() -> ObservationRegistry.NOOP));
+                candidates, stepLog, observations.getIfAvailable(() -> ObservationRegistry.NOOP),
+                requests.getIfAvailable());
     }
 
     /**

@@ -19,6 +19,7 @@ import org.accountpurge.store.postgres.TenantLease;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -48,7 +49,8 @@ class StoresConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(prefix = "purge.keycloak", name = "url")
     KeycloakAccounts keycloakAccounts(PurgeProperties config, DataSource dataSource, ReadOnlyQueries readOnly,
-                                      JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
+                                      JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
+                                      @Value("${" + RemotePartitioningConfiguration.WORKER + ":false}") boolean worker) {
         KeycloakSection kc = config.keycloak();
         boolean byDatabase = kc.userMatch() == KeycloakSection.UserMatch.DATABASE;
         DatabaseLookup keycloakIds = byDatabase
@@ -56,7 +58,8 @@ class StoresConfiguration {
                 TenantStores.schema(config, AccountKind.USER), kc.userIdSql()) : null;
         KeycloakSettings settings = new KeycloakSettings(kc.url(), kc.realm(), kc.clientId(), kc.clientSecret(),
                 kc.timeout(), kc.threads(), kc.maxCallsPerSecond(), kc.userMatch(), kc.userAttribute(),
-                kc.onPurge() == KeycloakSection.OnPurge.SCRUB);
+                kc.onPurge() == KeycloakSection.OnPurge.SCRUB)
+                .shareOf(worker && config.job().remote() != null ? config.job().workers() : 1);
         return new KeycloakAccounts(settings, keycloakIds, byDatabase
                 ? new org.accountpurge.audit.ExternalIdLedger(jdbc, transactionManager, AccountKind.USER) : null);
     }

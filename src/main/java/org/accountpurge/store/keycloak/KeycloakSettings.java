@@ -22,6 +22,19 @@ public record KeycloakSettings(String url, String realm, String clientId, String
         this(url, realm, clientId, clientSecret, timeout, threads, maxCallsPerSecond, match, attribute, false);
     }
 
+    /**
+     * One of {@code workers} processes' share of the tenant's budget: the threads and calls per second divided among
+     * them (at least one thread and one call a second each; no limit stays no limit), so that adding workers never
+     * adds load on Keycloak beyond the configured total.
+     */
+    public KeycloakSettings shareOf(int workers) {
+        if (workers <= 1) {
+            return this;
+        }
+        return new KeycloakSettings(url, realm, clientId, clientSecret, timeout, Math.max(1, threads / workers),
+                maxCallsPerSecond == 0 ? 0 : Math.max(1, maxCallsPerSecond / workers), match, attribute, scrub);
+    }
+
     @Override
     public String toString() { // never the secret
         return "KeycloakSettings[url=" + url + ", realm=" + realm + ", clientId=" + clientId + ", timeout=" + timeout

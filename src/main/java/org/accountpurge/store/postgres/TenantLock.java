@@ -76,6 +76,26 @@ public final class TenantLock implements AutoCloseable {
         return holders;
     }
 
+    /**
+     * Whether some session holds the tenant's lock: the execution that took it is alive (a killed process's session
+     * ended and released it).
+     *
+     * @throws StoreException when the database cannot be asked
+     */
+    public static boolean heldByAnyone(DataSource dataSource, String schema) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND"
+                     + " granted AND classid = ?::bigint::oid AND objid = ?::bigint::oid AND objsubid = 2")) {
+            ps.setLong(1, Integer.toUnsignedLong(TOOL_KEY));
+            ps.setLong(2, Integer.toUnsignedLong(keyOf(schema)));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getLong(1) > 0;
+            }
+        } catch (SQLException e) {
+            throw new StoreException(PostgresAccounts.STORE, "cannot read the tenant's purge lock: " + e.getSQLState(), e);
+        }
+    }
+
     /** Whether this lock's session is alive and still holds the lock (a session that ended released it). */
     boolean held() {
         try (PreparedStatement ps = connection.prepareStatement("SELECT count(*) FROM pg_locks WHERE pid ="

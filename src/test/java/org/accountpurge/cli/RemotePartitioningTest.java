@@ -1,0 +1,318 @@
+package org.accountpurge.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.accountpurge.dev.SeedCommand;
+import org.accountpurge.stack.EmbeddedBroker;
+import org.accountpurge.support.RealStack;
+import org.accountpurge.support.RealStackExtension;
+import org.accountpurge.support.ReferenceTenantCli;
+import org.accountpurge.support.StoreSnapshot;
+import org.accountpurge.support.TestStack;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+/**
+ * Remote partitioning ({@code purge.job.remote}): the manager (this JVM's command line) sends the partitions of the
+ * retain and purge steps to worker <em>processes</em> over an Artemis broker (embedded here, on loopback) and reads
+ * their progress from the job repository. The end state is the single-process run's, each partition is worked by one
+ * worker, a killed worker fails its partition within the worker timeout, and a restart finishes only what is left.
+ */
+@RealStack(seed = 59)
+@ExtendWith(OutputCaptureExtension.class)
+class RemotePartitioningTest extends ReferenceTenantCli {
+
+    EmbeddedBroker broker;
+    final List<Process> workers = new ArrayList<>();
+
+    @BeforeEach
+    void broker() {
+        broker = EmbeddedBroker.start(dir.resolve("broker"));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (Process worker : workers) {
+            worker.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+        broker.close();
+    }
+
+    /** The reference configuration with four partitions on two worker processes, over the test's broker. */
+    Path remoteConfig(int chunkSize, String workerTimeout) throws Exception {
+        return referenceConfig(chunkSize, yaml -> yaml.replace("chunk-size: " + chunkSize, "chunk-size: " + chunkSize
+                + "\n    partitions: 4\n    workers: 2\n    remote:\n      broker-url: " + broker.url()
+                + "\n      queue: account-purge.test\n      poll-interval: 300ms\n      worker-timeout: " + workerTimeout));
+    }
+
+    /** {@code worker --config F} in a JVM of its own, with the stack's addresses in its environment. */
+    Process worker(Path config) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx384m", "-cp", System.getProperty("java.class.path"),
+                "org.accountpurge.cli.Main", "worker", "--config", config.toString());
+        properties().forEach((k, v) -> pb.environment().put(k, String.valueOf(v)));
+        Path log = Files.createDirectories(Path.of("target")).resolve("remote-worker-" + workers.size() + ".log");
+        Process worker = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        workers.add(worker);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (!Files.readString(log).contains("Worker: takes the partitions")) {
+            assertThat(worker.isAlive()).as(Files.readString(log)).isTrue();
+            assertThat(System.nanoTime()).as("worker started within 90 s").isLessThan(deadline);
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        return worker;
+    }
+
+    /** The legacy-state cleanup list of the seeded tenant, users and orgs. */
+    Path cleanup() throws Exception {
+        StringBuilder csv = new StringBuilder("account_id,kind\n");
+        seeded.manifest().userIds().get("legacyStateCandidates").forEach(id -> csv.append(id).append(",user\n"));
+        seeded.manifest().orgIds().get("legacyStateCandidates").forEach(id -> csv.append(id).append(",org\n"));
+        return Files.writeString(dir.resolve("cleanup.csv"), csv);
+    }
+
+    /** The worker process that ran each partition step of an execution, by step name. */
+    Map<String, String> workersOf(long execution) {
+        Map<String, String> by = new java.util.TreeMap<>();
+        jdbc.query("SELECT s.step_name, c.short_context FROM purge.batch_step_execution s JOIN"
+                + " purge.batch_step_execution_context c ON c.step_execution_id = s.step_execution_id WHERE"
+                + " s.job_execution_id = ? AND s.step_name LIKE '%:partition%'", rs -> {
+                    by.put(rs.getString(1), pidIn(rs.getString(2)));
+                }, execution);
+        return by;
+    }
+
+    /** The pid of the worker a partition's context names (Spring Batch keeps it Base64 of a serialized map). */
+    static String pidIn(String context) {
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(
+                java.util.Base64.getDecoder().decode(context)))) {
+            Object worker = ((Map<?, ?>) in.readObject()).get("worker");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("pid (\\d+)@").matcher(String.valueOf(worker));
+            return m.find() ? m.group(1) : "none";
+        } catch (Exception e) {
+            return "none";
+        }
+    }
+
+    @Test
+    void twoWorkerProcessesEndAsOneProcessDoesEachPartitionWorkedByOne(CapturedOutput output) throws Exception {
+        // given the cleanup list purged by one process: the end state to reach
+        Path csv = cleanup();
+        assertThat(cli("purge", "--config", referenceConfig(10, yaml -> yaml.replace("chunk-size: 10",
+                "chunk-size: 10\n    partitions: 1")).toString(), "--input", csv.toString(), "--reason", "OPS-28"))
+                .as(output.getAll()).isZero();
+        StoreSnapshot oneProcess = StoreSnapshot.take(proxied.stack());
+        SeedCommand.seed(TestStack.stack(), 300, 20, 59, RealStackExtension.SECRET, null);
+
+        // when the same list is purged by a manager and two worker processes
+        Path config = remoteConfig(10, "60s");
+        Process first = worker(config);
+        Process second = worker(config);
+        assertThat(cli("purge", "--config", config.toString(), "--input", csv.toString(), "--reason", "OPS-28",
+                "--new-run")).as(output.getAll()).isZero();
+
+        // then the stores end as after the one-process run
+        assertThat(StoreSnapshot.take(proxied.stack())).isEqualTo(oneProcess);
+        long run = count("SELECT max(run_id) FROM purge.candidate", null);
+        long execution = count("SELECT max(job_execution_id) FROM purge.batch_job_execution", null);
+        // and every partition of the four steps was worked by one of the two worker processes, both working
+        Map<String, String> ranBy = workersOf(execution);
+        assertThat(ranBy).hasSize(16);
+        assertThat(ranBy.values()).allMatch(pid -> pid.equals(String.valueOf(first.pid()))
+                || pid.equals(String.valueOf(second.pid())));
+        assertThat(ranBy.values()).contains(String.valueOf(first.pid()), String.valueOf(second.pid()));
+        // and every purged account was deleted once, nothing left pending
+        assertThat(count("SELECT count(*) FROM purge.candidate WHERE run_id = " + run + " AND state = 'PENDING'",
+                null)).isZero();
+        assertThat(count("SELECT count(*) FROM (SELECT account_id FROM purge.step_log WHERE run_id = " + run
+                + " AND store = 'postgres' AND action = 'DELETED' AND target IN ('users', 'organisation')"
+                + " GROUP BY kind, account_id HAVING count(*) > 1) twice", null)).isZero();
+        assertThat(count("SELECT count(*) FROM purge.step_log WHERE run_id = " + run + " AND store = 'postgres' AND"
+                + " action = 'DELETED' AND target = 'users'", null)).isEqualTo(count("SELECT count(*) FROM"
+                + " purge.candidate WHERE run_id = " + run + " AND kind = 'user' AND state = 'PURGED'", null));
+    }
+
+    @Test
+    void aKilledWorkerFailsItsPartitionInTimeAndARestartFinishesOnlyIt(CapturedOutput output) throws Exception {
+        // given users the workers purge slowly (each Keycloak deletion answered a second late), two workers
+        List<String> users = purgeable(60);
+        proxied.keycloak().answerLate("DELETE .*/users/.*", 10_000, Duration.ofSeconds(1));
+        Path config = remoteConfig(5, "8s");
+        worker(config);
+        worker(config);
+
+        // when the purge runs and the worker of a partition that committed a chunk is killed (SIGKILL)
+        Path csv = csv(users);
+        CompletableFuture<Integer> manager = CompletableFuture.supplyAsync(() -> cli("purge", "--config",
+                config.toString(), "--input", csv.toString(), "--reason", "OPS-28", "--new-run"));
+        String killed = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (killed == null) {
+            assertThat(System.nanoTime()).as("a partition committed a chunk within 120 s").isLessThan(deadline);
+            assertThat(manager).as(output.getAll()).isNotDone();
+            List<Map<String, Object>> started;
+            try {
+                started = jdbc.queryForList("SELECT s.step_name, c.short_context FROM purge.batch_step_execution s"
+                        + " JOIN purge.batch_step_execution_context c ON c.step_execution_id = s.step_execution_id"
+                        + " WHERE s.step_name LIKE 'purgeUsers:%' AND s.status = 'STARTED' AND s.commit_count > 0");
+            } catch (org.springframework.jdbc.BadSqlGrammarException e) {
+                started = List.of(); // the manager has not made the tool's tables yet
+            }
+            for (Map<String, Object> partition : started) {
+                String pid = pidIn(String.valueOf(partition.get("short_context")));
+                if (!pid.equals("none")) {
+                    for (Process worker : workers) {
+                        if (String.valueOf(worker.pid()).equals(pid)) {
+                            worker.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                            killed = String.valueOf(partition.get("step_name"));
+                        }
+                    }
+                }
+                if (killed != null) {
+                    break;
+                }
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+        long killedAt = System.nanoTime();
+
+        // then the run fails, within the worker timeout (and the chunks the other worker had left), with the killed
+        // worker's partition FAILED for the silence and the others COMPLETED
+        assertThat(manager.get(120, TimeUnit.SECONDS)).as(output.getAll()).isEqualTo(1);
+        assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).isLessThan(Duration.ofSeconds(100));
+        long failed = count("SELECT max(job_execution_id) FROM purge.batch_job_execution", null);
+        assertThat(jdbc.queryForList("SELECT step_name FROM purge.batch_step_execution WHERE job_execution_id = ? AND"
+                + " step_name LIKE 'purgeUsers:%' AND status = 'FAILED' AND exit_message LIKE '%committed nothing for"
+                + " PT8S%'", String.class, failed)).containsExactly(killed);
+        // and the operator is told which partition failed and why
+        assertThat(output.getOut()).contains("partition " + killed + " failed: its worker committed nothing for PT8S"
+                + " (the worker process is gone or stuck)");
+        List<String> unfinished = jdbc.queryForList("SELECT step_name FROM purge.batch_step_execution WHERE"
+                + " job_execution_id = ? AND step_name LIKE 'purgeUsers:%' AND status <> 'COMPLETED' ORDER BY 1",
+                String.class, failed);
+
+        // when Keycloak answers on time again, a worker replaces the killed one, and the run is restarted
+        proxied.keycloak().heal();
+        worker(config);
+        assertThat(cli("restart", "--config", config.toString(), "--execution", String.valueOf(failed)))
+                .as(output.getAll()).isZero();
+
+        // then the restart ran only the unfinished partitions, and every listed user is purged, each deleted once
+        long restart = count("SELECT max(job_execution_id) FROM purge.batch_job_execution", null);
+        assertThat(jdbc.queryForList("SELECT step_name FROM purge.batch_step_execution WHERE job_execution_id = ? AND"
+                + " step_name LIKE 'purgeUsers:%' ORDER BY 1", String.class, restart)).isEqualTo(unfinished);
+        long run = count("SELECT max(run_id) FROM purge.candidate", null);
+        assertThat(count("SELECT count(*) FROM purge.candidate WHERE run_id = " + run + " AND state = 'PURGED'", null))
+                .isEqualTo(users.size());
+        assertThat(count("SELECT count(*) FROM (SELECT account_id FROM purge.step_log WHERE run_id = " + run
+                + " AND store = 'postgres' AND action = 'DELETED' AND target = 'users' GROUP BY account_id"
+                + " HAVING count(*) > 1) twice", null)).isZero();
+    }
+
+    @Test
+    void aKilledManagerIsRecoveredAndItsRestartCompletesTheRun(CapturedOutput output) throws Exception {
+        // given users the workers purge slowly, and two workers
+        List<String> users = purgeable(60);
+        proxied.keycloak().answerLate("DELETE .*/users/.*", 10_000, Duration.ofMillis(500));
+        Path config = remoteConfig(5, "60s");
+        worker(config);
+        worker(config);
+
+        // when the manager runs in a process of its own and is killed (SIGKILL) once a partition committed a chunk
+        Path csv = csv(users);
+        long before = lastExecution();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx384m", "-cp", System.getProperty("java.class.path"),
+                "org.accountpurge.cli.Main", "purge", "--config", config.toString(), "--input", csv.toString(),
+                "--reason", "OPS-28", "--new-run");
+        properties().forEach((k, v) -> pb.environment().put(k, String.valueOf(v)));
+        Path log = Path.of("target", "remote-manager.log");
+        Process manager = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (committedPurgeChunks(before) == 0) {
+                assertThat(manager.isAlive()).as(Files.readString(log)).isTrue();
+                assertThat(System.nanoTime()).as("a partition committed a chunk within 120 s").isLessThan(deadline);
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+        } finally {
+            manager.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+        long crashed = lastExecution();
+        assertThat(crashed).isGreaterThan(before);
+
+        // then the workers stop the partitions they were working before their next chunk: the manager is gone
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (count("SELECT count(*) FROM purge.batch_step_execution WHERE job_execution_id = " + crashed
+                + " AND step_name LIKE 'purgeUsers:%' AND status = 'STARTED'", null) > 0) {
+            assertThat(System.nanoTime()).as("the workers let go of the dead manager's partitions within 60 s")
+                    .isLessThan(deadline);
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        // and status tells the operator why each of them failed
+        List<String> stopped = jdbc.queryForList("SELECT step_name FROM purge.batch_step_execution WHERE"
+                + " job_execution_id = ? AND step_name LIKE 'purgeUsers:%' AND status = 'FAILED'", String.class, crashed);
+        assertThat(stopped).isNotEmpty();
+        assertThat(cli("status", "--config", config.toString(), "--execution", String.valueOf(crashed)))
+                .as(output.getAll()).isEqualTo(1);
+        for (String partition : stopped) {
+            assertThat(output.getOut()).contains("partition " + partition + " failed: its worker stopped it: nobody"
+                    + " holds the tenant's purge lock: the manager's process is gone");
+        }
+
+        // when Keycloak answers on time again and the execution is restarted after the crash
+        proxied.keycloak().heal();
+        assertThat(cli("restart", "--config", config.toString(), "--execution", String.valueOf(crashed),
+                "--after-crash")).as(output.getAll()).isZero();
+
+        // then every listed user is purged, each deleted once
+        long run = count("SELECT max(run_id) FROM purge.candidate", null);
+        assertThat(count("SELECT count(*) FROM purge.candidate WHERE run_id = " + run + " AND state = 'PURGED'", null))
+                .isEqualTo(users.size());
+        assertThat(count("SELECT count(*) FROM (SELECT account_id FROM purge.step_log WHERE run_id = " + run
+                + " AND store = 'postgres' AND action = 'DELETED' AND target = 'users' GROUP BY account_id"
+                + " HAVING count(*) > 1) twice", null)).isZero();
+    }
+
+    /** Chunks the purgeUsers partitions of executions after {@code execution} committed. */
+    long committedPurgeChunks(long execution) {
+        try {
+            return count("SELECT coalesce(sum(commit_count), 0) FROM purge.batch_step_execution WHERE step_name LIKE"
+                    + " 'purgeUsers:%' AND job_execution_id > " + execution, null);
+        } catch (org.springframework.jdbc.BadSqlGrammarException e) {
+            return 0;
+        }
+    }
+
+    /** The tenant's last job execution (0 before the tool's tables exist). */
+    long lastExecution() {
+        try {
+            return count("SELECT coalesce(max(job_execution_id), 0) FROM purge.batch_job_execution", null);
+        } catch (org.springframework.jdbc.BadSqlGrammarException e) {
+            return 0;
+        }
+    }
+
+    /** Users the reference configuration purges: never logged in and held by no retention rule. */
+    List<String> purgeable(int n) {
+        List<String> users = new ArrayList<>(seeded.manifest().userIds().get("neverLoggedIn"));
+        for (String kind : List.of("contentCreators", "batchCreators", "mentors", "orgAdmins", "platformAdmins",
+                "supportStaff", "groupOwners", "noKeycloak")) {
+            users.removeAll(seeded.manifest().userIds().get(kind));
+        }
+        seeded.tenant().tables().get("group_member").rows().forEach(m -> users.remove(m[1].toString()));
+        return users.subList(0, Math.min(n, users.size()));
+    }
+}
