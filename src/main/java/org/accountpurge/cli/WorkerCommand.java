@@ -47,9 +47,13 @@ final class WorkerCommand extends CliCommand {
                     + job.remote().brokerUrl() + ", one at a time, with 1/" + job.workers() + " of Keycloak's threads"
                     + " and calls per second (purge.job.workers); SIGTERM ends it after the chunk in progress");
             STOP.await();
-            ((Lifecycle) ctx.getBean(RemotePartitioningConfiguration.LISTENER)).stop();
             WorkerSteps steps = ctx.getBean(WorkerSteps.class);
-            steps.stopAll();
+            steps.stopAll(); // the partition in progress stops after its chunk; one taken meanwhile, before its first
+            while (steps.busy()) {
+                TimeUnit.MILLISECONDS.sleep(200);
+            }
+            // only then: the listener's stop interrupts a partition it runs, in the middle of its chunk
+            ((Lifecycle) ctx.getBean(RemotePartitioningConfiguration.LISTENER)).stop();
             while (steps.busy()) {
                 TimeUnit.MILLISECONDS.sleep(200);
             }

@@ -18,13 +18,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                  the accounts of {@code :ids}, e.g. {@code SELECT user_id, external_id FROM
  *                  user_external_identity WHERE provider = 'keycloak' AND user_id = ANY(:ids)}; read-only session
  * @param maxCallsPerSecond at most this many Keycloak calls in any one second over all threads, so a purge cannot
- *                          starve logins; 0 = no limit
+ *                          starve logins; 0 = no limit. The tenant's total: with {@code purge.job.remote} each
+ *                          of the {@code purge.job.workers} worker processes takes its share
  * @param url           the server, without {@code /realms}
  * @param realm         the realm of the platform's users
  * @param clientId      a confidential client with a service account (client credentials)
  * @param clientSecret  its secret, from the environment ({@code ${PURGE_KC_CLIENT_SECRET}}); never printed
  * @param userAttribute for {@code user-match: attribute}: the user attribute holding the account id
- * @param threads       users deleted at once
+ * @param threads       users deleted at once (the tenant's total, shared by remote workers as the calls are)
  * @param timeout       connect and read timeout of each call; an account waits at most three per call
  * @param onPurge       what the purge does to a purged account's Keycloak user: {@code delete} it, or {@code scrub}
  *                      it where the identity must stay (another system holds its id): disabled, its sessions ended,

@@ -312,6 +312,16 @@ public record PurgeProperties(
                 || elasticsearch.indexes().stream().allMatch(i -> i.appliesTo() == null || roots.of(i.appliesTo()) != null));
     }
 
+    @AssertTrue(message = "with purge.job.remote, each of purge.job.workers worker processes takes a share of Keycloak's"
+            + " budget: workers must be at most purge.keycloak.threads and, when set, max-calls-per-second")
+    public boolean isKeycloakBudgetShareable() {
+        if (job == null || job.remote() == null || keycloak == null) {
+            return true;
+        }
+        return job.workers() <= keycloak.threads()
+                && (keycloak.maxCallsPerSecond() == 0 || job.workers() <= keycloak.maxCallsPerSecond());
+    }
+
     @AssertTrue(message = "purge.scrub may only name a kind named under purge.roots")
     public boolean isEveryScrubbedKindConfigured() {
         return roots == null || scrub == null || java.util.Arrays.stream(AccountKind.values())

@@ -18,6 +18,7 @@ public final class WorkerSteps implements StepLocator {
 
     private final Map<String, Supplier<Step>> steps;
     private final Set<StepExecution> running = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
 
     public WorkerSteps(Map<String, Supplier<Step>> steps) {
         this.steps = Map.copyOf(steps);
@@ -43,6 +44,9 @@ public final class WorkerSteps implements StepLocator {
             @Override
             public void execute(StepExecution partition) throws JobInterruptedException {
                 running.add(partition);
+                if (stopping) { // taken while the worker stops: it ends STOPPED before its first chunk
+                    partition.setTerminateOnly();
+                }
                 try {
                     step.execute(partition);
                 } finally {
@@ -52,8 +56,9 @@ public final class WorkerSteps implements StepLocator {
         };
     }
 
-    /** Asks the partitions in progress to stop after their current chunk. */
+    /** Asks the partitions in progress, and any taken from now on, to stop after their current chunk. */
     public void stopAll() {
+        stopping = true;
         running.forEach(StepExecution::setTerminateOnly);
     }
 

@@ -82,6 +82,24 @@ class JobConfigurationValidationTest {
     }
 
     @Test
+    void aRemoteSectionNeedsABrokerAQueueNameAndAPollBelowTheTimeout(CapturedOutput output) throws Exception {
+        String reference = Files.readString(Path.of("jobs-config/reference-tenant.yml"));
+        String remote = "chunk-size: 100\n    partitions: 4\n    remote:\n      password: hunter2-secret\n";
+        assertThatThrownBy(() -> start(reference.replace("chunk-size: 100", remote + "      queue: x")))
+                .hasMessageContaining("purge.job.remote.broker-url: must not be blank");
+        assertThatThrownBy(() -> start(reference.replace("chunk-size: 100", remote
+                + "      broker-url: tcp://127.0.0.1:1\n      queue: \"a queue; DROP\"")))
+                .hasMessageContaining("purge.job.remote.queue: must be a queue name");
+        assertThatThrownBy(() -> start(reference.replace("chunk-size: 100", remote
+                + "      broker-url: tcp://127.0.0.1:1\n      poll-interval: 10m\n      worker-timeout: 5m")))
+                .hasMessageContaining("poll-interval must be positive and below worker-timeout");
+        assertThatThrownBy(() -> start(reference.replace("chunk-size: 100", remote
+                + "      broker-url: tcp://127.0.0.1:1\n    workers: 4").replace("threads: 8", "threads: 2")))
+                .hasMessageContaining("workers must be at most purge.keycloak.threads");
+        assertThat(output.getAll()).doesNotContain("\tat org.").doesNotContain("hunter2-secret");
+    }
+
+    @Test
     void storesAndKindsAreOptionalButTheirRulesMustFit() throws Exception {
         String noKeycloak = Files.readString(Path.of("jobs-config/reference-tenant.yml"))
                 .replaceAll("(?s)\n  keycloak:.*?timeout: 30s\n", "\n");

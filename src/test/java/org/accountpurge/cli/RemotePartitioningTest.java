@@ -286,6 +286,109 @@ class RemotePartitioningTest extends ReferenceTenantCli {
                 + " HAVING count(*) > 1) twice", null)).isZero();
     }
 
+    @Test
+    void aWorkerWithAnotherConfigurationFailsThePartitionsItIsSentAndRunsNone(CapturedOutput output) throws Exception {
+        // given a worker whose configuration file is not the manager's (one comment more)
+        Path config = remoteConfig(10, "60s");
+        Path other = Files.writeString(dir.resolve("worker.yml"), Files.readString(config) + "\n# the worker's copy\n");
+        worker(other);
+        List<String> users = purgeable(20);
+
+        // when the manager purges
+        assertThat(cli("purge", "--config", config.toString(), "--input", csv(users).toString(), "--reason", "OPS-28",
+                "--new-run")).as(output.getAll()).isEqualTo(1);
+
+        // then the partitions it was sent failed, naming both files' SHA-256, and nothing was purged
+        String manager = org.accountpurge.candidate.CsvCandidateReader.sha256(config);
+        String worker = org.accountpurge.candidate.CsvCandidateReader.sha256(other);
+        assertThat(output.getOut()).contains("partition retainUsers:partition", " failed: a worker's configuration file"
+                + " (SHA-256 " + worker + ") is not the one the manager runs with (SHA-256 " + manager + ")");
+        long run = count("SELECT max(run_id) FROM purge.candidate", null);
+        assertThat(count("SELECT count(*) FROM purge.candidate WHERE run_id = " + run + " AND state <> 'PENDING'",
+                null)).isZero();
+    }
+
+    @Test
+    void aWorkerWithoutABrokerIsRefused(CapturedOutput output) throws Exception {
+        // when a worker starts with a configuration that has no purge.job.remote
+        int code = cli("worker", "--config", referenceConfig(10, yaml -> yaml.replace("chunk-size: 10",
+                "chunk-size: 10\n    partitions: 2")).toString());
+
+        // then it is refused: nothing started, and the operator is told what is missing
+        assertThat(code).isEqualTo(2);
+        assertThat(output.getErr()).contains("worker needs purge.job.remote (broker-url, queue)");
+    }
+
+    @Test
+    void aWorkerStoppedBySigtermStopsItsPartitionAfterItsChunkAndTheRunEndsStoppedRestartable(CapturedOutput output)
+            throws Exception {
+        // given users the workers purge slowly, and two workers
+        List<String> users = purgeable(60);
+        proxied.keycloak().answerLate("DELETE .*/users/.*", 10_000, Duration.ofSeconds(1));
+        Path config = remoteConfig(5, "60s");
+        worker(config);
+        worker(config);
+
+        // when the purge runs and the worker of a partition that committed a chunk gets SIGTERM (a pod evicted)
+        Path csv = csv(users);
+        CompletableFuture<Integer> manager = CompletableFuture.supplyAsync(() -> cli("purge", "--config",
+                config.toString(), "--input", csv.toString(), "--reason", "OPS-28", "--new-run"));
+        long before = lastExecution();
+        Process stopped = null;
+        String partition = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (stopped == null) {
+            assertThat(System.nanoTime()).as("a partition committed a chunk within 120 s").isLessThan(deadline);
+            assertThat(manager).as(output.getAll()).isNotDone();
+            for (Map<String, Object> started : startedPurgePartitions(before)) {
+                String pid = pidIn(String.valueOf(started.get("short_context")));
+                for (Process worker : workers) {
+                    if (stopped == null && String.valueOf(worker.pid()).equals(pid)) {
+                        worker.destroy();
+                        stopped = worker;
+                        partition = String.valueOf(started.get("step_name"));
+                    }
+                }
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+
+        // then that worker ends by itself, having stopped its partition after the chunk in progress
+        assertThat(stopped.waitFor(60, TimeUnit.SECONDS)).as("the worker ended within 60 s of SIGTERM").isTrue();
+        assertThat(stopped.exitValue()).as("0, or 143 (128 + SIGTERM) as the JVM ends on the signal").isIn(0, 143);
+        assertThat(Files.readString(Path.of("target", "remote-worker-" + workers.indexOf(stopped) + ".log")))
+                .contains("Worker stopped (SIGTERM)").doesNotContain("InterruptedException");
+        manager.get(120, TimeUnit.SECONDS);
+        long execution = lastExecution();
+        assertThat(jdbc.queryForObject("SELECT status FROM purge.batch_step_execution WHERE job_execution_id = ? AND"
+                + " step_name = ?", String.class, execution, partition)).isEqualTo("STOPPED");
+        // and the run ends STOPPED, restartable: the other worker finished its partitions meanwhile
+        assertThat(jdbc.queryForObject("SELECT status FROM purge.batch_job_execution WHERE job_execution_id = ?",
+                String.class, execution)).isEqualTo("STOPPED");
+
+        // when it is restarted
+        proxied.keycloak().heal();
+        assertThat(cli("restart", "--config", config.toString(), "--execution", String.valueOf(execution)))
+                .as(output.getAll()).isZero();
+
+        // then every listed user is purged
+        long run = count("SELECT max(run_id) FROM purge.candidate", null);
+        assertThat(count("SELECT count(*) FROM purge.candidate WHERE run_id = " + run + " AND state = 'PURGED'", null))
+                .isEqualTo(users.size());
+    }
+
+    /** The purgeUsers partitions of executions after {@code execution} that are running and committed a chunk. */
+    List<Map<String, Object>> startedPurgePartitions(long execution) {
+        try {
+            return jdbc.queryForList("SELECT s.step_name, c.short_context FROM purge.batch_step_execution s JOIN"
+                    + " purge.batch_step_execution_context c ON c.step_execution_id = s.step_execution_id WHERE"
+                    + " s.step_name LIKE 'purgeUsers:%' AND s.status = 'STARTED' AND s.commit_count > 0 AND"
+                    + " s.job_execution_id > ?", execution);
+        } catch (org.springframework.jdbc.BadSqlGrammarException e) {
+            return List.of(); // the manager has not made the tool's tables yet
+        }
+    }
+
     /** Chunks the purgeUsers partitions of executions after {@code execution} committed. */
     long committedPurgeChunks(long execution) {
         try {
