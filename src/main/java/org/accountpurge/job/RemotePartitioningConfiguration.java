@@ -84,7 +84,7 @@ public class RemotePartitioningConfiguration {
                 () -> TenantLock.heldByAnyone(jdbc.getDataSource(), config.postgres().schema()));
         return IntegrationFlow.from(Jms.messageDrivenChannelAdapter(partitionBroker)
                         .destination(config.job().remote().queue()).id(LISTENER))
-                .filter(Object.class, gate::accepts)
+                .filter(Object.class, gate::accepts, drop -> drop.discardChannel("nullChannel")) // logged by the gate
                 .transform(String.class, text -> PartitionRequest.parse(text).orElseThrow().request())
                 .handle(handler, "handle")
                 .nullChannel();

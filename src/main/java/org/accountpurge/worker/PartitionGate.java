@@ -11,6 +11,7 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
+import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -56,7 +57,12 @@ public final class PartitionGate {
             return false;
         }
         PartitionRequest request = parsed.get();
-        StepExecution partition = repository.getStepExecution(request.stepExecutionId());
+        StepExecution partition;
+        try {
+            partition = repository.getStepExecution(request.stepExecutionId());
+        } catch (EmptyResultDataAccessException e) { // the JDBC repository's way to say "none"
+            partition = null;
+        }
         if (partition == null || !steps.contains(request.stepName())
                 || !partition.getStepName().startsWith(request.stepName() + ":")
                 || partition.getJobExecutionId() != request.jobExecutionId()) {

@@ -27,7 +27,7 @@ import picocli.CommandLine.ParseResult;
 class CommandLineTest {
 
     static final List<String> COMMANDS = List.of("purge", "nightly", "restart", "status", "list", "stop", "abandon",
-            "failed", "report", "retry-failed", "verify", "orphans", "schedule");
+            "failed", "report", "retry-failed", "verify", "orphans", "schedule", "worker");
 
     @Test
     void aFlagIsTrueAloneAndTakesExactlyTrueOrFalse() {

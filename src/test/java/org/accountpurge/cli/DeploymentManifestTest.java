@@ -38,4 +38,42 @@ class DeploymentManifestTest {
         assertThat(config.toString()).endsWith("nightly-inactive.yml");
         assertThat(Path.of("jobs-config", config.getFileName().toString())).exists();
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theRemoteManagerJobAndItsWorkersReadOneConfigurationAndStopGracefully() throws Exception {
+        Map<String, Object> manager = yaml("deploy/kubernetes/remote-purge-manager-job.yaml");
+        Map<String, Object> workers = yaml("deploy/kubernetes/remote-purge-workers.yaml");
+        assertThat(manager).containsEntry("kind", "Job");
+        assertThat(workers).containsEntry("kind", "Deployment");
+        Map<String, Object> job = (Map<String, Object>) manager.get("spec");
+        assertThat(job).containsEntry("backoffLimit", 0);
+        Map<String, Object> managerPod = (Map<String, Object>) ((Map<String, Object>) job.get("template")).get("spec");
+        assertThat(managerPod).containsEntry("restartPolicy", "Never");
+        Map<String, Object> deployment = (Map<String, Object>) workers.get("spec");
+        Map<String, Object> workerPod = (Map<String, Object>) ((Map<String, Object>) deployment.get("template"))
+                .get("spec");
+        for (Map<String, Object> pod : List.of(managerPod, workerPod)) {
+            assertThat((Integer) pod.get("terminationGracePeriodSeconds")).isGreaterThanOrEqualTo(60);
+            assertThat(((List<Map<String, Object>>) pod.get("containers")).get(0)).doesNotContainKey("env");
+        }
+        List<String> managerArgs = (List<String>) ((List<Map<String, Object>>) managerPod.get("containers")).get(0)
+                .get("args");
+        List<String> workerArgs = (List<String>) ((List<Map<String, Object>>) workerPod.get("containers")).get(0)
+                .get("args");
+        assertThat(managerArgs.get(0)).isIn("nightly", "purge");
+        assertThat(workerArgs.get(0)).isEqualTo("worker");
+        Path managerConfig = Main.commandLine(Map.of()).parseArgs(managerArgs.toArray(String[]::new)).subcommand()
+                .matchedOptionValue("--config", null);
+        Path workerConfig = Main.commandLine(Map.of()).parseArgs(workerArgs.toArray(String[]::new)).subcommand()
+                .matchedOptionValue("--config", null);
+        assertThat(workerConfig).as("the workers read the manager's configuration").isEqualTo(managerConfig);
+        assertThat((Integer) deployment.get("replicas")).isGreaterThanOrEqualTo(1);
+    }
+
+    private static Map<String, Object> yaml(String file) throws Exception {
+        try (Reader reader = Files.newBufferedReader(Path.of(file))) {
+            return new Yaml().load(reader);
+        }
+    }
 }

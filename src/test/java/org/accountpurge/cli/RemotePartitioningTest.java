@@ -309,6 +309,37 @@ class RemotePartitioningTest extends ReferenceTenantCli {
     }
 
     @Test
+    void whatIsNotARequestOfTheRunningExecutionIsDroppedAndTheWorkerWorksOn(CapturedOutput output) throws Exception {
+        // given a worker that worked a first purge
+        Path config = remoteConfig(10, "60s");
+        Process worker = worker(config);
+        List<String> users = purgeable(20);
+        assertThat(cli("purge", "--config", config.toString(), "--input", csv(users.subList(0, 10)).toString(),
+                "--reason", "OPS-28", "--new-run")).as(output.getAll()).isZero();
+
+        // when its queue holds text that is no request, bytes, and a request of no execution, and a purge runs
+        try (var factory = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(broker.url());
+             var jms = factory.createContext()) {
+            var queue = jms.createQueue("account-purge.test");
+            jms.createProducer().send(queue, "DROP TABLE users; account-purge partition v1");
+            jms.createProducer().send(queue, new byte[] {(byte) 0xAC, (byte) 0xED, 0, 5});
+            jms.createProducer().send(queue, "account-purge partition v1 job-execution=999999 step-execution=999999"
+                    + " step=purgeUsers");
+        }
+        assertThat(cli("purge", "--config", config.toString(), "--input", csv(users.subList(10, 20)).toString(),
+                "--reason", "OPS-28", "--new-run")).as(output.getAll()).isZero();
+
+        // then the worker dropped each of the three, said so, and worked the purge's partitions
+        String log = Files.readString(Path.of("target", "remote-worker-" + workers.indexOf(worker) + ".log"));
+        assertThat(log.split("Dropped a message that is not a partition request", -1)).hasSize(3);
+        assertThat(log).contains("Dropped a partition request that matches no partition of the job repository:"
+                + " account-purge partition v1 job-execution=999999").doesNotContain("DROP TABLE");
+        long run = count("SELECT max(run_id) FROM purge.candidate", null);
+        assertThat(count("SELECT count(*) FROM purge.candidate WHERE run_id = " + run + " AND state = 'PURGED'", null))
+                .isEqualTo(10);
+    }
+
+    @Test
     void aWorkerWithoutABrokerIsRefused(CapturedOutput output) throws Exception {
         // when a worker starts with a configuration that has no purge.job.remote
         int code = cli("worker", "--config", referenceConfig(10, yaml -> yaml.replace("chunk-size: 10",
