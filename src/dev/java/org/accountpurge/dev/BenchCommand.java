@@ -57,6 +57,23 @@ final class BenchCommand {
     /** ... with each kind's steps in {@code partitions} partitions, {@code workers} at once ({@code purge.job.*}). */
     static int run(int users, int chunkSize, long seed, int keycloakRate, int warmUpDeletes, int partitions,
                    int workers) throws Exception {
+        return run(users, chunkSize, seed, keycloakRate, warmUpDeletes, partitions, workers, false);
+    }
+
+    /**
+     * ... and with {@code remote}, the partitions worked by {@code workers} worker processes over an embedded Artemis
+     * broker ({@code purge.job.remote}), this JVM the manager; each worker's CPU is counted apart.
+     */
+    static int run(int users, int chunkSize, long seed, int keycloakRate, int warmUpDeletes, int partitions,
+                   int workers, boolean remote) throws Exception {
+        try (org.accountpurge.stack.EmbeddedBroker broker = remote ? org.accountpurge.stack.EmbeddedBroker.start(
+                Path.of("target/bench/broker")) : null) {
+            return run(users, chunkSize, seed, keycloakRate, warmUpDeletes, partitions, workers, broker);
+        }
+    }
+
+    private static int run(int users, int chunkSize, long seed, int keycloakRate, int warmUpDeletes, int partitions,
+                           int workers, org.accountpurge.stack.EmbeddedBroker broker) throws Exception {
         int orgs = Math.max(4, users / 30);
         try (LocalStack stack = LocalStack.start(Path.of("target/stack"))) {
             String secret = DevMain.randomSecret();
@@ -105,6 +122,10 @@ final class BenchCommand {
             overrides.put("purge.job.partitions", partitions);
             overrides.put("purge.job.workers", workers);
             overrides.put("purge.job.report-directory", "target/bench");
+            if (broker != null) {
+                overrides.put("purge.job.remote.broker-url", broker.url());
+                overrides.put("purge.job.remote.queue", "account-purge.bench");
+            }
             Map<String, Object> noKeycloakOverrides = new LinkedHashMap<>(overrides);
             if (keycloakRate > 0) {
                 overrides.put("purge.keycloak.max-calls-per-second", keycloakRate);
@@ -115,6 +136,7 @@ final class BenchCommand {
             figures.put("chunkSize", chunkSize);
             figures.put("partitions", partitions);
             figures.put("workers", workers);
+            figures.put("workerProcesses", broker != null);
             figures.put("keycloakCallsPerSecondLimit", keycloakRate);
             figures.put("cpus", Runtime.getRuntime().availableProcessors());
             org.accountpurge.store.search.SearchServer searchServer = org.accountpurge.store.search.SearchServer.detect(
@@ -137,7 +159,9 @@ final class BenchCommand {
             double naive;
             double naiveNoKeycloak;
             try (ConfigurableApplicationContext ctx = TenantContext.open(config,
-                    stackProperties(stack, secret), overrides, TenantContext.Access.WRITE)) {
+                    stackProperties(stack, secret), overrides, TenantContext.Access.WRITE);
+                 BenchWorkers remoteWorkers = broker == null ? null : new BenchWorkers(workers, config, overrides,
+                         stackProperties(stack, secret))) {
                 ctx.getBean(org.accountpurge.audit.PurgeSchema.class).migrateNow(); // before anything is timed
                 int threads = ctx.getBean(org.accountpurge.config.PurgeProperties.class).keycloak().threads();
                 int third = rawSample.size() / 3;
@@ -228,7 +252,9 @@ final class BenchCommand {
             double databaseAndElasticsearch;
             double databaseAndElasticsearchWholeJob;
             try (ConfigurableApplicationContext ctx = TenantContext.open(noKeycloakConfig,
-                    stackProperties(stack, secret), noKeycloakOverrides, TenantContext.Access.WRITE)) {
+                    stackProperties(stack, secret), noKeycloakOverrides, TenantContext.Access.WRITE);
+                 BenchWorkers remoteWorkers = broker == null ? null : new BenchWorkers(workers, noKeycloakConfig,
+                         noKeycloakOverrides, stackProperties(stack, secret))) {
                 ctx.getBean(org.accountpurge.audit.PurgeSchema.class).migrateNow(); // before anything is timed
                 JobRun job = purge(ctx, stack, noKeycloakCsv, "job without Keycloak");
                 databaseAndElasticsearch = job.purgeRate();

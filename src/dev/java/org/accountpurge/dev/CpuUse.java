@@ -28,6 +28,13 @@ final class CpuUse {
         return now(stack, false);
     }
 
+    /** Other processes to count, by name (the benchmark's worker processes); none by default. */
+    private static volatile Map<String, Long> watched = Map.of();
+
+    static void watch(Map<String, Long> processes) {
+        watched = Map.copyOf(processes);
+    }
+
     /**
      * ... and with {@code jit}, per Java process also "<name> JIT": the CPU of its JIT compiler threads (C1, C2),
      * part of the process's figure.
@@ -44,6 +51,11 @@ final class CpuUse {
                 }
             }
         }
+        watched.forEach((name, pid) -> {
+            if (Files.isDirectory(Path.of("/proc", Long.toString(pid)))) {
+                seconds.put(name, cpu(Path.of("/proc", Long.toString(pid))));
+            }
+        });
         long self = ProcessHandle.current().pid();
         seconds.put("purge JVM", cpu(Path.of("/proc", Long.toString(self))));
         if (jit) {

@@ -195,6 +195,10 @@ public final class DevMain implements Callable<Integer> {
         @Option(names = "--keycloak-rate", paramLabel = "R", description = "Keycloak calls per second (0: no limit).")
         private int keycloakRate;
 
+        @Option(names = "--remote", description = "The workers are processes over an embedded Artemis broker"
+                + " (purge.job.remote), not threads.")
+        private boolean remote;
+
         @Option(names = "--warm-up", paramLabel = "W", description = "Accounts purged before the measured run.")
         private int warmUp = BenchCommand.DEFAULT_WARM_UP;
 
@@ -216,7 +220,7 @@ public final class DevMain implements Callable<Integer> {
             within(spec, "--warm-up", warmUp, 0, 1_000_000);
             within(spec, "--partitions", partitions, 1, 256);
             within(spec, "--workers", workers, 1, partitions);
-            return BenchCommand.run(users, chunkSize, tenant.seed, keycloakRate, warmUp, partitions, workers);
+            return BenchCommand.run(users, chunkSize, tenant.seed, keycloakRate, warmUp, partitions, workers, remote);
         }
     }
 
