@@ -1,6 +1,5 @@
 package org.accountpurge.worker;
 
-import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -8,11 +7,9 @@ import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
-import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.dao.EmptyResultDataAccessException;
-import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -91,24 +88,12 @@ public final class PartitionGate {
         List<String> managers = jdbc.queryForList("SELECT config_sha256 FROM purge.execution_config WHERE"
                 + " job_execution_id = ?", String.class, request.jobExecutionId());
         if (!managers.isEmpty() && !managers.get(0).equals(configSha256)) {
-            fail(partition, "a worker's configuration file (SHA-256 " + configSha256 + ") is not the one the manager"
+            PartitionWatch.fail(repository, partition, "a worker's configuration file (SHA-256 " + configSha256 + ") is not the one the manager"
                     + " runs with (SHA-256 " + managers.get(0) + "): the partition was not run. Give the workers the"
                     + " manager's configuration file and restart");
             return false;
         }
         LOG.info("Taking partition {} of execution {}", partition.getStepName(), request.jobExecutionId());
         return true;
-    }
-
-    private void fail(StepExecution partition, String why) {
-        LOG.error("Partition {}: {}", partition.getStepName(), why);
-        partition.setStatus(BatchStatus.FAILED);
-        partition.setExitStatus(ExitStatus.FAILED.addExitDescription(why));
-        partition.setEndTime(LocalDateTime.now());
-        try {
-            repository.update(partition);
-        } catch (OptimisticLockingFailureException e) {
-            LOG.info("Partition {} changed meanwhile: left as it is", partition.getStepName());
-        }
     }
 }

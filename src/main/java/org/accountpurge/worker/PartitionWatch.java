@@ -109,17 +109,24 @@ public final class PartitionWatch implements StepExecutionListener {
 
     private void fail(long id, String why) {
         StepExecution partition = repository.getStepExecution(id);
-        if (partition == null || !partition.getStatus().isRunning()) {
-            return;
+        if (partition != null && partition.getStatus().isRunning()) {
+            fail(repository, partition, why + ". A restart runs it again");
         }
-        LOG.error("Partition {} fails: {}. A restart runs it again", partition.getStepName(), why);
+    }
+
+    /**
+     * Fails a partition nobody works any more, with the reason as its exit description; left as it is when it moved
+     * meanwhile (the job repository's version check).
+     */
+    static void fail(JobRepository repository, StepExecution partition, String why) {
+        LOG.error("Partition {} fails: {}", partition.getStepName(), why);
         partition.setStatus(BatchStatus.FAILED);
         partition.setExitStatus(ExitStatus.FAILED.addExitDescription(why));
         partition.setEndTime(LocalDateTime.now());
         try {
             repository.update(partition);
         } catch (OptimisticLockingFailureException e) {
-            LOG.info("Partition {} moved meanwhile: watched on", partition.getStepName());
+            LOG.info("Partition {} moved meanwhile: left as it is", partition.getStepName());
         }
     }
 }

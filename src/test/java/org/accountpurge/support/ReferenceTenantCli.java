@@ -82,4 +82,19 @@ public abstract class ReferenceTenantCli {
         return Files.writeString(dir.resolve("config-" + UUID.randomUUID().toString().substring(0, 8) + ".yml"),
                 edit.apply(shipped));
     }
+
+    /**
+     * A run's end: nothing of it left pending, and every purged account deleted once (one DELETED row of its root table
+     * in the step log), however many partitions or workers it went through.
+     */
+    protected static void assertEachPurgedAccountDeletedOnce(long run) {
+        assertThat(count("SELECT count(*) FROM purge.candidate WHERE run_id = " + run + " AND state = 'PENDING'",
+                null)).isZero();
+        assertThat(count("SELECT count(*) FROM (SELECT account_id FROM purge.step_log WHERE run_id = " + run
+                + " AND store = 'postgres' AND action = 'DELETED' AND target IN ('users', 'organisation')"
+                + " GROUP BY kind, account_id HAVING count(*) > 1) twice", null)).isZero();
+        assertThat(count("SELECT count(*) FROM purge.step_log WHERE run_id = " + run + " AND store = 'postgres' AND"
+                + " action = 'DELETED' AND target = 'users'", null)).isEqualTo(count("SELECT count(*) FROM"
+                + " purge.candidate WHERE run_id = " + run + " AND kind = 'user' AND state = 'PURGED'", null));
+    }
 }
