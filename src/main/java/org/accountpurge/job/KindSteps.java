@@ -44,6 +44,7 @@ import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.integration.partition.RemotePartitioningManagerStepBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
@@ -190,6 +191,7 @@ public class KindSteps {
                     .outputChannel(partitionRequests).pollInterval(remote.pollInterval().toMillis())
                     .listener(new PartitionWatch(jobRepository, jdbc, remote.pollInterval(), remote.workerTimeout(),
                             remote.queue(), Clock.systemUTC()))
+                    .listener(managerHoldsTheLock())
                     .build();
         }
         if (partitions == 1) {
@@ -200,6 +202,19 @@ public class KindSteps {
                 .partitionHandler(new FreshStepPerPartition(() -> chunkStep(name, kind, writers.get(), false), name,
                         partitions, config.job().workers()))
                 .build();
+    }
+
+    /**
+     * The workers take the tenant's lock being held as the sign that their manager lives, so the manager holds it
+     * before it sends a partition, also when launched by other means than the command line (which takes it first).
+     */
+    private StepExecutionListener managerHoldsTheLock() {
+        return new StepExecutionListener() {
+            @Override
+            public void beforeStep(StepExecution step) {
+                lease.hold();
+            }
+        };
     }
 
     /**

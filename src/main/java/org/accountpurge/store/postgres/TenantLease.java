@@ -36,6 +36,18 @@ public final class TenantLease implements AutoCloseable {
     }
 
     /**
+     * Takes the tenant's lock unless this process holds it already.
+     *
+     * @throws StoreException when another session holds it
+     */
+    public void hold() {
+        if (!acquire()) {
+            throw new StoreException(PostgresAccounts.STORE, "another process holds the tenant's purge lock: this"
+                    + " execution sends no work to the workers while it runs", null);
+        }
+    }
+
+    /**
      * Nothing to do when this process took no lock (the job launched by other means than the command line).
      *
      * @throws StoreException when the lock's session ended and another session holds the lock now

@@ -66,6 +66,24 @@ class TenantLeaseTest {
     }
 
     @Test
+    void aManagerOfWorkersHoldsTheLockOrRefusesWhileAnotherProcessHasIt() {
+        // given a manager launched without the command line, which took no lock
+        try (TenantLease lease = new TenantLease(dataSource, SCHEMA)) {
+            // when another process holds the lock, then the manager refuses to send work
+            try (TenantLock other = TenantLock.tryAcquire(dataSource, SCHEMA).orElseThrow()) {
+                assertThatThrownBy(lease::hold).isInstanceOf(StoreException.class)
+                        .hasMessage("postgres: another process holds the tenant's purge lock: this execution sends no"
+                                + " work to the workers while it runs");
+            }
+            // when nobody holds it, then the manager takes it (the workers' sign that it lives), and again is a no-op
+            lease.hold();
+            lease.hold();
+            assertThat(TenantLock.holders(dataSource, SCHEMA)).hasSize(1);
+        }
+        assertThat(TenantLock.holders(dataSource, SCHEMA)).isEmpty();
+    }
+
+    @Test
     void withoutALockThereIsNothingToConfirm() {
         new TenantLease(dataSource, SCHEMA).confirm();
         assertThat(TenantLock.holders(dataSource, SCHEMA)).isEmpty();
