@@ -125,6 +125,9 @@ final class BenchCommand {
             if (broker != null) {
                 overrides.put("purge.job.remote.broker-url", broker.url());
                 overrides.put("purge.job.remote.queue", "account-purge.bench");
+                // the manager sees its partitions end at its next poll: at the default 5 s, every step of a bench of a
+                // few hundred accounts would last 5 s more or less at random
+                overrides.put("purge.job.remote.poll-interval", "250ms");
             }
             Map<String, Object> noKeycloakOverrides = new LinkedHashMap<>(overrides);
             if (keycloakRate > 0) {
@@ -357,7 +360,10 @@ final class BenchCommand {
         CpuUse.Use purgeCpu; // the purge step alone: the job's figure mixes its steps
         CpuUse.Use verifyCpu;
         try (CpuUse.Sampler sampler = new CpuUse.Sampler(stack)) {
-            execution = JobRuns.launch(ctx, csv, CsvCandidateReader.sha256(csv), false);
+            // as the job repository has it: with workers in other processes, the partitions' times and contexts are
+            // theirs, not in the manager's copy
+            execution = ctx.getBean(org.springframework.batch.core.repository.JobRepository.class)
+                    .getJobExecution(JobRuns.launch(ctx, csv, CsvCandidateReader.sha256(csv), false).getId());
             purgeStep = step(execution, "purgeUsers");
             purgeCpu = sampler.during(purgeStep);
             verifyCpu = sampler.during(step(execution, "verifyPurge"));
@@ -468,7 +474,10 @@ final class BenchCommand {
                 StepExecution load;
                 StepExecution freeze;
                 try (CpuUse.Sampler sampler = new CpuUse.Sampler(stack)) {
-                    execution = JobRuns.launch(ctx, csv, CsvCandidateReader.sha256(csv), false);
+                    // as the job repository has it: with workers in other processes, the partitions' times and contexts are
+            // theirs, not in the manager's copy
+            execution = ctx.getBean(org.springframework.batch.core.repository.JobRepository.class)
+                    .getJobExecution(JobRuns.launch(ctx, csv, CsvCandidateReader.sha256(csv), false).getId());
                     load = step(execution, "loadCandidates");
                     freeze = step(execution, "freezeCandidates");
                     for (StepExecution step : List.of(load, freeze)) {

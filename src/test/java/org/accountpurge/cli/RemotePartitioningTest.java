@@ -59,20 +59,31 @@ class RemotePartitioningTest extends ReferenceTenantCli {
 
     /** {@code worker --config F} in a JVM of its own, with the stack's addresses in its environment. */
     Process worker(Path config) throws Exception {
+        return workers(config, 1).get(0);
+    }
+
+    /** {@code n} workers started together (their JVMs start in parallel), once each listens on the queue. */
+    List<Process> workers(Path config, int n) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx384m", "-cp", System.getProperty("java.class.path"),
-                "org.accountpurge.cli.Main", "worker", "--config", config.toString());
-        properties().forEach((k, v) -> pb.environment().put(k, String.valueOf(v)));
-        Path log = Files.createDirectories(Path.of("target")).resolve("remote-worker-" + workers.size() + ".log");
-        Process worker = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        workers.add(worker);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (!Files.readString(log).contains("Worker: takes the partitions")) {
-            assertThat(worker.isAlive()).as(Files.readString(log)).isTrue();
-            assertThat(System.nanoTime()).as("worker started within 90 s").isLessThan(deadline);
-            TimeUnit.MILLISECONDS.sleep(200);
+        Map<Process, Path> started = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            ProcessBuilder pb = new ProcessBuilder(java, "-Xmx384m", "-cp", System.getProperty("java.class.path"),
+                    "org.accountpurge.cli.Main", "worker", "--config", config.toString());
+            properties().forEach((k, v) -> pb.environment().put(k, String.valueOf(v)));
+            Path log = Files.createDirectories(Path.of("target")).resolve("remote-worker-" + workers.size() + ".log");
+            Process worker = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            workers.add(worker);
+            started.put(worker, log);
         }
-        return worker;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        for (Map.Entry<Process, Path> worker : started.entrySet()) {
+            while (!Files.readString(worker.getValue()).contains("Worker: takes the partitions")) {
+                assertThat(worker.getKey().isAlive()).as(Files.readString(worker.getValue())).isTrue();
+                assertThat(System.nanoTime()).as("worker started within 90 s").isLessThan(deadline);
+                TimeUnit.MILLISECONDS.sleep(200);
+            }
+        }
+        return List.copyOf(started.keySet());
     }
 
     /** The legacy-state cleanup list of the seeded tenant, users and orgs. */
@@ -116,10 +127,20 @@ class RemotePartitioningTest extends ReferenceTenantCli {
         StoreSnapshot oneProcess = StoreSnapshot.take(proxied.stack());
         SeedCommand.seed(TestStack.stack(), 300, 20, 59, RealStackExtension.SECRET, null);
 
-        // when the same list is purged by a manager and two worker processes
+        // when the same list is purged by a manager and two worker processes, whose queue also holds text that is no
+        // request, bytes, and a request of no execution
         Path config = remoteConfig(10, "60s");
-        Process first = worker(config);
-        Process second = worker(config);
+        List<Process> two = workers(config, 2);
+        Process first = two.get(0);
+        Process second = two.get(1);
+        try (var factory = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(broker.url());
+             var jms = factory.createContext()) {
+            var queue = jms.createQueue("account-purge.test");
+            jms.createProducer().send(queue, "DROP TABLE users; account-purge partition v1");
+            jms.createProducer().send(queue, new byte[] {(byte) 0xAC, (byte) 0xED, 0, 5});
+            jms.createProducer().send(queue, "account-purge partition v1 job-execution=999999 step-execution=999999"
+                    + " step=purgeUsers");
+        }
         assertThat(cli("purge", "--config", config.toString(), "--input", csv.toString(), "--reason", "OPS-28",
                 "--new-run")).as(output.getAll()).isZero();
 
@@ -135,6 +156,12 @@ class RemotePartitioningTest extends ReferenceTenantCli {
         assertThat(ranBy.values()).contains(String.valueOf(first.pid()), String.valueOf(second.pid()));
         // and every purged account was deleted once, nothing left pending
         assertEachPurgedAccountDeletedOnce(run);
+        // and the workers dropped each of the three messages that were not the run's, said so, and logged no payload
+        String logs = Files.readString(Path.of("target", "remote-worker-" + workers.indexOf(first) + ".log"))
+                + Files.readString(Path.of("target", "remote-worker-" + workers.indexOf(second) + ".log"));
+        assertThat(logs.split("Dropped a message that is not a partition request", -1)).hasSize(3);
+        assertThat(logs).contains("Dropped a partition request that matches no partition of the job repository:"
+                + " account-purge partition v1 job-execution=999999").doesNotContain("DROP TABLE");
     }
 
     @Test
@@ -267,37 +294,6 @@ class RemotePartitioningTest extends ReferenceTenantCli {
     }
 
     @Test
-    void whatIsNotARequestOfTheRunningExecutionIsDroppedAndTheWorkerWorksOn(CapturedOutput output) throws Exception {
-        // given a worker that worked a first purge
-        Path config = remoteConfig(10, "60s");
-        Process worker = worker(config);
-        List<String> users = purgeable(20);
-        assertThat(cli("purge", "--config", config.toString(), "--input", csv(users.subList(0, 10)).toString(),
-                "--reason", "OPS-28", "--new-run")).as(output.getAll()).isZero();
-
-        // when its queue holds text that is no request, bytes, and a request of no execution, and a purge runs
-        try (var factory = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(broker.url());
-             var jms = factory.createContext()) {
-            var queue = jms.createQueue("account-purge.test");
-            jms.createProducer().send(queue, "DROP TABLE users; account-purge partition v1");
-            jms.createProducer().send(queue, new byte[] {(byte) 0xAC, (byte) 0xED, 0, 5});
-            jms.createProducer().send(queue, "account-purge partition v1 job-execution=999999 step-execution=999999"
-                    + " step=purgeUsers");
-        }
-        assertThat(cli("purge", "--config", config.toString(), "--input", csv(users.subList(10, 20)).toString(),
-                "--reason", "OPS-28", "--new-run")).as(output.getAll()).isZero();
-
-        // then the worker dropped each of the three, said so, and worked the purge's partitions
-        String log = Files.readString(Path.of("target", "remote-worker-" + workers.indexOf(worker) + ".log"));
-        assertThat(log.split("Dropped a message that is not a partition request", -1)).hasSize(3);
-        assertThat(log).contains("Dropped a partition request that matches no partition of the job repository:"
-                + " account-purge partition v1 job-execution=999999").doesNotContain("DROP TABLE");
-        long run = count("SELECT max(run_id) FROM purge.candidate", null);
-        assertThat(count("SELECT count(*) FROM purge.candidate WHERE run_id = " + run + " AND state = 'PURGED'", null))
-                .isEqualTo(10);
-    }
-
-    @Test
     void aWorkerWithoutABrokerIsRefused(CapturedOutput output) throws Exception {
         // when a worker starts with a configuration that has no purge.job.remote
         int code = cli("worker", "--config", referenceConfig(10, yaml -> yaml.replace("chunk-size: 10",
@@ -356,8 +352,7 @@ class RemotePartitioningTest extends ReferenceTenantCli {
     Path slowKeycloakTwoWorkers(Duration late, String workerTimeout) throws Exception {
         proxied.keycloak().answerLate("DELETE .*/users/.*", 10_000, late);
         Path config = remoteConfig(5, workerTimeout);
-        worker(config);
-        worker(config);
+        workers(config, 2);
         return config;
     }
 

@@ -67,7 +67,7 @@ abstract class PurgeJobFunctionalTests {
 
     static final int USERS = 300;
     static final int ORGS = 20;
-    static final int CRASH_USERS = 2000;
+    static final int CRASH_USERS = 1000;
     static final long SEED = 11;
     static final String SECRET = "test-" + Long.toHexString(System.nanoTime());
     static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
@@ -354,7 +354,7 @@ abstract class PurgeJobFunctionalTests {
     @Tag("proof")
     void killedAtSixMomentsAndRestartedEachTimeTheRunEndsAsIfUninterrupted() throws Exception {
         onceIsEnough();
-        // given a tenant of 2 000 users, a list of every one of them, the end state of an uninterrupted run, and the
+        // given a tenant of 1 000 users, a list of every one of them, the end state of an uninterrupted run, and the
         // tenant seeded afresh
         seed(CRASH_USERS);
         Path csv = everyUserCsv();
@@ -422,7 +422,7 @@ abstract class PurgeJobFunctionalTests {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM purge.step_log WHERE run_id = ? AND store = 'postgres'"
                 + " AND target = 'users' AND action = 'DELETED'", Long.class, run)).isEqualTo(ids(run, "user",
                 "PURGED").size());
-        assertThat(ids(run, "user", "PURGED")).as("a purge of a few thousand accounts").hasSizeGreaterThan(1500);
+        assertThat(ids(run, "user", "PURGED")).as("a purge of most of the tenant").hasSizeGreaterThan(700);
     }
 
     /** Polls {@code sql} (one boolean) until it is true, or the process ends, or three minutes pass. */
