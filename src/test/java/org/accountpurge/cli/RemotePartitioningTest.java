@@ -294,6 +294,41 @@ class RemotePartitioningTest extends ReferenceTenantCli {
     }
 
     @Test
+    void aManagerLaunchedWithoutTheCommandLineHoldsTheTenantsLockItself(CapturedOutput output) throws Exception {
+        // given a worker, and the job launched in an application of its own (no command line, so no lock taken first)
+        Path config = remoteConfig(10, "60s");
+        worker(config);
+        List<String> users = purgeable(20);
+        try (var ctx = TenantContext.open(config, properties(), TenantContext.Access.WRITE)) {
+            // when another process holds the tenant's lock
+            Path first = csv(users.subList(0, 10));
+            org.springframework.batch.core.job.JobExecution refused;
+            try (var other = org.accountpurge.store.postgres.TenantLock.tryAcquire(jdbc.getDataSource(), "public")
+                    .orElseThrow()) {
+                refused = JobRuns.launch(ctx, first, org.accountpurge.candidate.CsvCandidateReader.sha256(first),
+                        false);
+            }
+            // then the manager's step fails before any partition is sent, saying why, and nothing is purged
+            assertThat(refused.getStatus()).isEqualTo(org.springframework.batch.core.BatchStatus.FAILED);
+            assertThat(output.getAll()).contains("another process holds the tenant's purge lock: this execution"
+                    + " sends no work to the workers while it runs");
+            assertThat(count("SELECT count(*) FROM purge.batch_step_execution WHERE job_execution_id = "
+                    + refused.getId() + " AND step_name LIKE '%:partition%'", null)).isZero();
+            assertThat(count("SELECT count(*) FROM purge.candidate WHERE run_id = " + refused.getJobInstance().getInstanceId()
+                    + " AND state = 'PURGED'", null)).isZero();
+
+            // when nobody holds it, then the manager takes it, and the worker works the partitions
+            Path second = csv(users.subList(10, 20));
+            var done = JobRuns.launch(ctx, second, org.accountpurge.candidate.CsvCandidateReader.sha256(second),
+                    false);
+            assertThat(done.getStatus()).as(output.getAll()).isEqualTo(
+                    org.springframework.batch.core.BatchStatus.COMPLETED);
+            assertThat(count("SELECT count(*) FROM purge.candidate WHERE run_id = " + done.getJobInstance().getInstanceId()
+                    + " AND state = 'PURGED'", null)).isEqualTo(10);
+        }
+    }
+
+    @Test
     void aWorkerWithoutABrokerIsRefused(CapturedOutput output) throws Exception {
         // when a worker starts with a configuration that has no purge.job.remote
         int code = cli("worker", "--config", referenceConfig(10, yaml -> yaml.replace("chunk-size: 10",
