@@ -360,10 +360,7 @@ final class BenchCommand {
         CpuUse.Use purgeCpu; // the purge step alone: the job's figure mixes its steps
         CpuUse.Use verifyCpu;
         try (CpuUse.Sampler sampler = new CpuUse.Sampler(stack)) {
-            // as the job repository has it: with workers in other processes, the partitions' times and contexts are
-            // theirs, not in the manager's copy
-            execution = ctx.getBean(org.springframework.batch.core.repository.JobRepository.class)
-                    .getJobExecution(JobRuns.launch(ctx, csv, CsvCandidateReader.sha256(csv), false).getId());
+            execution = launch(ctx, csv);
             purgeStep = step(execution, "purgeUsers");
             purgeCpu = sampler.during(purgeStep);
             verifyCpu = sampler.during(step(execution, "verifyPurge"));
@@ -474,10 +471,7 @@ final class BenchCommand {
                 StepExecution load;
                 StepExecution freeze;
                 try (CpuUse.Sampler sampler = new CpuUse.Sampler(stack)) {
-                    // as the job repository has it: with workers in other processes, the partitions' times and contexts are
-            // theirs, not in the manager's copy
-            execution = ctx.getBean(org.springframework.batch.core.repository.JobRepository.class)
-                    .getJobExecution(JobRuns.launch(ctx, csv, CsvCandidateReader.sha256(csv), false).getId());
+                    execution = launch(ctx, csv);
                     load = step(execution, "loadCandidates");
                     freeze = step(execution, "freezeCandidates");
                     for (StepExecution step : List.of(load, freeze)) {
@@ -509,6 +503,15 @@ final class BenchCommand {
                 return 0;
             }
         }
+    }
+
+    /**
+     * Runs the job on {@code csv}; the execution as the job repository has it, since with workers in other processes
+     * the partitions' times and contexts are theirs, not in the manager's copy.
+     */
+    private static JobExecution launch(ConfigurableApplicationContext ctx, Path csv) throws Exception {
+        return ctx.getBean(org.springframework.batch.core.repository.JobRepository.class)
+                .getJobExecution(JobRuns.launch(ctx, csv, CsvCandidateReader.sha256(csv), false).getId());
     }
 
     private static StepExecution step(JobExecution execution, String name) {
